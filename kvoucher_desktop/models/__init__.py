@@ -1,0 +1,14 @@
+"""SQLAlchemy 2.x tables. Import this package to register every table on Base.metadata."""
+
+from .base import Base, UTCDateTime, new_id
+from .accounts import User
+from .programme import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings
+from .companies import Company, CompanyChange, CompanyDocument, DocumentBlob, Supplier
+from .screening import ScreeningEvent
+from .audit import AuditLogIsAppendOnly, AuditRecord
+
+__all__ = [
+    "Base", "UTCDateTime", "new_id", "User", "Announcement", "Category", "OperatingAgency",
+    "PreviousParticipant", "ProgrammeSettings", "Company", "CompanyChange", "CompanyDocument",
+    "DocumentBlob", "Supplier", "ScreeningEvent", "AuditLogIsAppendOnly", "AuditRecord",
+]

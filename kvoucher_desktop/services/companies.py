@@ -1,0 +1,228 @@
+"""Company information management (기업정보관리): view, edit, documents, 수정이력."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import fields
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..enums import CompanyType, Role
+from ..models import Company, CompanyChange, CompanyDocument, DocumentBlob, OperatingAgency, ScreeningEvent
+from .company_docs import current_documents, document_view, store_document
+from .dto import Actor, ChangeView, CompanyInfo, CompanyView, DocumentUpload, DocumentView, ScreeningEventView
+from .errors import NotFound, PermissionDenied, ValidationError
+from .guards import company_for, require_role
+from .programme import operator_view
+from .rules.documents import DOC_LABELS, required_documents
+from .rules.numbers import normalize_corporate_no, normalize_mobile, normalize_phone, valid_email
+from .rules.screening import ACTION_LABELS, EDITABLE, NOT_EDITABLE_REASON, STATUS_LABELS
+
+FIELD_LABELS = {
+    "name": "기업명",
+    "representative_name": "대표자명",
+    "representative_phone": "대표자 휴대폰",
+    "address": "사업장 주소",
+    "address_detail": "상세 주소",
+    "phone": "회사 전화번호",
+    "industry": "업종",
+    "employees": "상시 근로자 수",
+    "manager_name": "담당자 이름",
+    "manager_phone": "담당자 휴대폰",
+    "manager_email": "담당자 이메일",
+    "payment_manager_name": "결제 담당자 이름",
+    "payment_manager_phone": "결제 담당자 휴대폰",
+    "issuer_type": "바우처 발급자 구분",
+    "corporate_no": "법인등록번호",
+}
+ISSUER_LABELS = {"REPRESENTATIVE": "대표자", "STAFF": "담당자(임직원)"}
+
+
+def field_label(name: str) -> str:
+    if name.startswith("doc:"):
+        from ..enums import DocumentType
+
+        return f"서류: {DOC_LABELS[DocumentType(name[4:])]}"
+    return FIELD_LABELS.get(name, name)
+
+
+def info_of(c: Company) -> CompanyInfo:
+    return CompanyInfo(
+        name=c.name, representative_name=c.representative_name, representative_phone=c.representative_phone,
+        address=c.address, address_detail=c.address_detail, phone=c.phone, industry=c.industry,
+        employees=c.employees, manager_name=c.manager_name, manager_phone=c.manager_phone,
+        manager_email=c.manager_email, payment_manager_name=c.payment_manager_name,
+        payment_manager_phone=c.payment_manager_phone, issuer_type=c.issuer_type, corporate_no=c.corporate_no,
+    )
+
+
+def event_view(e: ScreeningEvent) -> ScreeningEventView:
+    return ScreeningEventView(
+        action=e.action, action_label=ACTION_LABELS[e.action], from_status=e.from_status, to_status=e.to_status,
+        reason=e.reason, actor_name=e.actor_name, actor_role=e.actor_role, at=e.at,
+    )
+
+
+def company_view(s: Session, c: Company, *, with_details: bool = True) -> CompanyView:
+    op = s.get(OperatingAgency, c.operator_id)
+    docs: tuple[DocumentView, ...] = ()
+    history: tuple[ScreeningEventView, ...] = ()
+    missing: tuple[str, ...] = ()
+    if with_details:
+        current = current_documents(s, c.id)
+        docs = tuple(document_view(d) for d in current)
+        present = {d.doc_type for d in current}
+        missing = tuple(DOC_LABELS[t] for t in required_documents(c.company_type, c.issuer_type) if t not in present)
+        events = s.scalars(select(ScreeningEvent).where(ScreeningEvent.company_id == c.id)
+                           .order_by(ScreeningEvent.at, ScreeningEvent.id))
+        history = tuple(event_view(e) for e in events)
+    return CompanyView(
+        id=c.id, programme_year=c.programme_year, business_no=c.business_no, company_type=c.company_type,
+        info=info_of(c), operator=operator_view(op), status=c.status, status_label=STATUS_LABELS[c.status],
+        status_reason=c.status_reason, submitted_at=c.submitted_at, status_changed_at=c.status_changed_at,
+        editable=c.status in EDITABLE, not_editable_reason=NOT_EDITABLE_REASON.get(c.status),
+        changed_after_confirm_at=c.changed_after_confirm_at, budget_total=c.budget_total,
+        budget_government=c.budget_government, budget_self=c.budget_self, approved_at=c.approved_at,
+        use_period_end=c.use_period_end, documents=docs, history=history, missing_documents=missing,
+    )
+
+
+def change_view(ch: CompanyChange) -> ChangeView:
+    return ChangeView(ch.field, field_label(ch.field), ch.old_value, ch.new_value, ch.changed_by_name,
+                      ch.changed_at, ch.after_confirmation)
+
+
+def _display(name: str, value) -> str:
+    if value is None:
+        return ""
+    if name == "issuer_type":
+        return ISSUER_LABELS[value.value]
+    return str(value)
+
+
+def normalize_info(info: CompanyInfo, company_type: CompanyType) -> CompanyInfo:
+    """Validate edited company information; returns the normalized copy."""
+    def need(value: str, field_name: str) -> str:
+        if not value.strip():
+            raise ValidationError(f"{FIELD_LABELS[field_name]}을(를) 입력해 주세요.", field=field_name)
+        return value.strip()
+
+    def mobile(value: str, field_name: str) -> str:
+        norm = normalize_mobile(value)
+        if norm is None:
+            raise ValidationError(f"{FIELD_LABELS[field_name]} 번호는 010-XXXX-XXXX 형식으로 입력해 주세요.",
+                                  field=field_name)
+        return norm
+
+    phone = normalize_phone(info.phone)
+    if phone is None:
+        raise ValidationError("회사 전화번호 형식이 올바르지 않습니다. (예: 02-1234-5678)", field="phone")
+    if not valid_email(info.manager_email):
+        raise ValidationError("담당자 이메일 주소 형식이 올바르지 않습니다.", field="manager_email")
+    if not isinstance(info.employees, int) or not 1 <= info.employees <= 100_000:
+        raise ValidationError("상시 근로자 수는 1명 이상이어야 합니다. (대표자 포함)", field="employees")
+    corporate_no = None
+    if company_type is CompanyType.CORPORATION:
+        corporate_no = normalize_corporate_no(info.corporate_no or "")
+        if corporate_no is None:
+            raise ValidationError("법인등록번호 13자리를 입력해 주세요.", field="corporate_no")
+    return CompanyInfo(
+        name=need(info.name, "name"), representative_name=need(info.representative_name, "representative_name"),
+        representative_phone=mobile(info.representative_phone, "representative_phone"),
+        address=need(info.address, "address"), address_detail=info.address_detail.strip(), phone=phone,
+        industry=need(info.industry, "industry"), employees=info.employees,
+        manager_name=need(info.manager_name, "manager_name"),
+        manager_phone=mobile(info.manager_phone, "manager_phone"), manager_email=info.manager_email.strip(),
+        payment_manager_name=need(info.payment_manager_name, "payment_manager_name"),
+        payment_manager_phone=mobile(info.payment_manager_phone, "payment_manager_phone"),
+        issuer_type=info.issuer_type, corporate_no=corporate_no,
+    )
+
+
+class CompanyService:
+    def __init__(self, uow, clock):
+        self.uow = uow
+        self.clock = clock
+
+    def get(self, actor: Actor, company_id: uuid.UUID | None = None) -> CompanyView:
+        """A company with its documents and screening history (own company when id is None)."""
+        company_id = company_id or actor.company_id
+        if company_id is None:
+            raise NotFound("기업 정보가 없는 계정입니다.")
+        with self.uow() as uow:
+            return company_view(uow.session, company_for(uow.session, actor, company_id))
+
+    def _editable(self, s: Session, actor: Actor) -> Company:
+        require_role(actor, Role.DEMAND)
+        company = company_for(s, actor, actor.company_id, for_update=True)
+        if company.status not in EDITABLE:
+            raise PermissionDenied(NOT_EDITABLE_REASON[company.status], code="not_editable")
+        return company
+
+    def _record_change(self, s: Session, actor: Actor, company: Company, field_name: str, old: str, new: str, now) -> None:
+        after_confirmation = company.confirmed_at is not None and company.status.value in ("CONFIRMED", "APPROVED")
+        s.add(CompanyChange(
+            id=uuid.uuid4(), company_id=company.id, field=field_name, old_value=old, new_value=new,
+            changed_by=actor.user_id, changed_by_name=actor.name, changed_at=now,
+            after_confirmation=after_confirmation,
+        ))
+        if after_confirmation:
+            company.changed_after_confirm_at = now
+
+    def update_info(self, actor: Actor, info: CompanyInfo) -> CompanyView:
+        """Edit the own company's information (ON_HOLD / CONFIRMED / APPROVED only)."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            company = self._editable(s, actor)
+            clean = normalize_info(info, company.company_type)
+            before, after = {}, {}
+            for f in fields(CompanyInfo):
+                old, new = getattr(company, f.name), getattr(clean, f.name)
+                if old != new:
+                    before[f.name], after[f.name] = _display(f.name, old), _display(f.name, new)
+                    setattr(company, f.name, new)
+                    self._record_change(s, actor, company, f.name, before[f.name], after[f.name], now)
+            if not after:
+                return company_view(s, company)
+            uow.audit(actor, "company.update", "company", company.id, before=before, after=after)
+            uow.commit()
+            return company_view(s, company)
+
+    def replace_document(self, actor: Actor, upload: DocumentUpload) -> CompanyView:
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            company = self._editable(s, actor)
+            doc, previous = store_document(s, company.id, upload, actor.user_id, now)
+            field_name = f"doc:{upload.doc_type.value}"
+            old = f"{previous.filename} ({previous.sha256[:12]})" if previous else ""
+            new = f"{doc.filename} ({doc.sha256[:12]})"
+            self._record_change(s, actor, company, field_name, old, new, now)
+            uow.audit(actor, "company.document", "company", company.id,
+                      before={field_name: old} if previous else None, after={field_name: new})
+            uow.commit()
+            return company_view(s, company)
+
+    def history(self, actor: Actor, company_id: uuid.UUID | None = None) -> list[ChangeView]:
+        """회원정보 수정이력, newest first."""
+        company_id = company_id or actor.company_id
+        if company_id is None:
+            raise NotFound("기업 정보가 없는 계정입니다.")
+        with self.uow() as uow:
+            s = uow.session
+            company_for(s, actor, company_id)
+            rows = s.scalars(select(CompanyChange).where(CompanyChange.company_id == company_id)
+                             .order_by(CompanyChange.changed_at.desc(), CompanyChange.id))
+            return [change_view(r) for r in rows]
+
+    def document_content(self, actor: Actor, document_id: uuid.UUID) -> tuple[DocumentView, bytes]:
+        with self.uow() as uow:
+            s = uow.session
+            doc = s.get(CompanyDocument, document_id)
+            if doc is None:
+                raise NotFound("서류를 찾을 수 없습니다.")
+            company_for(s, actor, doc.company_id)
+            blob = s.get(DocumentBlob, doc.sha256)
+            return document_view(doc), blob.content

@@ -1,0 +1,1 @@
+"""External parties behind small protocols, with deterministic simulators (SPEC §7)."""

@@ -1,0 +1,53 @@
+"""SMS sending. The simulator keeps an outbox that the app shows in its simulator panel."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Protocol
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    phone: str
+    text: str
+    sent_at: datetime
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class SimulatedSms:
+    """Records messages instead of sending them; listeners see each one (simulator panel)."""
+
+    def __init__(self, clock):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.outbox: list[SmsMessage] = []
+        self._listeners: list[Callable[[SmsMessage], None]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        msg = SmsMessage(phone=phone, text=text, sent_at=self._clock.now())
+        with self._lock:
+            self.outbox.append(msg)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(msg)
+
+    def subscribe(self, listener: Callable[[SmsMessage], None]) -> None:
+        with self._lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[SmsMessage], None]) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def last_to(self, phone: str) -> SmsMessage | None:
+        with self._lock:
+            for msg in reversed(self.outbox):
+                if msg.phone == phone:
+                    return msg
+        return None

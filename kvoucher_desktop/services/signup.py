@@ -1,0 +1,278 @@
+"""Demand-company signup (회원가입, SPEC §8): step checks and submission."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..enums import CompanyType, DocumentType, IssuerType, Role, ScreeningAction, ScreeningStatus
+from ..models import Company, OperatingAgency, PreviousParticipant, ScreeningEvent, User
+from .accounts import actor_of, check_new_credentials
+from .clock import format_kst, kst_date
+from .company_docs import check_upload, store_document
+from .dto import Actor, DocumentUpload
+from .errors import SignupRefused, ValidationError
+from .programme import current_settings
+from .rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, required_documents
+from .rules.numbers import (
+    business_no_error,
+    normalize_business_no,
+    normalize_corporate_no,
+    normalize_mobile,
+    normalize_phone,
+    valid_email,
+)
+
+STEPS = ("terms", "identity", "company", "documents", "managers", "operator", "account")
+
+
+@dataclass
+class SignupForm:
+    """Everything the wizard collects; a plain mutable record the wizard fills page by page."""
+
+    agree_terms: bool = False
+    agree_privacy: bool = False
+    issuer_type: IssuerType = IssuerType.REPRESENTATIVE
+    identity_token: str = ""
+    identity_name: str = ""
+    identity_phone: str = ""
+    company_type: CompanyType = CompanyType.SOLE
+    name: str = ""
+    business_no: str = ""
+    corporate_no: str = ""
+    representative_name: str = ""
+    representative_phone: str = ""
+    address: str = ""
+    address_detail: str = ""
+    phone: str = ""
+    industry: str = ""
+    employees: str = ""
+    documents: dict[DocumentType, DocumentUpload] = field(default_factory=dict)
+    manager_same_as_representative: bool = False
+    manager_name: str = ""
+    manager_phone: str = ""
+    manager_email: str = ""
+    payment_same_as_representative: bool = True
+    payment_manager_name: str = ""
+    payment_manager_phone: str = ""
+    payment_manager_token: str = ""
+    operator_id: uuid.UUID | None = None
+    login_id: str = ""
+    password: str = ""
+    password_confirm: str = ""
+
+    def effective_manager(self) -> tuple[str, str]:
+        if self.manager_same_as_representative:
+            return self.representative_name, self.representative_phone
+        return self.manager_name, self.manager_phone
+
+    def effective_payment_manager(self) -> tuple[str, str]:
+        if self.payment_same_as_representative:
+            return self.representative_name, self.representative_phone
+        return self.payment_manager_name, self.payment_manager_phone
+
+
+def _required(value: str, field_name: str, label: str) -> str:
+    if not value.strip():
+        raise ValidationError(f"{label}을(를) 입력해 주세요.", field=field_name)
+    return value.strip()
+
+
+class SignupService:
+    def __init__(self, uow, clock, passwords, identity):
+        self.uow = uow
+        self.clock = clock
+        self.passwords = passwords
+        self.identity = identity
+
+    # --- step checks (each raises ValidationError with the field) -------------------------------
+    def check_step(self, step: str, form: SignupForm) -> None:
+        with self.uow() as uow:
+            self._check(uow.session, step, form)
+
+    def _check(self, s: Session, step: str, form: SignupForm) -> None:
+        getattr(self, f"_check_{step}")(s, form)
+
+    def _check_terms(self, s: Session, form: SignupForm) -> None:
+        if not form.agree_terms:
+            raise ValidationError("이용약관에 동의해 주세요.", field="agree_terms")
+        if not form.agree_privacy:
+            raise ValidationError("개인정보 처리방침에 동의해 주세요.", field="agree_privacy")
+        prog = current_settings(s)
+        today = kst_date(self.clock.now())
+        if not prog.application_start <= today <= prog.application_end:
+            raise SignupRefused(
+                f"{prog.year}년 수요기업 신청 기간({prog.application_start} ~ {prog.application_end})이 아닙니다."
+            )
+
+    def _check_identity(self, s: Session, form: SignupForm) -> None:
+        if not form.identity_token or not self.identity.check(form.identity_token, form.identity_name, form.identity_phone):
+            raise ValidationError("휴대폰 본인인증을 완료해 주세요.", field="identity")
+
+    def _check_company(self, s: Session, form: SignupForm) -> None:
+        _required(form.name, "name", "기업명")
+        message = business_no_error(form.business_no)
+        if message:
+            raise ValidationError(message, field="business_no")
+        self._check_business_no_free(s, normalize_business_no(form.business_no))
+        if form.company_type is CompanyType.CORPORATION:
+            if normalize_corporate_no(form.corporate_no) is None:
+                raise ValidationError("법인등록번호 13자리를 입력해 주세요. (예: 110111-1234567)", field="corporate_no")
+        _required(form.representative_name, "representative_name", "대표자명")
+        if normalize_mobile(form.representative_phone) is None:
+            raise ValidationError("대표자 휴대폰 번호는 010-XXXX-XXXX 형식으로 입력해 주세요.", field="representative_phone")
+        if form.issuer_type is IssuerType.REPRESENTATIVE and (
+            form.representative_name.strip() != form.identity_name.strip()
+            or normalize_mobile(form.representative_phone) != normalize_mobile(form.identity_phone)
+        ):
+            raise ValidationError(
+                "발급자가 대표자이면 대표자 이름과 휴대폰 번호가 본인인증한 정보와 같아야 합니다.",
+                field="representative_name",
+            )
+        _required(form.address, "address", "사업장 주소")
+        if normalize_phone(form.phone) is None:
+            raise ValidationError("회사 전화번호 형식이 올바르지 않습니다. (예: 02-1234-5678)", field="phone")
+        _required(form.industry, "industry", "업종")
+        try:
+            employees = int(form.employees.strip().replace(",", ""))
+        except ValueError:
+            raise ValidationError("상시 근로자 수는 숫자로 입력해 주세요.", field="employees") from None
+        if not 1 <= employees <= 100_000:
+            raise ValidationError("상시 근로자 수는 1명 이상이어야 합니다. (대표자 포함)", field="employees")
+
+    def _check_business_no_free(self, s: Session, bno: str) -> None:
+        prog = current_settings(s)
+        existing = s.scalars(
+            select(Company).where(Company.business_no == bno, Company.programme_year == prog.year)
+        ).first()
+        if existing is None:
+            return
+        if existing.status is ScreeningStatus.REJECTED:
+            raise SignupRefused(
+                f"이 사업자등록번호는 {prog.year}년 심사에서 탈락하여 올해 다시 신청할 수 없습니다.",
+                field="business_no",
+            )
+        raise SignupRefused("이미 가입된 사업자등록번호입니다. 기존 아이디로 로그인해 주세요.", field="business_no")
+
+    def is_previous_participant(self, business_no: str) -> bool:
+        bno = normalize_business_no(business_no)
+        if bno is None:
+            return False
+        with self.uow() as uow:
+            return self._previous(uow.session, bno)
+
+    def _previous(self, s: Session, bno: str) -> bool:
+        prog = current_settings(s)
+        return bool(s.scalar(
+            select(func.count()).select_from(PreviousParticipant)
+            .where(PreviousParticipant.business_no == bno, PreviousParticipant.year == prog.year - 1)
+        ))
+
+    def _check_documents(self, s: Session, form: SignupForm) -> None:
+        for upload in form.documents.values():
+            check_upload(upload)
+        for doc_type in required_documents(form.company_type, form.issuer_type):
+            if doc_type not in form.documents:
+                raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'을(를) 첨부해 주세요.",
+                                      field=f"doc:{doc_type.value}")
+        bno = normalize_business_no(form.business_no)
+        prog = current_settings(s)
+        if bno and self._previous(s, bno):
+            certs = [form.documents[t] for t in REENTRY_CERTIFICATES if t in form.documents]
+            if not certs:
+                raise SignupRefused(
+                    f"{prog.year - 1}년 수요기업으로 참여한 기업은 {prog.year - 1}년에 발급된 "
+                    "장애인기업확인서 또는 여성기업확인서를 첨부해야 다시 신청할 수 있습니다.",
+                    field=f"doc:{DocumentType.DISABLED_ENTERPRISE.value}",
+                )
+            if not any(c.issued_year == prog.year - 1 for c in certs):
+                raise SignupRefused(
+                    f"장애인기업확인서 또는 여성기업확인서는 {prog.year - 1}년에 발급된 것이어야 합니다.",
+                    field=f"doc:{certs[0].doc_type.value}",
+                )
+
+    def _check_managers(self, s: Session, form: SignupForm) -> None:
+        name, phone = form.effective_manager()
+        _required(name, "manager_name", "담당자 이름")
+        if normalize_mobile(phone) is None:
+            raise ValidationError("담당자 휴대폰 번호는 010-XXXX-XXXX 형식으로 입력해 주세요.", field="manager_phone")
+        if not valid_email(form.manager_email):
+            raise ValidationError("담당자 이메일 주소 형식이 올바르지 않습니다.", field="manager_email")
+        if form.issuer_type is IssuerType.STAFF and (
+            name.strip() != form.identity_name.strip() or normalize_mobile(phone) != normalize_mobile(form.identity_phone)
+        ):
+            raise ValidationError(
+                "발급자가 담당자(임직원)이면 담당자 이름과 휴대폰 번호가 본인인증한 정보와 같아야 합니다.",
+                field="manager_name",
+            )
+        if not form.payment_same_as_representative:
+            pname, pphone = form.effective_payment_manager()
+            _required(pname, "payment_manager_name", "결제 담당자 이름")
+            if normalize_mobile(pphone) is None:
+                raise ValidationError("결제 담당자 휴대폰 번호는 010-XXXX-XXXX 형식으로 입력해 주세요.",
+                                      field="payment_manager_phone")
+            if not self.identity.check(form.payment_manager_token, pname, pphone):
+                raise ValidationError("결제 담당자 휴대폰 인증을 완료해 주세요.", field="payment_manager_verify")
+
+    def _check_operator(self, s: Session, form: SignupForm) -> None:
+        op = s.get(OperatingAgency, form.operator_id) if form.operator_id else None
+        if op is None or not op.active:
+            raise ValidationError("운영기관을 선택해 주세요.", field="operator_id")
+
+    def _check_account(self, s: Session, form: SignupForm) -> None:
+        check_new_credentials(s, form.login_id.strip(), form.password, form.password_confirm)
+
+    # --- submission -------------------------------------------------------------------------
+    def submit(self, form: SignupForm) -> Actor:
+        """Create the company (REVIEWING) and its login; returns the logged-in actor."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            for step in STEPS:
+                self._check(s, step, form)
+            prog = current_settings(s)
+            bno = normalize_business_no(form.business_no)
+            mname, mphone = form.effective_manager()
+            pname, pphone = form.effective_payment_manager()
+            company = Company(
+                id=uuid.uuid4(), programme_year=prog.year, business_no=bno,
+                company_type=form.company_type, issuer_type=form.issuer_type, name=form.name.strip(),
+                corporate_no=normalize_corporate_no(form.corporate_no) if form.company_type is CompanyType.CORPORATION else None,
+                representative_name=form.representative_name.strip(),
+                representative_phone=normalize_mobile(form.representative_phone),
+                address=form.address.strip(), address_detail=form.address_detail.strip(),
+                phone=normalize_phone(form.phone), industry=form.industry.strip(),
+                employees=int(form.employees.strip().replace(",", "")),
+                manager_name=mname.strip(), manager_phone=normalize_mobile(mphone),
+                manager_email=form.manager_email.strip(),
+                payment_manager_name=pname.strip(), payment_manager_phone=normalize_mobile(pphone),
+                operator_id=form.operator_id, status=ScreeningStatus.REVIEWING,
+                submitted_at=now, status_changed_at=now,
+            )
+            s.add(company)
+            s.flush()
+            user = User(
+                id=uuid.uuid4(), login_id=form.login_id.strip(), password_hash=self.passwords.hash(form.password),
+                role=Role.DEMAND, display_name=form.name.strip(), phone=normalize_mobile(mphone),
+                email=form.manager_email.strip(), company_id=company.id, created_at=now,
+            )
+            s.add(user)
+            s.flush()
+            actor = actor_of(user)
+            for upload in form.documents.values():
+                store_document(s, company.id, upload, user.id, now)
+            s.add(ScreeningEvent(
+                id=uuid.uuid4(), company_id=company.id, action=ScreeningAction.SUBMIT, from_status=None,
+                to_status=ScreeningStatus.REVIEWING, reason=None, actor_id=user.id,
+                actor_name=company.name, actor_role=Role.DEMAND, at=now,
+            ))
+            uow.audit(actor, "company.signup", "company", company.id, after={
+                "business_no": bno, "name": company.name, "status": ScreeningStatus.REVIEWING.value,
+                "operator_id": str(company.operator_id), "documents": sorted(d.value for d in form.documents),
+                "submitted_at": format_kst(now),
+            })
+            uow.commit()
+            return actor

@@ -1,0 +1,72 @@
+"""Unit of work: one short session per service call; rollback unless committed."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..models import AuditRecord
+from .dto import Actor
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker, clock):
+        self._factory = session_factory
+        self._clock = clock
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._factory()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None
+        self.session.commit()
+
+    def audit(
+        self,
+        actor: Actor | None,
+        action: str,
+        entity_type: str,
+        entity_id: Any,
+        before: dict | None = None,
+        after: dict | None = None,
+        at: datetime | None = None,
+    ) -> AuditRecord:
+        """Append one audit record in the same transaction as the change."""
+        assert self.session is not None
+        record = AuditRecord(
+            id=uuid.uuid4(),
+            at=at or self._clock.now(),
+            actor_id=actor.user_id if actor else None,
+            actor_role=actor.role.value if actor else "SYSTEM",
+            actor_name=actor.name if actor else "시스템",
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=_dump(before),
+            after=_dump(after),
+        )
+        self.session.add(record)
+        return record
+
+
+def _dump(data: dict | None) -> str | None:
+    if data is None:
+        return None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+
+
+UowFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,125 @@
+"""Where data lives, which database to use, and secrets in the OS keyring (SPEC §9)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_DIR_NAME = "kvoucher-desktop"
+KEYRING_SERVICE = "kvoucher-desktop"
+ENV_DATABASE_URL = "KVOUCHER_DATABASE_URL"
+ENV_DATA_DIR = "KVOUCHER_DATA_DIR"
+
+NO_KEYRING_MESSAGE = (
+    "이 컴퓨터에서는 운영체제 보안 저장소(키링)를 사용할 수 없어 정보를 저장하지 못했습니다. "
+    "매번 직접 입력하시거나 환경변수 KVOUCHER_DATABASE_URL을 사용해 주세요."
+)
+
+
+class KeyringUnavailable(RuntimeError):
+    def __init__(self, message: str = NO_KEYRING_MESSAGE):
+        super().__init__(message)
+        self.message = message
+
+
+def data_dir() -> Path:
+    """Per-user data folder (override with KVOUCHER_DATA_DIR)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_dir() -> Path:
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.as_posix()}"
+
+
+def default_database_path() -> Path:
+    return data_dir() / "kvoucher.sqlite3"
+
+
+def demo_database_path() -> Path:
+    return data_dir() / "demo.sqlite3"
+
+
+def _keyring():
+    try:
+        import keyring
+        from keyring.backends import fail
+    except Exception as exc:  # pragma: no cover - keyring is a dependency
+        raise KeyringUnavailable() from exc
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring) or "fail" in type(backend).__module__ or "null" in type(backend).__module__:
+        raise KeyringUnavailable()
+    return keyring
+
+
+def keyring_available() -> bool:
+    try:
+        _keyring()
+        return True
+    except KeyringUnavailable:
+        return False
+
+
+def save_secret(name: str, value: str | None) -> None:
+    kr = _keyring()
+    try:
+        if value:
+            kr.set_password(KEYRING_SERVICE, name, value)
+        else:
+            try:
+                kr.delete_password(KEYRING_SERVICE, name)
+            except Exception:
+                pass
+    except KeyringUnavailable:
+        raise
+    except Exception as exc:
+        raise KeyringUnavailable() from exc
+
+
+def load_secret(name: str) -> str | None:
+    try:
+        return _keyring().get_password(KEYRING_SERVICE, name)
+    except Exception:
+        return None
+
+
+def save_database_url(url: str | None) -> None:
+    """Remember a shared-desk database URL (may hold a password) in the keyring."""
+    save_secret("database_url", url)
+
+
+def saved_database_url() -> str | None:
+    return load_secret("database_url")
+
+
+def save_remembered_login(login_id: str | None) -> None:
+    save_secret("remembered_login_id", login_id)
+
+
+def remembered_login() -> str | None:
+    return load_secret("remembered_login_id")
+
+
+def resolve_database_url(cli_url: str | None, demo: bool) -> tuple[str, str]:
+    """(url, where it came from). CLI > environment > keyring > local SQLite file."""
+    if demo:
+        return sqlite_url(demo_database_path()), "demo"
+    if cli_url:
+        return cli_url, "command line"
+    env = os.environ.get(ENV_DATABASE_URL)
+    if env:
+        return env, "environment"
+    saved = saved_database_url()
+    if saved:
+        return saved, "keyring"
+    return sqlite_url(default_database_path()), "local"
