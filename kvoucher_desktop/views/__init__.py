@@ -1,0 +1,1 @@
+"""PySide6 views. They talk to services only (see the import-linter contracts)."""

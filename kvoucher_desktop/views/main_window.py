@@ -1,0 +1,218 @@
+"""Main window: header with search and login, menus by role, pages in a stack."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services.accounts import ROLE_LABELS
+from ..services.clock import format_kst
+from ..services.dto import Actor
+from ..services.registry import Services
+from .context import ViewContext
+from .pages import PAGES, PUBLIC_MENUS, ROLE_HOME, ROLE_MENUS
+from .simulator import SimulatorDock
+from .style import app_icon
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    #: (what changed, ids) — pages refresh affected rows
+    data_changed = Signal(str, tuple)
+    #: the logged-in actor, or None after logout
+    session_changed = Signal(object)
+
+    def __init__(self, services: Services, store_label: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.actor: Actor | None = None
+        self.ctx = ViewContext(services, self)
+        self.pages: dict[str, QWidget] = {}
+        self.current_key = ""
+        self.setWindowTitle(self.tr("K-비대면 바우처 플랫폼"))
+        self.setWindowIcon(app_icon())
+        self.resize(1280, 820)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_header())
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.simulator = SimulatorDock(services.sms, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.simulator)
+        self.simulator.hide()
+
+        self.store_label = QLabel(store_label)
+        self.clock_label = QLabel()
+        self.statusBar().addPermanentWidget(self.store_label)
+        self.statusBar().addPermanentWidget(self.clock_label)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(15_000)
+        self._update_clock()
+
+        self.data_changed.connect(self._broadcast)
+        self._build_menus()
+        self.open_page("home")
+
+    # --- header and menus ---------------------------------------------------------------------
+    def _build_header(self) -> QFrame:
+        header = QFrame()
+        header.setObjectName("header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(20, 10, 20, 10)
+        brand = QPushButton(self.tr("K-비대면 바우처 플랫폼"))
+        brand.setObjectName("brandButton")
+        brand.setStyleSheet("QPushButton#brandButton { border: none; font-size: 15pt; font-weight: bold; }")
+        brand.setCursor(Qt.CursorShape.PointingHandCursor)
+        brand.clicked.connect(lambda: self.open_page("home"))
+        row.addWidget(brand)
+        row.addSpacing(24)
+        self.search = QLineEdit()
+        self.search.setObjectName("globalSearch")
+        self.search.setPlaceholderText(self.tr("서비스명, 키워드, 기업명으로 검색"))
+        self.search.setMinimumWidth(320)
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(lambda: self.search_services(self.search.text(), None))
+        row.addWidget(self.search, 1)
+        row.addSpacing(24)
+        self.user_label = QLabel()
+        row.addWidget(self.user_label)
+        self.login_button = QPushButton(self.tr("로그인"))
+        self.login_button.clicked.connect(self.open_login)
+        self.signup_button = QPushButton(self.tr("회원가입"))
+        self.signup_button.clicked.connect(self.open_signup)
+        self.logout_button = QPushButton(self.tr("로그아웃"))
+        self.logout_button.clicked.connect(self.logout)
+        for button in (self.login_button, self.signup_button, self.logout_button):
+            row.addWidget(button)
+        return header
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        self.page_actions: dict[str, QAction] = {}
+        menus = list(PUBLIC_MENUS)
+        if self.actor is not None:
+            role_menus = ROLE_MENUS[self.actor.role]
+            titles = {t for t, _ in role_menus}
+            menus = [m for m in menus if m[0] not in titles and m[0] in ("사업안내", "사업공고", "고객센터")]
+            menus = list(role_menus) + menus
+        for title, keys in menus:
+            menu = bar.addMenu(self.tr(title))
+            for key in keys:
+                action = QAction(self.tr(PAGES[key].title), self)
+                action.triggered.connect(lambda _=False, k=key: self.open_page(k))
+                menu.addAction(action)
+                self.page_actions[key] = action
+        view = bar.addMenu(self.tr("보기"))
+        view.addAction(self.simulator.toggleViewAction())
+        logged_in = self.actor is not None
+        self.login_button.setVisible(not logged_in)
+        self.signup_button.setVisible(not logged_in)
+        self.logout_button.setVisible(logged_in)
+        if logged_in:
+            self.user_label.setText(self.tr("{name} 님 ({role})").format(
+                name=self.actor.name, role=self.tr(ROLE_LABELS[self.actor.role])))
+        else:
+            self.user_label.setText("")
+
+    def menu_titles(self) -> list[str]:
+        return [a.text() for a in self.menuBar().actions()]
+
+    # --- pages ------------------------------------------------------------------------------
+    def open_page(self, key: str) -> QWidget:
+        spec = PAGES[key]
+        page = self.pages.get(key)
+        if page is None:
+            page = spec.load()(self.ctx, self)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self.current_key = key
+        self.setWindowTitle(self.tr("{page} — K-비대면 바우처 플랫폼").format(page=self.tr(spec.title)))
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
+        return page
+
+    def _broadcast(self, what: str, ids: tuple) -> None:
+        for page in self.pages.values():
+            handler = getattr(page, "on_data_changed", None)
+            if handler is not None:
+                handler(what, ids)
+
+    def _reset_pages(self) -> None:
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+
+    def search_services(self, text: str, category: str | None) -> None:
+        self.statusBar().showMessage(
+            self.tr("서비스 카탈로그는 공급기업 서비스가 등록된 뒤 열립니다. 지금은 사업안내와 공고를 확인해 주세요."),
+            8000,
+        )
+
+    # --- session ------------------------------------------------------------------------------
+    def open_login(self) -> None:
+        from .login import LoginDialog
+
+        dialog = LoginDialog(self.ctx, self)
+        dialog.logged_in.connect(self.set_actor)
+        dialog.logged_in.connect(lambda _a: self._keyring_note(dialog))
+        dialog.open()
+        self.login_dialog = dialog
+
+    def _keyring_note(self, dialog) -> None:
+        note = getattr(dialog, "keyring_note", "")
+        if note:
+            self.statusBar().showMessage(note, 10000)
+
+    def open_signup(self) -> None:
+        from .signup.wizard import SignupWizard
+
+        wizard = SignupWizard(self.ctx, self)
+        wizard.signed_up.connect(self.set_actor)
+        wizard.open()
+        self.signup_wizard = wizard
+
+    def set_actor(self, actor: Actor | None) -> None:
+        self.actor = actor
+        self._reset_pages()
+        self._build_menus()
+        self.session_changed.emit(actor)
+        self.open_page(ROLE_HOME[actor.role] if actor is not None else "home")
+
+    def logout(self) -> None:
+        actor = self.actor
+        if actor is None:
+            return
+        self.set_actor(None)
+        self.ctx.run(self, lambda: self.services.accounts.logout(actor), None, lambda exc: None)
+
+    def _update_clock(self) -> None:
+        self.clock_label.setText(self.tr("한국시간 {t}").format(t=format_kst(self.services.clock.now())))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.simulator.detach()
+        super().closeEvent(event)
+

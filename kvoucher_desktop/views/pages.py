@@ -1,0 +1,85 @@
+"""Page registry: which pages exist and which menus show them, per role.
+
+A page is a QWidget class constructed as `PageClass(ctx: ViewContext, parent=None)`.
+It may define `refresh()` (called each time it is shown) and
+`on_data_changed(what: str, ids: tuple)` (called when any service call changed data).
+Pages are imported lazily by dotted path so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from ..enums import Role
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    target: str  # "module.path:ClassName"
+
+    def load(self):
+        module, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+
+V = "kvoucher_desktop.views"
+
+PAGES = {p.key: p for p in (
+    # public (before and after login)
+    PageSpec("home", "홈", f"{V}.public:HomePage"),
+    PageSpec("guide", "사업안내", f"{V}.public:GuidePage"),
+    PageSpec("announcements", "사업공고", f"{V}.public:AnnouncementsPage"),
+    PageSpec("supplier_info", "공급기업", f"{V}.public:SupplierGuidePage"),
+    PageSpec("demand_info", "수요기업", f"{V}.public:DemandGuidePage"),
+    PageSpec("helpdesk", "고객센터", f"{V}.public:HelpDeskPage"),
+    # demand company
+    PageSpec("company_info", "기업정보 수정", f"{V}.demand.company_info:CompanyInfoPage"),
+    PageSpec("screening_status", "심사 및 예산확인", f"{V}.demand.status:ScreeningStatusPage"),
+    PageSpec("change_history", "회원정보 수정이력", f"{V}.demand.history:ChangeHistoryPage"),
+    # supplier
+    PageSpec("supplier_home", "공급기업 정보", f"{V}.supplier:SupplierHomePage"),
+    # operator and agency
+    PageSpec("screening_dashboard", "심사관리", f"{V}.screening.dashboard:ScreeningDashboardPage"),
+    PageSpec("budget_confirm", "예산확정", f"{V}.agency.budget:BudgetConfirmPage"),
+    PageSpec("manage_announcements", "사업공고 관리", f"{V}.agency.announcements:AnnouncementAdminPage"),
+    PageSpec("manage_operators", "운영기관 관리", f"{V}.agency.operators:OperatorAdminPage"),
+    PageSpec("manage_accounts", "계정 관리", f"{V}.agency.accounts:AccountAdminPage"),
+)}
+
+#: menu title -> page keys, before login
+PUBLIC_MENUS = (
+    ("사업안내", ("guide",)),
+    ("사업공고", ("announcements",)),
+    ("공급기업", ("supplier_info",)),
+    ("수요기업", ("demand_info",)),
+    ("고객센터", ("helpdesk",)),
+)
+
+#: menus after login, by role (the public 사업안내/사업공고/고객센터 stay)
+ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    Role.DEMAND: (
+        ("수요기업", ("demand_info",)),
+        ("기업정보관리", ("company_info", "screening_status", "change_history")),
+    ),
+    Role.SUPPLIER: (
+        ("공급기업", ("supplier_home",)),
+    ),
+    Role.OPERATOR: (
+        ("심사관리", ("screening_dashboard",)),
+    ),
+    Role.AGENCY: (
+        ("심사·예산", ("screening_dashboard", "budget_confirm")),
+        ("사업관리", ("manage_announcements", "manage_operators", "manage_accounts")),
+    ),
+}
+
+#: the page shown right after login
+ROLE_HOME = {
+    Role.DEMAND: "screening_status",
+    Role.SUPPLIER: "supplier_home",
+    Role.OPERATOR: "screening_dashboard",
+    Role.AGENCY: "budget_confirm",
+}

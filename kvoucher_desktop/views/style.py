@@ -1,0 +1,76 @@
+"""Fonts, icon and the calm style sheet shared by every window."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+FONT_FAMILY = "NanumGothic"
+_registered: list[str] = []
+
+PRIMARY = "#1e4e8c"
+
+STYLE_SHEET = f"""
+QWidget {{ font-size: 10pt; color: #1f2933; }}
+QMainWindow, QDialog, QWizard {{ background: #f5f7fa; }}
+QLabel#pageTitle {{ font-size: 16pt; font-weight: bold; color: {PRIMARY}; padding: 4px 0 8px 0; }}
+QLabel#sectionTitle {{ font-size: 12pt; font-weight: bold; color: #243b53; padding: 6px 0 2px 0; }}
+QLabel#errorLabel {{ color: #b91c1c; background: #fef2f2; border: 1px solid #fecaca; border-radius: 4px; padding: 6px; }}
+QLabel#hint {{ color: #52606d; }}
+QLabel#simBadge {{ color: #7c2d12; background: #ffedd5; border: 1px solid #fdba74; border-radius: 4px; padding: 2px 6px; font-weight: bold; }}
+QFrame#header {{ background: {PRIMARY}; }}
+QFrame#header QLabel {{ color: white; }}
+QFrame#header QLabel#brand {{ font-size: 15pt; font-weight: bold; }}
+QFrame#header QPushButton {{ background: transparent; color: white; border: 1px solid rgba(255,255,255,0.6); border-radius: 4px; padding: 5px 14px; }}
+QFrame#header QPushButton:hover {{ background: rgba(255,255,255,0.15); }}
+QFrame#card, QGroupBox {{ background: white; border: 1px solid #d9e2ec; border-radius: 6px; }}
+QGroupBox {{ margin-top: 14px; padding: 12px 10px 10px 10px; font-weight: bold; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #243b53; }}
+QPushButton {{ background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 6px 14px; }}
+QPushButton:hover {{ border-color: {PRIMARY}; }}
+QPushButton:disabled {{ color: #9aa5b1; background: #f0f4f8; }}
+QPushButton#primary {{ background: {PRIMARY}; color: white; border: 1px solid {PRIMARY}; font-weight: bold; }}
+QPushButton#primary:disabled {{ background: #9fb3c8; border-color: #9fb3c8; }}
+QPushButton#danger {{ color: #b91c1c; border-color: #fca5a5; }}
+QPushButton#tile {{ background: white; border: 1px solid #d9e2ec; border-radius: 8px; padding: 18px; font-size: 11pt; font-weight: bold; color: #243b53; text-align: center; }}
+QPushButton#tile:hover {{ border-color: {PRIMARY}; background: #eef4fb; }}
+QLineEdit, QTextEdit, QPlainTextEdit, QSpinBox, QComboBox, QDateEdit {{ background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 4px 6px; }}
+QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border-color: {PRIMARY}; }}
+QLineEdit[invalid="true"], QTextEdit[invalid="true"], QComboBox[invalid="true"], QCheckBox[invalid="true"] {{ border: 2px solid #dc2626; background: #fff5f5; }}
+QLineEdit:read-only {{ background: #f0f4f8; color: #486581; }}
+QTableView {{ background: white; alternate-background-color: #f8fafc; gridline-color: #e4e7eb; selection-background-color: #cfe0f5; selection-color: #102a43; border: 1px solid #d9e2ec; }}
+QHeaderView::section {{ background: #e9eef5; padding: 5px; border: none; border-right: 1px solid #d9e2ec; font-weight: bold; }}
+QTabBar::tab {{ padding: 6px 16px; }}
+QMenuBar {{ background: white; border-bottom: 1px solid #d9e2ec; }}
+QMenuBar::item {{ padding: 6px 14px; }}
+QMenuBar::item:selected {{ background: #e6eef8; }}
+QStatusBar {{ background: white; border-top: 1px solid #d9e2ec; }}
+"""
+
+
+def register_fonts() -> str:
+    """Register the bundled NanumGothic fonts (idempotent); returns the family name."""
+    if not _registered:
+        folder = resources.files("kvoucher_desktop.resources") / "fonts"
+        for name in ("NanumGothic.ttf", "NanumGothicBold.ttf"):
+            with resources.as_file(folder / name) as path:
+                font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                _registered.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return _registered[0] if _registered else FONT_FAMILY
+
+
+def app_icon() -> QIcon:
+    with resources.as_file(resources.files("kvoucher_desktop.resources") / "icons" / "app.png") as path:
+        return QIcon(str(path))
+
+
+def apply_style(app: QApplication) -> None:
+    family = register_fonts()
+    font = QFont(family, 10)
+    font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
+    app.setFont(font)
+    app.setStyleSheet(STYLE_SHEET)
+    app.setWindowIcon(app_icon())

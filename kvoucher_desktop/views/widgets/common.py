@@ -1,0 +1,80 @@
+"""Small shared widgets: status badge, section title, form error label, Hangul-safe helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QWidget
+
+from ...enums import ScreeningStatus
+from ...services.rules.screening import STATUS_LABELS
+
+STATUS_COLOURS = {
+    ScreeningStatus.REVIEWING: ("#1d4ed8", "#dbeafe"),
+    ScreeningStatus.ON_HOLD: ("#b45309", "#fef3c7"),
+    ScreeningStatus.CONFIRMED: ("#0f766e", "#ccfbf1"),
+    ScreeningStatus.APPROVED: ("#15803d", "#dcfce7"),
+    ScreeningStatus.REJECTED: ("#b91c1c", "#fee2e2"),
+}
+
+
+class StatusBadge(QLabel):
+    def __init__(self, status: ScreeningStatus | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statusBadge")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        if status is not None:
+            self.set_status(status)
+
+    def set_status(self, status: ScreeningStatus) -> None:
+        fg, bg = STATUS_COLOURS[status]
+        self.status = status
+        self.setText(STATUS_LABELS[status])
+        self.setStyleSheet(
+            f"QLabel#statusBadge {{ color: {fg}; background: {bg}; border: 1px solid {fg};"
+            " border-radius: 10px; padding: 3px 14px; font-weight: bold; }}"
+        )
+        self.adjustSize()
+
+
+def title_label(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageTitle" if level == 1 else "sectionTitle")
+    return label
+
+
+def hline() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setObjectName("hline")
+    return line
+
+
+class ErrorLabel(QLabel):
+    """A red message under a form; empty when there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("errorLabel")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.show_message("")
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def line_edit(placeholder: str = "", max_length: int = 200) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setMaxLength(max_length)
+    return edit
