@@ -55,3 +55,32 @@ def migrate(engine: Engine) -> None:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def check_connection(url: str) -> str:
+    """Try a URL; returns a short description of the server or raises SettingsError in Korean."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from .errors import SettingsError
+
+    try:
+        u = make_url(normalize_url(url.strip()))
+    except (ArgumentError, ValueError):
+        raise SettingsError("데이터베이스 주소 형식이 올바르지 않습니다. 예: postgresql://사용자:비밀번호@서버/데이터베이스") from None
+    if u.get_backend_name() not in ("postgresql", "sqlite"):
+        raise SettingsError("PostgreSQL 또는 SQLite 주소만 사용할 수 있습니다.")
+    try:
+        engine = create_engine(u, connect_args={"connect_timeout": 5} if u.get_backend_name() == "postgresql" else {})
+    except NoSuchModuleError:
+        raise SettingsError("지원하지 않는 데이터베이스 드라이버입니다.") from None
+    try:
+        with engine.connect() as conn:
+            if u.get_backend_name() == "postgresql":
+                version = conn.execute(text("SHOW server_version")).scalar()
+                return f"PostgreSQL {version} ({u.host or 'localhost'}/{u.database})"
+            return f"SQLite {conn.execute(text('select sqlite_version()')).scalar()} ({u.database})"
+    except DBAPIError as exc:
+        raise SettingsError(f"데이터베이스에 연결하지 못했습니다: {str(exc.orig).strip().splitlines()[0]}") from None
+    finally:
+        engine.dispose()

@@ -123,8 +123,11 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, k=key: self.open_page(k))
                 menu.addAction(action)
                 self.page_actions[key] = action
-        view = bar.addMenu(self.tr("보기"))
+        view = bar.addMenu(self.tr("설정"))
         view.addAction(self.simulator.toggleViewAction())
+        connection = QAction(self.tr("데이터베이스 연결…"), self)
+        connection.triggered.connect(self.open_connection_settings)
+        view.addAction(connection)
         logged_in = self.actor is not None
         self.login_button.setVisible(not logged_in)
         self.signup_button.setVisible(not logged_in)
@@ -208,6 +211,13 @@ class MainWindow(QMainWindow):
             return
         self.set_actor(None)
         self.ctx.run(self, lambda: self.services.accounts.logout(actor), None, lambda exc: None)
+
+    def open_connection_settings(self) -> None:
+        from .connection import ConnectionDialog
+
+        dialog = ConnectionDialog(self.ctx, self.store_label.text(), self)
+        dialog.open()
+        self.connection_dialog = dialog
 
     def _update_clock(self) -> None:
         self.clock_label.setText(self.tr("한국시간 {t}").format(t=format_kst(self.services.clock.now())))

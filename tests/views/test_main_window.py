@@ -14,7 +14,7 @@ from kvoucher_desktop.views.style import apply_style, register_fonts
 from tests.factories import PASSWORD, make_agency, make_operator, make_supplier_account, company_in_state
 from kvoucher_desktop.enums import ScreeningStatus
 
-PUBLIC = ["사업안내", "사업공고", "공급기업", "수요기업", "고객센터", "보기"]
+PUBLIC = ["사업안내", "사업공고", "공급기업", "수요기업", "고객센터", "설정"]
 
 
 @pytest.fixture
@@ -121,3 +121,30 @@ def test_simulator_panel_shows_codes_sent_from_worker_threads(qtbot, window, sql
     qtbot.waitUntil(lambda: window.simulator.list.count() == 1)
     assert "010-1234-5678" in window.simulator.list.item(0).text()
     assert "인증번호" in window.simulator.list.item(0).text()
+
+
+def test_remember_my_id_uses_the_keyring(qtbot, window, sqlite_services):
+    import keyring
+
+    from tests.unit.test_settings import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        make_operator(sqlite_services, login_id="desk-remember")
+        window.open_login()
+        dialog = window.login_dialog
+        dialog.login_id.setText("desk-remember")
+        dialog.remember.setChecked(True)
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: window.actor is not None)
+        assert backend.get_password("kvoucher-desktop", "remembered_login_id") == "desk-remember"
+        window.logout()
+        window.open_login()
+        again = window.login_dialog
+        qtbot.waitUntil(lambda: again.login_id.text() == "desk-remember")
+        assert again.remember.isChecked()
+    finally:
+        keyring.set_keyring(previous)

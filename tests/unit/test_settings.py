@@ -1,0 +1,89 @@
+"""Where data lives, which store is used, and secrets in the keyring (with a clear fallback)."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import null
+
+from kvoucher_desktop import settings
+from kvoucher_desktop.services.errors import SettingsError
+from kvoucher_desktop.services.store import check_connection
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.data = {}
+
+    def get_password(self, service, username):
+        return self.data.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.data[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.data.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(null.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_without_a_keyring_backend_saving_gives_a_clear_korean_message(no_keyring):
+    assert not settings.keyring_available()
+    with pytest.raises(settings.KeyringUnavailable) as info:
+        settings.save_database_url("postgresql://desk:secret@db.example/kvoucher")
+    assert "키링" in info.value.message
+    assert settings.saved_database_url() is None
+    with pytest.raises(settings.KeyringUnavailable):
+        settings.save_remembered_login("operator")
+
+
+def test_database_url_and_login_id_round_trip_through_the_keyring(memory_keyring):
+    settings.save_database_url("postgresql://desk:secret@db.example/kvoucher")
+    settings.save_remembered_login("operator")
+    assert settings.saved_database_url() == "postgresql://desk:secret@db.example/kvoucher"
+    assert settings.remembered_login() == "operator"
+    settings.save_remembered_login(None)
+    assert settings.remembered_login() is None
+
+
+def test_database_url_precedence(memory_keyring, monkeypatch):
+    local_url, source = settings.resolve_database_url(None, demo=False)
+    assert source == "local" and local_url.endswith("kvoucher.sqlite3")
+    assert str(settings.data_dir()) in local_url
+    settings.save_database_url("postgresql://k@h/from_keyring")
+    assert settings.resolve_database_url(None, demo=False) == ("postgresql://k@h/from_keyring", "keyring")
+    monkeypatch.setenv(settings.ENV_DATABASE_URL, "postgresql://e@h/from_env")
+    assert settings.resolve_database_url(None, demo=False) == ("postgresql://e@h/from_env", "environment")
+    assert settings.resolve_database_url("postgresql://c@h/cli", demo=False) == ("postgresql://c@h/cli", "command line")
+    demo_url, source = settings.resolve_database_url("postgresql://c@h/cli", demo=True)
+    assert source == "demo" and demo_url.endswith("demo.sqlite3")
+
+
+def test_check_connection_describes_a_store_or_explains_in_korean(tmp_path):
+    description = check_connection(f"sqlite:///{tmp_path}/x.sqlite3")
+    assert description.startswith("SQLite")
+    with pytest.raises(SettingsError, match="형식"):
+        check_connection("not a url")
+    with pytest.raises(SettingsError, match="PostgreSQL 또는 SQLite"):
+        check_connection("mysql://root@localhost/x")
+    with pytest.raises(SettingsError, match="연결하지 못했습니다"):
+        check_connection("postgresql://nobody@127.0.0.1:1/nothing")
