@@ -29,11 +29,17 @@ class SimulatorDock(QDockWidget):
         self.message_arrived.connect(self._add, Qt.ConnectionType.QueuedConnection)
         for msg in list(sms.outbox)[-50:]:
             self._add(msg)
+        self.message_arrived.connect(self._reveal)
         sms.subscribe(self.message_arrived.emit)  # called from worker threads: queued to the GUI
 
     def _add(self, msg) -> None:
         item = QListWidgetItem(f"{format_kst(msg.sent_at, seconds=True)}  →  {msg.phone}\n{msg.text}")
         self.list.insertItem(0, item)
+
+    def _reveal(self, _msg) -> None:
+        """A new simulated SMS: show the panel so the user can read the code."""
+        self.show()
+        self.raise_()
 
     def detach(self) -> None:
         self._sms.unsubscribe(self.message_arrived.emit)

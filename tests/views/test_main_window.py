@@ -118,7 +118,9 @@ def test_simulator_panel_shows_codes_sent_from_worker_threads(qtbot, window, sql
     thread = threading.Thread(target=sqlite_services.identity.start, args=("김하나", "010-1234-5678"))
     thread.start()
     thread.join()
+    assert not window.simulator.isVisible()
     qtbot.waitUntil(lambda: window.simulator.list.count() == 1)
+    assert window.simulator.isVisible()  # the user can read the code without hunting for the panel
     assert "010-1234-5678" in window.simulator.list.item(0).text()
     assert "인증번호" in window.simulator.list.item(0).text()
 

@@ -1,0 +1,294 @@
+"""Step 4 — 제출서류: one row per required document, plus the optional re-entry certificates.
+
+Each chosen file is checked at once (content magic bytes, ≤10MB) with the same rule the
+services use; a bad file shows its message in its own row and is not kept, other rows stay.
+Choosing a file goes through `choose_file(parent, title) -> (filename, bytes) | None`, an
+attribute tests (or another front end) can replace to supply bytes without a dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from ...enums import DocumentType
+from ...services.dto import DocumentUpload
+from ...services.errors import ValidationError
+from ...services.rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, document_error, required_documents
+from ...services.signup import SignupForm
+from ..widgets.document_preview import format_size, preview_document
+from .base import StepPage, hint, notice
+
+log = logging.getLogger(__name__)
+
+FileChooser = Callable[[QWidget, str], "tuple[str, bytes] | None"]
+
+ALL_TYPES = (
+    DocumentType.BUSINESS_REGISTRATION,
+    DocumentType.NATIONAL_TAX,
+    DocumentType.LOCAL_TAX,
+    DocumentType.CORPORATE_REGISTRY,
+    DocumentType.INSURANCE_ROSTER,
+    DocumentType.DISABLED_ENTERPRISE,
+    DocumentType.WOMEN_ENTERPRISE,
+)
+
+
+def choose_file_with_dialog(parent: QWidget, title: str) -> tuple[str, bytes] | None:
+    """Ask for a file with the system dialog and read it; None when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, title, str(Path.home()),
+        parent.tr("제출 서류 (*.pdf *.jpg *.jpeg *.png);;모든 파일 (*)"))
+    if not path:
+        return None
+    return Path(path).name, Path(path).read_bytes()
+
+
+class DocumentRow(QFrame):
+    """One document: label, 파일 선택, file name and size, 미리보기, 삭제, and its own message."""
+
+    changed = Signal()
+
+    def __init__(self, doc_type: DocumentType, choose: Callable[[], FileChooser], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("docRow")
+        self.doc_type = doc_type
+        self._choose = choose
+        self.filename = ""
+        self.data: bytes | None = None
+        self.preview_dialog = None
+
+        self.label = QLabel(DOC_LABELS[doc_type])
+        self.label.setObjectName("docLabel")
+        self.tag = QLabel()
+        self.tag.setObjectName("tagRequired")
+        self.choose_button = QPushButton(self.tr("파일 선택"))
+        self.file_label = QLabel(self.tr("선택된 파일 없음"))
+        self.file_label.setObjectName("hint")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setMinimumWidth(120)
+        self.size_label = QLabel()
+        self.size_label.setObjectName("hint")
+        self.size_label.setMinimumWidth(70)
+        self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.preview_button = QPushButton(self.tr("미리보기"))
+        self.remove_button = QPushButton(self.tr("삭제"))
+        self.remove_button.setObjectName("danger")
+        self.message = QLabel()
+        self.message.setObjectName("rowError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        self.year_combo: QComboBox | None = None
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 8, 10, 8)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        head = QHBoxLayout()
+        head.setSpacing(6)
+        head.addWidget(self.label)
+        head.addWidget(self.tag)
+        head.addStretch(1)
+        grid.addLayout(head, 0, 0, 1, 5)
+        grid.addWidget(self.choose_button, 1, 0)
+        grid.addWidget(self.file_label, 1, 1)
+        grid.addWidget(self.size_label, 1, 2)
+        grid.addWidget(self.preview_button, 1, 3)
+        grid.addWidget(self.remove_button, 1, 4)
+        grid.setColumnStretch(1, 1)
+        if doc_type in REENTRY_CERTIFICATES:
+            self.year_combo = QComboBox()
+            self.year_combo.setMinimumWidth(130)
+            year_row = QHBoxLayout()
+            year_row.setSpacing(8)
+            year_row.addWidget(QLabel(self.tr("발급연도")))
+            year_row.addWidget(self.year_combo)
+            year_row.addStretch(1)
+            grid.addLayout(year_row, 2, 0, 1, 5)
+        grid.addWidget(self.message, 3, 0, 1, 5)
+
+        self.choose_button.clicked.connect(self.choose)
+        self.preview_button.clicked.connect(self.preview)
+        self.remove_button.clicked.connect(self.remove)
+        self._refresh()
+
+    def set_required(self, required: bool, text: str = "") -> None:
+        self.tag.setText(text or (self.tr("필수") if required else self.tr("선택")))
+        self.tag.setObjectName("tagRequired" if required else "tagOptional")
+        self.tag.style().unpolish(self.tag)
+        self.tag.style().polish(self.tag)
+
+    def set_years(self, years: list[int]) -> None:
+        if self.year_combo is None or self.year_combo.count():
+            return
+        self.year_combo.addItem(self.tr("선택하세요"), None)
+        for year in years:
+            self.year_combo.addItem(self.tr("{y}년").format(y=year), year)
+
+    def issued_year(self) -> int | None:
+        return self.year_combo.currentData() if self.year_combo is not None else None
+
+    @property
+    def upload(self) -> DocumentUpload | None:
+        if self.data is None:
+            return None
+        return DocumentUpload(self.doc_type, self.filename, self.data, self.issued_year())
+
+    # --- actions ----------------------------------------------------------------------------
+    def choose(self) -> None:
+        title = self.tr("{label} 파일 선택").format(label=DOC_LABELS[self.doc_type])
+        try:
+            chosen = self._choose()(self, title)
+        except OSError as exc:
+            self.show_message(self.tr("파일을 읽을 수 없습니다: {err}").format(err=exc.strerror or exc))
+            return
+        if chosen is None:
+            return
+        self.set_file(*chosen)
+
+    def set_file(self, filename: str, data: bytes) -> bool:
+        """Keep the file if it is acceptable; otherwise show why (a previous good file stays)."""
+        message = document_error(filename, data)
+        if message:
+            kept = self.tr(" 이전에 선택한 '{name}' 파일은 그대로 둡니다.").format(name=self.filename) if self.data else ""
+            self.show_message(message + kept)
+            return False
+        self.filename, self.data = filename, data
+        self.show_message("")
+        self._refresh()
+        self.changed.emit()
+        return True
+
+    def remove(self) -> None:
+        self.filename, self.data = "", None
+        self.show_message("")
+        self._refresh()
+        self.changed.emit()
+
+    def preview(self) -> None:
+        if self.data is not None:
+            self.preview_dialog = preview_document(self, self.filename, self.data)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _refresh(self) -> None:
+        has = self.data is not None
+        self.file_label.setText(self.filename if has else self.tr("선택된 파일 없음"))
+        self.file_label.setObjectName("fileName" if has else "hint")
+        self.file_label.style().unpolish(self.file_label)
+        self.file_label.style().polish(self.file_label)
+        self.size_label.setText(format_size(len(self.data)) if has else "")
+        self.choose_button.setText(self.tr("다른 파일") if has else self.tr("파일 선택"))
+        self.preview_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+
+
+class DocumentsPage(StepPage):
+    step = "documents"
+
+    def __init__(self, ctx, form: SignupForm, parent=None, choose_file: FileChooser | None = None):
+        super().__init__(ctx, form, parent)
+        self.set_heading(self.tr("제출서류"),
+                         self.tr("PDF, JPG, PNG 파일만 올릴 수 있으며 파일마다 10MB 이하여야 합니다."))
+        self.choose_file: FileChooser = choose_file or choose_file_with_dialog
+        self.rows: dict[DocumentType, DocumentRow] = {}
+
+        self.previous_notice = notice()
+        self.previous_notice.hide()
+        self.required_title = QLabel(self.tr("필수 서류"))
+        self.required_title.setObjectName("sectionTitle")
+        self.optional_title = QLabel(self.tr("선택 서류 — 전년도 참여기업의 재신청용"))
+        self.optional_title.setObjectName("sectionTitle")
+        self.optional_hint = hint(self.tr(
+            "전년도 수요기업은 전년도에 발급된 장애인기업확인서 또는 여성기업확인서를 첨부하면 다시 신청할 수 있습니다."))
+
+        lay = self.body_layout
+        lay.addWidget(self.previous_notice)
+        lay.addWidget(self.required_title)
+        for doc_type in ALL_TYPES:
+            row = DocumentRow(doc_type, lambda: self.choose_file)
+            row.changed.connect(lambda r=row: self._unmark(r))
+            self.rows[doc_type] = row
+            self.bind(f"doc:{doc_type.value}", row)
+            if doc_type in REENTRY_CERTIFICATES:
+                self.bind(f"year:{doc_type.value}", row.year_combo)
+                continue
+            lay.addWidget(row)
+        lay.addSpacing(6)
+        lay.addWidget(self.optional_title)
+        lay.addWidget(self.optional_hint)
+        for doc_type in ALL_TYPES:
+            if doc_type in REENTRY_CERTIFICATES:
+                lay.addWidget(self.rows[doc_type])
+        lay.addStretch(1)
+
+    def required(self) -> list[DocumentType]:
+        return required_documents(self.form.company_type, self.form.issuer_type)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt API
+        """Show the rows the chosen company type and issuer need; chosen files stay."""
+        required = set(self.required())
+        for doc_type, row in self.rows.items():
+            optional = doc_type in REENTRY_CERTIFICATES
+            row.setVisible(optional or doc_type in required)
+            row.set_required(doc_type in required)
+        year = None
+        try:
+            year = self.ctx.services.programme.settings().year
+        except Exception:  # noqa: BLE001
+            log.exception("programme settings unavailable")
+        if year is not None:
+            for doc_type in REENTRY_CERTIFICATES:
+                self.rows[doc_type].set_years(list(range(year, year - 6, -1)))
+        previous = False
+        try:
+            previous = self.ctx.services.signup.is_previous_participant(self.form.business_no)
+        except Exception:  # noqa: BLE001
+            log.exception("previous-participant lookup failed")
+        if previous and year is not None:
+            self.previous_notice.setText(self.tr(
+                "{prev}년 수요기업으로 참여한 기업입니다. {prev}년에 발급된 '장애인기업확인서' 또는 "
+                "'여성기업확인서'를 아래 선택 서류에 첨부해야 다시 신청할 수 있습니다.").format(prev=year - 1))
+        self.previous_notice.setVisible(previous)
+        for doc_type in REENTRY_CERTIFICATES:
+            if previous:
+                self.rows[doc_type].set_required(True, self.tr("둘 중 하나 필수"))
+            else:
+                self.rows[doc_type].set_required(False)
+
+    def local_check(self) -> None:
+        for doc_type in REENTRY_CERTIFICATES:
+            row = self.rows[doc_type]
+            if row.data is not None and row.issued_year() is None:
+                raise ValidationError(
+                    self.tr("'{label}'의 발급연도를 선택해 주세요.").format(label=DOC_LABELS[doc_type]),
+                    field=f"year:{doc_type.value}")
+
+    def save(self, form: SignupForm) -> None:
+        wanted = set(required_documents(form.company_type, form.issuer_type)) | set(REENTRY_CERTIFICATES)
+        form.documents = {
+            doc_type: row.upload for doc_type, row in self.rows.items()
+            if doc_type in wanted and row.upload is not None
+        }
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        super().show_error(message, field)
+        if field and field.startswith("doc:"):
+            row = self.widget_for(field)
+            if isinstance(row, DocumentRow):
+                row.choose_button.setFocus()
