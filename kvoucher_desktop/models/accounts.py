@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..enums import Role
@@ -36,3 +36,8 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime]
     active: Mapped[bool] = mapped_column(default=True)
+
+
+# Logins and the signup check look users up by lower(login_id) (AccountService.login,
+# check_new_credentials); without this every login scans all users (benchmarks/README.md).
+Index("ix_users_login_id_lower", func.lower(User.login_id), unique=True)

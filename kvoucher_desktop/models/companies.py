@@ -129,3 +129,5 @@ class CompanyChange(Base):
     changed_by_name: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime]
     after_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: position in the company's history (one edit changes several fields at one instant)
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..enums import Role, ScreeningAction, ScreeningStatus
@@ -28,3 +28,5 @@ class ScreeningEvent(Base):
     actor_name: Mapped[str] = mapped_column(String(100))
     actor_role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     at: Mapped[datetime]
+    #: position in the company's history (events may share a timestamp)
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

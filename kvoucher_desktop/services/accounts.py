@@ -92,6 +92,8 @@ class AccountService:
                         f"{format_kst(user.locked_until)}(한국시간) 이후에 다시 시도해 주세요."
                     )
                 left = MAX_FAILED_LOGINS - user.failed_logins
+                uow.audit(actor_of(user), "account.login_failed", "user", user.id,
+                          after={"failed_logins": user.failed_logins})
                 uow.commit()
                 raise AuthenticationError(
                     f"아이디 또는 비밀번호가 올바르지 않습니다. (5회 실패 시 10분간 잠김, 남은 횟수 {left}회)"
@@ -174,8 +176,10 @@ class AccountService:
             )
             if role is not None:
                 stmt = stmt.where(User.role == role)
+            now = self.clock.now()
             return [
-                UserView(u.id, u.login_id, u.role, u.display_name, op or sup or "")
+                UserView(u.id, u.login_id, u.role, u.display_name, op or sup or "",
+                         u.locked_until if u.locked_until and u.locked_until > now else None)
                 for u, op, sup in s.execute(stmt)
             ]
 

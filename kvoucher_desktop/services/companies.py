@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import fields
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..enums import CompanyType, Role
@@ -75,7 +75,7 @@ def company_view(s: Session, c: Company, *, with_details: bool = True) -> Compan
         present = {d.doc_type for d in current}
         missing = tuple(DOC_LABELS[t] for t in required_documents(c.company_type, c.issuer_type) if t not in present)
         events = s.scalars(select(ScreeningEvent).where(ScreeningEvent.company_id == c.id)
-                           .order_by(ScreeningEvent.at, ScreeningEvent.id))
+                           .order_by(ScreeningEvent.at, ScreeningEvent.seq))
         history = tuple(event_view(e) for e in events)
     return CompanyView(
         id=c.id, programme_year=c.programme_year, business_no=c.business_no, company_type=c.company_type,
@@ -86,6 +86,12 @@ def company_view(s: Session, c: Company, *, with_details: bool = True) -> Compan
         budget_government=c.budget_government, budget_self=c.budget_self, approved_at=c.approved_at,
         use_period_end=c.use_period_end, documents=docs, history=history, missing_documents=missing,
     )
+
+
+def next_seq(s: Session, model, company_id: uuid.UUID) -> int:
+    """Next position in a company's history table (the company row is locked by the caller)."""
+    s.flush()
+    return (s.scalar(select(func.max(model.seq)).where(model.company_id == company_id)) or 0) + 1
 
 
 def change_view(ch: CompanyChange) -> ChangeView:
@@ -165,7 +171,7 @@ class CompanyService:
         s.add(CompanyChange(
             id=uuid.uuid4(), company_id=company.id, field=field_name, old_value=old, new_value=new,
             changed_by=actor.user_id, changed_by_name=actor.name, changed_at=now,
-            after_confirmation=after_confirmation,
+            after_confirmation=after_confirmation, seq=next_seq(s, CompanyChange, company.id),
         ))
         if after_confirmation:
             company.changed_after_confirm_at = now
@@ -214,7 +220,7 @@ class CompanyService:
             s = uow.session
             company_for(s, actor, company_id)
             rows = s.scalars(select(CompanyChange).where(CompanyChange.company_id == company_id)
-                             .order_by(CompanyChange.changed_at.desc(), CompanyChange.id))
+                             .order_by(CompanyChange.changed_at.desc(), CompanyChange.seq.desc()))
             return [change_view(r) for r in rows]
 
     def document_content(self, actor: Actor, document_id: uuid.UUID) -> tuple[DocumentView, bytes]:

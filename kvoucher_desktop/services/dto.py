@@ -197,6 +197,7 @@ class UserView:
     role: Role
     display_name: str
     organisation: str = ""
+    locked_until: datetime | None = None  # set only while the account is locked now
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..enums import Role, ScreeningAction, ScreeningStatus
 from ..models import Company, OperatingAgency, ScreeningEvent
 from .clock import kst_date
-from .companies import company_view
+from .companies import company_view, next_seq
 from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
 from .guards import company_for, require_role
@@ -86,6 +86,7 @@ class ScreeningService:
                 s.add(ScreeningEvent(
                     id=uuid.uuid4(), company_id=company.id, action=action, from_status=before, to_status=after,
                     reason=reason, actor_id=actor.user_id, actor_name=actor.name, actor_role=actor.role, at=now,
+                    seq=next_seq(s, ScreeningEvent, company.id),
                 ))
                 override = actor.role is Role.AGENCY and action is not ScreeningAction.APPROVE
                 uow.audit(actor, f"screening.{action.value.lower()}" + (".override" if override else ""),
@@ -183,12 +184,14 @@ class ScreeningService:
             q = query.strip()
             if q:
                 digits = digits_only(q)
-                conditions = [Company.name.contains(q, autoescape=True)]
+                conditions = [Company.name.icontains(q, autoescape=True)]
                 if len(digits) >= 3 and len(digits) == len(q.replace("-", "").replace(" ", "")):
                     conditions.append(Company.business_no.startswith(digits, autoescape=True))
                 stmt = stmt.where(or_(*conditions))
             if cursor is not None:
-                stmt = stmt.where(tuple_(Company.submitted_at, Company.id) < tuple_(*cursor))
+                # a plain tuple takes the column types (UTC conversion); tuple_(*cursor) would bind
+                # an aware datetime untyped and miscompare on a server whose time zone is not UTC
+                stmt = stmt.where(tuple_(Company.submitted_at, Company.id) < tuple(cursor))
             stmt = stmt.order_by(Company.submitted_at.desc(), Company.id.desc()).limit(limit + 1)
             rows = uow.session.execute(stmt).all()
             more = len(rows) > limit

@@ -267,7 +267,7 @@ class SignupService:
             s.add(ScreeningEvent(
                 id=uuid.uuid4(), company_id=company.id, action=ScreeningAction.SUBMIT, from_status=None,
                 to_status=ScreeningStatus.REVIEWING, reason=None, actor_id=user.id,
-                actor_name=company.name, actor_role=Role.DEMAND, at=now,
+                actor_name=company.name, actor_role=Role.DEMAND, at=now, seq=1,
             ))
             uow.audit(actor, "company.signup", "company", company.id, after={
                 "business_no": bno, "name": company.name, "status": ScreeningStatus.REVIEWING.value,

@@ -11,6 +11,7 @@ import logging
 import traceback
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -58,13 +59,21 @@ def run_in_background(
     relay = _Relay()
     _running.add(relay)
 
+    def gone() -> bool:
+        """The page that asked was closed meanwhile: nobody is left to show the result."""
+        return parent is not None and not shiboken6.isValid(parent)
+
     def finish_ok(result):
         _running.discard(relay)
-        if on_done is not None:
+        if on_done is not None and not gone():
             on_done(result)
 
     def finish_err(exc):
         _running.discard(relay)
+        if gone():
+            if not isinstance(exc, DomainError):
+                log.error("background task of a closed window failed: %r", exc)
+            return
         if on_error is not None:
             on_error(exc)
         else:

@@ -9,13 +9,11 @@ attribute tests (or another front end) can replace to supply bytes without a dia
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -30,11 +28,11 @@ from ...services.errors import ValidationError
 from ...services.rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, document_error, required_documents
 from ...services.signup import SignupForm
 from ..widgets.document_preview import format_size, preview_document
+from ..widgets.files import FileChooser, choose_document
 from .base import StepPage, hint, notice
 
 log = logging.getLogger(__name__)
 
-FileChooser = Callable[[QWidget, str], "tuple[str, bytes] | None"]
 
 ALL_TYPES = (
     DocumentType.BUSINESS_REGISTRATION,
@@ -45,16 +43,6 @@ ALL_TYPES = (
     DocumentType.DISABLED_ENTERPRISE,
     DocumentType.WOMEN_ENTERPRISE,
 )
-
-
-def choose_file_with_dialog(parent: QWidget, title: str) -> tuple[str, bytes] | None:
-    """Ask for a file with the system dialog and read it; None when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(
-        parent, title, str(Path.home()),
-        parent.tr("제출 서류 (*.pdf *.jpg *.jpeg *.png);;모든 파일 (*)"))
-    if not path:
-        return None
-    return Path(path).name, Path(path).read_bytes()
 
 
 class DocumentRow(QFrame):
@@ -205,7 +193,7 @@ class DocumentsPage(StepPage):
         super().__init__(ctx, form, parent)
         self.set_heading(self.tr("제출서류"),
                          self.tr("PDF, JPG, PNG 파일만 올릴 수 있으며 파일마다 10MB 이하여야 합니다."))
-        self.choose_file: FileChooser = choose_file or choose_file_with_dialog
+        self.choose_file: FileChooser = choose_file or choose_document
         self.rows: dict[DocumentType, DocumentRow] = {}
 
         self.previous_notice = notice()

@@ -32,7 +32,7 @@ class StatusBadge(QLabel):
         self.setText(STATUS_LABELS[status])
         self.setStyleSheet(
             f"QLabel#statusBadge {{ color: {fg}; background: {bg}; border: 1px solid {fg};"
-            " border-radius: 10px; padding: 3px 14px; font-weight: bold; }}"
+            " border-radius: 10px; padding: 3px 14px; font-weight: bold; }"
         )
         self.adjustSize()
 

@@ -1,0 +1,1 @@
+"""Agency (전문기관) administration pages."""

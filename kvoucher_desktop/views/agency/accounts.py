@@ -1,0 +1,378 @@
+"""계정 관리: the agency creates operator, supplier and agency accounts (there is no public
+signup for them), registers supplier companies, unlocks accounts, and imports the list of
+previous-year participants from CSV (SPEC §3, §8)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import Role
+from ...services.accounts import ROLE_LABELS
+from ...services.clock import format_kst
+from ...services.dto import SupplierView, UserView
+from ...services.errors import ValidationError
+from ...services.rules.numbers import format_business_no
+from ..widgets.busy import BusyIndicator
+from ..widgets.common import ErrorLabel, title_label
+from ..widgets.dialogs import ask_yes_no
+from ..widgets.files import choose_csv, decode_text
+from ..widgets.forms import FieldErrors, run_busy
+from ..widgets.notice import NoticeBox
+from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table, selected_row
+
+CREATABLE_ROLES = (Role.OPERATOR, Role.SUPPLIER, Role.AGENCY)
+
+
+def _uuid(data) -> uuid.UUID | None:
+    """Combo boxes keep ids as text (Qt compares plain strings reliably)."""
+    return uuid.UUID(data) if data else None
+
+
+class SupplierDialog(QDialog):
+    """Registers a supplier company; stays open with the field marked when refused."""
+
+    saved = Signal(object)  # SupplierView
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("공급기업 등록"))
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.fields = {
+            "name": QLineEdit(), "business_no": QLineEdit(), "representative_name": QLineEdit(),
+            "phone": QLineEdit(), "email": QLineEdit(), "address": QLineEdit(),
+        }
+        self.fields["business_no"].setPlaceholderText("123-45-67890")
+        self.fields["phone"].setPlaceholderText("02-1234-5678")
+        labels = {
+            "name": self.tr("공급기업명"), "business_no": self.tr("사업자등록번호"),
+            "representative_name": self.tr("대표자명"), "phone": self.tr("연락처"),
+            "email": self.tr("이메일"), "address": self.tr("주소"),
+        }
+        for key, edit in self.fields.items():
+            form.addRow(labels[key], edit)
+        layout.addLayout(form)
+        self.error = ErrorLabel()
+        layout.addWidget(self.error)
+        self.busy = BusyIndicator()
+        layout.addWidget(self.busy)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        cancel = QPushButton(self.tr("취소"))
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton(self.tr("등록"))
+        self.save_button.setObjectName("primary")
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(cancel)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        self.errors = FieldErrors(self.error, self.fields)
+
+    def save(self) -> None:
+        self.errors.clear()
+        actor = self.ctx.actor
+        programme = self.ctx.services.programme
+        values = {key: edit.text() for key, edit in self.fields.items()}
+
+        def done(supplier: SupplierView) -> None:
+            self.saved.emit(supplier)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            if not self.errors.show(exc):
+                self.ctx.error(self, exc)
+
+        run_busy(self.ctx, self, self.busy, self.tr("등록하는 중…"),
+                 lambda: programme.save_supplier(actor, **values), done, failed,
+                 after=lambda: self.save_button.setEnabled(not self.busy.busy))
+
+
+class AccountAdminPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        #: (parent, title) -> (file name, bytes) | None; tests replace it
+        self.choose_file = choose_csv
+        self.pending_dialog = None
+        self.supplier_dialog: SupplierDialog | None = None
+        self._build()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        head = QHBoxLayout()
+        head.addWidget(title_label(self.tr("계정 관리")))
+        head.addStretch(1)
+        self.busy = BusyIndicator()
+        head.addWidget(self.busy)
+        self.import_button = QPushButton(self.tr("전년도 참여기업 가져오기(CSV)…"))
+        self.import_button.setToolTip(self.tr("첫 열에 사업자등록번호가 있는 CSV 파일. 첫 줄은 제목이어도 됩니다. "
+                                              "기존 전년도 참여기업 목록을 이 파일로 바꿉니다."))
+        self.import_button.clicked.connect(self.import_participants)
+        head.addWidget(self.import_button)
+        layout.addLayout(head)
+        self.message = NoticeBox("success")
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel(self.tr("구분")))
+        self.role_filter = QComboBox()
+        self.role_filter.addItem(self.tr("전체"), None)
+        for role in CREATABLE_ROLES:
+            self.role_filter.addItem(ROLE_LABELS[role], role.value)  # Qt returns str-enums as str
+        self.role_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        filter_row.addWidget(self.role_filter)
+        filter_row.addStretch(1)
+        self.unlock_button = QPushButton(self.tr("로그인 잠금 해제"))
+        self.unlock_button.setToolTip(self.tr("비밀번호를 5회 잘못 입력해 잠긴 계정을 바로 풀어 줍니다."))
+        self.unlock_button.clicked.connect(self.unlock_selected)
+        filter_row.addWidget(self.unlock_button)
+        left_layout.addLayout(filter_row)
+        self.model = RowTableModel([
+            Column(self.tr("아이디"), lambda u: u.login_id, width=140),
+            Column(self.tr("구분"), lambda u: ROLE_LABELS[u.role], ALIGN_CENTER, 80),
+            Column(self.tr("이름"), lambda u: u.display_name, width=170),
+            Column(self.tr("소속"), lambda u: u.organisation, width=180),
+            Column(self.tr("상태"), lambda u: self.tr("잠김 ({t}까지)").format(t=format_kst(u.locked_until)[11:])
+                   if u.locked_until else self.tr("정상"), ALIGN_CENTER, 120),
+        ], parent=self)
+        self.table = make_table(self.model, stretch=3)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        left_layout.addWidget(self.table, 1)
+        note = QLabel(self.tr("수요기업 계정은 회원가입으로만 만들어지며 이 목록에 나오지 않습니다."))
+        note.setObjectName("hint")
+        left_layout.addWidget(note)
+        splitter.addWidget(left)
+        splitter.addWidget(self._create_form())
+        splitter.setSizes([620, 460])
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        self._role_changed()
+
+    def _create_form(self) -> QWidget:
+        box = QGroupBox(self.tr("새 계정 만들기"))
+        form = QFormLayout(box)
+        self.role = QComboBox()
+        for role in CREATABLE_ROLES:
+            self.role.addItem(ROLE_LABELS[role], role.value)
+        self.role.currentIndexChanged.connect(lambda _i: self._role_changed())
+        form.addRow(self.tr("구분"), self.role)
+        self.operator = QComboBox()
+        form.addRow(self.tr("소속 운영기관"), self.operator)
+        supplier_row = QWidget()
+        supplier_layout = QHBoxLayout(supplier_row)
+        supplier_layout.setContentsMargins(0, 0, 0, 0)
+        self.supplier = QComboBox()
+        self.supplier.setMinimumWidth(180)
+        self.new_supplier_button = QPushButton(self.tr("새 공급기업 등록…"))
+        self.new_supplier_button.clicked.connect(self.open_supplier_dialog)
+        supplier_layout.addWidget(self.supplier, 1)
+        supplier_layout.addWidget(self.new_supplier_button)
+        self.supplier_row = supplier_row
+        form.addRow(self.tr("공급기업"), supplier_row)
+        self.login_id = QLineEdit()
+        self.login_id.setPlaceholderText(self.tr("영문으로 시작, 4~30자"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("10자 이상"))
+        self.password_confirm = QLineEdit()
+        self.password_confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText(self.tr("예: 서울 운영기관 심사담당"))
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("010-1234-5678")
+        self.email = QLineEdit()
+        form.addRow(self.tr("아이디"), self.login_id)
+        form.addRow(self.tr("비밀번호"), self.password)
+        form.addRow(self.tr("비밀번호 확인"), self.password_confirm)
+        form.addRow(self.tr("이름"), self.display_name)
+        form.addRow(self.tr("연락처"), self.phone)
+        form.addRow(self.tr("이메일"), self.email)
+        self.error = ErrorLabel()
+        form.addRow(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.create_button = QPushButton(self.tr("계정 만들기"))
+        self.create_button.setObjectName("primary")
+        self.create_button.clicked.connect(self.create_account)
+        row.addWidget(self.create_button)
+        form.addRow(row)
+        self.form = form
+        self.errors = FieldErrors(self.error, {
+            "role": self.role, "operator_id": self.operator, "supplier_id": self.supplier,
+            "login_id": self.login_id, "password": self.password, "password_confirm": self.password_confirm,
+            "display_name": self.display_name,
+        })
+        return box
+
+    def selected_role(self) -> Role:
+        return Role(self.role.currentData())
+
+    def _role_changed(self) -> None:
+        role = self.selected_role()
+        self.form.setRowVisible(self.operator, role is Role.OPERATOR)
+        self.form.setRowVisible(self.supplier_row, role is Role.SUPPLIER)
+
+    # --- data --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        actor = self.ctx.actor
+        services = self.ctx.services
+        role = Role(self.role_filter.currentData()) if self.role_filter.currentData() else None
+
+        def load():
+            return (services.accounts.list_accounts(actor, role), services.programme.operators(),
+                    services.programme.suppliers())
+
+        def done(result) -> None:
+            accounts, operators, suppliers = result
+            self.model.set_rows(accounts)
+            self._fill_combo(self.operator, [(f"{o.name} ({o.region})", str(o.id)) for o in operators])
+            self._fill_suppliers(suppliers)
+
+        run_busy(self.ctx, self, self.busy, self.tr("계정을 불러오는 중…"), load, done, after=self._update_buttons)
+
+    def _fill_combo(self, combo: QComboBox, items: list[tuple[str, object]], select=None) -> None:
+        keep = select if select is not None else combo.currentData()
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        if keep is not None and combo.findData(keep) >= 0:
+            combo.setCurrentIndex(combo.findData(keep))
+
+    def _fill_suppliers(self, suppliers: list[SupplierView], select=None) -> None:
+        self._fill_combo(self.supplier, [(f"{s.name} ({format_business_no(s.business_no)})", str(s.id))
+                                         for s in suppliers], None if select is None else str(select))
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy.busy
+        self.create_button.setEnabled(idle)
+        self.import_button.setEnabled(idle)
+        self.unlock_button.setEnabled(idle and selected_row(self.table) is not None)
+
+    def _say(self, title: str, body: str = "", kind: str = "success") -> None:
+        self.message.set_text(title, body, kind)
+        self.message.show()
+
+    # --- actions -----------------------------------------------------------------------------
+    def create_account(self) -> None:
+        self.errors.clear()
+        role = self.selected_role()
+        if self.password.text() != self.password_confirm.text():
+            self.errors.show(ValidationError(self.tr("비밀번호 확인이 일치하지 않습니다."), field="password_confirm"))
+            return
+        actor = self.ctx.actor
+        accounts = self.ctx.services.accounts
+        values = dict(
+            role=role, login_id=self.login_id.text().strip(), password=self.password.text(),
+            display_name=self.display_name.text(),
+            operator_id=_uuid(self.operator.currentData()) if role is Role.OPERATOR else None,
+            supplier_id=_uuid(self.supplier.currentData()) if role is Role.SUPPLIER else None,
+            phone=self.phone.text().strip() or None, email=self.email.text().strip() or None,
+        )
+
+        def done(user: UserView) -> None:
+            for edit in (self.login_id, self.password, self.password_confirm, self.display_name, self.phone,
+                         self.email):
+                edit.clear()
+            organisation = f" · {user.organisation}" if user.organisation else ""
+            self._say(self.tr("계정을 만들었습니다: {login} ({role}{org})").format(
+                login=user.login_id, role=ROLE_LABELS[user.role], org=organisation),
+                self.tr("아이디와 처음 비밀번호를 담당자에게 안전하게 전달해 주세요."))
+            self.ctx.changed("account", (user.id,))
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            if not self.errors.show(exc):
+                self.ctx.error(self, exc)
+
+        run_busy(self.ctx, self, self.busy, self.tr("계정을 만드는 중…"),
+                 lambda: accounts.create_account(actor, **values), done, failed, after=self._update_buttons)
+
+    def open_supplier_dialog(self) -> SupplierDialog:
+        dialog = SupplierDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._supplier_saved)
+        self.supplier_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _supplier_saved(self, supplier: SupplierView) -> None:
+        self.supplier_dialog = None
+        self._say(self.tr("공급기업을 등록했습니다: {name}").format(name=supplier.name),
+                  self.tr("이제 이 공급기업의 계정을 만들 수 있습니다."))
+        self.ctx.changed("supplier", (supplier.id,))
+        programme = self.ctx.services.programme
+        self.ctx.run(self, programme.suppliers, lambda rows: self._fill_suppliers(rows, select=supplier.id))
+
+    def unlock_selected(self) -> None:
+        user = selected_row(self.table)
+        if user is None:
+            return
+        actor = self.ctx.actor
+        accounts = self.ctx.services.accounts
+
+        def done(_result) -> None:
+            self.model.update_row(dataclasses.replace(user, locked_until=None))
+            self._say(self.tr("'{login}' 계정의 로그인 잠금을 해제했습니다.").format(login=user.login_id))
+            self.ctx.changed("account", (user.id,))
+
+        run_busy(self.ctx, self, self.busy, self.tr("잠금 해제하는 중…"), lambda: accounts.unlock(actor, user.id),
+                 done, after=self._update_buttons)
+
+    def import_participants(self) -> None:
+        chosen = self.choose_file(self, self.tr("전년도 참여기업 CSV 파일 선택"))
+        if not chosen:
+            return
+        filename, data = chosen
+        text = decode_text(data)
+        self.pending_dialog = ask_yes_no(
+            self, self.tr("전년도 참여기업 가져오기"),
+            self.tr("'{file}'의 사업자등록번호로 전년도 참여기업 목록을 바꿀까요?\n"
+                    "이 목록에 있는 기업은 전년도에 발급된 장애인기업확인서 또는 여성기업확인서가 있어야 "
+                    "올해 신청할 수 있습니다.").format(file=filename),
+            self.tr("가져오기"), lambda: self._import(filename, text))
+
+    def _import(self, filename: str, text: str) -> None:
+        self.pending_dialog = None
+        actor = self.ctx.actor
+        programme = self.ctx.services.programme
+
+        def done(count: int) -> None:
+            self._say(self.tr("전년도 참여기업 {n}개 사업자등록번호를 등록했습니다.").format(n=f"{count:,}"),
+                      self.tr("파일: {file} (기존 목록은 이 파일의 내용으로 바뀌었습니다)").format(file=filename))
+            self.ctx.changed("previous_participants", ())
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._say(self.tr("가져오지 못했습니다."), exc.message, "danger")
+            else:
+                self.ctx.error(self, exc)
+
+        run_busy(self.ctx, self, self.busy, self.tr("가져오는 중…"),
+                 lambda: programme.import_previous_participants(actor, text), done, failed,
+                 after=self._update_buttons)

@@ -1,0 +1,1 @@
+"""Demand-company pages: company information, screening status, modification history."""

@@ -1,0 +1,222 @@
+"""심사 및 예산확인: current screening state, every transition with its reason, the budget
+once approved, and the operating agency to contact (SPEC §5.1; manual section III)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import ScreeningStatus
+from ...services.accounts import ROLE_LABELS
+from ...services.clock import format_kst
+from ...services.dto import CompanyView
+from ...services.rules.money import format_krw
+from ...services.rules.screening import STATUS_LABELS
+from ..widgets.busy import BusyIndicator
+from ..widgets.common import StatusBadge, title_label
+from ..widgets.notice import NoticeBox
+from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
+
+S = ScreeningStatus
+
+
+def transition_text(from_status: ScreeningStatus | None, to_status: ScreeningStatus) -> str:
+    before = STATUS_LABELS[from_status] if from_status is not None else "—"
+    return f"{before} → {STATUS_LABELS[to_status]}"
+
+
+class ScreeningEventTableModel(RowTableModel):
+    """Every screening transition: when (KST), what, from → to, who, and the reason."""
+
+    def __init__(self, parent=None):
+        super().__init__([], key=lambda e: (e.at, e.action, e.to_status), parent=parent)
+        self._columns = [
+            Column(self.tr("시각(한국시간)"), lambda e: format_kst(e.at), ALIGN_CENTER, 130),
+            Column(self.tr("처리"), lambda e: e.action_label, ALIGN_CENTER, 100),
+            Column(self.tr("상태 변경"), lambda e: transition_text(e.from_status, e.to_status), ALIGN_CENTER, 150),
+            Column(self.tr("처리자"), lambda e: f"{e.actor_name} ({ROLE_LABELS[e.actor_role]})", width=200),
+            Column(self.tr("사유"), lambda e: e.reason or "", width=220, tooltip=lambda e: e.reason or ""),
+        ]
+
+
+class ScreeningStatusPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: CompanyView | None = None
+        self._build()
+
+    def _explanations(self) -> dict[ScreeningStatus, tuple[str, str]]:
+        """(headline, explanation) per state, after the manual's section III."""
+        return {
+            S.REVIEWING: (
+                self.tr("관할 운영기관에서 심사하고 있습니다."),
+                self.tr("심사중은 최초로 가입했을 때의 상태입니다. 심사중에는 기업정보를 수정할 수 없으며, "
+                        "정보 수정은 심사보류·심사확정·승인 상태에서 할 수 있습니다."),
+            ),
+            S.CONFIRMED: (
+                self.tr("운영기관의 심사가 확정되었습니다."),
+                self.tr("전문기관이 바우처 예산을 확정하면 '승인'으로 바뀝니다. 기업정보 수정이 가능합니다."),
+            ),
+            S.APPROVED: (
+                self.tr("전문기관의 바우처 예산이 확정되었습니다."),
+                self.tr("아래에서 확정된 예산과 이용기간을 확인하세요. 바우처를 쓰려면 '바우처 신청'에서 결제수단"
+                        "(제로페이 또는 신한카드)을 선택해야 하며, 선택한 결제수단은 나중에 바꿀 수 없습니다. "
+                        "기업정보 수정이 가능합니다."),
+            ),
+            S.ON_HOLD: (
+                self.tr("심사가 보류되었습니다."),
+                self.tr("기업정보 오입력, 서류 부적합 등의 사유로 심사가 보류된 상태입니다. '기업정보 수정'에서 "
+                        "해당 사유를 수정·변경한 뒤 재제출하면 다시 '심사중'으로 바뀌고, 관할 운영기관에서 "
+                        "재심사를 진행합니다."),
+            ),
+            S.REJECTED: (
+                self.tr("심사에서 탈락했습니다."),
+                self.tr("특정한 사유로 심사에서 탈락한 상태입니다. 탈락하면 올해 사업에는 같은 사업자등록번호로 "
+                        "다시 신청할 수 없습니다. 탈락 사유는 아래 심사 이력에서도 확인할 수 있습니다."),
+            ),
+        }
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 16, 20, 16)
+
+        head = QHBoxLayout()
+        head.addWidget(title_label(self.tr("심사 및 예산확인")))
+        head.addStretch(1)
+        self.busy = BusyIndicator()
+        head.addWidget(self.busy)
+        layout.addLayout(head)
+
+        state_box = QGroupBox(self.tr("심사 현황"))
+        state_layout = QVBoxLayout(state_box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("현재 상태")))
+        self.badge = StatusBadge()
+        self.badge.hide()
+        row.addWidget(self.badge)
+        self.company_label = QLabel()
+        self.company_label.setObjectName("hint")
+        row.addSpacing(12)
+        row.addWidget(self.company_label, 1)
+        state_layout.addLayout(row)
+        self.explanation = NoticeBox("info")
+        state_layout.addWidget(self.explanation)
+        layout.addWidget(state_box)
+
+        middle = QHBoxLayout()
+        self.budget_box = QGroupBox(self.tr("바우처 예산"))
+        budget_form = QFormLayout(self.budget_box)
+        self.budget_total = QLabel()
+        self.budget_government = QLabel()
+        self.budget_self = QLabel()
+        self.approved_at = QLabel()
+        self.use_period_end = QLabel()
+        self.budget_total.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        budget_form.addRow(self.tr("총 예산"), self.budget_total)
+        budget_form.addRow(self.tr("정부지원금"), self.budget_government)
+        budget_form.addRow(self.tr("자부담"), self.budget_self)
+        budget_form.addRow(self.tr("승인일"), self.approved_at)
+        budget_form.addRow(self.tr("이용기간 종료일"), self.use_period_end)
+        self.budget_pending = QLabel(self.tr("예산은 전문기관이 바우처 예산을 확정(승인)한 뒤에 표시됩니다."))
+        self.budget_pending.setWordWrap(True)
+        self.budget_pending.setObjectName("hint")
+        budget_form.addRow(self.budget_pending)
+        self.budget_form = budget_form
+        middle.addWidget(self.budget_box, 1)
+
+        operator_box = QGroupBox(self.tr("관할 운영기관"))
+        operator_form = QFormLayout(operator_box)
+        self.operator_name = QLabel()
+        self.operator_region = QLabel()
+        self.operator_phone = QLabel()
+        self.operator_email = QLabel()
+        for label in (self.operator_name, self.operator_phone, self.operator_email):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        operator_form.addRow(self.tr("기관명"), self.operator_name)
+        operator_form.addRow(self.tr("지역"), self.operator_region)
+        operator_form.addRow(self.tr("연락처"), self.operator_phone)
+        operator_form.addRow(self.tr("이메일"), self.operator_email)
+        note = QLabel(self.tr("심사 관련 문의는 관할 운영기관으로 해 주세요."))
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        operator_form.addRow(note)
+        middle.addWidget(operator_box, 1)
+        layout.addLayout(middle)
+
+        layout.addWidget(title_label(self.tr("심사 이력"), level=2))
+        self.history_model = ScreeningEventTableModel(self)
+        self.history_table = make_table(self.history_model)
+        self.history_table.setWordWrap(True)
+        self.history_table.setMinimumHeight(180)
+        layout.addWidget(self.history_table, 1)
+
+    # --- data --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        actor = self.ctx.actor
+        if actor is None or self.busy.busy:
+            return
+        self.busy.start(self.tr("심사 현황을 불러오는 중…"))
+
+        def done(view: CompanyView) -> None:
+            self.busy.stop()
+            self.show_company(view)
+
+        def failed(exc: BaseException) -> None:
+            self.busy.stop()
+            self.ctx.error(self, exc)
+
+        self.ctx.run(self, lambda: self.ctx.services.companies.get(actor), done, failed)
+
+    def on_data_changed(self, what: str, ids: tuple) -> None:
+        if what == "company" and self.view is not None and self.view.id in ids:
+            self.refresh()
+
+    def show_company(self, view: CompanyView) -> None:
+        self.view = view
+        self.badge.set_status(view.status)
+        self.badge.show()
+        self.company_label.setText(self.tr("{name} · 상태 변경 {at}").format(
+            name=view.info.name, at=format_kst(view.status_changed_at)))
+        headline, text = self._explanations()[view.status]
+        kind = {S.ON_HOLD: "warning", S.REJECTED: "danger", S.APPROVED: "success"}.get(view.status, "info")
+        if view.status in (S.ON_HOLD, S.REJECTED) and view.status_reason:
+            label = self.tr("보류 사유") if view.status is S.ON_HOLD else self.tr("탈락 사유")
+            text = f"{label}: {view.status_reason}\n\n{text}"
+        self.explanation.set_text(headline, text, kind)
+
+        approved = view.status is S.APPROVED and view.budget_total is not None
+        for widget in (self.budget_total, self.budget_government, self.budget_self, self.approved_at,
+                       self.use_period_end):
+            self.budget_form.setRowVisible(widget, approved)
+        self.budget_form.setRowVisible(self.budget_pending, not approved)
+        if approved:
+            self.budget_total.setText(format_krw(view.budget_total))
+            self.budget_government.setText(format_krw(view.budget_government))
+            self.budget_self.setText(format_krw(view.budget_self))
+            self.approved_at.setText(format_kst(view.approved_at))
+            self.use_period_end.setText(view.use_period_end.isoformat() if view.use_period_end else "")
+
+        op = view.operator
+        self.operator_name.setText(op.name)
+        self.operator_region.setText(op.region)
+        self.operator_phone.setText(op.phone)
+        self.operator_email.setText(op.email)
+        self.history_model.set_rows(view.history)
+        self.history_table.resizeRowsToContents()

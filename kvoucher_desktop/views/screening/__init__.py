@@ -1,0 +1,1 @@
+"""Operator and agency screening pages."""

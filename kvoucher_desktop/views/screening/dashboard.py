@@ -1,0 +1,274 @@
+"""심사관리: the screening queue of an operator (its jurisdiction) or of the agency (all).
+
+Count chips double as the status filter; search by name or business number (debounced);
+"수정사항 있음만". The queue pages through the database in the background; selecting a
+row shows the detail beside it, where the actions are. After an action the row is
+updated in place and the counts are reloaded.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import Role, ScreeningStatus
+from ...services.dto import CompanyView
+from ...services.rules.screening import STATUS_LABELS
+from ...services.screening import PAGE_SIZE
+from ..widgets.busy import BusyIndicator
+from ..widgets.common import STATUS_COLOURS, title_label
+from ..widgets.tables import make_table
+from .detail import CompanyDetailPanel
+from .queue_model import ScreeningQueueModel, row_from_view
+
+SEARCH_DELAY_MS = 300
+
+#: the order of the chips (the manual's order of the five results)
+CHIP_ORDER = (ScreeningStatus.REVIEWING, ScreeningStatus.ON_HOLD, ScreeningStatus.CONFIRMED,
+              ScreeningStatus.APPROVED, ScreeningStatus.REJECTED)
+
+
+def chip_style(fg: str, bg: str) -> str:
+    return (
+        f"QPushButton {{ border: 1px solid #bcccdc; border-radius: 14px; padding: 5px 14px; background: white; }}"
+        f" QPushButton:checked {{ color: {fg}; background: {bg}; border: 2px solid {fg}; font-weight: bold; }}"
+    )
+
+
+class ScreeningDashboardPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None, *, page_size: int = PAGE_SIZE):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.counts: dict[ScreeningStatus, int] = {}
+        self._started = False
+        self._announcing = False
+        actor = ctx.actor
+        self.agency = actor is not None and actor.role is Role.AGENCY
+        self.model = ScreeningQueueModel(ctx, show_operator=self.agency, page_size=page_size, parent=self)
+        self._build()
+        self.model.loading_changed.connect(lambda _b: self._update_status_line())
+        self.model.page_loaded.connect(lambda _n: self._update_status_line())
+        self.model.modelReset.connect(self._update_status_line)
+        self.model.failed.connect(lambda exc: self.ctx.error(self, exc))
+        self.detail.company_changed.connect(self._company_changed)
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        head = QHBoxLayout()
+        self.title = title_label(self.tr("심사관리"))
+        head.addWidget(self.title)
+        self.scope_label = QLabel(self.tr("전체 기업 (전문기관 직권)") if self.agency else "")
+        self.scope_label.setObjectName("hint")
+        head.addSpacing(8)
+        head.addWidget(self.scope_label)
+        head.addStretch(1)
+        self.busy = BusyIndicator()
+        head.addWidget(self.busy)
+        self.reload_button = QPushButton(self.tr("새로 고침"))
+        self.reload_button.clicked.connect(self.reload)
+        head.addWidget(self.reload_button)
+        layout.addLayout(head)
+
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        self.chip_group = QButtonGroup(self)
+        self.chip_group.setExclusive(True)
+        self.chips: dict[ScreeningStatus | None, QPushButton] = {}
+        for status in (None, *CHIP_ORDER):
+            button = QPushButton()
+            button.setCheckable(True)
+            fg, bg = STATUS_COLOURS[status] if status is not None else ("#1e4e8c", "#e6eef8")
+            button.setStyleSheet(chip_style(fg, bg))
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.chip_group.addButton(button)
+            self.chips[status] = button
+            chips.addWidget(button)
+        self.chips[None].setChecked(True)
+        self.chip_group.buttonToggled.connect(self._chip_toggled)
+        chips.addStretch(1)
+        layout.addLayout(chips)
+        self._update_chip_texts()
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("기업명 또는 사업자등록번호로 검색"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self.apply_filters)
+        self.changed_only = QCheckBox(self.tr("수정사항 있음만"))
+        self.changed_only.setToolTip(self.tr("심사확정 후 기업이 정보를 수정했고 아직 확인하지 않은 기업만 보기"))
+        self.changed_only.toggled.connect(lambda _c: self.apply_filters())
+        filters.addWidget(self.search)
+        filters.addWidget(self.changed_only)
+        filters.addStretch(1)
+        legend = QLabel(self.tr("노란색 행: 심사확정 후 정보가 수정된 기업"))
+        legend.setObjectName("hint")
+        filters.addWidget(legend)
+        layout.addLayout(filters)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = make_table(self.model, stretch=2)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        left_layout.addWidget(self.table, 1)
+        self.status_line = QLabel()
+        self.status_line.setObjectName("hint")
+        left_layout.addWidget(self.status_line)
+        self.detail = CompanyDetailPanel(self.ctx)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([840, 440])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+
+    # --- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Called when the page is shown: first time load everything, later only the counts."""
+        if not self._started:
+            self._started = True
+            self._load_scope()
+            self.apply_filters()
+        self.load_counts()
+
+    def reload(self) -> None:
+        self._started = True
+        self.apply_filters()
+        self.load_counts()
+        self.detail.reload()
+
+    def _load_scope(self) -> None:
+        actor = self.ctx.actor
+        if actor is None or actor.role is not Role.OPERATOR:
+            return
+        programme = self.ctx.services.programme
+
+        def done(operators) -> None:
+            name = next((o.name for o in operators if o.id == actor.operator_id), "")
+            if name:
+                self.scope_label.setText(self.tr("{operator} 관할 기업").format(operator=name))
+
+        self.ctx.run(self, lambda: programme.operators(include_inactive=True), done, lambda _e: None)
+
+    def load_counts(self) -> None:
+        actor = self.ctx.actor
+        if actor is None:
+            return
+        screening = self.ctx.services.screening
+        self.busy.start(self.tr("건수를 세는 중…"))
+
+        def done(counts) -> None:
+            self.busy.stop()
+            self.counts = dict(counts)
+            self._update_chip_texts()
+            self._update_status_line()
+
+        def failed(exc: BaseException) -> None:
+            self.busy.stop()
+            self.ctx.error(self, exc)
+
+        self.ctx.run(self, lambda: screening.counts(actor), done, failed)
+
+    def _update_chip_texts(self) -> None:
+        total = sum(self.counts.values()) if self.counts else None
+        for status, button in self.chips.items():
+            label = self.tr("전체") if status is None else STATUS_LABELS[status]
+            n = total if status is None else self.counts.get(status)
+            button.setText(label if n is None else f"{label} {n:,}")
+
+    def current_status(self) -> ScreeningStatus | None:
+        for status, button in self.chips.items():
+            if button.isChecked():
+                return status
+        return None
+
+    def set_status_filter(self, status: ScreeningStatus | None) -> None:
+        self.chips[status].setChecked(True)
+
+    def _chip_toggled(self, button, checked: bool) -> None:
+        if checked:
+            self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self.search_timer.stop()
+        self.detail.clear()
+        self.model.set_filters(status=self.current_status(), query=self.search.text(),
+                               changed_only=self.changed_only.isChecked())
+        self._update_status_line()
+
+    def _update_status_line(self) -> None:
+        n = self.model.rowCount()
+        if self.model.loading:
+            text = self.tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
+        elif n == 0 and self.model.exhausted:
+            text = self.tr("조건에 맞는 기업이 없습니다.")
+        else:
+            text = self.tr("{n}건 표시").format(n=f"{n:,}")
+            status = self.model.filters["status"]
+            plain = not self.model.filters["query"] and not self.model.filters["changed_only"]
+            total = (sum(self.counts.values()) if status is None else self.counts.get(status)) if self.counts else None
+            if plain and total is not None:
+                text += self.tr(" / 전체 {total}건").format(total=f"{total:,}")
+            if not self.model.exhausted:
+                text += self.tr(" · 아래로 스크롤하면 더 불러옵니다")
+        self.status_line.setText(text)
+
+    # --- selection and actions ---------------------------------------------------------------
+    def _current_changed(self, current, _previous) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is not None:
+            self.detail.show_company(row.id)
+
+    def select_company(self, company_id) -> bool:
+        pos = self.model.position_of(company_id)
+        if pos is None:
+            return False
+        self.table.selectRow(pos)
+        self.table.setCurrentIndex(self.model.index(pos, 0))
+        return True
+
+    def _company_changed(self, view: CompanyView) -> None:
+        self.model.update_row(row_from_view(view))
+        self.load_counts()
+        self._announcing = True
+        try:
+            self.ctx.changed("company", (view.id,))
+        finally:
+            self._announcing = False
+
+    def on_data_changed(self, what: str, ids: tuple) -> None:
+        if what != "company" or self._announcing or not self._started:
+            return
+        self.load_counts()
+        loaded = [i for i in ids if self.model.position_of(i) is not None]
+        if len(loaded) > 50:
+            self.apply_filters()
+            return
+        actor = self.ctx.actor
+        companies = self.ctx.services.companies
+        for company_id in loaded:
+            self.ctx.run(self, lambda cid=company_id: companies.get(actor, cid),
+                         lambda view: self.model.update_row(row_from_view(view)), lambda _e: None)
+        if self.detail.view is not None and self.detail.view.id in ids:
+            self.detail.reload()

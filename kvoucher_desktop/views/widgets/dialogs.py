@@ -1,0 +1,100 @@
+"""Small non-blocking dialogs: a reason input that requires text, and a yes/no question.
+
+Both are opened with `open()` (window-modal, the event loop keeps running) and call back
+on acceptance, so background work and tests are never stuck behind `exec()`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .common import ErrorLabel, mark_invalid
+
+
+class ReasonDialog(QDialog):
+    """Asks for a reason; OK refuses an empty text with a message and keeps the dialog open."""
+
+    def __init__(self, title: str, prompt: str, ok_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        self.prompt = QLabel(prompt)
+        self.prompt.setWordWrap(True)
+        self.edit = QPlainTextEdit()
+        self.edit.setPlaceholderText(self.tr("사유를 입력해 주세요. 기업에 그대로 보여집니다."))
+        self.edit.setMinimumHeight(110)
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("primary")
+        self.cancel_button = self.buttons.addButton(self.tr("취소"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def reason(self) -> str:
+        return self.edit.toPlainText().strip()
+
+    def _try_accept(self) -> None:
+        if not self.reason():
+            self.error.show_message(self.tr("사유를 입력해야 처리할 수 있습니다."))
+            mark_invalid(self.edit, True)
+            self.edit.setFocus()
+            return
+        self.accept()
+
+
+def ask_reason(parent: QWidget, title: str, prompt: str, ok_text: str,
+               on_ok: Callable[[str], None]) -> ReasonDialog:
+    dialog = ReasonDialog(title, prompt, ok_text, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: on_ok(dialog.reason()))
+    dialog.open()
+    return dialog
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str, on_yes: Callable[[], None],
+               danger: bool = False) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel).setText(box.tr("취소"))
+    box.setDefaultButton(yes)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def finished() -> None:
+        if box.clickedButton() is yes:
+            on_yes()
+
+    box.finished.connect(finished)
+    box.yes_button = yes  # for tests and keyboard users alike: the button that says yes
+    box.open()
+    return box
+
+
+def tell(parent: QWidget, title: str, text: str, warning: bool = False) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

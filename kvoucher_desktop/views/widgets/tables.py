@@ -1,0 +1,258 @@
+"""Table models over frozen dataclasses: a plain list model and a keyset-paging model.
+
+`RowTableModel` holds a list of rows (dataclasses) and a list of `Column`s; it answers
+the display role from the columns and updates single rows in place (`dataChanged`).
+`KeysetTableModel` adds paging: `fetchMore` asks a page function for the rows after the
+last cursor *in the background* (ctx.run) and appends them with `beginInsertRows`, so a
+list of 80,000 companies only ever holds what the user has scrolled to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Hashable, Iterable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: header text, how to show a row, alignment and a starting width (px)."""
+
+    title: str
+    text: Callable[[Any], str]
+    align: Qt.AlignmentFlag = ALIGN_LEFT
+    width: int = 120
+    tooltip: Callable[[Any], str] | None = None
+
+
+class RowTableModel(QAbstractTableModel):
+    """A flat, read-only table of dataclass rows with single-row updates."""
+
+    def __init__(self, columns: list[Column], key: Callable[[Any], Hashable] = lambda r: r.id,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._key = key
+        self._rows: list = []
+        self._index: dict[Hashable, int] = {}
+
+    # --- Qt API ------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._columns[section].title
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(ALIGN_CENTER)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not self.checkIndex(index, QAbstractTableModel.CheckIndexOption.IndexIsValid):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            text = column.tooltip(row)
+            if text:
+                return text
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return self.row_data(row, index.column(), role)
+
+    def row_data(self, row, column: int, role: int):
+        """Extra roles (colours, check state) for subclasses."""
+        return None
+
+    # --- rows --------------------------------------------------------------------------------
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
+
+    def rows(self) -> list:
+        return list(self._rows)
+
+    def row_at(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def key_of(self, row) -> Hashable:
+        return self._key(row)
+
+    def position_of(self, key: Hashable) -> int | None:
+        return self._index.get(key)
+
+    def set_rows(self, rows: Iterable) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._reindex()
+        self.endResetModel()
+
+    def append_rows(self, rows: list) -> None:
+        fresh = [r for r in rows if self._key(r) not in self._index]
+        if not fresh:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        for offset, r in enumerate(fresh):
+            self._rows.append(r)
+            self._index[self._key(r)] = first + offset
+        self.endInsertRows()
+
+    def update_row(self, row) -> bool:
+        """Replace the row with the same key in place; False when it is not loaded."""
+        pos = self._index.get(self._key(row))
+        if pos is None:
+            return False
+        self._rows[pos] = row
+        self.dataChanged.emit(self.index(pos, 0), self.index(pos, len(self._columns) - 1))
+        return True
+
+    def remove_keys(self, keys: Iterable[Hashable]) -> None:
+        positions = sorted((self._index[k] for k in set(keys) if k in self._index), reverse=True)
+        for pos in positions:
+            self.beginRemoveRows(QModelIndex(), pos, pos)
+            del self._rows[pos]
+            self.endRemoveRows()
+        if positions:
+            self._reindex()
+
+    def _reindex(self) -> None:
+        self._index = {self._key(r): i for i, r in enumerate(self._rows)}
+
+
+class KeysetTableModel(RowTableModel):
+    """Rows paged through the database with a keyset cursor, fetched off the GUI thread.
+
+    `set_source(fetch)` takes `fetch(cursor) -> Page` (a service call) and starts over;
+    results of an older source that arrive late are dropped (generation counter).
+    """
+
+    loading_changed = Signal(bool)
+    page_loaded = Signal(int)  # how many rows the page added
+    failed = Signal(object)  # the exception of a failed fetch
+
+    def __init__(self, ctx, columns: list[Column], key: Callable[[Any], Hashable] = lambda r: r.id,
+                 parent: QObject | None = None):
+        super().__init__(columns, key, parent)
+        self._ctx = ctx
+        self._fetch: Callable[[tuple | None], Any] | None = None
+        self._cursor: tuple | None = None
+        self._exhausted = True
+        self._loading = False
+        self._generation = 0
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    @property
+    def exhausted(self) -> bool:
+        return self._exhausted
+
+    def set_source(self, fetch: Callable[[tuple | None], Any] | None) -> None:
+        """Forget the loaded rows and load the first page from `fetch`."""
+        self._generation += 1
+        self._fetch = fetch
+        self._cursor = None
+        self._exhausted = fetch is None
+        self._set_loading(False)
+        self.set_rows([])
+        if fetch is not None:
+            self._load()
+
+    def reload(self) -> None:
+        self.set_source(self._fetch)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        if self.canFetchMore(parent):
+            self._load()
+
+    def _load(self) -> None:
+        fetch, cursor, generation = self._fetch, self._cursor, self._generation
+        self._set_loading(True)
+        self._ctx.run(
+            None,
+            lambda: fetch(cursor),
+            on_done=lambda page: self._page_arrived(generation, page),
+            on_error=lambda exc: self._page_failed(generation, exc),
+        )
+
+    def _page_arrived(self, generation: int, page) -> None:
+        if generation != self._generation:
+            return  # a newer source replaced the one this page belongs to
+        self._cursor = page.next_cursor
+        self._exhausted = page.next_cursor is None
+        before = len(self._rows)
+        self.append_rows(list(page.rows))
+        self._set_loading(False)
+        self.page_loaded.emit(len(self._rows) - before)
+
+    def _page_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._exhausted = True
+        self._set_loading(False)
+        self.failed.emit(exc)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loading_changed.emit(loading)
+
+
+def make_table(model: RowTableModel, parent: QWidget | None = None, *,
+               stretch: int | tuple[int, ...] | None = -1, multi: bool = False) -> QTableView:
+    """A read-only, row-selecting table with the model's starting column widths.
+
+    `stretch` names the column(s) sharing the spare width (-1: the last one, None: none).
+    Widths are fixed numbers, never `resizeColumnsToContents` (that reads every row).
+    """
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setSortingEnabled(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(28)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setMinimumSectionSize(40)
+    for i, column in enumerate(model.columns):
+        header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+        view.setColumnWidth(i, column.width)
+    if stretch is not None and model.columns:
+        for index in (stretch if isinstance(stretch, tuple) else (stretch,)):
+            header.setSectionResizeMode(index if index >= 0 else len(model.columns) + index,
+                                        QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def selected_row(view: QTableView):
+    """The dataclass of the current selected row, or None."""
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows:
+        return None
+    return view.model().row_at(rows[0].row())

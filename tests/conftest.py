@@ -1,0 +1,164 @@
+"""Shared fixtures: an injected clock, a migrated empty store on SQLite and PostgreSQL, services.
+
+Stores
+------
+`store_url` is parametrised with ids "sqlite" and "postgres" (the latter marked `postgres`):
+every test that uses it (or `services`) runs once per store.
+
+- SQLite: a fresh database file per test, copied from a template migrated once per session.
+- PostgreSQL: one throw-away database per test run (`kvtest_<pid>_<random>`), migrated once and
+  dropped at the end; every table is emptied before each test. Server URL:
+  `postgresql+psycopg://postgres@127.0.0.1:5432/test`, override with KVOUCHER_TEST_PG_URL.
+  The database runs with `timezone = 'Asia/Seoul'` so that no test passes only because the
+  server happens to be on UTC. Unreachable server: skipped locally, a failure under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+
+# Before anything imports Qt or reads settings: headless Qt, a private data folder, no real
+# keyring or shared database of the developer's machine.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_DATA_DIR = tempfile.mkdtemp(prefix="kvoucher-test-data-")
+os.environ["KVOUCHER_DATA_DIR"] = _DATA_DIR
+os.environ.pop("KVOUCHER_DATABASE_URL", None)
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
+from kvoucher_desktop.models import Base  # noqa: E402
+from kvoucher_desktop.services.clock import FixedClock  # noqa: E402
+from kvoucher_desktop.services.passwords import FAST_FOR_TESTS  # noqa: E402
+from kvoucher_desktop.services.registry import build_services  # noqa: E402
+from kvoucher_desktop.services.store import create_store_engine, migrate  # noqa: E402
+from kvoucher_desktop.settings import sqlite_url  # noqa: E402
+
+from tests.factories import START  # noqa: E402
+
+PG_DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SIMULATOR_SEED = 20260302
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
+
+
+# --- clock ---------------------------------------------------------------------------------------
+@pytest.fixture
+def clock() -> FixedClock:
+    """2026-03-02 10:00 KST (a Monday), inside the 2026 programme year; tests may move it."""
+    return FixedClock(START)
+
+
+# --- stores --------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> str:
+    """A migrated, empty SQLite file; each test gets a copy (migrating takes ~15x longer)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    engine = create_store_engine(sqlite_url(path))
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()  # checkpoints the WAL: the main file is complete
+    return str(path)
+
+
+class _PostgresTestDatabase:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_store_engine(url)
+        self._tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+
+    def reset(self) -> None:
+        """Empty every table (children first). DELETE beats TRUNCATE on tables this small."""
+        with self.engine.begin() as conn:
+            for name in self._tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture(scope="session")
+def _postgres_database():
+    server_url = os.environ.get("KVOUCHER_TEST_PG_URL", PG_DEFAULT_URL)
+    shown = make_url(server_url).render_as_string(hide_password=True)
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as exc:
+        admin.dispose()
+        reason = f"PostgreSQL is not reachable at {shown} (set KVOUCHER_TEST_PG_URL): {exc.orig}"
+        if in_ci():
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason)
+    name = f"kvtest_{os.getpid()}_{secrets.token_hex(4)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f"ALTER DATABASE \"{name}\" SET timezone TO 'Asia/Seoul'"))
+    database = None
+    try:
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        database = _PostgresTestDatabase(url)
+        migrate(database.engine)
+        yield database
+    finally:
+        if database is not None:
+            database.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=[
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+])
+def store_url(request, tmp_path) -> str:
+    """URL of a migrated, empty store (no programme defaults yet: build_services seeds them)."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return sqlite_url(path)
+    database = request.getfixturevalue("_postgres_database")
+    database.reset()
+    return database.url
+
+
+@pytest.fixture
+def sqlite_store_url(tmp_path, _sqlite_template) -> str:
+    """A migrated, empty SQLite store only (for view tests, which need not run twice)."""
+    path = tmp_path / "store.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    return sqlite_url(path)
+
+
+# --- services ------------------------------------------------------------------------------------
+def _build(url: str, clock: FixedClock):
+    return build_services(url, clock, hash_params=FAST_FOR_TESTS, migrate_schema=False,
+                          simulator_seed=SIMULATOR_SEED)
+
+
+@pytest.fixture
+def services(store_url, clock):
+    """Every service on the parametrised store (cheap Argon2, seeded simulators)."""
+    built = _build(store_url, clock)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture
+def sqlite_services(sqlite_store_url, clock):
+    """Services on SQLite only, for view tests."""
+    built = _build(sqlite_store_url, clock)
+    yield built
+    built.dispose()

@@ -1,0 +1,43 @@
+"""Shared pieces of the screening/agency page tests: one real MainWindow per logged-in actor,
+waiting for background work, and saving screenshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvoucher_desktop.views.main_window import MainWindow
+from kvoucher_desktop.views.style import apply_style
+from kvoucher_desktop.views.tasks import pending_tasks
+
+
+def settle(qtbot, timeout: int = 10_000) -> None:
+    """Wait until every background task has reported back to the GUI thread."""
+    qtbot.waitUntil(lambda: pending_tasks() == 0, timeout=timeout)
+    qtbot.wait(10)
+
+
+@pytest.fixture
+def desk(qtbot, qapp, sqlite_services):
+    """`desk(actor)` -> a shown MainWindow logged in as `actor` on the shared store."""
+    apply_style(qapp)
+    windows = []
+
+    def open_desk(actor, size=(1280, 820)) -> MainWindow:
+        window = MainWindow(sqlite_services, "SQLite: test")
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        settle(qtbot)  # the public home page loads first; let it finish before login replaces it
+        window.set_actor(actor)
+        windows.append(window)
+        settle(qtbot)
+        return window
+
+    yield open_desk
+    settle(qtbot)  # no callback may land on a page after the test closed it
+
+
+def shoot(widget, name: str) -> str:
+    path = f"/tmp/page_{name}.png"
+    assert widget.grab().save(path)
+    return path
