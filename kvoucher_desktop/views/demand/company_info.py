@@ -193,7 +193,7 @@ class CompanyInfoPage(QWidget):
         self.doc_model = RowTableModel([
             Column(self.tr("서류"), lambda r: r.label, width=170),
             Column(self.tr("구분"), lambda r: self.tr("필수") if r.required else self.tr("추가"), ALIGN_CENTER, 50),
-            Column(self.tr("파일"), lambda r: r.document.filename if r.document else self.tr("(미첨부)"), width=170,
+            Column(self.tr("파일"), lambda r: r.document.filename if r.document else self.tr("(미첨부)"), width=260,
                    tooltip=lambda r: r.document.filename if r.document else ""),
             Column(self.tr("크기"), lambda r: format_size(r.document.size) if r.document else "", ALIGN_RIGHT, 64),
             Column(self.tr("올린 시각"), lambda r: format_kst(r.document.uploaded_at) if r.document else "",
@@ -217,11 +217,10 @@ class CompanyInfoPage(QWidget):
         hint.setObjectName("hint")
         docs_layout.addWidget(hint)
 
-        right = QVBoxLayout()
-        right.addWidget(manager_box)
-        right.addWidget(docs_box, 1)
+        # documents span the full width below the two forms, so file names stay readable
         grid.addWidget(company_box, 0, 0)
-        grid.addLayout(right, 0, 1)
+        grid.addWidget(manager_box, 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(docs_box, 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)

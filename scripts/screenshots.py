@@ -1,0 +1,111 @@
+"""Render the main screens with demo data to docs/screenshots/*.png (offscreen, no display needed).
+
+    python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("KVOUCHER_DATA_DIR", tempfile.mkdtemp(prefix="kvoucher-shots-"))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from kvoucher_desktop.services.clock import FixedClock  # noqa: E402
+from kvoucher_desktop.services.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+from kvoucher_desktop.services.passwords import FAST_FOR_TESTS  # noqa: E402
+from kvoucher_desktop.services.registry import build_services  # noqa: E402
+from kvoucher_desktop.views.main_window import MainWindow  # noqa: E402
+from kvoucher_desktop.views.style import apply_style  # noqa: E402
+from kvoucher_desktop.views.tasks import pending_tasks  # noqa: E402
+
+NOW = datetime(2026, 3, 25, 1, 30, tzinfo=timezone.utc)  # 10:30 KST
+
+
+def settle(app: QApplication, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end or pending_tasks():
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+    out = Path(parser.parse_args().out)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    apply_style(app)
+    url = f"sqlite:///{Path(os.environ['KVOUCHER_DATA_DIR']) / 'shots.sqlite3'}"
+    seed_demo(url, hash_params=FAST_FOR_TESTS, end=NOW)
+    services = build_services(url, FixedClock(NOW), hash_params=FAST_FOR_TESTS, simulator_seed=3)
+    window = MainWindow(services, "SQLite: demo.sqlite3")
+    window.resize(1280, 800)
+    window.show()
+    settle(app)
+
+    def shoot(name: str, widget=None) -> None:
+        settle(app)
+        (widget or window).grab().save(str(out / f"{name}.png"))
+        print("saved", out / f"{name}.png")
+
+    shoot("home")
+
+    window.open_signup()
+    wiz = window.signup_wizard
+    wiz.resize(900, 680)
+    settle(app)
+    wiz.terms_page.all_check.click()
+    wiz.next()
+    box = wiz.identity_page.verify
+    box.name_edit.setText("김대표")
+    box.phone_edit.setText("010-2222-3333")
+    box.send_button.click()
+    settle(app)
+    code = re.search(r"\[(\d{6})\]", services.sms.last_to("010-2222-3333").text).group(1)
+    box.code_edit.setText(code)
+    box.confirm_button.click()
+    settle(app)
+    wiz.next()
+    page = wiz.company_page
+    page.corp_radio.setChecked(True)
+    for attr, text in {"name_edit": "가나다소프트 주식회사", "business_no_edit": "220-81-62517",
+                       "corporate_no_edit": "110111-1234567", "address_edit": "서울특별시 중구 세종대로 110",
+                       "address_detail_edit": "3층 301호", "phone_edit": "02-1234-5678",
+                       "industry_edit": "소프트웨어 개발 및 공급업", "employees_edit": "12"}.items():
+        getattr(page, attr).setText(text)
+    shoot("signup", wiz)
+    wiz.reject()
+    settle(app)
+    window.simulator.hide()
+
+    window.set_actor(services.accounts.login("operator", DEMO_PASSWORD))
+    settle(app, 0.8)
+    dash = window.pages["screening_dashboard"]
+    dash.table.selectRow(0)
+    shoot("dashboard")
+
+    window.set_actor(services.accounts.login("demand", DEMO_PASSWORD))
+    shoot("status")
+
+    window.set_actor(services.accounts.login("demand-hold", DEMO_PASSWORD))
+    window.open_page("company_info")
+    shoot("company_info")
+
+    window.set_actor(services.accounts.login("agency", DEMO_PASSWORD))
+    shoot("budget")
+    window.close()
+    services.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
