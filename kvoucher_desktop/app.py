@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
+    from .views.gc import GuiGarbageCollector
     from .views.style import apply_style
     from .views.tasks import error_text, run_in_background
 
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("kvoucher-desktop")
     app.setOrganizationName("kvoucher")
     apply_style(app)
+    app.gui_gc = GuiGarbageCollector(app)  # Python's GC must not free Qt objects in worker threads
 
     def excepthook(kind, exc, tb):
         log.error("unhandled exception", exc_info=(kind, exc, tb))

@@ -15,6 +15,7 @@ every test that uses it (or `services`) runs once per store.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -54,6 +55,22 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_DATA_DIR, ignore_errors=True)
 
 
+# --- garbage collection ----------------------------------------------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _no_collection_in_worker_threads():
+    """As in the app (views/gc.py): Python's cyclic GC may otherwise run in a worker thread of
+    run_in_background and free Qt widgets of an earlier test there, which crashes."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    yield
+    gc.collect()
+
+
 # --- clock ---------------------------------------------------------------------------------------
 @pytest.fixture
 def clock() -> FixedClock:
@@ -72,6 +89,12 @@ def _sqlite_template(tmp_path_factory) -> str:
     finally:
         engine.dispose()  # checkpoints the WAL: the main file is complete
     return str(path)
+
+
+def _fresh_sqlite(template: str, directory) -> str:
+    path = directory / "store.sqlite3"
+    shutil.copyfile(template, path)
+    return sqlite_url(path)
 
 
 class _PostgresTestDatabase:
@@ -126,9 +149,7 @@ def _postgres_database():
 def store_url(request, tmp_path) -> str:
     """URL of a migrated, empty store (no programme defaults yet: build_services seeds them)."""
     if request.param == "sqlite":
-        path = tmp_path / "store.sqlite3"
-        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
-        return sqlite_url(path)
+        return _fresh_sqlite(request.getfixturevalue("_sqlite_template"), tmp_path)
     database = request.getfixturevalue("_postgres_database")
     database.reset()
     return database.url
@@ -137,9 +158,7 @@ def store_url(request, tmp_path) -> str:
 @pytest.fixture
 def sqlite_store_url(tmp_path, _sqlite_template) -> str:
     """A migrated, empty SQLite store only (for view tests, which need not run twice)."""
-    path = tmp_path / "store.sqlite3"
-    shutil.copyfile(_sqlite_template, path)
-    return sqlite_url(path)
+    return _fresh_sqlite(_sqlite_template, tmp_path)
 
 
 # --- services ------------------------------------------------------------------------------------

@@ -275,7 +275,8 @@ class ProgrammeService:
             prog = current_settings(s)
             year = year or prog.year - 1
             numbers: set[str] = set()
-            for lineno, row in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
+            # Excel's "CSV UTF-8" starts with a BOM, which would hide the first number as a "header"
+            for lineno, row in enumerate(csv.reader(io.StringIO(csv_text.removeprefix("\ufeff"))), start=1):
                 if not row or not row[0].strip():
                     continue
                 bno = normalize_business_no(row[0])

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..enums import CompanyType, DocumentType, IssuerType, Role, ScreeningAction, ScreeningStatus
@@ -14,7 +15,7 @@ from .accounts import actor_of, check_new_credentials
 from .clock import format_kst, kst_date
 from .company_docs import check_upload, store_document
 from .dto import Actor, DocumentUpload
-from .errors import SignupRefused, ValidationError
+from .errors import Conflict, SignupRefused, ValidationError
 from .programme import current_settings
 from .rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, required_documents
 from .rules.numbers import (
@@ -228,6 +229,17 @@ class SignupService:
     # --- submission -------------------------------------------------------------------------
     def submit(self, form: SignupForm) -> Actor:
         """Create the company (REVIEWING) and its login; returns the logged-in actor."""
+        try:
+            return self._submit(form)
+        except IntegrityError:
+            # Another desk took the business number or the login id between our checks and our
+            # insert: say which, as the checks would have.
+            with self.uow() as uow:
+                for step in ("company", "account"):
+                    self._check(uow.session, step, form)
+            raise Conflict("다른 창구에서 같은 정보로 먼저 가입했습니다. 입력 내용을 확인해 주세요.") from None
+
+    def _submit(self, form: SignupForm) -> Actor:
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session

@@ -20,6 +20,7 @@ from ..services.errors import DomainError
 log = logging.getLogger(__name__)
 
 _running: set["_Relay"] = set()
+_orphans: set[QMessageBox] = set()
 
 
 class _Relay(QObject):
@@ -108,4 +109,7 @@ def report_error(parent: QWidget | None, exc: BaseException) -> None:
     box.setWindowTitle(QCoreApplication.translate("kvoucher", "확인해 주세요"))
     box.setText(error_text(exc))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    if parent is None:  # nobody owns it: keep it alive until it is answered
+        _orphans.add(box)
+        box.finished.connect(lambda _r: _orphans.discard(box))
     box.open()  # non-blocking: tests and the event loop keep running

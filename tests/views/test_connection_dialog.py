@@ -6,7 +6,6 @@ import keyring
 import pytest
 from keyring.backends import null
 
-from kvoucher_desktop.views.connection import ConnectionDialog
 from kvoucher_desktop.views.main_window import MainWindow
 
 

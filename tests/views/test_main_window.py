@@ -150,3 +150,29 @@ def test_remember_my_id_uses_the_keyring(qtbot, window, sqlite_services):
         assert again.remember.isChecked()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qapp):
+    import gc
+
+    from kvoucher_desktop.views.gc import GuiGarbageCollector
+
+    was_enabled = gc.isenabled()
+    collector = GuiGarbageCollector(qapp, interval_ms=10_000)
+    try:
+        assert not gc.isenabled()  # no automatic collection in whatever thread allocates
+
+        class Cycle:
+            pass
+
+        for _ in range(collector.threshold[0] + 10):
+            a, b = Cycle(), Cycle()
+            a.other, b.other = b, a
+        assert gc.get_count()[0] > collector.threshold[0]
+        collector.check()
+        assert gc.get_count()[0] < collector.threshold[0]
+    finally:
+        collector.timer.stop()
+        collector.deleteLater()
+        if was_enabled:
+            gc.enable()

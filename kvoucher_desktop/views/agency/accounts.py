@@ -315,7 +315,6 @@ class AccountAdminPage(QWidget):
 
     def open_supplier_dialog(self) -> SupplierDialog:
         dialog = SupplierDialog(self.ctx, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._supplier_saved)
         self.supplier_dialog = dialog
         dialog.open()

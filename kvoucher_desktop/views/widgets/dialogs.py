@@ -2,13 +2,17 @@
 
 Both are opened with `open()` (window-modal, the event loop keeps running) and call back
 on acceptance, so background work and tests are never stuck behind `exec()`.
+
+They are children of their parent and die with it; they are deliberately not deleted on
+close: deleting a box also drops its callbacks, and a callback holding the last Python
+reference to a top-level parent would then delete that parent from inside the box's own
+destructor (a crash).
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -62,7 +66,6 @@ class ReasonDialog(QDialog):
 def ask_reason(parent: QWidget, title: str, prompt: str, ok_text: str,
                on_ok: Callable[[str], None]) -> ReasonDialog:
     dialog = ReasonDialog(title, prompt, ok_text, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accepted.connect(lambda: on_ok(dialog.reason()))
     dialog.open()
     return dialog
@@ -77,7 +80,6 @@ def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str, on_yes: Ca
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel).setText(box.tr("취소"))
     box.setDefaultButton(yes)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def finished() -> None:
         if box.clickedButton() is yes:
@@ -95,6 +97,5 @@ def tell(parent: QWidget, title: str, text: str, warning: bool = False) -> QMess
     box.setWindowTitle(title)
     box.setText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
