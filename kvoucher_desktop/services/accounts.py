@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..enums import Role
@@ -160,7 +161,11 @@ class AccountService:
             s.add(user)
             uow.audit(actor, "account.create", "user", user.id,
                       after={"login_id": login_id, "role": role.value, "organisation": organisation})
-            uow.commit()
+            try:
+                uow.commit()
+            except IntegrityError:  # another desk took the id between the check and the insert
+                raise ValidationError("이미 사용 중인 아이디입니다. 다른 아이디를 입력해 주세요.",
+                                      field="login_id") from None
             return UserView(user.id, user.login_id, user.role, user.display_name, organisation)
 
     def list_accounts(self, actor: Actor, role: Role | None = None) -> list[UserView]:

@@ -287,4 +287,8 @@ class SignupService:
                 "submitted_at": format_kst(now),
             })
             uow.commit()
+            # one verification, one signup: the tokens cannot sign up a second company
+            self.identity.redeem(form.identity_token)
+            if not form.payment_same_as_representative:
+                self.identity.redeem(form.payment_manager_token)
             return actor

@@ -39,6 +39,9 @@ class IdentityVerifier(Protocol):
     def check(self, token: str, name: str, phone: str) -> bool:
         """True if the token proves that `name` verified `phone` recently."""
 
+    def redeem(self, token: str) -> None:
+        """The token has served its purpose (a completed signup): it cannot be used again."""
+
 
 @dataclass
 class _Request:
@@ -106,3 +109,7 @@ class SimulatedIdentityVerifier:
         if self._clock.now() - identity.verified_at > TOKEN_VALID:
             return False
         return identity.name == name.strip() and identity.phone == normalize_mobile(phone)
+
+    def redeem(self, token: str) -> None:
+        with self._lock:
+            self._tokens.pop(token or "", None)

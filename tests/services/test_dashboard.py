@@ -1,0 +1,153 @@
+"""The operator's screening dashboard: counts, filters, search and keyset paging, on both stores."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvoucher_desktop.enums import CompanyType, ScreeningStatus
+
+from tests.factories import company_in_state, make_agency, make_operator, signup_company, valid_business_no
+
+S = ScreeningStatus
+MIX = {S.REVIEWING: 3, S.ON_HOLD: 2, S.CONFIRMED: 2, S.APPROVED: 1, S.REJECTED: 1}
+
+
+@pytest.fixture
+def world(services, clock):
+    """Seoul companies in every state (MIX) plus two Busan companies."""
+    seoul = make_operator(services, "서울")
+    by_status = {status: [] for status in S}
+    for status, count in MIX.items():
+        for _ in range(count):
+            clock.advance(minutes=7)
+            by_status[status].append(company_in_state(services, status, operator=seoul)[1])
+    busan = make_operator(services, "부산")
+    busan_ids = [company_in_state(services, st, operator=busan)[1] for st in (S.REVIEWING, S.APPROVED)]
+    return seoul, busan, by_status, busan_ids
+
+
+def _all(services, actor, **kwargs):
+    rows, cursor = [], None
+    for _ in range(1000):
+        page = services.screening.list_companies(actor, cursor=cursor, **kwargs)
+        rows.extend(page.rows)
+        cursor = page.next_cursor
+        if cursor is None:
+            return rows
+    raise AssertionError("paging never ended")
+
+
+def test_counts_per_state_in_the_jurisdiction(services, world):
+    seoul, busan, _by_status, _busan_ids = world
+    assert services.screening.counts(seoul) == {st: MIX.get(st, 0) for st in S}
+    assert services.screening.counts(busan) == {S.REVIEWING: 1, S.ON_HOLD: 0, S.CONFIRMED: 0, S.APPROVED: 1,
+                                                S.REJECTED: 0}
+    agency = services.screening.counts(make_agency(services))
+    assert agency[S.REVIEWING] == 4 and agency[S.APPROVED] == 2 and sum(agency.values()) == 11
+
+
+def test_counts_follow_transitions(services, world):
+    seoul, _busan, by_status, _ = world
+    services.screening.confirm(seoul, by_status[S.REVIEWING][0])
+    counts = services.screening.counts(seoul)
+    assert (counts[S.REVIEWING], counts[S.CONFIRMED]) == (2, 3)
+
+
+def test_status_filter(services, world):
+    seoul, _busan, by_status, _ = world
+    for status in S:
+        rows = services.screening.list_companies(seoul, status=status).rows
+        assert {r.id for r in rows} == set(by_status[status]), status
+        assert all(r.status is status for r in rows)
+
+
+def test_rows_are_newest_first_with_their_details(services, world):
+    seoul, _busan, by_status, _ = world
+    rows = services.screening.list_companies(seoul).rows
+    assert [r.submitted_at for r in rows] == sorted((r.submitted_at for r in rows), reverse=True)
+    newest = rows[0]
+    assert newest.id == by_status[S.REJECTED][0]
+    assert newest.operator_name == "서울지역 운영기관" and newest.company_type is CompanyType.SOLE
+    assert len(newest.business_no) == 10 and newest.name.startswith("테스트기업")
+
+
+def test_search_by_name_substring(services, clock):
+    operator = make_operator(services)
+    ids = {}
+    for name in ("한빛소프트랩", "(주)한빛식품", "누리물산", "Green Energy", "100%상사"):
+        clock.advance(minutes=1)
+        ids[name] = signup_company(services, name=name).company_id
+
+    def found(query):
+        return {r.id for r in services.screening.list_companies(operator, query=query).rows}
+
+    assert found("한빛") == {ids["한빛소프트랩"], ids["(주)한빛식품"]}
+    assert found(" 물산 ") == {ids["누리물산"]}
+    assert found("green") == found("GREEN") == {ids["Green Energy"]}  # the same on both stores
+    assert found("%") == {ids["100%상사"]}  # LIKE wildcards are literal
+    assert found("_") == set()
+    assert found("없는회사") == set()
+    assert found("") == set(ids.values())
+
+
+def test_search_by_business_number_with_or_without_dashes(services):
+    operator = make_operator(services)
+    target = signup_company(services, business_no=valid_business_no(4_567_001)).company_id
+    other = signup_company(services, business_no=valid_business_no(4_000_002)).company_id
+    digits = valid_business_no(4_567_001)
+    dashed = valid_business_no(4_567_001, dashed=True)
+
+    def found(query):
+        return {r.id for r in services.screening.list_companies(operator, query=query).rows}
+
+    assert found(digits) == found(dashed) == found(f" {dashed} ") == {target}
+    assert found(dashed[:6]) == found(digits[:5]) == {target}  # a prefix, typed with or without the dash
+    assert found(digits[:3]) == {target, other}  # both start with 127
+    assert found(valid_business_no(4_567_003)) == set()
+
+
+def test_search_and_status_filter_combine(services, world):
+    seoul, _busan, by_status, _ = world
+    agency = make_agency(services)
+    name = services.companies.get(agency, by_status[S.ON_HOLD][0]).info.name
+    rows = services.screening.list_companies(seoul, status=S.ON_HOLD, query=name).rows
+    assert [r.id for r in rows] == [by_status[S.ON_HOLD][0]]
+    assert services.screening.list_companies(seoul, status=S.APPROVED, query=name).rows == ()
+
+
+def test_keyset_paging_returns_every_row_once_in_order(services, clock):
+    operator = make_operator(services)
+    ids = []
+    for i in range(23):
+        if i % 4 == 0:  # several companies share a submission time: the id breaks the tie
+            clock.advance(minutes=3)
+        ids.append(signup_company(services).company_id)
+    company_in_state(services, S.REVIEWING, region="부산")  # not in this jurisdiction
+
+    single = services.screening.list_companies(operator, limit=1000).rows
+    assert len(single) == 23 and {r.id for r in single} == set(ids)
+    assert single[0].submitted_at == clock.now()
+    assert [(r.submitted_at, r.id) for r in single] == sorted(((r.submitted_at, r.id) for r in single), reverse=True)
+
+    for limit in (1, 2, 3, 5, 22, 23, 24, 100):
+        pages, cursor = [], None
+        while True:
+            page = services.screening.list_companies(operator, cursor=cursor, limit=limit)
+            assert len(page.rows) <= limit
+            pages.append(page.rows)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+            assert len(page.rows) == limit
+            assert len(pages) <= 23, f"paging with limit {limit} does not end"
+        paged = [r.id for rows in pages for r in rows]
+        assert paged == [r.id for r in single], limit
+        assert len(pages) == -(-23 // limit), limit
+
+
+def test_paging_with_a_status_filter(services, world):
+    seoul, _busan, by_status, _ = world
+    rows = _all(services, seoul, status=S.REVIEWING, limit=1)
+    assert sorted(r.id for r in rows) == sorted(by_status[S.REVIEWING])
+    everything = _all(services, seoul, limit=2)
+    assert len(everything) == sum(MIX.values()) == len({r.id for r in everything})
