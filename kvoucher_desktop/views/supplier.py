@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from ..services.dto import SupplierView
 from ..services.rules.numbers import format_business_no
-from .widgets.busy import BusyIndicator
-from .widgets.common import title_label
+from .widgets.busy import page_head
 from .widgets.forms import run_busy
 from .widgets.notice import NoticeBox
 
@@ -20,11 +19,7 @@ class SupplierHomePage(QWidget):
         self.supplier: SupplierView | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("공급기업 정보")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("공급기업 정보"))
         layout.addLayout(head)
 
         self.profile = QGroupBox(self.tr("기업 정보"))

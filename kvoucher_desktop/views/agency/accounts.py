@@ -29,8 +29,8 @@ from ...services.clock import format_kst
 from ...services.dto import SupplierView, UserView
 from ...services.errors import ValidationError
 from ...services.rules.numbers import format_business_no
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, title_label
+from ..widgets.busy import BusyIndicator, page_head
+from ..widgets.common import ErrorLabel
 from ..widgets.dialogs import ask_yes_no
 from ..widgets.files import choose_csv, decode_text
 from ..widgets.forms import FieldErrors, run_busy
@@ -120,11 +120,7 @@ class AccountAdminPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("계정 관리")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("계정 관리"))
         self.import_button = QPushButton(self.tr("전년도 참여기업 가져오기(CSV)…"))
         self.import_button.setToolTip(self.tr("첫 열에 사업자등록번호가 있는 CSV 파일. 첫 줄은 제목이어도 됩니다. "
                                               "기존 전년도 참여기업 목록을 이 파일로 바꿉니다."))

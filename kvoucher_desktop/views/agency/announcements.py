@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from ...services.clock import format_kst
 from ...services.dto import AnnouncementView
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, title_label
+from ..widgets.busy import page_head
+from ..widgets.common import ErrorLabel
 from ..widgets.dialogs import ask_yes_no
 from ..widgets.forms import FieldErrors, run_busy
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
@@ -38,11 +38,7 @@ class AnnouncementAdminPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("사업공고 관리")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("사업공고 관리"))
         self.new_button = QPushButton(self.tr("새 공고 쓰기"))
         self.new_button.clicked.connect(self.new_announcement)
         head.addWidget(self.new_button)

@@ -26,8 +26,7 @@ from ...services.rules.money import format_krw, split_budget
 from ...services.rules.numbers import format_business_no
 from ...services.screening import PAGE_SIZE
 from ..screening.queue_model import CHANGED_BACKGROUND, company_type_label
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import title_label
+from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_yes_no
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, Column, KeysetTableModel, make_table, selected_row
@@ -153,11 +152,7 @@ class BudgetConfirmPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("예산확정")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("예산확정"))
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.reload_button)

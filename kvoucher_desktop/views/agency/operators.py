@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.dto import OperatorView
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, title_label
+from ..widgets.busy import page_head
+from ..widgets.common import ErrorLabel
 from ..widgets.forms import FieldErrors, run_busy
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
@@ -55,11 +55,7 @@ class OperatorAdminPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("운영기관 관리")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("운영기관 관리"))
         self.new_button = QPushButton(self.tr("운영기관 추가"))
         self.new_button.clicked.connect(self.new_operator)
         head.addWidget(self.new_button)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,7 @@ from ...services.errors import ValidationError
 from ...services.rules.documents import DOC_LABELS, document_error, required_documents
 from ...services.rules.numbers import format_business_no, format_corporate_no
 from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, StatusBadge, mark_invalid, title_label
+from ..widgets.common import ErrorLabel, StatusBadge, mark_invalid, title_label, scrolling_body
 from ..widgets.document_preview import format_size
 from ..widgets.documents import open_document
 from ..widgets.files import choose_document
@@ -98,16 +97,7 @@ class CompanyInfoPage(QWidget):
         }
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout = scrolling_body(self)
 
         head = QHBoxLayout()
         head.addWidget(title_label(self.tr("기업정보 수정")))
@@ -243,7 +233,7 @@ class CompanyInfoPage(QWidget):
         self.save_button.clicked.connect(self.save)
         actions.addWidget(self.revert_button)
         actions.addWidget(self.save_button)
-        outer.addWidget(bar)
+        self.layout().addWidget(bar)  # below the scroll area: always in sight
         self._update_buttons()
 
     # --- loading -----------------------------------------------------------------------------

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...services.clock import format_kst
 from ...services.dto import ChangeView
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import title_label
+from ..widgets.busy import page_head
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
 
@@ -47,11 +46,7 @@ class ChangeHistoryPage(QWidget):
         self._company_id = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("회원정보 수정이력")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("회원정보 수정이력"))
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.reload_button)

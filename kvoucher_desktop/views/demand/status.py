@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -20,8 +19,8 @@ from ...services.clock import format_kst
 from ...services.dto import CompanyView
 from ...services.rules.money import format_krw
 from ...services.rules.screening import STATUS_LABELS
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import StatusBadge, title_label
+from ..widgets.busy import page_head
+from ..widgets.common import StatusBadge, title_label, scrolling_body
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
@@ -86,22 +85,9 @@ class ScreeningStatusPage(QWidget):
         }
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout = scrolling_body(self)
 
-        head = QHBoxLayout()
-        head.addWidget(title_label(self.tr("심사 및 예산확인")))
-        head.addStretch(1)
-        self.busy = BusyIndicator()
-        head.addWidget(self.busy)
+        head, self.busy = page_head(self.tr("심사 및 예산확인"))
         layout.addLayout(head)
 
         state_box = QGroupBox(self.tr("심사 현황"))

@@ -38,3 +38,18 @@ class BusyIndicator(QWidget):
         self._depth = max(0, self._depth - 1)
         if self._depth == 0:
             self.hide()
+
+
+def page_head(title: str) -> tuple[QHBoxLayout, BusyIndicator]:
+    """The row a page starts with: its title, then a busy indicator on the right.
+
+    Returns (row, busy); the page adds its own buttons to the row and the row to its layout.
+    """
+    from .common import title_label
+
+    head = QHBoxLayout()
+    head.addWidget(title_label(title))
+    head.addStretch(1)
+    busy = BusyIndicator()
+    head.addWidget(busy)
+    return head, busy

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from ...enums import ScreeningStatus
 from ...services.rules.screening import STATUS_LABELS
@@ -78,3 +78,18 @@ def line_edit(placeholder: str = "", max_length: int = 200) -> QLineEdit:
     edit.setPlaceholderText(placeholder)
     edit.setMaxLength(max_length)
     return edit
+
+
+def scrolling_body(page: QWidget, margins: tuple[int, int, int, int] = (20, 16, 20, 16)) -> QVBoxLayout:
+    """Give `page` a frameless scroll area filling it; returns the layout of the scrolled body."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = QWidget()
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(*margins)
+    return layout
