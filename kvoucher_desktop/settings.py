@@ -18,6 +18,12 @@ NO_KEYRING_MESSAGE = (
 )
 
 
+NO_KEYRING_LOGIN_MESSAGE = (
+    "이 컴퓨터에서는 운영체제 보안 저장소(키링)를 사용할 수 없어 아이디를 저장하지 못했습니다. "
+    "로그인은 정상적으로 되었으며, 다음에는 아이디를 직접 입력해 주세요."
+)
+
+
 class KeyringUnavailable(RuntimeError):
     def __init__(self, message: str = NO_KEYRING_MESSAGE):
         super().__init__(message)

@@ -73,6 +73,9 @@ class AccountService:
                 self.passwords.verify(None, password)  # same work either way
                 raise AuthenticationError("아이디 또는 비밀번호가 올바르지 않습니다.")
             if user.locked_until is not None and user.locked_until > now:
+                uow.audit(actor_of(user), "account.login_refused_locked", "user", user.id,
+                          after={"locked_until": user.locked_until.isoformat()})
+                uow.commit()
                 raise AccountLocked(
                     "비밀번호를 5회 잘못 입력하여 계정이 잠겼습니다. "
                     f"{format_kst(user.locked_until)}(한국시간) 이후에 다시 시도해 주세요."

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import fields
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import CompanyType, Role
-from ..models import Company, CompanyChange, CompanyDocument, DocumentBlob, OperatingAgency, ScreeningEvent
+from ..models import Company, CompanyChange, User, CompanyDocument, DocumentBlob, OperatingAgency, ScreeningEvent
 from .company_docs import current_documents, document_view, store_document
 from .dto import Actor, ChangeView, CompanyInfo, CompanyView, DocumentUpload, DocumentView, ScreeningEventView
-from .errors import NotFound, PermissionDenied, ValidationError
+from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .guards import company_for, require_role
 from .programme import operator_view
 from .rules.documents import DOC_LABELS, required_documents
@@ -36,6 +38,20 @@ FIELD_LABELS = {
     "issuer_type": "바우처 발급자 구분",
     "corporate_no": "법인등록번호",
 }
+#: decided at signup: the issuer type sets the required documents; the payment manager's
+#: phone was verified and receives the payment codes
+FIXED_AFTER_SIGNUP = ("issuer_type", "payment_manager_name", "payment_manager_phone")
+
+
+@contextmanager
+def _refuse_stale():
+    """An operator acted on the company while it was being edited: say so in Korean."""
+    try:
+        yield
+    except StaleDataError:
+        raise Conflict("그 사이에 기업 정보가 다른 곳에서 변경되었습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.") from None
+
+
 ISSUER_LABELS = {"REPRESENTATIVE": "대표자", "STAFF": "담당자(임직원)"}
 
 
@@ -177,12 +193,20 @@ class CompanyService:
             company.changed_after_confirm_at = now
 
     def update_info(self, actor: Actor, info: CompanyInfo) -> CompanyView:
-        """Edit the own company's information (ON_HOLD / CONFIRMED / APPROVED only)."""
+        """Edit the own company's information (ON_HOLD / CONFIRMED / APPROVED only).
+
+        The issuer type and the payment manager are fixed after signup (FIXED_AFTER_SIGNUP).
+        """
         now = self.clock.now()
-        with self.uow() as uow:
+        with _refuse_stale(), self.uow() as uow:
             s = uow.session
             company = self._editable(s, actor)
             clean = normalize_info(info, company.company_type)
+            for name in FIXED_AFTER_SIGNUP:
+                if getattr(clean, name) != getattr(company, name):
+                    raise ValidationError(
+                        f"{FIELD_LABELS[name]}은(는) 가입 후에는 변경할 수 없습니다. "
+                        "변경이 필요하면 관할 운영기관에 문의해 주세요.", field=name)
             before, after = {}, {}
             for f in fields(CompanyInfo):
                 old, new = getattr(company, f.name), getattr(clean, f.name)
@@ -192,13 +216,16 @@ class CompanyService:
                     self._record_change(s, actor, company, f.name, before[f.name], after[f.name], now)
             if not after:
                 return company_view(s, company)
+            if "name" in after:  # the demand login shows the company's name
+                for user in s.scalars(select(User).where(User.company_id == company.id)):
+                    user.display_name = company.name
             uow.audit(actor, "company.update", "company", company.id, before=before, after=after)
             uow.commit()
             return company_view(s, company)
 
     def replace_document(self, actor: Actor, upload: DocumentUpload) -> CompanyView:
         now = self.clock.now()
-        with self.uow() as uow:
+        with _refuse_stale(), self.uow() as uow:
             s = uow.session
             company = self._editable(s, actor)
             doc, previous = store_document(s, company.id, upload, actor.user_id, now)

@@ -86,19 +86,25 @@ def _documents(company_type: CompanyType, issuer: IssuerType, label: str) -> dic
     return docs
 
 
+#: how far back the demo history starts (the seeding steps add up to a little less)
+SEED_SPAN = timedelta(days=21)
+
+
 def seed_demo(database_url: str, *, hash_params=None, end=None, progress=None) -> None:
-    """Fill a fresh store with demo data. Events are spread over the two weeks before `end`."""
+    """Fill a fresh store with demo data. Events are spread over the three weeks before `end`."""
     from datetime import datetime, timezone
 
     from .passwords import PRODUCTION
 
     end = end or datetime.now(timezone.utc)
-    clock = FixedClock(end - timedelta(days=14))
+    clock = FixedClock(end - SEED_SPAN)
     services = build_services(database_url, clock, hash_params=hash_params or PRODUCTION, simulator_seed=7)
     try:
         _seed(services, clock, progress)
     finally:
         services.dispose()
+    if clock.now() > end:  # demo history must never lie in the future of the running app
+        raise AssertionError(f"demo seeding ran {clock.now() - end} past its end")
 
 
 def _seed(services: Services, clock: FixedClock, progress) -> None:

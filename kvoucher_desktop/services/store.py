@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+
+log = logging.getLogger(__name__)
 
 
 def normalize_url(url: str) -> str:
@@ -57,6 +60,28 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+_PROBLEMS = (
+    ("password authentication failed", "사용자 이름 또는 비밀번호가 올바르지 않습니다."),
+    ("no password supplied", "비밀번호가 필요합니다."),
+    ("does not exist", "서버에 그 사용자 또는 데이터베이스가 없습니다."),
+    ("could not translate host name", "서버 이름을 찾을 수 없습니다. 주소를 확인해 주세요."),
+    ("name or service not known", "서버 이름을 찾을 수 없습니다. 주소를 확인해 주세요."),
+    ("connection refused", "서버가 연결을 거부했습니다. 서버 주소와 포트, 서버가 켜져 있는지 확인해 주세요."),
+    ("timeout", "서버가 응답하지 않습니다(시간 초과). 네트워크와 방화벽을 확인해 주세요."),
+    ("timed out", "서버가 응답하지 않습니다(시간 초과). 네트워크와 방화벽을 확인해 주세요."),
+    ("unable to open database file", "데이터베이스 파일을 열 수 없습니다. 경로와 권한을 확인해 주세요."),
+)
+
+
+def connection_problem(detail: str) -> str:
+    """A Korean explanation of a driver's (English) connection error; the detail goes to the log."""
+    lowered = detail.lower()
+    for needle, message in _PROBLEMS:
+        if needle in lowered:
+            return message
+    return "알 수 없는 오류입니다. 자세한 내용은 로그 파일을 확인해 주세요."
+
+
 def check_connection(url: str) -> str:
     """Try a URL; returns a short description of the server or raises SettingsError in Korean."""
     from sqlalchemy import text
@@ -81,6 +106,8 @@ def check_connection(url: str) -> str:
                 return f"PostgreSQL {version} ({u.host or 'localhost'}/{u.database})"
             return f"SQLite {conn.execute(text('select sqlite_version()')).scalar()} ({u.database})"
     except DBAPIError as exc:
-        raise SettingsError(f"데이터베이스에 연결하지 못했습니다: {str(exc.orig).strip().splitlines()[0]}") from None
+        detail = str(exc.orig).strip()
+        log.warning("connection check failed for %s: %s", u.render_as_string(hide_password=True), detail)
+        raise SettingsError(f"데이터베이스에 연결하지 못했습니다: {connection_problem(detail)}") from None
     finally:
         engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from .. import settings
 from ..services.store import check_connection
@@ -17,6 +17,7 @@ class ConnectionDialog(QDialog):
         self.setWindowTitle(self.tr("데이터베이스 연결"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with an error message
         layout.addWidget(title_label(self.tr("공용 데이터베이스(PostgreSQL) 연결"), 2))
         now = QLabel(self.tr("현재 사용 중: {store}").format(store=current))
         now.setObjectName("hint")

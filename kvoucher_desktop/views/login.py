@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
 )
@@ -26,6 +27,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("로그인"))
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with an error message
         layout.addWidget(title_label(self.tr("K-비대면 바우처 플랫폼 로그인")))
         hint = QLabel(self.tr("공급기업·운영기관·전문기관 계정은 전문기관이 발급합니다. "
                               "수요기업은 회원가입 후 이용하세요."))
@@ -76,8 +78,8 @@ class LoginDialog(QDialog):
             note = ""
             try:
                 settings.save_remembered_login(login_id if remember else None)
-            except settings.KeyringUnavailable as exc:
-                note = exc.message if remember else ""
+            except settings.KeyringUnavailable:
+                note = settings.NO_KEYRING_LOGIN_MESSAGE if remember else ""
             return actor, note
 
         self.ctx.run(self, work, self._done, self._failed)

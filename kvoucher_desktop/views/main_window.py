@@ -170,10 +170,12 @@ class MainWindow(QMainWindow):
         self.pages.clear()
 
     def search_services(self, text: str, category: str | None) -> None:
-        self.statusBar().showMessage(
-            self.tr("서비스 카탈로그는 공급기업 서비스가 등록된 뒤 열립니다. 지금은 사업안내와 공고를 확인해 주세요."),
-            8000,
-        )
+        """The catalog opens once suppliers' services are registered; until then say so plainly."""
+        from .widgets.dialogs import tell
+
+        self.search_notice = tell(self, self.tr("서비스 검색"), self.tr(
+            "서비스 카탈로그는 공급기업의 서비스 등록이 시작되면 열립니다.\n"
+            "지금은 사업안내와 사업공고에서 일정과 신청 방법을 확인해 주세요."))
 
     # --- session ------------------------------------------------------------------------------
     def open_login(self) -> None:

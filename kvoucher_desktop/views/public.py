@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +32,11 @@ CATEGORY_BLURBS = {
     "CARE": "원격 돌봄·건강관리",
     "CONSULTING": "원격근무 제도 설계·도입 지원",
 }
+
+
+def pin_mark(a) -> str:
+    """A pinned announcement is marked, unless its title already starts with a [tag]."""
+    return "" if not a.pinned or a.title.startswith("[") else QCoreApplication.translate("public", "[중요] ")
 
 
 def _scroll(inner: QWidget) -> QScrollArea:
@@ -107,7 +112,7 @@ class HomePage(QWidget):
             self.tile_buttons.append(button)
         self.news.clear()
         for a in announcements:
-            item = QListWidgetItem(f"{'[중요] ' if a.pinned else ''}{a.title}    {format_kst(a.posted_at)[:10]}")
+            item = QListWidgetItem(f"{pin_mark(a)}{a.title}    {format_kst(a.posted_at)[:10]}")
             self.news.addItem(item)
 
 
@@ -163,7 +168,7 @@ class AnnouncementsPage(QWidget):
         split.addWidget(self.list)
         split.addWidget(self.body)
         split.setSizes([380, 520])
-        layout.addWidget(split)
+        layout.addWidget(split, 1)
         self.list.currentRowChanged.connect(self._select)
         self.items = []
 
@@ -174,7 +179,7 @@ class AnnouncementsPage(QWidget):
         self.items = items
         self.list.clear()
         for a in items:
-            self.list.addItem(f"{'[중요] ' if a.pinned else ''}{a.title}\n{format_kst(a.posted_at)}")
+            self.list.addItem(f"{pin_mark(a)}{a.title}\n{format_kst(a.posted_at)}")
         if items:
             self.list.setCurrentRow(0)
         else:
@@ -189,14 +194,23 @@ class AnnouncementsPage(QWidget):
 class SupplierGuidePage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        _layout, browser = _text_page(self, self.tr("공급기업 안내"))
-        browser.setHtml(self.tr(
+        self.ctx = ctx
+        _layout, self.browser = _text_page(self, self.tr("공급기업 안내"))
+
+    def refresh(self) -> None:
+        self.ctx.run(self, self.ctx.services.programme.settings, self._show)
+
+    def _show(self, prog) -> None:
+        fee = prog.settlement_fee_bp / 100
+        self.browser.setHtml(self.tr(
             "<p>공급기업은 비대면 서비스를 플랫폼에 등록하고, 수요기업의 거래상담 요청에 응답하며 "
             "결제를 요청합니다.</p><ul>"
             "<li>공급기업 계정은 공급기업 선정 후 <b>전문기관이 발급</b>합니다(공개 회원가입 없음).</li>"
             "<li>서비스명·카테고리·키워드·가격·설명을 등록하면 카탈로그에서 검색됩니다.</li>"
-            "<li>거래상담·결제요청은 요청일 다음 날(D+2) 24:00까지 응답이 없으면 자동으로 '불가' 처리됩니다.</li>"
-            "<li>정산은 결제일로부터 10일 이내에 수수료를 제외하고 지급됩니다.</li></ul>"))
+            "<li>거래상담 요청과 결제요청은 요청한 날을 포함해 {days}일째 되는 날 24:00까지 응답이 없으면 "
+            "자동으로 '불가' 처리됩니다(예: 1일 요청 → {last}일 24:00까지).</li>"
+            "<li>정산은 결제일로부터 {settle}일 이내에 지급됩니다(수수료 {fee:g}%).</li></ul>"
+        ).format(days=prog.deal_window_days + 1, last=prog.deal_window_days + 1, settle=prog.settlement_days, fee=fee))
 
 
 class DemandGuidePage(QWidget):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +35,7 @@ QPushButton:disabled {{ color: #9aa5b1; background: #f0f4f8; }}
 QPushButton#primary {{ background: {PRIMARY}; color: white; border: 1px solid {PRIMARY}; font-weight: bold; }}
 QPushButton#primary:disabled {{ background: #9fb3c8; border-color: #9fb3c8; }}
 QPushButton#danger {{ color: #b91c1c; border-color: #fca5a5; }}
+QPushButton#danger:disabled {{ color: #9aa5b1; border-color: #d9e2ec; background: #f0f4f8; }}
 QPushButton#tile {{ background: white; border: 1px solid #d9e2ec; border-radius: 8px; padding: 18px; font-size: 11pt; font-weight: bold; color: #243b53; text-align: center; }}
 QPushButton#tile:hover {{ border-color: {PRIMARY}; background: #eef4fb; }}
 QLineEdit, QTextEdit, QPlainTextEdit, QSpinBox, QComboBox, QDateEdit {{ background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 4px 6px; }}
@@ -67,7 +69,19 @@ def app_icon() -> QIcon:
         return QIcon(str(path))
 
 
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own buttons and dialogs (OK, Cancel, file dialogs) in Korean."""
+    if getattr(app, "_kvoucher_qt_translator", None) is not None:
+        return
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        app._kvoucher_qt_translator = translator
+
+
 def apply_style(app: QApplication) -> None:
+    install_qt_translations(app)
     family = register_fonts()
     font = QFont(family, 10)
     font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)

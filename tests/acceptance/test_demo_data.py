@@ -37,6 +37,9 @@ def test_demo_has_every_role_every_state_and_announcements(tmp_path):
         assert sum(seoul.values()) < sum(counts.values())  # the operator sees its jurisdiction only
         rows = services.screening.list_companies(roles[Role.OPERATOR]).rows
         assert any(r.changed_after_confirm for r in rows)
+        everyone = services.screening.list_companies(roles[Role.AGENCY]).rows
+        assert all(r.submitted_at <= r.status_changed_at <= END for r in everyone)  # no history in the future
+        assert all(a.at <= END for a in services.audit.records(roles[Role.AGENCY]))
     finally:
         services.dispose()
 

@@ -72,6 +72,11 @@ def test_lockout_is_audited(services, clock, user):
     assert (record.actor_name, record.actor_role, record.entity_type) == (user.name, "OPERATOR", "user")
     assert record.at == clock.now()
     assert json.loads(record.after)["locked_until"].startswith((clock.now() + timedelta(minutes=10)).isoformat()[:19])
+    clock.advance(minutes=1)
+    with pytest.raises(AccountLocked):  # attempts during the lock are refused and audited too
+        services.accounts.login("lockme", PASSWORD)
+    refused = services.audit.records_unchecked(entity_id=user.user_id, action_prefix="account.login_refused_locked")
+    assert [r.at for r in refused] == [clock.now()]
 
 
 def test_after_the_lock_expires_the_count_starts_again(services, clock, user):

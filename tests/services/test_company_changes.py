@@ -11,7 +11,7 @@ from kvoucher_desktop.enums import CompanyType, DocumentType, IssuerType, Screen
 from kvoucher_desktop.services.dto import CompanyInfo
 from kvoucher_desktop.services.errors import ValidationError
 
-from tests.factories import company_in_state, document, make_agency, make_operator
+from tests.factories import PASSWORD, company_in_state, document, make_agency, make_operator
 
 S = ScreeningStatus
 
@@ -124,20 +124,55 @@ def test_business_number_and_company_type_cannot_change(services):
     demand, _company_id = company_in_state(services, S.CONFIRMED, company_type=CompanyType.CORPORATION)
     view = services.companies.get(demand)
     # Every editable field changed at once: the number and type stay.
-    edited = services.companies.update_info(demand, CompanyInfo(
+    edited = services.companies.update_info(demand, replace(
+        view.info,
         name="주식회사 새이름", representative_name="새대표", representative_phone="010-9999-8888",
         address="부산광역시 해운대구 센텀중앙로 1", address_detail="3층", phone="051-700-1234", industry="도소매",
         employees=99, manager_name="새담당", manager_phone="010-7777-6666", manager_email="n@company.example.kr",
-        payment_manager_name="새결제", payment_manager_phone="010-5555-4444", issuer_type=IssuerType.STAFF,
         corporate_no="110111-7654321"))
     assert (edited.business_no, edited.company_type) == (view.business_no, CompanyType.CORPORATION)
     assert edited.info.corporate_no == "1101117654321"
     history = services.companies.history(demand)
-    assert {h.field for h in history} == {f.name for f in fields(CompanyInfo)}
-    issuer = next(h for h in history if h.field == "issuer_type")
-    assert (issuer.old_value, issuer.new_value) == ("대표자", "담당자(임직원)")
+    fixed = {"issuer_type", "payment_manager_name", "payment_manager_phone"}
+    assert {h.field for h in history} == {f.name for f in fields(CompanyInfo)} - fixed
     record = services.audit.records_unchecked(entity_id=view.id, action_prefix="company.update")[0]
     assert "business_no" not in json.loads(record.after) and "company_type" not in json.loads(record.after)
+    # the demand login is shown under the company's new name
+    assert services.accounts.login(demand.login_id, PASSWORD).name == "주식회사 새이름"
+
+
+@pytest.mark.parametrize("change", [
+    {"issuer_type": IssuerType.STAFF},
+    {"payment_manager_name": "새결제"},
+    {"payment_manager_phone": "010-5555-4444"},
+])
+def test_issuer_and_payment_manager_are_fixed_after_signup(services, change):
+    demand, _company_id = company_in_state(services, S.APPROVED)
+    view = services.companies.get(demand)
+    field = next(iter(change))
+    with pytest.raises(ValidationError, match="가입 후에는 변경할 수 없습니다") as refused:
+        services.companies.update_info(demand, replace(view.info, address_detail="바뀐 층", **change))
+    assert refused.value.field == field
+    after = services.companies.get(demand)
+    assert after.info == view.info  # nothing of the refused edit was saved
+    assert services.companies.history(demand) == []
+
+
+def test_an_edit_racing_an_operator_action_gets_a_korean_conflict(services, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from kvoucher_desktop.services import companies as companies_module
+    from kvoucher_desktop.services.errors import Conflict
+
+    demand, _company_id = company_in_state(services, S.ON_HOLD)
+    view = services.companies.get(demand)
+
+    def stale(*_a, **_k):
+        raise StaleDataError("UPDATE statement on table 'companies' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(companies_module, "normalize_info", stale)
+    with pytest.raises(Conflict, match="다른 곳에서 변경"):
+        services.companies.update_info(demand, replace(view.info, address_detail="5층"))
 
 
 def test_a_sole_proprietor_has_no_corporate_number(services):

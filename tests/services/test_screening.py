@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from kvoucher_desktop.enums import DocumentType, IssuerType, Role, ScreeningAction, ScreeningStatus
+from kvoucher_desktop.enums import DocumentType, Role, ScreeningAction, ScreeningStatus
 from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.errors import InvalidTransition, PermissionDenied, ValidationError
 
@@ -218,18 +218,25 @@ def test_approval_at_month_end_clamps_the_use_period(services, clock):
 
 def test_resubmission_is_refused_while_a_required_document_is_missing(services):
     demand, company_id = company_in_state(services, S.ON_HOLD)
-    info = services.companies.get(demand).info
-    # Switching the issuer to a staff member makes the 4대보험 명부 required.
-    view = services.companies.update_info(demand, replace(
-        info, issuer_type=IssuerType.STAFF))
-    assert view.missing_documents == ("4대보험 사업장 가입자 명부",)
+    # Documents cannot be removed through the services; a store that lost one (an import,
+    # a repair by hand) must still not be resubmitted without it.
+    from sqlalchemy import update
+
+    from kvoucher_desktop.models import CompanyDocument
+
+    with services.companies.uow() as uow:
+        uow.session.execute(update(CompanyDocument).where(
+            CompanyDocument.company_id == company_id,
+            CompanyDocument.doc_type == DocumentType.LOCAL_TAX).values(replaced_at=services.clock.now()))
+        uow.commit()
+    assert services.companies.get(demand).missing_documents == ("지방세 완납증명서",)
     with pytest.raises(ValidationError) as refused:
         services.screening.resubmit(demand)
-    assert "4대보험 사업장 가입자 명부" in refused.value.message
-    assert refused.value.field == f"doc:{DocumentType.INSURANCE_ROSTER.value}"
+    assert "지방세 완납증명서" in refused.value.message
+    assert refused.value.field == f"doc:{DocumentType.LOCAL_TAX.value}"
     assert services.companies.get(demand).status is S.ON_HOLD
 
-    services.companies.replace_document(demand, document(DocumentType.INSURANCE_ROSTER))
+    services.companies.replace_document(demand, document(DocumentType.LOCAL_TAX))
     assert services.screening.resubmit(demand).status is S.REVIEWING
     assert services.companies.get(demand, company_id).missing_documents == ()
 

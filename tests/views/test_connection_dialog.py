@@ -21,7 +21,7 @@ def test_bad_url_shows_korean_error_and_keeps_the_text(qtbot, dialog):
     dialog.url.setText("postgresql://nobody@127.0.0.1:1/nothing")
     dialog.test_button.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10000)
-    assert "연결하지 못했습니다" in dialog.error.text()
+    assert "연결을 거부했습니다" in dialog.error.text()
     assert dialog.url.text() == "postgresql://nobody@127.0.0.1:1/nothing"
     assert dialog.test_button.isEnabled()
 

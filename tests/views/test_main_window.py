@@ -51,6 +51,8 @@ def test_pre_login_window_has_public_menus_search_and_tiles(qtbot, window):
     qtbot.waitUntil(lambda: len(home.tile_buttons) == 6)
     assert [b.text().split("\n")[0] for b in home.tile_buttons] == [
         "화상회의", "재택근무", "네트워크·보안 솔루션", "에듀테크", "비대면 돌봄", "비대면 제도 도입 컨설팅"]
+    home.tile_buttons[0].click()  # no catalog yet: the user is told so, plainly
+    assert window.search_notice.isVisible() and "카탈로그" in window.search_notice.text()
 
 
 @pytest.mark.parametrize("role, expected_menu, home_key", [
@@ -69,7 +71,7 @@ def test_login_changes_menus_by_role_and_logout_restores_them(qtbot, window, sql
         Role.DEMAND: lambda: company_in_state(services, ScreeningStatus.REVIEWING)[0].login_id,
     }[role]()
     login_through_dialog(qtbot, window, login_id, PASSWORD)
-    qtbot.waitUntil(lambda: window.actor is not None)
+    qtbot.waitUntil(lambda: window.actor is not None, timeout=15000)
     assert window.actor.role is role
     assert expected_menu in window.menu_titles()
     assert "수요기업" not in window.menu_titles() or role is Role.DEMAND
@@ -86,6 +88,7 @@ def test_wrong_password_keeps_the_id_and_five_failures_lock(qtbot, window, sqlit
     dialog = login_through_dialog(qtbot, window, "desk-op", "wrong-password-1")
     qtbot.waitUntil(lambda: "남은 횟수 4회" in dialog.error.text())
     assert dialog.login_id.text() == "desk-op"
+    qtbot.waitUntil(lambda: dialog.height() >= dialog.layout().minimumSize().height())  # grows, never squashes
     assert dialog.password.text() == ""
     assert window.actor is None
     for _ in range(4):
@@ -141,12 +144,12 @@ def test_remember_my_id_uses_the_keyring(qtbot, window, sqlite_services):
         dialog.remember.setChecked(True)
         qtbot.keyClicks(dialog.password, PASSWORD)
         dialog.ok.click()
-        qtbot.waitUntil(lambda: window.actor is not None)
+        qtbot.waitUntil(lambda: window.actor is not None, timeout=15000)
         assert backend.get_password("kvoucher-desktop", "remembered_login_id") == "desk-remember"
         window.logout()
         window.open_login()
         again = window.login_dialog
-        qtbot.waitUntil(lambda: again.login_id.text() == "desk-remember")
+        qtbot.waitUntil(lambda: again.login_id.text() == "desk-remember", timeout=15000)
         assert again.remember.isChecked()
     finally:
         keyring.set_keyring(previous)

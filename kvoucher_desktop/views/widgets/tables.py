@@ -190,7 +190,7 @@ class KeysetTableModel(RowTableModel):
         fetch, cursor, generation = self._fetch, self._cursor, self._generation
         self._set_loading(True)
         self._ctx.run(
-            None,
+            self,  # a page that arrives after the model is gone (logout) is dropped
             lambda: fetch(cursor),
             on_done=lambda page: self._page_arrived(generation, page),
             on_error=lambda exc: self._page_failed(generation, exc),
