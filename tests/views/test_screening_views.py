@@ -98,7 +98,10 @@ def test_hold_fix_resubmit_confirm_approve_through_the_gui(qtbot, desk, sqlite_s
     docs = {d.doc_type: d for d in services.companies.get(demand).documents}
     assert docs[DocumentType.BUSINESS_REGISTRATION].filename == "사업자등록증_선명.png"
     assert info.fields["address_detail"].text() == "본관 7층"  # the unsaved edit survived the upload
-    info.resubmit_button.click()
+    info.resubmit_button.click()  # asks first: back to 심사중, no edits until the result
+    question = info.pending_dialog
+    assert "심사중" in question.text() and "수정할 수 없습니다" in question.text()
+    question.yes_button.click()
     settle(qtbot)
     view = services.companies.get(demand)
     assert view.status is S.REVIEWING
@@ -334,7 +337,9 @@ def test_changed_after_confirmation_rows_are_highlighted_until_acknowledged(qtbo
     assert detail.changed_notice.isVisible() and "상세 주소" in detail.changed_notice.body.text()
     changes = detail.changes_model
     assert changes.rowCount() == 1 and changes.row_at(0).after_confirmation
-    assert changes.data(changes.index(0, 5)) == "심사확정 후 변경"
+    assert changes.data(changes.index(0, 0), Qt.ItemDataRole.BackgroundRole) == changes.AFTER_CONFIRMATION
+    assert changes.data(changes.index(0, 1), Qt.ItemDataRole.FontRole).bold()
+    assert "심사확정 후 변경" in changes.data(changes.index(0, 2), Qt.ItemDataRole.ToolTipRole)
     shoot(page, "dashboard_changed")
     detail.ack_button.click()
     settle(qtbot)
@@ -470,8 +475,8 @@ def test_company_info_is_read_only_while_reviewing_and_says_why(qtbot, desk, sql
     settle(qtbot)
     assert page.lock_notice.isVisible()
     assert page.lock_notice.body.text().startswith("심사중에는 기업정보를 수정할 수 없습니다.")
-    assert all(w.isReadOnly() for k, w in page.fields.items() if k != "issuer_type")
-    assert not page.fields["issuer_type"].isEnabled()
+    assert all(w.isReadOnly() for w in page.fields.values())
+    assert page.fields["issuer_type"].text() == "대표자"
     assert page.business_no.isReadOnly() and page.company_type.text() == "개인"
     assert not page.save_button.isEnabled() and not page.replace_button.isEnabled()
     assert not page.hold_notice.isVisible()

@@ -2,8 +2,15 @@
 
 Editable only in ON_HOLD / CONFIRMED / APPROVED (the service decides, `CompanyView.editable`);
 otherwise the form is read-only and says why. In ON_HOLD the hold reason is shown with
-"수정 완료 후 재제출", which saves pending edits and returns the company to REVIEWING.
+"수정 완료 후 재제출", which asks first (saying so when nothing was changed since the hold),
+then saves pending edits and returns the company to REVIEWING.
 A refused save keeps everything typed and marks the field the service named.
+
+The business number, company type, voucher issuer type and payment manager are fixed after
+signup (the payment manager's phone receives payment codes; the issuer type decides the
+required documents): they are shown read-only and sent unchanged.
+The optional certificates (장애인기업확인서 / 여성기업확인서) can be attached at any editable
+time, with their issue year.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -28,16 +37,42 @@ from ...enums import CompanyType, DocumentType, IssuerType, ScreeningStatus
 from ...services.clock import format_kst
 from ...services.dto import CompanyInfo, CompanyView, DocumentUpload, DocumentView
 from ...services.errors import ValidationError
-from ...services.rules.documents import DOC_LABELS, document_error, required_documents
+from ...services.rules.documents import (
+    DOC_LABELS,
+    REENTRY_CERTIFICATES,
+    document_error,
+    required_documents,
+)
 from ...services.rules.numbers import format_business_no, format_corporate_no
 from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, StatusBadge, mark_invalid, title_label, scrolling_body
+from ..widgets.common import (
+    ErrorLabel,
+    StatusBadge,
+    mark_invalid,
+    scrolling_body,
+    title_label,
+)
+from ..widgets.dialogs import ask_yes_no
 from ..widgets.document_preview import format_size
 from ..widgets.documents import open_document
 from ..widgets.files import choose_document
 from ..widgets.forms import FieldErrors, run_busy
 from ..widgets.notice import NoticeBox
-from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row
+from ..widgets.tables import (
+    ALIGN_CENTER,
+    ALIGN_RIGHT,
+    Column,
+    RowTableModel,
+    make_table,
+    selected_row,
+)
+
+
+def hold_time(view: CompanyView):
+    """When the company was last put on hold (None when the history does not say)."""
+    holds = [e.at for e in view.history if e.to_status is ScreeningStatus.ON_HOLD]
+    return holds[-1] if holds else view.status_changed_at
+
 
 #: the text fields of CompanyInfo, in form order: (field, group)
 TEXT_FIELDS = (
@@ -56,6 +91,12 @@ TEXT_FIELDS = (
     ("payment_manager_phone", "manager"),
 )
 
+#: fields fixed after signup: shown read-only, sent unchanged (the service refuses a change)
+FIXED_FIELDS = ("issuer_type", "payment_manager_name", "payment_manager_phone")
+
+#: optional certificates in the documents table, in this order
+OPTIONAL_DOCUMENTS = tuple(t for t in DocumentType if t in REENTRY_CERTIFICATES)
+
 
 @dataclass(frozen=True)
 class DocumentRow:
@@ -63,6 +104,68 @@ class DocumentRow:
     label: str
     required: bool
     document: DocumentView | None
+
+    @property
+    def optional(self) -> bool:
+        return self.doc_type in REENTRY_CERTIFICATES
+
+    @property
+    def title(self) -> str:
+        year = self.document.issued_year if self.document else None
+        return f"{self.label} ({year}년 발급)" if year else self.label
+
+
+class IssuedYearDialog(QDialog):
+    """Asks the issue year of a certificate; OK refuses "선택하세요" and keeps the dialog open."""
+
+    def __init__(self, label: str, filename: str, years: list[int], current: int | None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("{label} 발급연도").format(label=label))
+        self.setMinimumWidth(380)
+        layout = QVBoxLayout(self)
+        prompt = QLabel(self.tr("'{name}'의 발급연도를 선택해 주세요. 확인서에 적힌 발급일의 연도입니다.")
+                        .format(name=filename))
+        prompt.setWordWrap(True)
+        layout.addWidget(prompt)
+        self.year_combo = QComboBox()
+        self.year_combo.addItem(self.tr("선택하세요"), None)
+        for year in years:
+            self.year_combo.addItem(self.tr("{y}년").format(y=year), year)
+        if current is not None and self.year_combo.findData(current) >= 0:
+            self.year_combo.setCurrentIndex(self.year_combo.findData(current))
+        self.year_combo.currentIndexChanged.connect(lambda _i: self._unmark())
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("발급연도")))
+        row.addWidget(self.year_combo, 1)
+        layout.addLayout(row)
+        self.error = ErrorLabel()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(self.tr("첨부"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("primary")
+        self.cancel_button = self.buttons.addButton(self.tr("취소"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def year(self) -> int | None:
+        return self.year_combo.currentData()
+
+    def set_year(self, year: int) -> None:
+        self.year_combo.setCurrentIndex(self.year_combo.findData(year))
+
+    def _unmark(self) -> None:
+        self.error.clear_message()
+        mark_invalid(self.year_combo, False)
+
+    def _try_accept(self) -> None:
+        if self.year() is None:
+            self.error.show_message(self.tr("발급연도를 선택해 주세요."))
+            mark_invalid(self.year_combo, True)
+            self.year_combo.setFocus()
+            return
+        self.accept()
 
 
 class CompanyInfoPage(QWidget):
@@ -72,6 +175,7 @@ class CompanyInfoPage(QWidget):
         self.view: CompanyView | None = None
         self._loaded_values: dict[str, str] = {}
         self._announcing = False
+        self.pending_dialog = None  # the open confirmation / issue-year dialog (tests answer it)
         #: (parent, title) -> (file name, bytes) | None; tests replace it
         self.choose_file = choose_document
         self._build()
@@ -168,23 +272,30 @@ class CompanyInfoPage(QWidget):
             forms[group].addRow(labels[name], edit)
             self.fields[name] = edit
         self.corporate_no.textEdited.connect(self._on_edited)
-        self.issuer = QComboBox()
-        # combo data are plain strings: Qt hands str-enums back as str
-        self.issuer.addItem(self.tr("대표자"), IssuerType.REPRESENTATIVE.value)
-        self.issuer.addItem(self.tr("담당자(임직원)"), IssuerType.STAFF.value)
-        self.issuer.currentIndexChanged.connect(self._on_edited)
+        # the issuer type decides the required documents: fixed, shown as read-only text
+        self.issuer = QLineEdit()
         manager_form.addRow(labels["issuer_type"], self.issuer)
         self.fields["issuer_type"] = self.issuer
+        fixed_tip = self.tr("가입 후에는 변경할 수 없습니다. 변경이 필요하면 관할 운영기관에 문의하세요.")
+        for name in FIXED_FIELDS:
+            edit = self.fields[name]
+            edit.setReadOnly(True)
+            edit.setToolTip(fixed_tip)
+            edit.setPlaceholderText("")
+        self.fixed_hint = QLabel(self.tr("결제 담당자와 바우처 발급자 구분은 가입 후에는 변경할 수 없습니다. "
+                                         "변경이 필요하면 관할 운영기관에 문의하세요."))
+        self.fixed_hint.setObjectName("hint")
+        self.fixed_hint.setWordWrap(True)
+        manager_form.addRow(self.fixed_hint)
         self.company_form = company_form
         self.field_errors = FieldErrors(self.error, self.fields)
 
         docs_box = QGroupBox(self.tr("제출 서류"))
         docs_layout = QVBoxLayout(docs_box)
         self.doc_model = RowTableModel([
-            Column(self.tr("서류"), lambda r: r.label, width=170),
-            Column(self.tr("구분"), lambda r: self.tr("필수") if r.required else self.tr("추가"), ALIGN_CENTER, 50),
-            Column(self.tr("파일"), lambda r: r.document.filename if r.document else self.tr("(미첨부)"), width=260,
-                   tooltip=lambda r: r.document.filename if r.document else ""),
+            Column(self.tr("서류"), lambda r: r.title, width=200, tooltip=lambda r: r.title),
+            Column(self.tr("구분"), lambda r: self.tr("필수") if r.required else self.tr("선택"), ALIGN_CENTER, 50),
+            Column(self.tr("파일"), self._file_text, width=260, tooltip=self._file_tip),
             Column(self.tr("크기"), lambda r: format_size(r.document.size) if r.document else "", ALIGN_RIGHT, 64),
             Column(self.tr("올린 시각"), lambda r: format_kst(r.document.uploaded_at) if r.document else "",
                    ALIGN_CENTER, 130),
@@ -203,8 +314,10 @@ class CompanyInfoPage(QWidget):
         doc_buttons.addWidget(self.replace_button)
         doc_buttons.addStretch(1)
         docs_layout.addLayout(doc_buttons)
-        hint = QLabel(self.tr("PDF, JPG, PNG 파일(10MB 이하)만 올릴 수 있습니다."))
+        hint = QLabel(self.tr("PDF, JPG, PNG 파일(10MB 이하)만 올릴 수 있습니다. "
+                              "장애인기업확인서·여성기업확인서는 선택 서류로, 가입 후에도 발급연도와 함께 첨부할 수 있습니다."))
         hint.setObjectName("hint")
+        hint.setWordWrap(True)
         docs_layout.addWidget(hint)
 
         # documents span the full width below the two forms, so file names stay readable
@@ -269,14 +382,16 @@ class CompanyInfoPage(QWidget):
         self.company_form.setRowVisible(self.corporate_no, corporation)
         if fill_form:
             self._fill(view.info)
+        self._fill_fixed(view.info)
         self._loaded_values = self._values_of(view.info)
         self._show_documents(view)
         editable = view.editable
         for name, widget in self.fields.items():
-            if isinstance(widget, QLineEdit):
-                widget.setReadOnly(not editable)
-            else:
-                widget.setEnabled(editable)
+            widget.setReadOnly(name in FIXED_FIELDS or not editable)
+        self.fixed_hint.setText(self.tr(
+            "결제 담당자와 바우처 발급자 구분은 가입 후에는 변경할 수 없습니다. "
+            "변경이 필요하면 관할 운영기관({operator}, {phone})에 문의하세요."
+        ).format(operator=view.operator.name, phone=view.operator.phone))
         if not editable:
             title = (self.tr("심사탈락된 기업은 정보를 수정할 수 없습니다.") if view.status is ScreeningStatus.REJECTED
                      else self.tr("지금은 기업정보를 수정할 수 없습니다."))
@@ -297,16 +412,34 @@ class CompanyInfoPage(QWidget):
         self.hold_notice.setVisible(on_hold)
         self._update_buttons()
 
+    def _file_text(self, row: DocumentRow) -> str:
+        if row.document is not None:
+            return row.document.filename
+        return self.tr("(선택) 미첨부") if row.optional else self.tr("(미첨부)")
+
+    def _file_tip(self, row: DocumentRow) -> str:
+        if row.document is not None:
+            return row.document.filename
+        if row.optional:
+            return self.tr("선택 서류입니다. 행을 선택하고 '파일 첨부…'를 눌러 발급연도와 함께 올릴 수 있습니다.")
+        return ""
+
     def _show_documents(self, view: CompanyView) -> None:
         required = required_documents(view.company_type, view.info.issuer_type)
         current = {d.doc_type: d for d in view.documents}
-        order = list(required) + [t for t in current if t not in required]
+        order = list(required) + [t for t in current if t not in required and t not in OPTIONAL_DOCUMENTS]
+        order += [t for t in OPTIONAL_DOCUMENTS if t not in required]
         selected = selected_row(self.doc_table)
         self.doc_model.set_rows(
             DocumentRow(t, DOC_LABELS[t], t in required, current.get(t)) for t in order
         )
         if selected is not None:
             self._select_document(selected.doc_type)
+        # every row in sight (at most seven): the page scrolls, the table does not
+        table = self.doc_table
+        rows = max(5, self.doc_model.rowCount())
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height()
+                               + rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth() + 2)
 
     def _select_document(self, doc_type: DocumentType) -> None:
         pos = self.doc_model.position_of(doc_type)
@@ -315,26 +448,28 @@ class CompanyInfoPage(QWidget):
 
     # --- the form ----------------------------------------------------------------------------
     def _values_of(self, info: CompanyInfo) -> dict[str, str]:
-        values = {name: str(getattr(info, name) or "") for name, _g in TEXT_FIELDS}
+        """The editable values as the form shows them (the fixed fields are not compared)."""
+        values = {name: str(getattr(info, name) or "") for name, _g in TEXT_FIELDS if name not in FIXED_FIELDS}
         values["corporate_no"] = format_corporate_no(info.corporate_no)
-        values["issuer_type"] = info.issuer_type.value
         return values
 
     def _current_values(self) -> dict[str, str]:
-        values = {name: self.fields[name].text() for name, _g in TEXT_FIELDS}
+        values = {name: self.fields[name].text() for name, _g in TEXT_FIELDS if name not in FIXED_FIELDS}
         values["corporate_no"] = self.corporate_no.text()
-        values["issuer_type"] = self.issuer.currentData() or ""
         return values
 
     def _fill(self, info: CompanyInfo) -> None:
         values = self._values_of(info)
-        for name, _g in TEXT_FIELDS:
-            self.fields[name].setText(values[name])
-        self.corporate_no.setText(values["corporate_no"])
-        self.issuer.blockSignals(True)
-        self.issuer.setCurrentIndex(max(0, self.issuer.findData(info.issuer_type.value)))
-        self.issuer.blockSignals(False)
+        for name, value in values.items():
+            self.fields[name].setText(value)
+        self._fill_fixed(info)
         self._clear_marks()
+
+    def _fill_fixed(self, info: CompanyInfo) -> None:
+        self.fields["payment_manager_name"].setText(info.payment_manager_name)
+        self.fields["payment_manager_phone"].setText(info.payment_manager_phone)
+        self.issuer.setText(self.tr("대표자") if info.issuer_type is IssuerType.REPRESENTATIVE
+                            else self.tr("담당자(임직원)"))
 
     def is_dirty(self) -> bool:
         return bool(self._loaded_values) and self._current_values() != self._loaded_values
@@ -350,12 +485,20 @@ class CompanyInfoPage(QWidget):
             self._update_buttons()
 
     def collect_info(self) -> CompanyInfo:
-        """The typed form as CompanyInfo; raises ValidationError for a non-numeric head count."""
+        """The typed form as CompanyInfo; raises ValidationError for a non-numeric head count.
+
+        The fixed fields are the loaded values, never what a widget happens to hold.
+        """
+        assert self.view is not None
         v = self._current_values()
+        loaded = self.view.info
+        v["payment_manager_name"] = loaded.payment_manager_name
+        v["payment_manager_phone"] = loaded.payment_manager_phone
+        v["issuer_type"] = loaded.issuer_type.value
         employees_text = v["employees"].replace(",", "").strip()
         if not employees_text.isdigit():
             raise ValidationError(self.tr("상시 근로자 수는 숫자로 입력해 주세요."), field="employees")
-        corporation = self.view is not None and self.view.company_type is CompanyType.CORPORATION
+        corporation = self.view.company_type is CompanyType.CORPORATION
         return CompanyInfo(
             name=v["name"], representative_name=v["representative_name"],
             representative_phone=v["representative_phone"], address=v["address"],
@@ -412,17 +555,48 @@ class CompanyInfoPage(QWidget):
         return ""
 
     def resubmit(self) -> None:
-        """Save pending edits (if any) and hand the company back to the operator (ON_HOLD → REVIEWING)."""
-        if self.view is None or self.view.status is not ScreeningStatus.ON_HOLD:
+        """Ask, then save pending edits (if any) and hand the company back to the operator
+        (ON_HOLD → REVIEWING). The question says so when nothing was changed since the hold."""
+        if self.view is None or self.view.status is not ScreeningStatus.ON_HOLD or self.busy.busy:
             return
         self._clear_marks()
         info = None
         if self.is_dirty():
             try:
-                info = self.collect_info()
+                info = self.collect_info()  # a bad field is shown before anything is asked
             except ValidationError as exc:
                 self._show_error(exc)
                 return
+            self._ask_resubmit(self.view, info, changed=True)
+            return
+        view, actor = self.view, self.ctx.actor
+        held_at = hold_time(view)
+
+        def changed_since_hold() -> bool:
+            changes = self.ctx.services.companies.history(actor)
+            return held_at is None or any(c.changed_at >= held_at for c in changes)
+
+        self._run(self.tr("수정 내역을 확인하는 중…"), changed_since_hold,
+                  lambda changed: self._ask_resubmit(view, None, changed))
+
+    def _ask_resubmit(self, view: CompanyView, info: CompanyInfo | None, changed: bool) -> None:
+        if self.view is None or self.view.id != view.id or self.view.status is not ScreeningStatus.ON_HOLD:
+            return
+        after = self.tr(
+            "재제출하면 상태가 다시 '심사중'으로 바뀌고 관할 운영기관({operator})에서 다시 심사합니다. "
+            "심사 결과가 나올 때까지 기업정보와 서류를 수정할 수 없습니다."
+        ).format(operator=view.operator.name)
+        if not changed:
+            question = self.tr("보류 사유에 대한 수정 내역이 없습니다. 그대로 재제출할까요?")
+        elif info is not None:
+            question = self.tr("수정한 내용으로 재제출할까요? 저장하지 않은 변경 내용도 함께 저장됩니다.")
+        else:
+            question = self.tr("수정한 내용으로 재제출할까요?")
+        self.pending_dialog = ask_yes_no(self, self.tr("재제출"), f"{question}\n\n{after}", self.tr("재제출"),
+                                         lambda: self._do_resubmit(info))
+        self.pending_dialog.finished.connect(lambda _r: setattr(self, "pending_dialog", None))
+
+    def _do_resubmit(self, info: CompanyInfo | None) -> None:
         actor = self.ctx.actor
         services = self.ctx.services
 
@@ -458,8 +632,9 @@ class CompanyInfoPage(QWidget):
         open_document(self.ctx, self, row.document, shown=lambda d: setattr(self, "last_preview", d))
 
     def replace_selected(self) -> None:
+        """Replace the selected document, or attach a missing one (a certificate asks its issue year)."""
         row = selected_row(self.doc_table)
-        if row is None or self.view is None or not self.view.editable:
+        if row is None or self.view is None or not self.view.editable or self.busy.busy:
             return
         self.error.clear_message()
         mark_invalid(self.doc_table, False)
@@ -472,15 +647,28 @@ class CompanyInfoPage(QWidget):
             self.error.show_message(problem)
             mark_invalid(self.doc_table, True)
             return
-        issued_year = row.document.issued_year if row.document else None
-        upload = DocumentUpload(row.doc_type, filename, data, issued_year)
+        current_year = row.document.issued_year if row.document else None
+        if not row.optional:
+            self._upload(row, DocumentUpload(row.doc_type, filename, data, current_year))
+            return
+        year = self.view.programme_year
+        dialog = IssuedYearDialog(row.label, filename, list(range(year, year - 6, -1)), current_year, self)
+        dialog.accepted.connect(
+            lambda: self._upload(row, DocumentUpload(row.doc_type, filename, data, dialog.year())))
+        dialog.finished.connect(lambda _r: setattr(self, "pending_dialog", None))
+        self.pending_dialog = dialog
+        dialog.open()
+
+    def _upload(self, row: DocumentRow, upload: DocumentUpload) -> None:
         actor = self.ctx.actor
+        attached = row.document is None
 
         def done(view: CompanyView) -> None:
             self._apply(view)
             self._select_document(row.doc_type)
-            self.message.set_text(self.tr("'{label}' 서류를 교체했습니다.").format(label=row.label),
-                                  self._after_save_note(view))
+            title = (self.tr("'{label}' 서류를 첨부했습니다.") if attached
+                     else self.tr("'{label}' 서류를 교체했습니다.")).format(label=row.label)
+            self.message.set_text(title, self._after_save_note(view))
             self.message.show()
             self._announce(view)
 
@@ -500,5 +688,7 @@ class CompanyInfoPage(QWidget):
         self.revert_button.setEnabled(idle and dirty)
         self.dirty_label.setVisible(dirty)
         self.replace_button.setEnabled(idle and editable and row is not None)
+        self.replace_button.setText(self.tr("파일 첨부…") if row is not None and row.document is None
+                                    else self.tr("파일 교체…"))
         self.preview_button.setEnabled(row is not None and row.document is not None)
         self.resubmit_button.setEnabled(idle and self.view is not None and self.view.status is ScreeningStatus.ON_HOLD)

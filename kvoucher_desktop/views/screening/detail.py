@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -18,24 +20,99 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Role, ScreeningAction, ScreeningStatus
+from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
 from ...services.companies import ISSUER_LABELS
-from ...services.dto import CompanyView
+from ...services.dto import ChangeView, CompanyView, ScreeningEventView
 from ...services.rules.money import format_krw
 from ...services.rules.numbers import format_business_no, format_corporate_no
 from ...services.rules.screening import ACTORS, TRANSITIONS
 from ..demand.history import ChangeTableModel
-from ..demand.status import ScreeningEventTableModel
+from ..demand.status import transition_text
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import StatusBadge
 from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.document_preview import format_size
 from ..widgets.documents import open_document
 from ..widgets.notice import NoticeBox
-from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row
+from ..widgets.tables import (
+    ALIGN_CENTER,
+    ALIGN_RIGHT,
+    Column,
+    RowTableModel,
+    make_table,
+    selected_row,
+)
 from .queue_model import company_type_label
 
 A = ScreeningAction
+
+
+def actor_text(event: ScreeningEventView) -> str:
+    return f"{event.actor_name} ({ROLE_LABELS[event.actor_role]})"
+
+
+def event_summary(event: ScreeningEventView) -> str:
+    """The whole event as a tooltip: every cell of a row says all of it."""
+    lines = [
+        f"{format_kst(event.at)} (한국시간) · {event.action_label}",
+        f"상태: {transition_text(event.from_status, event.to_status)}",
+        f"처리자: {actor_text(event)}",
+    ]
+    if event.reason:
+        lines.append(f"사유: {event.reason}")
+    return "\n".join(lines)
+
+
+class PanelEventModel(RowTableModel):
+    """심사 이력 in the narrow detail panel: 시각 | 처리 (with who) | 사유 (wrapped, spare width)."""
+
+    def __init__(self, parent=None):
+        super().__init__([], key=lambda e: (e.at, e.action, e.to_status), parent=parent)
+        self._columns = [
+            # date over time, so the column stays narrow
+            Column(self.tr("시각"), lambda e: format_kst(e.at).replace(" ", "\n"), ALIGN_CENTER, 84,
+                   tooltip=event_summary),
+            Column(self.tr("처리"), lambda e: f"{e.action_label}\n{e.actor_name}", ALIGN_CENTER, 96,
+                   tooltip=event_summary),
+            Column(self.tr("사유"), lambda e: e.reason or "-", width=200, tooltip=event_summary),
+        ]
+
+
+def change_summary(change: ChangeView) -> str:
+    """One change in full: what, before → after, who and when (tooltip and the box below the table)."""
+    lines = [
+        f"{change.field_label}" + (" · 심사확정 후 변경" if change.after_confirmation else ""),
+        f"이전 값: {change.old_value or '(없음)'}",
+        f"변경 값: {change.new_value or '(없음)'}",
+        f"변경: {change.changed_by_name} · {format_kst(change.changed_at)} (한국시간)",
+    ]
+    return "\n".join(lines)
+
+
+class PanelChangeModel(ChangeTableModel):
+    """수정 이력 in the narrow detail panel: 항목 (over its time) | 이전 값 | 변경 값.
+
+    Who and when are on the second line of 항목 and in the tooltip; rows changed after
+    confirmation keep the yellow background of ChangeTableModel and are bold.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent, show_marker=False)
+        self._columns = [
+            Column(self.tr("항목"), lambda c: f"{c.field_label}\n{format_kst(c.changed_at)[5:]}", width=118,
+                   tooltip=change_summary),
+            Column(self.tr("이전 값"), lambda c: c.old_value or "-", width=130, tooltip=change_summary),
+            Column(self.tr("변경 값"), lambda c: c.new_value or "-", width=130, tooltip=change_summary),
+        ]
+
+    def row_data(self, row: ChangeView, column: int, role: int):
+        if role == Qt.ItemDataRole.FontRole and row.after_confirmation:
+            parent = self.parent()
+            font = QFont(parent.font()) if isinstance(parent, QWidget) else QFont()
+            font.setBold(True)
+            return font
+        return super().row_data(row, column, role)
 
 
 def _value_label() -> QLabel:
@@ -183,21 +260,53 @@ class CompanyDetailPanel(QWidget):
         return tab
 
     def _history_tab(self) -> QWidget:
-        self.history_model = ScreeningEventTableModel(self)
-        self.history_table = make_table(self.history_model)
+        # three columns that fit the panel (~420 px): the reason takes the spare width and wraps
+        self.history_model = PanelEventModel(self)
+        self.history_table = make_table(self.history_model, stretch=2)
         self.history_table.setWordWrap(True)
+        self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # rows grow with the wrapped reason (and shrink back when the panel gets wider)
+        self.history_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return self.history_table
 
     def _changes_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        self.changes_model = ChangeTableModel(self)
+        self.changes_model = PanelChangeModel(self)
         self.changes_table = make_table(self.changes_model, stretch=(1, 2))
+        # two text lines per row: the field over its time, and each value wrapped to two lines
+        # and elided after that (the full text is in the tooltip and in the box below)
+        self.changes_table.setWordWrap(True)
+        self.changes_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lines = self.changes_table.fontMetrics().lineSpacing()
+        self.changes_table.verticalHeader().setDefaultSectionSize(2 * lines + 12)
+        self.changes_table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_change())
         layout.addWidget(self.changes_table, 1)
-        hint = QLabel(self.tr("노란색 행은 심사확정 이후에 바뀐 항목입니다."))
+        self.change_detail = QLabel()
+        self.change_detail.setObjectName("changeDetail")
+        self.change_detail.setWordWrap(True)
+        self.change_detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.change_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.change_detail.setStyleSheet(
+            "QLabel#changeDetail { background: white; border: 1px solid #d9e2ec; border-radius: 4px; padding: 6px; }")
+        self.change_detail.hide()
+        layout.addWidget(self.change_detail)
+        hint = QLabel(self.tr("노란색·굵은 글씨 행은 심사확정 이후에 바뀐 항목입니다. "
+                              "행을 선택하면 전체 내용이 아래에 표시됩니다."))
         hint.setObjectName("hint")
+        hint.setWordWrap(True)
         layout.addWidget(hint)
         return tab
+
+    def _show_selected_change(self) -> None:
+        change = selected_row(self.changes_table)
+        if change is None:
+            self.change_detail.clear()
+            self.change_detail.hide()
+            return
+        self.change_detail.setText(change_summary(change))
+        self.change_detail.show()
 
     # --- showing -----------------------------------------------------------------------------
     def clear(self) -> None:
@@ -275,9 +384,9 @@ class CompanyDetailPanel(QWidget):
             self.missing_label.setText(self.tr("미첨부 필수 서류: {docs}").format(docs=", ".join(view.missing_documents)))
         self.missing_label.setVisible(bool(view.missing_documents))
         self.history_model.set_rows(view.history)
-        self.history_table.resizeRowsToContents()
         if changes is not None:
             self.changes_model.set_rows(changes)
+            self._show_selected_change()
 
         changed = view.changed_after_confirm_at is not None
         if changed:
