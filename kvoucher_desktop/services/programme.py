@@ -120,11 +120,14 @@ class ProgrammeService:
             return [CategoryView(c.code, c.name, c.sort_order) for c in rows]
 
     def operators(self, include_inactive: bool = False) -> list[OperatorView]:
+        """Operating agencies in the usual order of the provinces (서울, 부산, … 제주), then by name."""
         with self.uow() as uow:
-            stmt = select(OperatingAgency).order_by(OperatingAgency.region, OperatingAgency.name)
+            stmt = select(OperatingAgency)
             if not include_inactive:
                 stmt = stmt.where(OperatingAgency.active.is_(True))
-            return [operator_view(o) for o in uow.session.scalars(stmt)]
+            found = [operator_view(o) for o in uow.session.scalars(stmt)]
+        order = {region: i for i, (_name, region, _phone) in enumerate(DEFAULT_OPERATORS)}
+        return sorted(found, key=lambda o: (order.get(o.region, len(order)), o.region, o.name))
 
     def announcements(self, limit: int = 200) -> list[AnnouncementView]:
         with self.uow() as uow:

@@ -87,3 +87,9 @@ def test_previous_participants_import_replaces_the_list_and_refuses_bad_lines(se
     assert "2번째 줄" in refused.value.message
     assert services.signup.is_previous_participant(valid_business_no(42))  # the old list stays
     assert not services.signup.is_previous_participant(valid_business_no(43))
+
+
+def test_operators_come_in_the_usual_order_of_the_provinces(services):
+    regions = [o.region for o in services.programme.operators()]
+    assert regions[:3] == ["서울", "부산", "대구"] and regions[-1] == "제주"
+    assert len(regions) == 17
