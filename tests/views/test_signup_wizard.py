@@ -1,14 +1,27 @@
 """The 회원가입 wizard driven like a user: consent, phone verification through the simulated SMS
-outbox, company info typed in Hangul, documents through the injectable file reader, operator,
-account, submission in the background — and validation that keeps everything typed."""
+(read from the wizard's own simulator inbox), company info typed in Hangul, documents through the
+injectable file reader, operator, account, submission in the background — and validation that
+keeps everything typed. Every service call runs off the GUI thread, so the helpers wait for the
+background work (`press_next`, `send_code`, ...)."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QRadioButton, QWizard
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTextEdit,
+    QWidget,
+    QWizard,
+)
 
 from kvoucher_desktop.enums import CompanyType, DocumentType, IssuerType, ScreeningStatus
 from kvoucher_desktop.services.rules.numbers import normalize_business_no
@@ -16,6 +29,7 @@ from kvoucher_desktop.services.sample_files import sample_pdf, sample_png
 from kvoucher_desktop.views.context import ViewContext
 from kvoucher_desktop.views.signup.wizard import SignupWizard
 from kvoucher_desktop.views.style import apply_style
+from kvoucher_desktop.views.tasks import pending_tasks
 from tests.factories import (
     PASSWORD,
     invalid_business_no,
@@ -61,8 +75,7 @@ def chooser():
     return FakeChooser()
 
 
-@pytest.fixture
-def wizard(qtbot, ctx, chooser):
+def open_wizard(qtbot, ctx, chooser) -> SignupWizard:
     wiz = SignupWizard(ctx, None, choose_file=chooser)
     wiz.confirm_cancel = False
     qtbot.addWidget(wiz)
@@ -70,6 +83,18 @@ def wizard(qtbot, ctx, chooser):
     qtbot.waitExposed(wiz)
     wiz.activateWindow()
     return wiz
+
+
+@pytest.fixture
+def wizard(qtbot, ctx, chooser):
+    wiz = open_wizard(qtbot, ctx, chooser)
+    yield wiz
+    settle(qtbot)  # no background result may land after the store is gone
+
+
+def settle(qtbot, timeout: int = 10_000) -> None:
+    """Wait until every background task has reported back to the GUI thread."""
+    qtbot.waitUntil(lambda: pending_tasks() == 0, timeout=timeout)
 
 
 # --- driving helpers -------------------------------------------------------------------------
@@ -84,21 +109,67 @@ def click(qtbot, button):
 
 
 def press_next(qtbot, wiz):
+    """Next, then wait for its background check: the page changed or an error is shown."""
+    page = wiz.currentPage()
     click(qtbot, wiz.button(QWizard.WizardButton.NextButton))
+    qtbot.waitUntil(lambda: not page.checking, timeout=10_000)
+    assert wiz.currentPage() is not page or page.error_label.isVisible()
+
+
+def press_finish(qtbot, wiz):
+    """가입 신청, then wait for the check (and the submission it starts) to answer."""
+    page = wiz.account_page
+    click(qtbot, wiz.button(QWizard.WizardButton.FinishButton))
+    qtbot.waitUntil(lambda: not page.checking and not wiz.busy, timeout=10_000)
 
 
 def press_back(qtbot, wiz):
     click(qtbot, wiz.button(QWizard.WizardButton.BackButton))
 
 
-def verify(qtbot, services, box, name, phone):
+def send_code(qtbot, box):
+    click(qtbot, box.send_button)
+    qtbot.waitUntil(lambda: not box.pending, timeout=10_000)
+
+
+def confirm_code(qtbot, box):
+    click(qtbot, box.confirm_button)
+    qtbot.waitUntil(lambda: not box.pending, timeout=10_000)
+
+
+def inboxes(wiz):
+    return (wiz.identity_page.inbox, wiz.managers_page.payment_inbox)
+
+
+def ui_texts(wiz) -> str:
+    """Every text the wizard shows outside its simulator inboxes."""
+    texts = [wiz.windowTitle()]
+    for w in wiz.findChildren(QWidget):
+        if any(inbox is w or inbox.isAncestorOf(w) for inbox in inboxes(wiz)):
+            continue
+        if isinstance(w, (QLabel, QLineEdit, QAbstractButton)):
+            texts.append(w.text())
+        if isinstance(w, QLineEdit):
+            texts.append(w.placeholderText())
+        elif isinstance(w, QTextEdit):
+            texts.append(w.toPlainText())
+        elif isinstance(w, QGroupBox):
+            texts.append(w.title())
+        texts.append(w.toolTip())
+    return "\n".join(texts)
+
+
+def verify(qtbot, services, box, name, phone, inbox=None):
     type_text(box.name_edit, name)
     type_text(box.phone_edit, phone)
-    click(qtbot, box.send_button)
+    send_code(qtbot, box)
     code = sms_code(services, phone)
+    if inbox is not None:  # the code shows in the wizard's simulator inbox, and nowhere else
+        qtbot.waitUntil(lambda: code in inbox.text())
+        assert code not in ui_texts(box.window())
     assert code not in box.status_label.text() and code not in box.sim_note.text()
     type_text(box.code_edit, code)
-    click(qtbot, box.confirm_button)
+    confirm_code(qtbot, box)
     assert box.is_verified, box.error.text()
 
 
@@ -112,7 +183,7 @@ def through_identity(qtbot, wiz, services, *, staff=False, name="홍길동", pho
     page = wiz.identity_page
     if staff:
         click(qtbot, page.staff_radio)
-    verify(qtbot, services, page.verify, name, phone)
+    verify(qtbot, services, page.verify, name, phone, page.inbox)
     press_next(qtbot, wiz)
     assert wiz.currentPage() is wiz.company_page, page.error_label.text()
 
@@ -171,7 +242,7 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     page = wiz.identity_page
     click(qtbot, page.staff_radio)
     assert page.staff_note.isVisible() and "4대보험" in page.staff_note.text()
-    verify(qtbot, services, page.verify, "이담당", "010-5555-1234")
+    verify(qtbot, services, page.verify, "이담당", "010-5555-1234", page.inbox)
     assert "본인인증이 완료" in page.verify.status_label.text()
     shot()
     press_next(qtbot, wiz)
@@ -186,6 +257,8 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     fill_company(qtbot, wiz, bno)
     assert company.corporate_no_edit.isEnabled()
     assert company.business_no_hint.objectName() == "hintOk"
+    qtbot.waitUntil(lambda: not company.lookup_pending())
+    settle(qtbot)
     assert not company.previous_notice.isVisible()
     shot()
     press_next(qtbot, wiz)
@@ -226,13 +299,15 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     assert not managers.same_check.isEnabled()
     type_text(managers.email_edit, "staff@ganada.co.kr")
     click(qtbot, managers.payment_other_radio)
-    verify(qtbot, services, managers.payment_verify, "박결제", "010-7777-8888")
+    assert managers.payment_inbox.isVisible()
+    verify(qtbot, services, managers.payment_verify, "박결제", "010-7777-8888", managers.payment_inbox)
     shot()
     press_next(qtbot, wiz)
     assert wiz.currentPage() is wiz.operator_page, managers.error_label.text()
 
     # 6. 운영기관: all listed with region, phone, e-mail and the "no difference" note
     operators = wiz.operator_page
+    qtbot.waitUntil(lambda: operators.loaded)
     assert operators.table.rowCount() == len(services.programme.operators())
     busan = next(r for r, op in enumerate(operators.operators) if op.region == "부산")
     assert operators.table.item(busan, 2).text() == "051-700-1002"
@@ -249,9 +324,13 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     type_text(account.password_edit, PASSWORD)
     type_text(account.confirm_edit, PASSWORD)
     shot()
+    submitting = []  # connected after the wizard's own slot: sees the state submit() left
+    account.submit_requested.connect(lambda: submitting.append((wiz.busy, account.busy_bar.isVisible())))
     with qtbot.waitSignal(wiz.signed_up, timeout=10_000) as signal:
         click(qtbot, wiz.button(QWizard.WizardButton.FinishButton))
-        assert wiz.busy and account.busy_bar.isVisible()
+        assert account.checking  # the account check runs first, in the background
+        assert not wiz.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert submitting == [(True, True)]
     actor = signal.args[0]
     qtbot.waitUntil(lambda: not wiz.isVisible())
     assert wiz.done_box is not None and "심사중" in wiz.done_box.text()
@@ -321,20 +400,23 @@ def test_identity_needs_a_confirmed_code_and_never_shows_it(qtbot, wizard, sqlit
 
     type_text(box.name_edit, "홍길동")
     type_text(box.phone_edit, "011-123")
-    click(qtbot, box.send_button)
+    send_code(qtbot, box)
     assert "010-XXXX-XXXX" in box.error.text() and box.phone_edit.property("invalid") is True
     type_text(box.phone_edit, "01012345678", replace=True)
+    assert not box.error.isVisible()  # the field the message was about changed
     with qtbot.waitSignal(wiz.code_sent) as sent:
         click(qtbot, box.send_button)
     assert sent.args == ["010-1234-5678"]
     assert box.sim_note.isVisible() and "시뮬레이터" in box.sim_note.text()
     code = sms_code(sqlite_services, "010-1234-5678")
+    qtbot.waitUntil(lambda: code in page.inbox.text())
+    assert code not in ui_texts(wiz)  # only the simulator inbox shows it
     wrong = "000000" if code != "000000" else "111111"
     type_text(box.code_edit, wrong)
-    click(qtbot, box.confirm_button)
+    confirm_code(qtbot, box)
     assert "일치하지 않습니다" in box.error.text() and not box.is_verified
     type_text(box.code_edit, code, replace=True)
-    click(qtbot, box.confirm_button)
+    confirm_code(qtbot, box)
     assert box.is_verified and box.name_edit.isReadOnly()
     press_next(qtbot, wiz)
     assert wiz.currentPage() is wiz.company_page
@@ -356,9 +438,9 @@ def test_an_expired_verification_must_be_done_again(qtbot, wizard, sqlite_servic
     assert not box.is_verified and not box.name_edit.isReadOnly()
     assert "유효시간" in box.error.text()
     assert box.name_edit.text() == "홍길동"  # kept, only the verification is gone
-    click(qtbot, box.send_button)
+    send_code(qtbot, box)
     type_text(box.code_edit, sms_code(sqlite_services, "010-1234-5678"))
-    click(qtbot, box.confirm_button)
+    confirm_code(qtbot, box)
     press_next(qtbot, wiz)
     assert wiz.currentPage() is wiz.company_page
 
@@ -385,6 +467,7 @@ def test_invalid_business_number_keeps_every_typed_field(qtbot, wizard, sqlite_s
     good = valid_business_no(7002, dashed=True)
     type_text(page.business_no_edit, good, replace=True)
     assert page.business_no_edit.property("invalid") is False
+    assert not page.error_label.isVisible()  # fixed: the message about it is gone
     assert page.business_no_hint.objectName() == "hintOk"
     press_next(qtbot, wiz)
     assert wiz.currentPage() is wiz.documents_page, page.error_label.text()
@@ -476,11 +559,14 @@ def test_previous_participant_sees_the_certificate_notice(qtbot, wizard, sqlite_
     to_company_page(qtbot, wiz, services)
     fill_company(qtbot, wiz, bno, corporation=False)
     page = wiz.company_page
-    assert page.previous_notice.isVisible() and "2025년" in page.previous_notice.text()
+    qtbot.waitUntil(lambda: page.previous_notice.isVisible())  # looked up once typing paused
+    settle(qtbot)
+    assert "2025년" in page.previous_notice.text()
     assert "장애인기업확인서" in page.previous_notice.text()
     press_next(qtbot, wiz)
     docs = wiz.documents_page
-    assert docs.previous_notice.isVisible()
+    qtbot.waitUntil(lambda: docs.previous_notice.isVisible())
+    assert docs.rows[DocumentType.WOMEN_ENTERPRISE].tag.text() == "둘 중 하나 필수"
     for doc_type in (DocumentType.BUSINESS_REGISTRATION, DocumentType.NATIONAL_TAX, DocumentType.LOCAL_TAX):
         attach(qtbot, wiz, chooser, doc_type, f"{doc_type.value}.pdf", sample_pdf(doc_type.value))
     press_next(qtbot, wiz)
@@ -489,6 +575,7 @@ def test_previous_participant_sees_the_certificate_notice(qtbot, wizard, sqlite_
 
     wiz.grab().save("/tmp/signup_previous_participant.png")
     women = attach(qtbot, wiz, chooser, DocumentType.WOMEN_ENTERPRISE, "여성기업확인서.pdf", sample_pdf("women"))
+    assert not docs.error_label.isVisible()  # either certificate answers that message
     press_next(qtbot, wiz)
     assert docs.error_label.text() == "'여성기업확인서'의 발급연도를 선택해 주세요."
     women.year_combo.setCurrentIndex(women.year_combo.findData(2025))
@@ -546,6 +633,7 @@ def walk_to_account_page(qtbot, wiz, services, chooser, business_no):
     click(qtbot, wiz.managers_page.same_check)
     type_text(wiz.managers_page.email_edit, "hong@company.kr")
     press_next(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.operator_page.loaded)
     wiz.operator_page.table.selectRow(0)
     press_next(qtbot, wiz)
     assert wiz.currentPage() is wiz.account_page
@@ -561,11 +649,12 @@ def test_submission_error_for_a_taken_login_shows_on_the_account_page(qtbot, wiz
     type_text(account.password_edit, PASSWORD)
     type_text(account.confirm_edit, PASSWORD + "x")
     assert account.confirm_hint.objectName() == "hintError"
-    click(qtbot, wiz.button(QWizard.WizardButton.FinishButton))
+    press_finish(qtbot, wiz)
     assert account.error_label.text() == "이미 사용 중인 아이디입니다. 다른 아이디를 입력해 주세요."
     assert account.login_edit.hasFocus()
     type_text(account.login_edit, "freshid01", replace=True)
-    click(qtbot, wiz.button(QWizard.WizardButton.FinishButton))
+    assert not account.error_label.isVisible()
+    press_finish(qtbot, wiz)
     assert account.error_label.text() == "비밀번호 확인이 일치하지 않습니다."
     type_text(account.confirm_edit, PASSWORD, replace=True)
     with qtbot.waitSignal(wiz.signed_up, timeout=10_000):
@@ -654,6 +743,7 @@ def test_opened_from_the_main_window_the_new_company_is_logged_in(qtbot, qapp, s
     qtbot.waitUntil(lambda: not wiz.isVisible())
     assert wiz.done_box is not None and wiz.done_box.parent() is window
     wiz.done_box.close()
+    settle(qtbot)
 
 
 def test_type_text_helper_types_hangul_like_a_user(qtbot):
@@ -673,3 +763,209 @@ def test_type_text_helper_types_hangul_like_a_user(qtbot):
         qtbot.addWidget(box)
         type_text(box, "첫 줄\n둘째 줄")
         assert box.toPlainText() == "첫 줄\n둘째 줄"
+
+
+# --- background work, messages that clear, the in-wizard simulator inbox ----------------------
+def spy_on_threads(monkeypatch, services) -> list[tuple[str, bool]]:
+    """Record (name, ran on the GUI thread?) for every service call the wizard makes."""
+    calls: list[tuple[str, bool]] = []
+    for obj, name in ((services.signup, "check_step"), (services.signup, "is_previous_participant"),
+                      (services.signup, "submit"), (services.programme, "settings"),
+                      (services.programme, "operators"), (services.identity, "start"),
+                      (services.identity, "confirm")):
+        original = getattr(obj, name)
+
+        def wrapper(*args, _original=original, _name=name, **kwargs):
+            calls.append((_name, threading.current_thread() is threading.main_thread()))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(obj, name, wrapper)
+    return calls
+
+
+def test_every_service_call_of_the_wizard_runs_off_the_gui_thread(qtbot, ctx, chooser, sqlite_services,
+                                                                  monkeypatch):
+    services = sqlite_services
+    bno = valid_business_no(7012)
+    services.programme.import_previous_participants(make_agency(services), f"사업자등록번호\n{bno}\n")
+    calls = spy_on_threads(monkeypatch, services)
+    wiz = open_wizard(qtbot, ctx, chooser)
+    to_company_page(qtbot, wiz, services)
+    fill_company(qtbot, wiz, bno, corporation=False)
+    qtbot.waitUntil(lambda: wiz.company_page.previous_notice.isVisible())
+    press_next(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.documents_page.previous_notice.isVisible())
+    for doc_type in SOLE_DOCS:
+        attach(qtbot, wiz, chooser, doc_type, f"{doc_type.value}.pdf", sample_pdf(doc_type.value))
+    women = attach(qtbot, wiz, chooser, DocumentType.WOMEN_ENTERPRISE, "여성.pdf", sample_pdf("women"))
+    settle(qtbot)
+    women.year_combo.setCurrentIndex(women.year_combo.findData(2025))
+    press_next(qtbot, wiz)
+    click(qtbot, wiz.managers_page.same_check)
+    type_text(wiz.managers_page.email_edit, "hong@company.kr")
+    press_next(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.operator_page.loaded)
+    wiz.operator_page.table.selectRow(0)
+    press_next(qtbot, wiz)
+    account = wiz.account_page
+    type_text(account.login_edit, "offthread1")
+    type_text(account.password_edit, PASSWORD)
+    type_text(account.confirm_edit, PASSWORD)
+    with qtbot.waitSignal(wiz.signed_up, timeout=10_000):
+        click(qtbot, wiz.button(QWizard.WizardButton.FinishButton))
+    settle(qtbot)
+    assert {name for name, _ in calls} == {
+        "check_step", "is_previous_participant", "submit", "settings", "operators", "start", "confirm"}
+    on_gui_thread = [name for name, on_main in calls if on_main]
+    assert on_gui_thread == [], on_gui_thread
+
+
+def test_next_checks_in_the_background_and_keeps_what_is_typed_meanwhile(qtbot, wizard, sqlite_services,
+                                                                         monkeypatch):
+    services, wiz = sqlite_services, wizard
+    to_company_page(qtbot, wiz, services)
+    fill_company(qtbot, wiz, valid_business_no(7013), corporation=False)
+    page = wiz.company_page
+    release = threading.Event()
+    seen = []
+    original = services.signup.check_step
+
+    def slow_check(step, form):
+        seen.append((step, form.address_detail, threading.current_thread() is threading.main_thread()))
+        assert release.wait(10), "the test never released the check"
+        return original(step, form)
+
+    monkeypatch.setattr(services.signup, "check_step", slow_check)
+    next_button = wiz.button(QWizard.WizardButton.NextButton)
+    back_button = wiz.button(QWizard.WizardButton.BackButton)
+    click(qtbot, next_button)
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    # the check is running on a worker; the GUI shows it, refuses a second Next or a Back ...
+    assert seen[0][2] is False
+    assert page.checking and page.busy.isVisible() and wiz.currentPage() is page
+    assert not next_button.isEnabled() and not back_button.isEnabled()
+    wiz.grab().save("/tmp/signup_checking.png")
+    # ... and keeps taking input: nothing typed meanwhile is lost
+    type_text(page.address_detail_edit, " B동")
+    release.set()
+    qtbot.waitUntil(lambda: wiz.currentPage() is wiz.documents_page, timeout=10_000)
+    # what goes forward is what was checked: the page checked again with the new text
+    assert [(step, detail) for step, detail, _ in seen] == [("company", "3층 301호"), ("company", "3층 301호 B동")]
+    assert wiz.form.address_detail == "3층 301호 B동"
+    assert not page.busy.isVisible() and back_button.isEnabled()
+    press_back(qtbot, wiz)
+    assert page.address_detail_edit.text() == "3층 301호 B동"
+
+
+def test_a_page_message_goes_away_once_its_field_is_fixed(qtbot, wizard, sqlite_services, chooser):
+    from kvoucher_desktop.services.rules.documents import DOC_LABELS
+
+    wiz = wizard
+    terms = wiz.terms_page
+    press_next(qtbot, wiz)
+    assert terms.error_label.text() == "이용약관에 동의해 주세요."
+    click(qtbot, terms.terms_check)
+    assert not terms.error_label.isVisible() and terms.terms_check.property("invalid") is False
+    click(qtbot, terms.privacy_check)
+    press_next(qtbot, wiz)
+    through_identity(qtbot, wiz, sqlite_services)
+    fill_company(qtbot, wiz, valid_business_no(7014), corporation=False)
+    press_next(qtbot, wiz)
+
+    # 제출서류: the message about the missing 지방세 완납증명서 stays until it is attached
+    docs = wiz.documents_page
+    for doc_type in (DocumentType.BUSINESS_REGISTRATION, DocumentType.NATIONAL_TAX):
+        attach(qtbot, wiz, chooser, doc_type, f"{doc_type.value}.pdf", sample_pdf(doc_type.value))
+    press_next(qtbot, wiz)
+    local = docs.rows[DocumentType.LOCAL_TAX]
+    label = DOC_LABELS[DocumentType.LOCAL_TAX]
+    assert docs.error_label.text() == f"필수 서류 '{label}'을(를) 첨부해 주세요."
+    assert local.property("invalid") is True
+    attach(qtbot, wiz, chooser, DocumentType.LOCAL_TAX, "메모.pdf", "텍스트".encode())  # refused: still missing
+    assert docs.error_label.isVisible() and local.message.isVisible()
+    attach(qtbot, wiz, chooser, DocumentType.LOCAL_TAX, "지방세.pdf", sample_pdf("local"))
+    assert not docs.error_label.isVisible()
+    assert local.property("invalid") is False
+    press_next(qtbot, wiz)
+
+    click(qtbot, wiz.managers_page.same_check)
+    type_text(wiz.managers_page.email_edit, "hong@company.kr")
+    press_next(qtbot, wiz)
+
+    # 운영기관: the message goes once one is chosen
+    operators = wiz.operator_page
+    qtbot.waitUntil(lambda: operators.loaded)
+    press_next(qtbot, wiz)
+    assert operators.error_label.text() == "운영기관을 선택해 주세요."
+    assert operators.table.property("invalid") is True
+    operators.table.selectRow(1)
+    assert not operators.error_label.isVisible()
+    assert operators.table.property("invalid") is False
+    press_next(qtbot, wiz)
+    assert wiz.currentPage() is wiz.account_page
+
+
+def test_the_wizard_shows_the_simulated_sms_in_its_own_labelled_inbox(qtbot, wizard, sqlite_services):
+    services, wiz = sqlite_services, wizard
+    through_terms(qtbot, wiz)
+    page = wiz.identity_page
+    inbox, box = page.inbox, page.verify
+    assert inbox.isVisible() and inbox.title.isVisible()
+    assert inbox.title.text() == "시뮬레이터 — 문자 수신함" and inbox.title.objectName() == "simBadge"
+    assert inbox.text() == "" and inbox.empty_label.isVisible()
+
+    type_text(box.name_edit, "홍길동")
+    type_text(box.phone_edit, "010-1234-5678")
+    click(qtbot, box.send_button)
+    assert not box.send_button.isEnabled() and box.phone_edit.isReadOnly()  # while it is sent
+    qtbot.waitUntil(lambda: not box.pending)
+    assert box.send_button.isEnabled() and not box.phone_edit.isReadOnly()
+    code = sms_code(services, "010-1234-5678")
+    qtbot.waitUntil(lambda: code in inbox.text())
+    assert "010-1234-5678" in inbox.text() and not inbox.empty_label.isVisible()
+    assert code not in ui_texts(wiz)  # the inbox is the only place that shows it
+    page.scroll.ensureWidgetVisible(inbox)
+    wiz.grab().save("/tmp/signup_identity_inbox.png")
+
+    # a message to another phone (another desk's verification) is not listed here
+    services.identity.start("김다른", "010-9999-0000")
+    qtbot.waitUntil(lambda: len(inbox.messages) == 2)
+    assert "010-9999-0000" not in inbox.text()
+
+    # the payment manager's inbox appears with its verification, for its own phone
+    managers = wiz.managers_page
+    assert not managers.payment_inbox.isVisibleTo(managers)
+    managers.payment_other_radio.setChecked(True)
+    assert managers.payment_inbox.isVisibleTo(managers) and managers.payment_inbox.text() == ""
+
+
+def test_a_result_arriving_after_the_wizard_closed_is_ignored(qtbot, ctx, chooser, sqlite_services,
+                                                              monkeypatch):
+    services = sqlite_services
+    wiz = open_wizard(qtbot, ctx, chooser)
+    through_terms(qtbot, wiz)
+    page = wiz.identity_page
+    verify(qtbot, services, page.verify, "홍길동", "010-1234-5678", page.inbox)
+    release = threading.Event()
+    original = services.signup.check_step
+    started = []
+
+    def slow_check(step, form):
+        started.append(step)
+        assert release.wait(10)
+        return original(step, form)
+
+    monkeypatch.setattr(services.signup, "check_step", slow_check)
+    click(qtbot, wiz.button(QWizard.WizardButton.NextButton))
+    qtbot.waitUntil(lambda: started == ["identity"])
+    click(qtbot, wiz.button(QWizard.WizardButton.CancelButton))
+    assert wiz.closed and not wiz.isVisible()
+    release.set()
+    settle(qtbot)
+    qtbot.wait(20)
+    assert not wiz.isVisible() and wiz.currentPage() is not wiz.company_page
+    # the wizard no longer listens to the SMS gateway
+    before = len(page.inbox.messages)
+    services.sms.send("010-1234-5678", "[K-비대면바우처] 닫힌 뒤의 문자")
+    qtbot.wait(20)
+    assert len(page.inbox.messages) == before

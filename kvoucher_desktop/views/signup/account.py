@@ -19,7 +19,8 @@ from .base import StepPage, add_row, form_layout, hint
 
 
 class AccountPage(StepPage):
-    """The last page: Next ("가입 신청") checks the account step, then asks the wizard to submit."""
+    """The last page: "가입 신청" checks the account step in the background, then asks the
+    wizard to submit (also in the background)."""
 
     step = "account"
     submit_requested = Signal()
@@ -158,7 +159,10 @@ class AccountPage(StepPage):
         form.password = self.password_edit.text()
         form.password_confirm = self.confirm_edit.text()
 
+    def check_passed(self) -> None:
+        """The account step is fine: the wizard submits in the background."""
+        self.submit_requested.emit()
+
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
-        if self.check():
-            self.submit_requested.emit()
+        self.start_check()  # in the background; check_passed() then asks for the submission
         return False  # the wizard closes itself once the background submission succeeds

@@ -1,16 +1,21 @@
 """What every signup page shares: a scrolling body, an error label, and the Next check.
 
 A page fills the wizard's `SignupForm` from its widgets (`save`), then Next runs
-`services.signup.check_step(step, form)`. A `DomainError` is shown on the page and the
-widget named by `exc.field` is focused and marked; nothing typed is touched.
+`services.signup.check_step(step, form)` in the background (`ctx.run`): `validatePage`
+starts the check and returns False; Next and Back are disabled and a small busy line shows
+meanwhile; when the check passes the page lets the wizard go on (`wizard.next()`, for which
+`validatePage` answers True once). A `DomainError` is shown on the page and the widget named by
+`exc.field` is focused and marked; nothing typed is touched, and changing that widget clears
+the message again. Results that arrive after the wizard closed are dropped (`run`).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -22,12 +27,14 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QVBoxLayout,
     QWidget,
+    QWizard,
     QWizardPage,
 )
 
 from ...services.errors import DomainError
 from ...services.signup import SignupForm
 from ..tasks import error_text
+from ..widgets.busy import BusyIndicator
 from ..widgets.common import ErrorLabel, mark_invalid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,6 +96,9 @@ class StepPage(QWizardPage):
         self.form = form
         self._fields: dict[str, QWidget] = {}
         self._marked: list[QWidget] = []
+        self._error_widgets: list[QWidget] = []  # changing one of these clears the message
+        self._checking = False
+        self._passed = False  # the background check passed: the next validatePage says yes
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -104,6 +114,8 @@ class StepPage(QWizardPage):
         self.body_layout.setSpacing(10)
         self.scroll.setWidget(self.body)
         outer.addWidget(self.scroll, 1)
+        self.busy = BusyIndicator()
+        outer.addWidget(self.busy)
         self.error_label = ErrorLabel()
         outer.addWidget(self.error_label)
 
@@ -120,28 +132,70 @@ class StepPage(QWizardPage):
     def local_check(self) -> None:
         """View-only checks that services cannot make (raise ValidationError with a field)."""
 
+    def programme_loaded(self, year: int | None) -> None:
+        """The wizard has read the programme settings (year None: unavailable)."""
+
+    # --- background work --------------------------------------------------------------------
+    def wizard_closed(self) -> bool:
+        wiz = self.wizard()
+        return bool(getattr(wiz, "closed", False))
+
+    def run_task(self, parent: QWidget, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                 on_error: Callable[[BaseException], None]):
+        """`ctx.run` whose callbacks are skipped once the wizard has closed (the widgets of a
+        deleted wizard are never reached: `run_in_background` drops results of a dead parent)."""
+
+        def done(result):
+            if not self.wizard_closed():
+                on_done(result)
+
+        def failed(exc):
+            if not self.wizard_closed():
+                on_error(exc)
+
+        return self.ctx.run(parent, fn, done, failed)
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None]):
+        return self.run_task(self, fn, on_done, on_error)
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll `widget` into view once the layout has settled (e.g. a grown SMS inbox)."""
+        QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(widget, 10, 10))
+
+    def programme_year(self) -> int | None:
+        return getattr(self.wizard(), "programme_year", None)
+
     # --- fields -----------------------------------------------------------------------------
     def bind(self, name: str, widget: QWidget) -> QWidget:
-        """Let errors with `field == name` point at `widget`; editing it clears the mark."""
+        """Let errors with `field == name` point at `widget`; editing it clears the error."""
         self._fields[name] = widget
         if isinstance(widget, QLineEdit):
-            widget.textEdited.connect(lambda _t, w=widget: self._unmark(w))
+            widget.textEdited.connect(lambda _t, w=widget: self.field_changed(w))
         elif isinstance(widget, QTextEdit):
-            widget.textChanged.connect(lambda w=widget: self._unmark(w))
+            widget.textChanged.connect(lambda w=widget: self.field_changed(w))
         elif isinstance(widget, QAbstractButton):
-            widget.toggled.connect(lambda _c, w=widget: self._unmark(w))
+            widget.toggled.connect(lambda _c, w=widget: self.field_changed(w))
         elif isinstance(widget, QComboBox):
-            widget.currentIndexChanged.connect(lambda _i, w=widget: self._unmark(w))
+            widget.currentIndexChanged.connect(lambda _i, w=widget: self.field_changed(w))
         return widget
 
     def widget_for(self, field: str | None) -> QWidget | None:
         return self._fields.get(field or "")
 
+    def widgets_of_error(self, field: str | None) -> list[QWidget]:
+        """The widgets whose change answers an error about `field` (clears its message)."""
+        widget = self.widget_for(field)
+        return [widget] if widget is not None else []
+
     def owns(self, field: str | None) -> bool:
         return self.widget_for(field) is not None
 
-    def _unmark(self, widget: QWidget) -> None:
-        if widget in self._marked:
+    def field_changed(self, widget: QWidget) -> None:
+        """The user changed `widget`: drop its red mark, and the message if it was about it."""
+        if widget in self._error_widgets:
+            self.clear_errors()
+        elif widget in self._marked:
             mark_invalid(widget, False)
             self._marked.remove(widget)
 
@@ -150,9 +204,11 @@ class StepPage(QWizardPage):
         for widget in self._marked:
             mark_invalid(widget, False)
         self._marked.clear()
+        self._error_widgets = []
 
     def show_error(self, message: str, field: str | None = None) -> None:
         self.error_label.show_message(message)
+        self._error_widgets = self.widgets_of_error(field)
         widget = self.widget_for(field)
         if widget is None:
             return
@@ -169,19 +225,78 @@ class StepPage(QWizardPage):
             log.error("signup step %s failed", self.step, exc_info=exc)
             self.show_error(error_text(exc))
 
-    # --- QWizardPage ------------------------------------------------------------------------
-    def check(self) -> bool:
-        """Save, then run the view and service checks of this step; show what is wrong."""
+    # --- the Next check -----------------------------------------------------------------------
+    @property
+    def checking(self) -> bool:
+        """A background check of this page is running."""
+        return self._checking
+
+    def values(self) -> SignupForm:
+        """A copy of the wizard's form with this page's current values saved into it."""
+        form = copy.copy(self.form)
+        form.documents = dict(self.form.documents)
+        self.save(form)
+        return form
+
+    def start_check(self) -> None:
+        """Save, run the view checks here and the service check in the background; then
+        `check_passed()` or the error on the page."""
+        if self._checking:
+            return
         self.clear_errors()
         self.save(self.form)
         try:
             self.local_check()
-            if self.step:
-                self.ctx.services.signup.check_step(self.step, self.form)
         except Exception as exc:  # noqa: BLE001 - every error is shown on the page
             self.show_exception(exc)
-            return False
-        return True
+            return
+        checked = self.values()  # the worker reads its own copy, never the live form
+        self._set_checking(True)
+        service, step = self.ctx.services.signup, self.step
+        self.run(lambda: service.check_step(step, checked),
+                 lambda _r: self._check_done(checked), self._check_failed)
+
+    def _check_done(self, checked: SignupForm) -> None:
+        self._set_checking(False)
+        if self.values() != checked:
+            # typed meanwhile: what goes forward must be what was checked — check again
+            self.start_check()
+            return
+        self.check_passed()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self._set_checking(False)
+        self.show_exception(exc)
+
+    def check_passed(self) -> None:
+        """The step is fine: go to the next page (the account page submits instead)."""
+        wiz = self.wizard()
+        if wiz is None or wiz.currentPage() is not self:
+            return
+        self._passed = True
+        try:
+            wiz.next()
+        finally:
+            self._passed = False
+
+    def _set_checking(self, checking: bool) -> None:
+        self._checking = checking
+        if checking:
+            self.busy.start(self.tr("입력한 내용을 확인하고 있습니다…"))
+        else:
+            self.busy.stop()
+        self.completeChanged.emit()  # the wizard re-evaluates Next / Finish (and Back)
+        wiz = self.wizard()
+        if checking and wiz is not None:
+            wiz.button(QWizard.WizardButton.BackButton).setEnabled(False)
+
+    # --- QWizardPage ------------------------------------------------------------------------
+    def isComplete(self) -> bool:  # noqa: N802 - Qt API
+        return not self._checking and super().isComplete()
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
-        return self.check()
+        if self._passed:
+            self._passed = False
+            return True
+        self.start_check()
+        return False

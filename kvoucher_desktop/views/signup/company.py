@@ -1,9 +1,13 @@
-"""Step 3 — 기업정보: company type, numbers, representative, address, phone, industry, staff."""
+"""Step 3 — 기업정보: company type, numbers, representative, address, phone, industry, staff.
+
+While the business number is typed, a debounced background lookup tells whether it belongs to a
+previous year's participant (a notice only: the Next check tells the truth)."""
 
 from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -21,6 +25,9 @@ from ...services.signup import SignupForm
 from .base import StepPage, add_row, form_layout, hint, notice
 
 log = logging.getLogger(__name__)
+
+#: how long typing must pause before the previous-participant lookup runs (milliseconds)
+LOOKUP_DELAY_MS = 300
 
 
 def _edit(placeholder: str = "", max_length: int = 100) -> QLineEdit:
@@ -49,8 +56,12 @@ class CompanyPage(StepPage):
                          self.tr("사업자등록증과 같은 내용으로 입력해 주세요. * 표시는 필수 항목입니다."))
         self._prefilled: tuple[str, str] | None = None
         self._typed_rep: tuple[str, str] | None = None
-        self._checked_bno: str | None = None
+        self._checked_bno: str | None = None  # the number the notice is (being) looked up for
         self.previous_participant = False
+        self._lookup_timer = QTimer(self)
+        self._lookup_timer.setSingleShot(True)
+        self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
+        self._lookup_timer.timeout.connect(self._lookup_previous)
 
         # 기업 구분
         self.sole_radio = QRadioButton(self.tr("개인사업자"))
@@ -167,33 +178,50 @@ class CompanyPage(StepPage):
                            self.tr("{n}/10자리 입력했습니다.").format(n=len(digits)), "hint")
         else:
             self._set_hint(self.business_no_hint, message, "hintError")
-        self._update_previous_notice(normalize_business_no(stripped))
+        if normalize_business_no(stripped) != self._checked_bno:
+            self._checked_bno = None  # an answer about the old number is now stale
+            self._show_previous(False)
+        self._lookup_timer.start()  # debounced: looked up once typing pauses
 
-    def _update_previous_notice(self, bno: str | None) -> None:
+    def lookup_pending(self) -> bool:
+        return self._lookup_timer.isActive()
+
+    def _lookup_previous(self) -> None:
+        bno = normalize_business_no(self.business_no_edit.text().strip())
         if bno == self._checked_bno:
             return
         self._checked_bno = bno
-        previous = False
-        if bno is not None:
-            try:
-                previous = self.ctx.services.signup.is_previous_participant(bno)
-            except Exception:  # noqa: BLE001 - only a notice; the Next check will tell the truth
-                log.exception("previous-participant lookup failed")
+        if bno is None:
+            self._show_previous(False)
+            return
+        service = self.ctx.services.signup
+        self.run(lambda: service.is_previous_participant(bno),
+                 lambda previous: self._previous_known(bno, previous),
+                 lambda exc: self._previous_failed(bno, exc))
+
+    def _previous_known(self, bno: str, previous: bool) -> None:
+        if bno == self._checked_bno:  # else the number changed meanwhile: a newer lookup runs
+            self._show_previous(previous)
+
+    def _previous_failed(self, bno: str, exc: BaseException) -> None:
+        # only a notice; the Next check will tell the truth
+        log.error("previous-participant lookup failed: %r", exc)
+        if bno == self._checked_bno:
+            self._checked_bno = None  # look again after the next edit
+
+    def _show_previous(self, previous: bool) -> None:
         self.previous_participant = previous
         if previous:
-            year = self._programme_year()
+            year = self.programme_year()
             self.previous_notice.setText(self.tr(
                 "이 사업자등록번호는 {prev}년 수요기업으로 참여한 기록이 있습니다. "
                 "다시 신청하려면 {prev}년에 발급된 '장애인기업확인서' 또는 '여성기업확인서'를 "
                 "제출서류 단계에서 첨부해야 합니다.").format(prev=year - 1 if year else self.tr("전")))
         self.previous_notice.setVisible(previous)
 
-    def _programme_year(self) -> int | None:
-        try:
-            return self.ctx.services.programme.settings().year
-        except Exception:  # noqa: BLE001
-            log.exception("programme settings unavailable")
-            return None
+    def programme_loaded(self, year: int | None) -> None:
+        if self.previous_participant:
+            self._show_previous(True)  # the year in the notice
 
     def initializePage(self) -> None:  # noqa: N802 - Qt API
         """Prefill the representative from the verified identity when the issuer is 대표자."""

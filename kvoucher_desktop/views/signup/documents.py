@@ -4,6 +4,9 @@ Each chosen file is checked at once (content magic bytes, ≤10MB) with the same
 services use; a bad file shows its message in its own row and is not kept, other rows stay.
 Choosing a file goes through `choose_file(parent, title) -> (filename, bytes) | None`, an
 attribute tests (or another front end) can replace to supply bytes without a dialog.
+Whether the company took part last year (the re-entry certificates become required) is looked
+up in the background when the page opens; attaching, removing or changing a row clears a
+page message about that row.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ...enums import DocumentType
 from ...services.dto import DocumentUpload
 from ...services.errors import ValidationError
 from ...services.rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, document_error, required_documents
+from ...services.rules.numbers import normalize_business_no
 from ...services.signup import SignupForm
 from ..widgets.document_preview import format_size, preview_document
 from ..widgets.files import FileChooser, choose_document
@@ -195,6 +199,8 @@ class DocumentsPage(StepPage):
                          self.tr("PDF, JPG, PNG 파일만 올릴 수 있으며 파일마다 10MB 이하여야 합니다."))
         self.choose_file: FileChooser = choose_file or choose_document
         self.rows: dict[DocumentType, DocumentRow] = {}
+        self._previous_bno: str | None = None  # the business number `previous` is about
+        self.previous = False
 
         self.previous_notice = notice()
         self.previous_notice.hide()
@@ -210,7 +216,7 @@ class DocumentsPage(StepPage):
         lay.addWidget(self.required_title)
         for doc_type in ALL_TYPES:
             row = DocumentRow(doc_type, lambda: self.choose_file)
-            row.changed.connect(lambda r=row: self._unmark(r))
+            row.changed.connect(lambda r=row: self.field_changed(r))
             self.rows[doc_type] = row
             self.bind(f"doc:{doc_type.value}", row)
             if doc_type in REENTRY_CERTIFICATES:
@@ -235,29 +241,60 @@ class DocumentsPage(StepPage):
             optional = doc_type in REENTRY_CERTIFICATES
             row.setVisible(optional or doc_type in required)
             row.set_required(doc_type in required)
-        year = None
-        try:
-            year = self.ctx.services.programme.settings().year
-        except Exception:  # noqa: BLE001
-            log.exception("programme settings unavailable")
-        if year is not None:
-            for doc_type in REENTRY_CERTIFICATES:
-                self.rows[doc_type].set_years(list(range(year, year - 6, -1)))
-        previous = False
-        try:
-            previous = self.ctx.services.signup.is_previous_participant(self.form.business_no)
-        except Exception:  # noqa: BLE001
-            log.exception("previous-participant lookup failed")
-        if previous and year is not None:
+        self.programme_loaded(self.programme_year())
+        bno = normalize_business_no(self.form.business_no)
+        if bno == self._previous_bno:
+            self._show_previous(self.previous)
+            return
+        self._previous_bno = bno
+        self._show_previous(False)
+        if bno is None:
+            return
+        service = self.ctx.services.signup
+        self.run(lambda: service.is_previous_participant(bno),
+                 lambda previous: self._previous_known(bno, previous),
+                 lambda exc: self._previous_failed(bno, exc))
+
+    def _previous_known(self, bno: str, previous: bool) -> None:
+        if bno == self._previous_bno:
+            self._show_previous(previous)
+
+    def _previous_failed(self, bno: str, exc: BaseException) -> None:
+        # only a notice and the tags; the Next check tells the truth
+        log.error("previous-participant lookup failed: %r", exc)
+        if bno == self._previous_bno:
+            self._previous_bno = None  # look again when the page opens again
+
+    def _show_previous(self, previous: bool) -> None:
+        self.previous = previous
+        year = self.programme_year()
+        if previous:
+            prev = year - 1 if year is not None else self.tr("전")
             self.previous_notice.setText(self.tr(
                 "{prev}년 수요기업으로 참여한 기업입니다. {prev}년에 발급된 '장애인기업확인서' 또는 "
-                "'여성기업확인서'를 아래 선택 서류에 첨부해야 다시 신청할 수 있습니다.").format(prev=year - 1))
+                "'여성기업확인서'를 아래 선택 서류에 첨부해야 다시 신청할 수 있습니다.").format(prev=prev))
         self.previous_notice.setVisible(previous)
         for doc_type in REENTRY_CERTIFICATES:
             if previous:
                 self.rows[doc_type].set_required(True, self.tr("둘 중 하나 필수"))
             else:
                 self.rows[doc_type].set_required(False)
+
+    def programme_loaded(self, year: int | None) -> None:
+        if year is None:
+            return
+        for doc_type in REENTRY_CERTIFICATES:
+            self.rows[doc_type].set_years(list(range(year, year - 6, -1)))
+        if self.previous:
+            self._show_previous(True)  # the year in the notice
+
+    def widgets_of_error(self, field: str | None) -> list:
+        """Either re-entry certificate answers a message about the certificates."""
+        widgets = super().widgets_of_error(field)
+        certificates = [self.rows[t] for t in REENTRY_CERTIFICATES]
+        if any(w in certificates for w in widgets):
+            widgets += [w for w in certificates if w not in widgets]
+        return widgets
 
     def local_check(self) -> None:
         for doc_type in REENTRY_CERTIFICATES:

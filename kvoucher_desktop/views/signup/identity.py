@@ -1,4 +1,7 @@
-"""Step 2 — 본인인증: who applies (대표자 / 담당자(임직원)) and phone verification."""
+"""Step 2 — 본인인증: who applies (대표자 / 담당자(임직원)) and phone verification.
+
+Below the verification, with the simulated SMS gateway, the "시뮬레이터 — 문자 수신함" box
+shows the messages sent to the phone being verified (see sim_inbox)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from ...enums import IssuerType
 from ...services.signup import SignupForm
 from ..widgets.phone_verify import PhoneVerifyBox
 from .base import StepPage, hint, notice
+from .sim_inbox import SimInbox
 
 
 class IdentityPage(StepPage):
@@ -39,15 +43,18 @@ class IdentityPage(StepPage):
         issuer_layout.addWidget(self.staff_note)
 
         verify_box = QGroupBox(self.tr("휴대폰 본인인증"))
-        self.verify = PhoneVerifyBox(ctx.services.identity, name_label=self.tr("이름"),
+        self.verify = PhoneVerifyBox(ctx.services.identity, run=self.run_task, name_label=self.tr("이름"),
                                      phone_label=self.tr("휴대폰 번호"))
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(self.verify)
         self.who_hint = hint()
         verify_layout.addWidget(self.who_hint)
 
+        self.inbox = SimInbox()
+
         self.body_layout.addWidget(issuer_box)
         self.body_layout.addWidget(verify_box)
+        self.body_layout.addWidget(self.inbox)
         self.body_layout.addStretch(1)
 
         self.bind("identity", self.verify.code_edit)
@@ -55,6 +62,8 @@ class IdentityPage(StepPage):
         self.bind("phone", self.verify.phone_edit)
         self.staff_radio.toggled.connect(self._issuer_changed)
         self.verify.verified.connect(lambda _r: self.clear_errors())
+        self.verify.sending.connect(self.inbox.watch)
+        self.verify.code_sent.connect(lambda _phone: self.reveal(self.inbox))
         self._issuer_changed()
 
     def issuer_type(self) -> IssuerType:

@@ -15,6 +15,7 @@ from ...enums import IssuerType
 from ...services.signup import SignupForm
 from ..widgets.phone_verify import PhoneVerifyBox
 from .base import StepPage, add_row, form_layout, hint
+from .sim_inbox import SimInbox
 
 
 class ManagersPage(StepPage):
@@ -57,9 +58,11 @@ class ManagersPage(StepPage):
         self.payment_group.addButton(self.payment_other_radio)
         self.payment_same_radio.setChecked(True)
         self.payment_verify = PhoneVerifyBox(
-            ctx.services.identity, name_label=self.tr("결제 담당자 이름"),
+            ctx.services.identity, run=self.run_task, name_label=self.tr("결제 담당자 이름"),
             phone_label=self.tr("결제 담당자 휴대폰"))
         self.payment_verify.setVisible(False)
+        self.payment_inbox = SimInbox()
+        self.payment_inbox.setVisible(False)
         payment_box = QGroupBox(self.tr("결제 담당자"))
         payment_layout = QVBoxLayout(payment_box)
         payment_layout.addWidget(hint(self.tr(
@@ -67,6 +70,7 @@ class ManagersPage(StepPage):
         payment_layout.addWidget(self.payment_same_radio)
         payment_layout.addWidget(self.payment_other_radio)
         payment_layout.addWidget(self.payment_verify)
+        payment_layout.addWidget(self.payment_inbox)
 
         self.body_layout.addWidget(manager_box)
         self.body_layout.addWidget(payment_box)
@@ -80,7 +84,10 @@ class ManagersPage(StepPage):
         self.bind("payment_manager_verify", self.payment_verify.code_edit)
         self.same_check.toggled.connect(self._apply_lock)
         self.payment_other_radio.toggled.connect(self.payment_verify.setVisible)
+        self.payment_other_radio.toggled.connect(self.payment_inbox.setVisible)
         self.payment_verify.verified.connect(lambda _r: self.clear_errors())
+        self.payment_verify.sending.connect(self.payment_inbox.watch)
+        self.payment_verify.code_sent.connect(lambda _phone: self.reveal(self.payment_inbox))
 
     def widget_for(self, field):
         if field == "payment_manager_verify":

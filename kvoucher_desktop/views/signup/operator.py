@@ -1,4 +1,7 @@
-"""Step 6 — 운영기관 선택: the regional operating agency that will screen the company."""
+"""Step 6 — 운영기관 선택: the regional operating agency that will screen the company.
+
+The list is read in the background once: the wizard starts it when it opens (`load`); if that
+failed, opening the page tries again."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ class OperatorPage(StepPage):
                          self.tr("가입 심사를 맡을 운영기관을 선택해 주세요."))
         self.operators = []
         self._loaded = False
+        self._loading = False
 
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
@@ -45,20 +49,39 @@ class OperatorPage(StepPage):
         self._selection_changed()
 
     def initializePage(self) -> None:  # noqa: N802 - Qt API
-        if self._loaded:
+        self.load()
+
+    def load(self) -> None:
+        """Read the operating agencies in the background (once)."""
+        if self._loaded or self._loading:
             return
-        try:
-            self.operators = self.ctx.services.programme.operators()
-        except Exception as exc:  # noqa: BLE001
-            self.show_exception(exc)
-            return
+        self._loading = True
+        self.busy.start(self.tr("운영기관 목록을 불러오고 있습니다…"))
+        self.run(self.ctx.services.programme.operators, self._operators_loaded, self._operators_failed)
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def _operators_loaded(self, operators) -> None:
+        self._loading = False
+        self.busy.stop()
         self._loaded = True
+        self.operators = list(operators)
         self.table.setRowCount(len(self.operators))
         for r, op in enumerate(self.operators):
             for c, text in enumerate((op.name, op.region, op.phone, op.email)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(op.id))
                 self.table.setItem(r, c, item)
+
+    def _operators_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.busy.stop()
+        wiz = self.wizard()
+        if wiz is not None and wiz.currentPage() is self:
+            self.show_exception(exc)
+        # otherwise opening the page tries again
 
     def select_operator(self, operator_id: uuid.UUID) -> None:
         for r, op in enumerate(self.operators):
@@ -77,7 +100,7 @@ class OperatorPage(StepPage):
         else:
             self.chosen_label.setText(self.tr("선택한 운영기관: {name} ({region}, {phone})").format(
                 name=op.name, region=op.region, phone=op.phone))
-            self._unmark(self.table)
+            self.field_changed(self.table)
 
     def save(self, form: SignupForm) -> None:
         op = self.selected_operator()

@@ -1,18 +1,24 @@
 """The demand-company signup wizard (회원가입, SPEC §8 and manual chapter II).
 
 `SignupWizard(ctx, parent)` walks seven pages; each page's Next fills the shared
-`SignupForm` and runs `services.signup.check_step`. "가입 신청" submits in the background
-(`ctx.run`); on success the wizard emits `signed_up(actor)`, tells the user the company is
-now 심사중, and closes. Errors are shown on the page that owns the field, with everything
-typed kept.
+`SignupForm` and runs `services.signup.check_step` in the background. "가입 신청" submits in
+the background too (`ctx.run`); on success the wizard emits `signed_up(actor)`, tells the
+user the company is now 심사중, and closes. Errors are shown on the page that owns the field,
+with everything typed kept. No service is called on the GUI thread: the programme settings
+and the operators are read in the background when the wizard opens.
+
+With the simulated SMS gateway the wizard shows what it "sent" in its own clearly labelled
+"시뮬레이터 — 문자 수신함" boxes (the main window's simulator panel may be hidden behind this
+window-modal wizard); it listens to the gateway from when it opens until it closes.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QVBoxLayout, QWidget, QWizard
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QMessageBox, QVBoxLayout, QWidget, QWizard
 
 from ...enums import ScreeningStatus
 from ...services.dto import Actor
@@ -27,7 +33,10 @@ from .documents import DocumentsPage, FileChooser
 from .identity import IdentityPage
 from .managers import ManagersPage
 from .operator import OperatorPage
+from .sim_inbox import SMS_INBOX_STYLE
 from .terms import TermsPage
+
+log = logging.getLogger(__name__)
 
 #: additions to the application style sheet for the wizard's own widgets
 WIZARD_STYLE = """
@@ -49,7 +58,13 @@ QFrame#stepList QLabel { padding: 6px 10px; border-radius: 4px; }
 QLabel#stepCurrent { background: white; color: #1e4e8c; font-weight: bold; border: 1px solid #bcccdc; }
 QLabel#stepDone { color: #15803d; }
 QLabel#stepTodo { color: #7b8794; }
-"""
+""" + SMS_INBOX_STYLE
+
+
+class _SmsRelay(QObject):
+    """Carries a simulated SMS from the (worker) thread that sent it to the GUI thread."""
+
+    arrived = Signal(object)
 
 
 class StepList(QFrame):
@@ -97,6 +112,10 @@ class SignupWizard(QWizard):
         self.confirm_cancel = True
         self.done_box = None
         self.cancel_box = None
+        self.closed = False  # once closed, late background results are ignored
+        self.programme_year: int | None = None
+        self._sms = None
+        self._sms_listener = None
 
         self.setWindowTitle(self.tr("수요기업 회원가입"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -128,6 +147,7 @@ class SignupWizard(QWizard):
         self.account_page.submit_requested.connect(self.submit)
         self.identity_page.verify.code_sent.connect(self.code_sent)
         self.managers_page.payment_verify.code_sent.connect(self.code_sent)
+        self._listen_to_sms(ctx.services.sms)
 
         self.steps = StepList([p.step_title for p in self.step_pages])
         self.setSideWidget(self.steps)
@@ -135,6 +155,47 @@ class SignupWizard(QWizard):
         self._page_changed(self.currentId())
         self.resize(860, 640)
         self.setMinimumSize(780, 560)
+        self._load()
+
+    # --- what the pages need from the services (read once, in the background) -----------------
+    def _load(self) -> None:
+        programme = self.ctx.services.programme
+        self.ctx.run(self, programme.settings, self._settings_loaded, self._settings_failed)
+        self.operator_page.load()
+
+    def _settings_loaded(self, settings) -> None:
+        if self.closed:
+            return
+        self.programme_year = settings.year
+        for page in self.step_pages:
+            page.programme_loaded(settings.year)
+
+    def _settings_failed(self, exc: BaseException) -> None:
+        # only notices and the issue-year choices need it; the step checks tell the truth
+        log.error("programme settings unavailable: %r", exc)
+
+    # --- the simulator's SMS, shown inside the wizard ------------------------------------------
+    def _listen_to_sms(self, sms) -> None:
+        inboxes = (self.identity_page.inbox, self.managers_page.payment_inbox)
+        if not hasattr(sms, "subscribe"):  # a real SMS gateway: nothing to show here
+            for inbox in inboxes:
+                inbox.set_available(False)
+            return
+        relay = _SmsRelay()  # parentless, kept alive by the listener until unsubscribed
+
+        def listener(msg, relay=relay) -> None:  # called on the thread that sent the SMS
+            relay.arrived.emit(msg)
+
+        for inbox in inboxes:
+            relay.arrived.connect(inbox.add, Qt.ConnectionType.QueuedConnection)
+        self._sms, self._sms_listener, self._sms_relay = sms, listener, relay
+        sms.subscribe(listener)
+        self.destroyed.connect(lambda *_a, sms=sms, listener=listener: sms.unsubscribe(listener))
+
+    def _stop_listening(self) -> None:
+        if self._sms is not None and self._sms_listener is not None:
+            self._sms.unsubscribe(self._sms_listener)
+        self._sms_listener = None
 
     # --- navigation ---------------------------------------------------------------------------
     def _page_changed(self, page_id: int) -> None:
@@ -176,6 +237,8 @@ class SignupWizard(QWizard):
 
     def _submitted(self, actor: Actor) -> None:
         self._set_busy(False)
+        if self.closed:
+            return
         self.actor = actor
         name = self.form.name.strip()
         op = self.operator_page.selected_operator()
@@ -193,6 +256,8 @@ class SignupWizard(QWizard):
 
     def _submit_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
+        if self.closed:
+            return
         field = exc.field if isinstance(exc, DomainError) else None
         owner = next((p for p in self.step_pages if p.owns(field)), self.account_page)
         self.go_to(owner)
@@ -206,6 +271,13 @@ class SignupWizard(QWizard):
         return super().validateCurrentPage()
 
     # --- closing ------------------------------------------------------------------------------
+    def done(self, result: int) -> None:
+        super().done(result)
+        code = getattr(result, "value", result)
+        if code == QDialog.DialogCode.Rejected.value or self.actor is not None:
+            self.closed = True
+            self._stop_listening()
+
     def has_input(self) -> bool:
         return self.currentId() > self.page_id(self.terms_page) or self.form.agree_terms or \
             self.terms_page.terms_check.isChecked() or self.terms_page.privacy_check.isChecked()
