@@ -128,6 +128,10 @@ class MainWindow(QMainWindow):
         connection = QAction(self.tr("데이터베이스 연결…"), self)
         connection.triggered.connect(self.open_connection_settings)
         view.addAction(connection)
+        if self.actor is not None:
+            password = QAction(self.tr("비밀번호 변경…"), self)
+            password.triggered.connect(self.open_password_dialog)
+            view.addAction(password)
         logged_in = self.actor is not None
         self.login_button.setVisible(not logged_in)
         self.signup_button.setVisible(not logged_in)
@@ -213,6 +217,13 @@ class MainWindow(QMainWindow):
             return
         self.set_actor(None)
         self.ctx.run(self, lambda: self.services.accounts.logout(actor), None, lambda exc: None)
+
+    def open_password_dialog(self) -> None:
+        from .password import PasswordDialog
+
+        dialog = PasswordDialog(self.ctx, self)
+        dialog.open()
+        self.password_dialog = dialog
 
     def open_connection_settings(self) -> None:
         from .connection import ConnectionDialog

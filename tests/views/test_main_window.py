@@ -179,3 +179,25 @@ def test_garbage_is_collected_on_the_gui_thread_only(qapp):
         collector.deleteLater()
         if was_enabled:
             gc.enable()
+
+
+def test_change_password_keeps_input_on_error_and_then_works(qtbot, window, sqlite_services):
+    operator = make_operator(sqlite_services, login_id="desk-pw")
+    window.set_actor(sqlite_services.accounts.login("desk-pw", PASSWORD))
+    window.open_password_dialog()
+    dialog = window.password_dialog
+    qtbot.keyClicks(dialog.fields["old_password"], PASSWORD)
+    qtbot.keyClicks(dialog.fields["password"], "short")
+    qtbot.keyClicks(dialog.fields["password_confirm"], "short")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=15000)
+    assert "10자 이상" in dialog.error.text()
+    assert dialog.fields["old_password"].text() == PASSWORD  # nothing typed is lost
+    assert dialog.fields["password"].property("invalid") is True
+    dialog.fields["password"].clear()
+    dialog.fields["password_confirm"].clear()
+    qtbot.keyClicks(dialog.fields["password"], "new-secret-2026")
+    qtbot.keyClicks(dialog.fields["password_confirm"], "new-secret-2026")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    assert sqlite_services.accounts.login("desk-pw", "new-secret-2026").user_id == operator.user_id
