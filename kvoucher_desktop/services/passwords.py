@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -27,7 +28,12 @@ class Passwords:
             parallelism=params.parallelism,
             type=Type.ID,
         )
-        self._dummy = self._hasher.hash("dummy-password-for-timing")
+
+    @cached_property
+    def _dummy(self) -> str:
+        """Verified against for unknown ids, so they take as long as real ones. Made on first
+        use: at production cost it is ~90 ms nobody should wait for at start-up."""
+        return self._hasher.hash("dummy-password-for-timing")
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
