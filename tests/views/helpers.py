@@ -43,3 +43,18 @@ def type_text(widget: QWidget, text: str, *, replace: bool = False) -> None:
         _send_key(widget, Qt.Key.Key_Backspace)
     for ch in text:
         _send_key(widget, _key_for(ch), "\r" if ch == "\n" else ch)
+
+
+def shoot(widget: QWidget, name: str) -> str | None:
+    """Render `widget` to `<name>.png` in the folder named by KVOUCHER_TEST_SHOTS, to look at
+    by eye; without that variable nothing is written. Returns the path written, if any."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("KVOUCHER_TEST_SHOTS")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    path = str(Path(folder) / f"{name}.png")
+    assert widget.grab().save(path)
+    return path

@@ -3,6 +3,8 @@ waiting for background work, and saving screenshots."""
 
 from __future__ import annotations
 
+from tests.views.helpers import shoot as _shoot
+
 import pytest
 
 from kvoucher_desktop.views.main_window import MainWindow
@@ -37,7 +39,5 @@ def desk(qtbot, qapp, sqlite_services):
     settle(qtbot)  # no callback may land on a page after the test closed it
 
 
-def shoot(widget, name: str) -> str:
-    path = f"/tmp/page_{name}.png"
-    assert widget.grab().save(path)
-    return path
+def shoot(widget, name: str) -> str | None:
+    return _shoot(widget, f"page_{name}")

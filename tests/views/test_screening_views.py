@@ -574,7 +574,7 @@ def test_change_history_page_lists_every_change(qtbot, desk, sqlite_services, cl
     # a save on the company-info page is announced and shows up here at once
     company_page = window.open_page("company_info")
     settle(qtbot)
-    type_text(company_page.fields["address_detail"], "9층", replace=True)
+    type_text(company_page.fields["address_detail"], "별관 9층", replace=True)  # factories make "N층"
     company_page.save_button.click()
     settle(qtbot)
     assert model.rowCount() == 2 and model.row_at(0).field_label == "상세 주소"

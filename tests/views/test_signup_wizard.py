@@ -38,9 +38,8 @@ from tests.factories import (
     sms_code,
     valid_business_no,
 )
-from tests.views.helpers import type_text
+from tests.views.helpers import shoot, type_text
 
-SCREENSHOTS = "/tmp/signup_page{n}.png"
 
 
 class _Window(QObject):
@@ -231,9 +230,8 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     shots = []
 
     def shot():
-        path = SCREENSHOTS.format(n=len(shots) + 1)
-        wiz.grab().save(path)
-        shots.append(path)
+        shots.append(f"signup_page{len(shots) + 1}")
+        shoot(wiz, shots[-1])
 
     shot()
     through_terms(qtbot, wiz)
@@ -286,7 +284,7 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     click(qtbot, docs.rows[DocumentType.BUSINESS_REGISTRATION].preview_button)
     dialog = docs.rows[DocumentType.BUSINESS_REGISTRATION].preview_dialog
     assert dialog is not None and dialog.isVisible() and not dialog.pixmap.isNull()
-    dialog.grab().save("/tmp/signup_preview.png")
+    shoot(dialog, "signup_preview")
     dialog.close()
     shot()
     press_next(qtbot, wiz)
@@ -334,7 +332,7 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     actor = signal.args[0]
     qtbot.waitUntil(lambda: not wiz.isVisible())
     assert wiz.done_box is not None and "심사중" in wiz.done_box.text()
-    wiz.done_box.grab().save("/tmp/signup_done.png")
+    shoot(wiz.done_box, "signup_done")
     wiz.done_box.close()
 
     # what the services now hold
@@ -357,7 +355,7 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
     assert view.operator.region == "부산"
     stored = {d.doc_type: (d.filename, d.sha256) for d in view.documents}
     assert stored == {t: (name, hashlib.sha256(data).hexdigest()) for t, (name, data) in files.items()}
-    assert all(path for path in shots)
+    assert len(shots) == 7  # every page of the wizard was shown
 
 
 def test_consent_all_ticks_both_and_next_without_consent_is_refused(qtbot, wizard):
@@ -461,7 +459,7 @@ def test_invalid_business_number_keeps_every_typed_field(qtbot, wizard, sqlite_s
     assert page.business_no_edit.hasFocus()
     assert page.business_no_edit.property("invalid") is True
     assert {attr: getattr(page, attr).text() for attr in COMPANY} == typed
-    wiz.grab().save("/tmp/signup_error_company.png")
+    shoot(wiz, "signup_error_company")
     assert page.corp_radio.isChecked()
 
     good = valid_business_no(7002, dashed=True)
@@ -518,7 +516,7 @@ def test_a_bad_file_is_refused_in_its_row_and_not_kept(qtbot, wizard, sqlite_ser
     assert bad.message.text() == "'사업자등록증.pdf'은(는) PDF, JPG, PNG 파일이 아닙니다. 파일 내용을 확인해 주세요."
     assert bad.data is None and bad.file_label.text() == "선택된 파일 없음"
     assert national.file_label.text() == "국세.pdf" and not national.message.isVisible()
-    wiz.grab().save("/tmp/signup_error_documents.png")
+    shoot(wiz, "signup_error_documents")
 
     # a good file then a bad one: the good one stays, the message says so
     attach(qtbot, wiz, chooser, DocumentType.BUSINESS_REGISTRATION, "등록증.png", sample_png())
@@ -573,7 +571,7 @@ def test_previous_participant_sees_the_certificate_notice(qtbot, wizard, sqlite_
     assert wiz.currentPage() is docs
     assert "2025년에 발급된 장애인기업확인서 또는 여성기업확인서" in docs.error_label.text()
 
-    wiz.grab().save("/tmp/signup_previous_participant.png")
+    shoot(wiz, "signup_previous_participant")
     women = attach(qtbot, wiz, chooser, DocumentType.WOMEN_ENTERPRISE, "여성기업확인서.pdf", sample_pdf("women"))
     assert not docs.error_label.isVisible()  # either certificate answers that message
     press_next(qtbot, wiz)
@@ -844,7 +842,7 @@ def test_next_checks_in_the_background_and_keeps_what_is_typed_meanwhile(qtbot, 
     assert seen[0][2] is False
     assert page.checking and page.busy.isVisible() and wiz.currentPage() is page
     assert not next_button.isEnabled() and not back_button.isEnabled()
-    wiz.grab().save("/tmp/signup_checking.png")
+    shoot(wiz, "signup_checking")
     # ... and keeps taking input: nothing typed meanwhile is lost
     type_text(page.address_detail_edit, " B동")
     release.set()
@@ -925,7 +923,7 @@ def test_the_wizard_shows_the_simulated_sms_in_its_own_labelled_inbox(qtbot, wiz
     assert "010-1234-5678" in inbox.text() and not inbox.empty_label.isVisible()
     assert code not in ui_texts(wiz)  # the inbox is the only place that shows it
     page.scroll.ensureWidgetVisible(inbox)
-    wiz.grab().save("/tmp/signup_identity_inbox.png")
+    shoot(wiz, "signup_identity_inbox")
 
     # a message to another phone (another desk's verification) is not listed here
     services.identity.start("김다른", "010-9999-0000")
