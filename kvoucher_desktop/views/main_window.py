@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
 
     def set_actor(self, actor: Actor | None) -> None:
         self.actor = actor
+        self.search.clear()  # nothing of the previous user stays on screen
+        self.statusBar().clearMessage()
         self._reset_pages()
         self._build_menus()
         self.session_changed.emit(actor)

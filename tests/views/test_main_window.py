@@ -77,8 +77,10 @@ def test_login_changes_menus_by_role_and_logout_restores_them(qtbot, window, sql
     assert "수요기업" not in window.menu_titles() or role is Role.DEMAND
     assert window.current_key == home_key
     assert window.logout_button.isVisible() and not window.login_button.isVisible()
+    window.search.setText("화상회의")
     window.logout()
     assert window.actor is None
+    assert window.search.text() == ""
     assert window.menu_titles() == PUBLIC
     assert window.current_key == "home"
 
