@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..enums import Role
-from ..models import OperatingAgency, Supplier, User
+from ..models import Company, OperatingAgency, Supplier, User
 from .clock import format_kst
 from .dto import Actor, UserView
 from .errors import AccountLocked, AuthenticationError, Conflict, NotFound, ValidationError
@@ -20,6 +20,8 @@ from .rules.numbers import login_id_error, password_error
 
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = timedelta(minutes=10)
+#: at most this many demand accounts are listed for one search (there are about 80,000)
+DEMAND_SEARCH_LIMIT = 200
 
 ROLE_LABELS = {
     Role.DEMAND: "수요기업",
@@ -171,25 +173,53 @@ class AccountService:
                                       field="login_id") from None
             return UserView(user.id, user.login_id, user.role, user.display_name, organisation)
 
-    def list_accounts(self, actor: Actor, role: Role | None = None) -> list[UserView]:
+    def list_accounts(self, actor: Actor, role: Role | None = None, query: str = "") -> list[UserView]:
+        """Staff accounts (operator, supplier, agency), by role and login id.
+
+        Demand accounts (tens of thousands) are left out unless `query` is given: then the
+        accounts whose login id or display name contains it (ignoring case) are listed, demand
+        accounts included (at most DEMAND_SEARCH_LIMIT of them), with the company name as the
+        organisation. Staff accounts are filtered by the same query.
+        """
         require_role(actor, Role.AGENCY)
+        query = query.strip()
         with self.uow() as uow:
             s = uow.session
-            stmt = (
-                select(User, OperatingAgency.name, Supplier.name)
-                .outerjoin(OperatingAgency, OperatingAgency.id == User.operator_id)
-                .outerjoin(Supplier, Supplier.id == User.supplier_id)
-                .where(User.role != Role.DEMAND)
-                .order_by(User.role, User.login_id)
-            )
-            if role is not None:
-                stmt = stmt.where(User.role == role)
             now = self.clock.now()
-            return [
-                UserView(u.id, u.login_id, u.role, u.display_name, op or sup or "",
-                         u.locked_until if u.locked_until and u.locked_until > now else None)
-                for u, op, sup in s.execute(stmt)
-            ]
+
+            def matching(stmt):
+                if not query:
+                    return stmt
+                needle = query.lower()
+                return stmt.where(or_(func.lower(User.login_id).contains(needle, autoescape=True),
+                                      func.lower(User.display_name).contains(needle, autoescape=True)))
+
+            def view(u: User, organisation: str | None) -> UserView:
+                return UserView(u.id, u.login_id, u.role, u.display_name, organisation or "",
+                                u.locked_until if u.locked_until and u.locked_until > now else None)
+
+            rows: list[UserView] = []
+            if role is not Role.DEMAND:
+                stmt = matching(
+                    select(User, OperatingAgency.name, Supplier.name)
+                    .outerjoin(OperatingAgency, OperatingAgency.id == User.operator_id)
+                    .outerjoin(Supplier, Supplier.id == User.supplier_id)
+                    .where(User.role != Role.DEMAND)
+                    .order_by(User.role, User.login_id)
+                )
+                if role is not None:
+                    stmt = stmt.where(User.role == role)
+                rows += [view(u, op or sup) for u, op, sup in s.execute(stmt)]
+            if query and role in (None, Role.DEMAND):
+                stmt = matching(
+                    select(User, Company.name)
+                    .outerjoin(Company, Company.id == User.company_id)
+                    .where(User.role == Role.DEMAND)
+                    .order_by(User.login_id)
+                    .limit(DEMAND_SEARCH_LIMIT)
+                )
+                rows += [view(u, company) for u, company in s.execute(stmt)]
+            return rows
 
     def change_password(self, actor: Actor, old: str, new: str, confirm: str) -> None:
         with self.uow() as uow:

@@ -44,6 +44,7 @@ PAGES = {p.key: p for p in (
     # operator and agency
     PageSpec("screening_dashboard", "심사관리", f"{V}.screening.dashboard:ScreeningDashboardPage"),
     PageSpec("budget_confirm", "예산확정", f"{V}.agency.budget:BudgetConfirmPage"),
+    PageSpec("programme_settings", "사업 설정", f"{V}.agency.settings:ProgrammeSettingsPage"),
     PageSpec("manage_announcements", "사업공고 관리", f"{V}.agency.announcements:AnnouncementAdminPage"),
     PageSpec("manage_operators", "운영기관 관리", f"{V}.agency.operators:OperatorAdminPage"),
     PageSpec("manage_accounts", "계정 관리", f"{V}.agency.accounts:AccountAdminPage"),
@@ -72,7 +73,7 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     Role.AGENCY: (
         ("심사·예산", ("screening_dashboard", "budget_confirm")),
-        ("사업관리", ("manage_announcements", "manage_operators", "manage_accounts")),
+        ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts")),
     ),
 }
 

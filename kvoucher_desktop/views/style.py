@@ -38,9 +38,9 @@ QPushButton#danger {{ color: #b91c1c; border-color: #fca5a5; }}
 QPushButton#danger:disabled {{ color: #9aa5b1; border-color: #d9e2ec; background: #f0f4f8; }}
 QPushButton#tile {{ background: white; border: 1px solid #d9e2ec; border-radius: 8px; padding: 18px; font-size: 11pt; font-weight: bold; color: #243b53; text-align: center; }}
 QPushButton#tile:hover {{ border-color: {PRIMARY}; background: #eef4fb; }}
-QLineEdit, QTextEdit, QPlainTextEdit, QSpinBox, QComboBox, QDateEdit {{ background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 4px 6px; }}
+QLineEdit, QTextEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox, QDateEdit {{ background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 4px 6px; }}
 QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border-color: {PRIMARY}; }}
-QLineEdit[invalid="true"], QTextEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"], QSpinBox[invalid="true"], QCheckBox[invalid="true"], QTableView[invalid="true"], QListWidget[invalid="true"] {{ border: 2px solid #dc2626; background: #fff5f5; }}
+QLineEdit[invalid="true"], QTextEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"], QSpinBox[invalid="true"], QDoubleSpinBox[invalid="true"], QDateEdit[invalid="true"], QCheckBox[invalid="true"], QTableView[invalid="true"], QListWidget[invalid="true"] {{ border: 2px solid #dc2626; background: #fff5f5; }}
 QLineEdit:read-only {{ background: #f0f4f8; color: #486581; }}
 QTableView {{ background: white; alternate-background-color: #f8fafc; gridline-color: #e4e7eb; selection-background-color: #cfe0f5; selection-color: #102a43; border: 1px solid #d9e2ec; }}
 QHeaderView::section {{ background: #e9eef5; padding: 5px; border: none; border-right: 1px solid #d9e2ec; font-weight: bold; }}

@@ -173,3 +173,68 @@ def test_account_creation_is_validated(services, kwargs, field):
         services.accounts.create_account(agency, **values)
     assert refused.value.field == field
     assert services.accounts.list_accounts(agency) == before
+
+
+# --- demand accounts through a search ----------------------------------------------------------
+def _lock(services, login_id):
+    _fail(services, login_id, 4)
+    with pytest.raises(AccountLocked):
+        services.accounts.login(login_id, WRONG)
+
+
+def test_demand_accounts_are_listed_only_for_a_search(services):
+    agency = make_agency(services)
+    staff = make_operator(services, login_id="op-search")
+    demand = signup_company(services)
+    company_name = services.companies.get(demand).info.name
+    _lock(services, demand.login_id)
+    # without a query: staff only, as before
+    assert demand.login_id not in {u.login_id for u in services.accounts.list_accounts(agency)}
+    assert services.accounts.list_accounts(agency, Role.DEMAND) == []
+    # part of the login id, other case: the demand login is found, locked, with its company
+    needle = demand.login_id[2:-1].upper()
+    found = services.accounts.list_accounts(agency, query=needle)
+    [row] = [u for u in found if u.login_id == demand.login_id]
+    assert row.role is Role.DEMAND and row.locked_until is not None
+    assert row.organisation == company_name
+    # the query filters staff accounts too; the role filter still applies
+    assert staff.login_id not in {u.login_id for u in found}
+    assert [u.login_id for u in services.accounts.list_accounts(agency, Role.DEMAND, needle)] == [demand.login_id]
+    assert services.accounts.list_accounts(agency, Role.OPERATOR, needle) == []
+    assert [u.login_id for u in services.accounts.list_accounts(agency, query="op-SEARCH")] == ["op-search"]
+    # the display name (the company name) is searched too; wildcards are plain characters
+    by_name = services.accounts.list_accounts(agency, query=row.display_name)
+    assert demand.login_id in {u.login_id for u in by_name}
+    assert services.accounts.list_accounts(agency, query="%") == []
+    # found, then unlocked
+    services.accounts.unlock(agency, row.id)
+    assert services.accounts.login(demand.login_id, PASSWORD).user_id == demand.user_id
+
+
+def test_a_demand_search_lists_at_most_200_accounts(services, clock):
+    from kvoucher_desktop.models import User
+    from kvoucher_desktop.services.accounts import DEMAND_SEARCH_LIMIT
+
+    agency = make_agency(services)
+    make_operator(services, login_id="manydemand-op")  # staff rows come on top of the limit
+    hashed = services.passwords.hash(PASSWORD)
+    with services.programme.uow() as uow:
+        for i in range(DEMAND_SEARCH_LIMIT + 5):
+            uow.session.add(User(login_id=f"manydemand{i:04d}", password_hash=hashed, role=Role.DEMAND,
+                                 display_name=f"수요기업{i:04d}", created_at=clock.now()))
+        uow.commit()
+    assert DEMAND_SEARCH_LIMIT == 200
+    found = services.accounts.list_accounts(agency, query="manydemand")
+    demand = [u.login_id for u in found if u.role is Role.DEMAND]
+    assert len(demand) == 200 and demand == sorted(demand) and demand[0] == "manydemand0000"
+    assert [u.login_id for u in found if u.role is not Role.DEMAND] == ["manydemand-op"]
+    assert len(services.accounts.list_accounts(agency, query="manydemand0204")) == 1
+
+
+def test_an_operator_cannot_list_or_search_accounts(services):
+    operator = make_operator(services)
+    demand = signup_company(services)
+    with pytest.raises(PermissionDenied):
+        services.accounts.list_accounts(operator)
+    with pytest.raises(PermissionDenied):
+        services.accounts.list_accounts(operator, query=demand.login_id)

@@ -8,7 +8,7 @@ import dataclasses
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,6 +38,8 @@ from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table, selected_row
 
 CREATABLE_ROLES = (Role.OPERATOR, Role.SUPPLIER, Role.AGENCY)
+#: the search waits this long after the last key before asking the store
+SEARCH_DELAY_MS = 350
 
 
 def _uuid(data) -> uuid.UUID | None:
@@ -114,6 +116,7 @@ class AccountAdminPage(QWidget):
         self.choose_file = choose_csv
         self.pending_dialog = None
         self.supplier_dialog: SupplierDialog | None = None
+        self._loads = 0  # numbers each list load; only the latest one may fill the table
         self._build()
 
     # --- layout ------------------------------------------------------------------------------
@@ -139,11 +142,22 @@ class AccountAdminPage(QWidget):
         filter_row.addWidget(QLabel(self.tr("구분")))
         self.role_filter = QComboBox()
         self.role_filter.addItem(self.tr("전체"), None)
-        for role in CREATABLE_ROLES:
+        for role in (*CREATABLE_ROLES, Role.DEMAND):
             self.role_filter.addItem(ROLE_LABELS[role], role.value)  # Qt returns str-enums as str
         self.role_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         filter_row.addWidget(self.role_filter)
-        filter_row.addStretch(1)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("아이디 또는 이름(기업명)으로 검색"))
+        self.search.setToolTip(self.tr("수요기업 계정은 검색해야 나옵니다 (최대 200건)."))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self.refresh)
+        filter_row.addWidget(self.search, 1)
         self.unlock_button = QPushButton(self.tr("로그인 잠금 해제"))
         self.unlock_button.setToolTip(self.tr("비밀번호를 5회 잘못 입력해 잠긴 계정을 바로 풀어 줍니다."))
         self.unlock_button.clicked.connect(self.unlock_selected)
@@ -160,8 +174,10 @@ class AccountAdminPage(QWidget):
         self.table = make_table(self.model, stretch=3)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         left_layout.addWidget(self.table, 1)
-        note = QLabel(self.tr("수요기업 계정은 회원가입으로만 만들어지며 이 목록에 나오지 않습니다."))
+        note = QLabel(self.tr("수요기업 계정은 회원가입으로만 만들어지며, 아이디나 기업명으로 검색하면 "
+                              "최대 200건까지 나옵니다 (잠금 해제용)."))
         note.setObjectName("hint")
+        note.setWordWrap(True)
         left_layout.addWidget(note)
         splitter.addWidget(left)
         splitter.addWidget(self._create_form())
@@ -239,12 +255,18 @@ class AccountAdminPage(QWidget):
         actor = self.ctx.actor
         services = self.ctx.services
         role = Role(self.role_filter.currentData()) if self.role_filter.currentData() else None
+        query = self.search.text().strip()
+        self.search_timer.stop()
+        self._loads += 1
+        load_no = self._loads
 
         def load():
-            return (services.accounts.list_accounts(actor, role), services.programme.operators(),
+            return (services.accounts.list_accounts(actor, role, query), services.programme.operators(),
                     services.programme.suppliers())
 
         def done(result) -> None:
+            if load_no != self._loads:  # a newer search (typed meanwhile) fills the table
+                return
             accounts, operators, suppliers = result
             self.model.set_rows(accounts)
             self._fill_combo(self.operator, [(f"{o.name} ({o.region})", str(o.id)) for o in operators])
