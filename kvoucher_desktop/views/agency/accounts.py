@@ -8,7 +8,7 @@ import dataclasses
 
 import uuid
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,7 +30,7 @@ from ...services.dto import SupplierView, UserView
 from ...services.errors import ValidationError
 from ...services.rules.numbers import format_business_no
 from ..widgets.busy import BusyIndicator, page_head
-from ..widgets.common import ErrorLabel
+from ..widgets.common import ErrorLabel, SearchBox
 from ..widgets.dialogs import ask_yes_no
 from ..widgets.files import choose_csv, decode_text
 from ..widgets.forms import FieldErrors, run_busy
@@ -146,17 +146,9 @@ class AccountAdminPage(QWidget):
             self.role_filter.addItem(ROLE_LABELS[role], role.value)  # Qt returns str-enums as str
         self.role_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         filter_row.addWidget(self.role_filter)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("아이디 또는 이름(기업명)으로 검색"))
+        self.search = SearchBox(self.tr("아이디 또는 이름(기업명)으로 검색"), self.refresh, 220, SEARCH_DELAY_MS)
         self.search.setToolTip(self.tr("수요기업 계정은 검색해야 나옵니다 (최대 200건)."))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.refresh)
-        self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        self.search.returnPressed.connect(self.refresh)
+        self.search_timer = self.search.timer
         filter_row.addWidget(self.search, 1)
         self.unlock_button = QPushButton(self.tr("로그인 잠금 해제"))
         self.unlock_button.setToolTip(self.tr("비밀번호를 5회 잘못 입력해 잠긴 계정을 바로 풀어 줍니다."))

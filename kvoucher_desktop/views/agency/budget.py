@@ -6,12 +6,11 @@ from __future__ import annotations
 import threading
 import uuid
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QProgressDialog,
     QPushButton,
@@ -30,6 +29,7 @@ from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_yes_no
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, Column, KeysetTableModel, make_table, selected_row
+from ..widgets.common import SearchBox
 
 FAILED_FOREGROUND = QColor("#b91c1c")
 
@@ -163,15 +163,8 @@ class BudgetConfirmPage(QWidget):
         layout.addWidget(self.programme_notice)
 
         bar = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("기업명 또는 사업자등록번호로 검색"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(300)
-        self.search_timer.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search = SearchBox(self.tr("기업명 또는 사업자등록번호로 검색"), self._apply_search)
+        self.search_timer = self.search.timer
         bar.addWidget(self.search)
         self.check_all_button = QPushButton(self.tr("불러온 기업 모두 선택"))
         self.check_all_button.clicked.connect(lambda: self.model.set_all_checked(True))

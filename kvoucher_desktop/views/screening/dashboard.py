@@ -8,13 +8,12 @@ updated in place and the counts are reloaded.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -26,12 +25,11 @@ from ...services.dto import CompanyView
 from ...services.rules.screening import STATUS_LABELS
 from ...services.screening import PAGE_SIZE
 from ..widgets.busy import BusyIndicator
-from ..widgets.common import STATUS_COLOURS, title_label
+from ..widgets.common import STATUS_COLOURS, title_label, SearchBox
 from ..widgets.tables import make_table
 from .detail import CompanyDetailPanel
 from .queue_model import ScreeningQueueModel, row_from_view
 
-SEARCH_DELAY_MS = 300
 
 #: the order of the chips (the manual's order of the five results)
 CHIP_ORDER = (ScreeningStatus.REVIEWING, ScreeningStatus.ON_HOLD, ScreeningStatus.CONFIRMED,
@@ -102,16 +100,8 @@ class ScreeningDashboardPage(QWidget):
         self._update_chip_texts()
 
         filters = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("기업명 또는 사업자등록번호로 검색"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        self.search.returnPressed.connect(self.apply_filters)
+        self.search = SearchBox(self.tr("기업명 또는 사업자등록번호로 검색"), self.apply_filters, 300)
+        self.search_timer = self.search.timer
         self.changed_only = QCheckBox(self.tr("수정사항 있음만"))
         self.changed_only.setToolTip(self.tr("심사확정 후 기업이 정보를 수정했고 아직 확인하지 않은 기업만 보기"))
         self.changed_only.toggled.connect(lambda _c: self.apply_filters())

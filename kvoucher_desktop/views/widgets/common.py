@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from ...enums import ScreeningStatus
@@ -93,3 +93,26 @@ def scrolling_body(page: QWidget, margins: tuple[int, int, int, int] = (20, 16, 
     layout = QVBoxLayout(body)
     layout.setContentsMargins(*margins)
     return layout
+
+
+SEARCH_DELAY_MS = 300
+
+
+class SearchBox(QLineEdit):
+    """A search field that calls `on_search` once typing pauses (or at once on Enter).
+
+    `timer` is the pending debounce; `stop()` it when a search starts some other way.
+    """
+
+    def __init__(self, placeholder: str, on_search, min_width: int = 260, delay_ms: int = SEARCH_DELAY_MS,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(min_width)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(on_search)
+        self.textChanged.connect(lambda _t: self.timer.start())
+        self.returnPressed.connect(on_search)
