@@ -13,7 +13,7 @@ from ..enums import Role
 from ..models import Company, OperatingAgency, Supplier, User
 from .clock import format_kst
 from .dto import Actor, UserView
-from .errors import AccountLocked, AuthenticationError, Conflict, NotFound, ValidationError
+from .errors import AccountLocked, AuthenticationError, NotFound, ValidationError
 from .guards import require_role
 from .passwords import Passwords
 from .rules.numbers import login_id_error, password_error
@@ -249,7 +249,3 @@ class AccountService:
             uow.audit(actor, "account.unlock", "user", user.id, before=before, after={"locked_until": None})
             uow.commit()
 
-
-def ensure_unique_login(session: Session, login_id: str) -> None:
-    if session.scalar(select(func.count()).select_from(User).where(func.lower(User.login_id) == login_id.lower())):
-        raise Conflict("이미 사용 중인 아이디입니다.", field="login_id")

@@ -21,7 +21,7 @@ from .programme import current_settings
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
 from .rules.numbers import digits_only
-from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, STATUS_LABELS, next_status, refusal_message
+from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, next_status, refusal_message
 from .company_docs import current_documents
 
 PAGE_SIZE = 200
@@ -199,6 +199,3 @@ class ScreeningService:
             page = tuple(_row(c, name) for c, name in rows)
             next_cursor = (rows[-1][0].submitted_at, rows[-1][0].id) if more else None
             return Page(page, next_cursor)
-
-    def status_label(self, status: ScreeningStatus) -> str:
-        return STATUS_LABELS[status]

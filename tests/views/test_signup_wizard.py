@@ -620,6 +620,21 @@ def test_manager_same_as_representative_fills_locks_and_gives_back(qtbot, wizard
 SOLE_DOCS = (DocumentType.BUSINESS_REGISTRATION, DocumentType.NATIONAL_TAX, DocumentType.LOCAL_TAX)
 
 
+def through_managers(qtbot, wiz):
+    """담당자 = 대표자, an e-mail, Next."""
+    click(qtbot, wiz.managers_page.same_check)
+    type_text(wiz.managers_page.email_edit, "hong@company.kr")
+    press_next(qtbot, wiz)
+
+
+def through_managers_and_operator(qtbot, wiz):
+    """The 담당자 page as above, then the first operating agency."""
+    through_managers(qtbot, wiz)
+    qtbot.waitUntil(lambda: wiz.operator_page.loaded)
+    wiz.operator_page.table.selectRow(0)
+    press_next(qtbot, wiz)
+
+
 def walk_to_account_page(qtbot, wiz, services, chooser, business_no):
     """A sole proprietor signed up by its representative, up to the last page."""
     to_company_page(qtbot, wiz, services)
@@ -628,12 +643,7 @@ def walk_to_account_page(qtbot, wiz, services, chooser, business_no):
     for doc_type in SOLE_DOCS:
         attach(qtbot, wiz, chooser, doc_type, f"{doc_type.value}.jpg", sample_pdf(doc_type.value))
     press_next(qtbot, wiz)
-    click(qtbot, wiz.managers_page.same_check)
-    type_text(wiz.managers_page.email_edit, "hong@company.kr")
-    press_next(qtbot, wiz)
-    qtbot.waitUntil(lambda: wiz.operator_page.loaded)
-    wiz.operator_page.table.selectRow(0)
-    press_next(qtbot, wiz)
+    through_managers_and_operator(qtbot, wiz)
     assert wiz.currentPage() is wiz.account_page
 
 
@@ -799,12 +809,7 @@ def test_every_service_call_of_the_wizard_runs_off_the_gui_thread(qtbot, ctx, ch
     settle(qtbot)
     women.year_combo.setCurrentIndex(women.year_combo.findData(2025))
     press_next(qtbot, wiz)
-    click(qtbot, wiz.managers_page.same_check)
-    type_text(wiz.managers_page.email_edit, "hong@company.kr")
-    press_next(qtbot, wiz)
-    qtbot.waitUntil(lambda: wiz.operator_page.loaded)
-    wiz.operator_page.table.selectRow(0)
-    press_next(qtbot, wiz)
+    through_managers_and_operator(qtbot, wiz)
     account = wiz.account_page
     type_text(account.login_edit, "offthread1")
     type_text(account.password_edit, PASSWORD)
@@ -886,9 +891,7 @@ def test_a_page_message_goes_away_once_its_field_is_fixed(qtbot, wizard, sqlite_
     assert local.property("invalid") is False
     press_next(qtbot, wiz)
 
-    click(qtbot, wiz.managers_page.same_check)
-    type_text(wiz.managers_page.email_edit, "hong@company.kr")
-    press_next(qtbot, wiz)
+    through_managers(qtbot, wiz)
 
     # 운영기관: the message goes once one is chosen
     operators = wiz.operator_page

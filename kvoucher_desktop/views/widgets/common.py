@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from ...enums import ScreeningStatus
 from ...services.rules.screening import STATUS_LABELS
@@ -43,12 +43,6 @@ def title_label(text: str, level: int = 1) -> QLabel:
     return label
 
 
-def hline() -> QFrame:
-    line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
-    line.setObjectName("hline")
-    return line
-
 
 class ErrorLabel(QLabel):
     """A red message under a form; empty when there is nothing to say."""
@@ -72,12 +66,6 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 
-
-def line_edit(placeholder: str = "", max_length: int = 200) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(max_length)
-    return edit
 
 
 def scrolling_body(page: QWidget, margins: tuple[int, int, int, int] = (20, 16, 20, 16)) -> QVBoxLayout:
