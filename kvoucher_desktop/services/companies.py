@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..enums import CompanyType, Role
+from ..enums import CompanyType, Role, ScreeningStatus
 from ..models import Company, CompanyChange, User, CompanyDocument, DocumentBlob, OperatingAgency, ScreeningEvent
 from .company_docs import current_documents, document_view, store_document
 from .dto import Actor, ChangeView, CompanyInfo, CompanyView, DocumentUpload, DocumentView, ScreeningEventView
@@ -182,13 +182,18 @@ class CompanyService:
             raise PermissionDenied(NOT_EDITABLE_REASON[company.status], code="not_editable")
         return company
 
-    def _record_change(self, s: Session, actor: Actor, company: Company, field_name: str, old: str, new: str, now) -> None:
-        after_confirmation = company.confirmed_at is not None and company.status.value in ("CONFIRMED", "APPROVED")
-        s.add(CompanyChange(
-            id=uuid.uuid4(), company_id=company.id, field=field_name, old_value=old, new_value=new,
-            changed_by=actor.user_id, changed_by_name=actor.name, changed_at=now,
-            after_confirmation=after_confirmation, seq=next_seq(s, CompanyChange, company.id),
-        ))
+    def _record_changes(self, s: Session, actor: Actor, company: Company,
+                        changes: list[tuple[str, str, str]], now) -> None:
+        """One 수정이력 row per (field, old, new), numbered after the company's last one."""
+        after_confirmation = company.confirmed_at is not None and company.status in (
+            ScreeningStatus.CONFIRMED, ScreeningStatus.APPROVED)
+        first = next_seq(s, CompanyChange, company.id)
+        for i, (field_name, old, new) in enumerate(changes):
+            s.add(CompanyChange(
+                id=uuid.uuid4(), company_id=company.id, field=field_name, old_value=old, new_value=new,
+                changed_by=actor.user_id, changed_by_name=actor.name, changed_at=now,
+                after_confirmation=after_confirmation, seq=first + i,
+            ))
         if after_confirmation:
             company.changed_after_confirm_at = now
 
@@ -213,9 +218,9 @@ class CompanyService:
                 if old != new:
                     before[f.name], after[f.name] = _display(f.name, old), _display(f.name, new)
                     setattr(company, f.name, new)
-                    self._record_change(s, actor, company, f.name, before[f.name], after[f.name], now)
             if not after:
                 return company_view(s, company)
+            self._record_changes(s, actor, company, [(k, before[k], after[k]) for k in after], now)
             if "name" in after:  # the demand login shows the company's name
                 for user in s.scalars(select(User).where(User.company_id == company.id)):
                     user.display_name = company.name
@@ -232,7 +237,7 @@ class CompanyService:
             field_name = f"doc:{upload.doc_type.value}"
             old = f"{previous.filename} ({previous.sha256[:12]})" if previous else ""
             new = f"{doc.filename} ({doc.sha256[:12]})"
-            self._record_change(s, actor, company, field_name, old, new, now)
+            self._record_changes(s, actor, company, [(field_name, old, new)], now)
             uow.audit(actor, "company.document", "company", company.id,
                       before={field_name: old} if previous else None, after={field_name: new})
             uow.commit()
