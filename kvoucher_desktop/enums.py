@@ -47,3 +47,53 @@ class DocumentType(str, enum.Enum):
     INSURANCE_ROSTER = "INSURANCE_ROSTER"  # 4대보험 사업장 가입자 명부
     DISABLED_ENTERPRISE = "DISABLED_ENTERPRISE"  # 장애인기업확인서
     WOMEN_ENTERPRISE = "WOMEN_ENTERPRISE"  # 여성기업확인서
+
+
+class PaymentMethod(str, enum.Enum):
+    ZEROPAY = "ZEROPAY"  # 제로페이 (모바일 상품권)
+    SHINHAN_CARD = "SHINHAN_CARD"  # 신한카드
+
+
+class AbandonmentStatus(str, enum.Enum):
+    REQUESTED = "REQUESTED"  # 신청
+    CONFIRMED = "CONFIRMED"  # 확정 (잔여예산 0)
+    DECLINED = "DECLINED"  # 반려
+
+
+class DealState(str, enum.Enum):
+    CONSULT_REQUESTED = "CONSULT_REQUESTED"  # 거래상담
+    ACCEPTED = "ACCEPTED"  # 거래수락
+    PAYMENT_REQUESTED = "PAYMENT_REQUESTED"  # 결제요청
+    IN_CART = "IN_CART"  # 장바구니 (결제요청 중 따로 모아 둔 것)
+    PAID = "PAID"  # 결제완료
+    REJECTED = "REJECTED"  # 반려
+    EXPIRED = "EXPIRED"  # 불가
+    CANCELLED = "CANCELLED"  # 결제취소
+
+
+class DealAction(str, enum.Enum):
+    REQUEST = "REQUEST"  # 거래상담 요청 (creates the deal)
+    ACCEPT = "ACCEPT"
+    REJECT = "REJECT"
+    REQUEST_PAYMENT = "REQUEST_PAYMENT"
+    TO_CART = "TO_CART"
+    FROM_CART = "FROM_CART"
+    EXPIRE = "EXPIRE"  # by the clock or by budget abandonment, never by a person
+
+
+class PaymentStatus(str, enum.Enum):
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class DealTab(str, enum.Enum):
+    """The 서비스 요청 inbox tabs (the supplier sees the same tabs for its side)."""
+
+    CONSULT = "CONSULT"  # 거래상담
+    ACCEPTED = "ACCEPTED"  # 거래수락
+    PAYMENT_REQUESTED = "PAYMENT_REQUESTED"  # 결제요청
+    CART = "CART"  # 장바구니
+    PAY = "PAY"  # 결제하기: payment requested + cart, ticked for multi-pay
+    CLOSED = "CLOSED"  # 반려/불가

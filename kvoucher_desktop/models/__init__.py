@@ -5,10 +5,14 @@ from .accounts import User
 from .programme import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings
 from .companies import Company, CompanyChange, CompanyDocument, DocumentBlob, Supplier
 from .screening import ScreeningEvent
+from .catalog import Inquiry, Service, WishlistItem
+from .deals import OPEN_STATES, Deal, DealEvent
+from .vouchers import AbandonmentRequest, Payment
 from .audit import AuditLogIsAppendOnly, AuditRecord
 
 __all__ = [
     "Base", "UTCDateTime", "new_id", "User", "Announcement", "Category", "OperatingAgency",
     "PreviousParticipant", "ProgrammeSettings", "Company", "CompanyChange", "CompanyDocument",
     "DocumentBlob", "Supplier", "ScreeningEvent", "AuditLogIsAppendOnly", "AuditRecord",
+    "Inquiry", "Service", "WishlistItem", "OPEN_STATES", "Deal", "DealEvent", "AbandonmentRequest", "Payment",
 ]

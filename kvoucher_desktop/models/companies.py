@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..enums import CompanyType, DocumentType, IssuerType, ScreeningStatus
+from ..enums import CompanyType, DocumentType, IssuerType, PaymentMethod, ScreeningStatus
 from .base import Base, new_id
 
 
@@ -68,6 +68,14 @@ class Company(Base):
     budget_self: Mapped[int | None] = mapped_column(Integer, nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
     use_period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # 바우처 신청 (SPEC §5.2): chosen once, never changed
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(
+        Enum(PaymentMethod, native_enum=False, length=16), nullable=True
+    )
+    payment_method_chosen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    zeropay_password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: set when the agency confirms a budget abandonment; remaining is 0 from then on
+    budget_abandoned_at: Mapped[datetime | None] = mapped_column(nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -6,7 +6,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..enums import CompanyType, DocumentType, IssuerType, Role, ScreeningAction, ScreeningStatus
+from ..enums import (
+    AbandonmentStatus,
+    CompanyType,
+    DealAction,
+    DealState,
+    DocumentType,
+    IssuerType,
+    PaymentMethod,
+    Role,
+    ScreeningAction,
+    ScreeningStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -214,3 +225,167 @@ class SupplierView:
 class BulkResult:
     succeeded: tuple[uuid.UUID, ...] = ()
     failed: tuple[tuple[uuid.UUID, str], ...] = field(default_factory=tuple)
+
+
+# --- catalog ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ServiceForm:
+    """What a supplier types to register or edit a service."""
+
+    name: str
+    category_code: str
+    keywords: str  # comma separated
+    price: int  # KRW, VAT included
+    description: str = ""
+    hidden: bool = False
+    image: bytes | None = None  # PNG or JPG; None keeps the current image
+    remove_image: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    id: uuid.UUID
+    name: str
+    category_code: str
+    category_name: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    price: int
+    rating: float | None  # mean of completed evaluations (1–5), None without any
+    rating_count: int
+    keywords: tuple[str, ...] = ()
+    hidden: bool = False
+    hidden_by_agency: bool = False
+
+
+@dataclass(frozen=True)
+class SupplierServiceRow:
+    """A row of the supplier's own service list."""
+
+    service: ServiceRow
+    open_deals: int
+    unanswered_inquiries: int
+
+
+@dataclass(frozen=True)
+class SupplierCard:
+    id: uuid.UUID
+    name: str
+    representative_name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ServiceDetail:
+    service: ServiceRow
+    description: str
+    image_type: str | None
+    supplier: SupplierCard
+    other_services: tuple[ServiceRow, ...]
+    created_at: datetime
+    updated_at: datetime
+    #: for a demand company: wishlisted, its open deal for this service, and whether it may start one
+    wished: bool = False
+    open_deal_id: uuid.UUID | None = None
+    can_request_deal: bool = False
+    request_refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class InquiryView:
+    id: uuid.UUID
+    service_id: uuid.UUID
+    service_name: str
+    company_id: uuid.UUID
+    company_name: str
+    question: str
+    asked_by_name: str
+    asked_at: datetime
+    answer: str | None
+    answered_by_name: str | None
+    answered_at: datetime | None
+
+
+# --- deals ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DealView:
+    id: uuid.UUID
+    company_id: uuid.UUID
+    company_name: str
+    service_id: uuid.UUID
+    service_name: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    list_price: int
+    state: DealState  # effective state at the time of reading (an overdue request reads EXPIRED)
+    state_label: str
+    memo: str
+    requested_at: datetime
+    accepted_at: datetime | None
+    payment_requested_at: datetime | None
+    amount: int | None
+    deadline_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DealEventView:
+    action: DealAction
+    action_label: str
+    from_state: DealState | None
+    to_state: DealState
+    memo: str | None
+    amount: int | None
+    actor_name: str
+    at: datetime
+
+
+# --- vouchers ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BudgetView:
+    total: int
+    government: int
+    self_pay: int
+    government_pct: int
+    spent: int  # payments SUCCEEDED
+    in_progress: int  # payments IN_PROGRESS
+    remaining: int
+    abandoned: bool
+
+
+@dataclass(frozen=True)
+class AbandonmentView:
+    id: uuid.UUID
+    company_id: uuid.UUID
+    company_name: str
+    business_no: str
+    status: AbandonmentStatus
+    reason: str
+    requested_at: datetime
+    requested_by_name: str
+    decided_at: datetime | None
+    decided_by_name: str | None
+    decline_reason: str | None
+    budget_before: int | None
+    budget_after: int | None
+    remaining: int | None = None  # the company's remaining budget now (for the agency's list)
+
+
+@dataclass(frozen=True)
+class VoucherView:
+    company_id: uuid.UUID
+    company_name: str
+    company_type: CompanyType
+    status: ScreeningStatus
+    eligible: bool
+    why_not: str | None  # Korean: why this company cannot apply yet, and what to do
+    payment_method: PaymentMethod | None
+    chosen_at: datetime | None
+    card_request_from: date | None  # Shinhan card: issuance can be requested from this KST date
+    zeropay_password_set: bool
+    budget: BudgetView | None
+    use_period_end: date | None
+    abandonment: AbandonmentView | None  # the latest request

@@ -10,7 +10,9 @@ from sqlalchemy.orm import sessionmaker
 
 from .accounts import AccountService
 from .audit import AuditService
+from .catalog import CatalogService
 from .companies import CompanyService
+from .deals import DealService
 from .gateways.identity import SimulatedIdentityVerifier
 from .gateways.sms import SimulatedSms
 from .passwords import HashParams, Passwords, PRODUCTION
@@ -19,6 +21,7 @@ from .screening import ScreeningService
 from .signup import SignupService
 from .store import create_store_engine, migrate
 from .uow import UnitOfWork
+from .vouchers import VoucherService
 
 
 @dataclass
@@ -34,6 +37,9 @@ class Services:
     companies: CompanyService
     screening: ScreeningService
     audit: AuditService
+    catalog: CatalogService
+    vouchers: VoucherService
+    deals: DealService
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -65,6 +71,9 @@ def build_services(
         companies=CompanyService(uow, clock),
         screening=ScreeningService(uow, clock),
         audit=AuditService(uow, clock),
+        catalog=CatalogService(uow, clock),
+        vouchers=VoucherService(uow, clock, passwords),
+        deals=DealService(uow, clock),
     )
     if seed_defaults:
         services.programme.ensure_defaults()

@@ -29,6 +29,9 @@ from .style import app_icon
 
 log = logging.getLogger(__name__)
 
+#: deals past their D+2 deadline are persisted as 불가 this often (and once at start)
+SWEEP_INTERVAL_MS = 5 * 60 * 1000
+
 
 class MainWindow(QMainWindow):
     #: (what changed, ids) — pages refresh affected rows
@@ -68,6 +71,10 @@ class MainWindow(QMainWindow):
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(15_000)
         self._update_clock()
+        self._sweep = QTimer(self)
+        self._sweep.timeout.connect(self.sweep_deals)
+        self._sweep.start(SWEEP_INTERVAL_MS)
+        QTimer.singleShot(0, self.sweep_deals)
 
         self.data_changed.connect(self._broadcast)
         self._build_menus()
@@ -173,13 +180,25 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.pages.clear()
 
-    def search_services(self, text: str, category: str | None) -> None:
-        """The catalog opens once suppliers' services are registered; until then say so plainly."""
-        from .widgets.dialogs import tell
+    def search_services(self, text: str, category: str | None) -> QWidget:
+        """Open the catalog with a query and/or a category (header search box, home tiles)."""
+        page = self.open_page("catalog")
+        page.search(text, category)
+        return page
 
-        self.search_notice = tell(self, self.tr("서비스 검색"), self.tr(
-            "서비스 카탈로그는 공급기업의 서비스 등록이 시작되면 열립니다.\n"
-            "지금은 사업안내와 사업공고에서 일정과 신청 방법을 확인해 주세요."))
+    def open_service(self, service_id) -> QWidget:
+        """Open one service's detail page (from the catalog, the wishlist, a deal)."""
+        page = self.open_page("service_detail")
+        page.show_service(service_id)
+        return page
+
+    def sweep_deals(self) -> None:
+        """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy)."""
+        def done(count: int) -> None:
+            if count:
+                self.data_changed.emit("deal", ())
+
+        self.ctx.run(self, self.services.deals.sweep, done, lambda exc: log.warning("deal sweep failed: %s", exc))
 
     # --- session ------------------------------------------------------------------------------
     def open_login(self) -> None:

@@ -35,15 +35,25 @@ PAGES = {p.key: p for p in (
     PageSpec("supplier_info", "공급기업", f"{V}.public:SupplierGuidePage"),
     PageSpec("demand_info", "수요기업", f"{V}.public:DemandGuidePage"),
     PageSpec("helpdesk", "고객센터", f"{V}.public:HelpDeskPage"),
+    PageSpec("catalog", "서비스 검색", f"{V}.catalog.search:CatalogSearchPage"),
+    PageSpec("service_detail", "서비스 상세", f"{V}.catalog.detail:ServiceDetailPage"),
     # demand company
     PageSpec("company_info", "기업정보 수정", f"{V}.demand.company_info:CompanyInfoPage"),
     PageSpec("screening_status", "심사 및 예산확인", f"{V}.demand.status:ScreeningStatusPage"),
     PageSpec("change_history", "회원정보 수정이력", f"{V}.demand.history:ChangeHistoryPage"),
+    PageSpec("voucher", "바우처 신청", f"{V}.demand.voucher:VoucherPage"),
+    PageSpec("wishlist", "찜한 서비스", f"{V}.catalog.wishlist:WishlistPage"),
+    PageSpec("my_inquiries", "서비스 문의 내역", f"{V}.catalog.inquiries:MyInquiriesPage"),
+    # demand and supplier
+    PageSpec("deal_inbox", "서비스 요청", f"{V}.deals.inbox:DealInboxPage"),
     # supplier
-    PageSpec("supplier_home", "공급기업 정보", f"{V}.supplier:SupplierHomePage"),
+    PageSpec("supplier_home", "공급기업 정보", f"{V}.supplier.home:SupplierHomePage"),
+    PageSpec("supplier_services", "서비스 관리", f"{V}.supplier.services:SupplierServicesPage"),
+    PageSpec("supplier_inquiries", "서비스 문의 답변", f"{V}.supplier.inquiries:SupplierInquiriesPage"),
     # operator and agency
     PageSpec("screening_dashboard", "심사관리", f"{V}.screening.dashboard:ScreeningDashboardPage"),
     PageSpec("budget_confirm", "예산확정", f"{V}.agency.budget:BudgetConfirmPage"),
+    PageSpec("abandonments", "예산포기 확인", f"{V}.agency.abandonments:AbandonmentsPage"),
     PageSpec("programme_settings", "사업 설정", f"{V}.agency.settings:ProgrammeSettingsPage"),
     PageSpec("manage_announcements", "사업공고 관리", f"{V}.agency.announcements:AnnouncementAdminPage"),
     PageSpec("manage_operators", "운영기관 관리", f"{V}.agency.operators:OperatorAdminPage"),
@@ -64,15 +74,22 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.DEMAND: (
         ("수요기업", ("demand_info",)),
         ("기업정보관리", ("company_info", "screening_status", "change_history")),
+        ("바우처 신청", ("voucher",)),
+        ("서비스 요청", ("deal_inbox",)),
+        ("서비스", ("catalog", "wishlist", "my_inquiries")),
     ),
     Role.SUPPLIER: (
-        ("공급기업", ("supplier_home",)),
+        ("공급기업", ("supplier_home", "supplier_services", "supplier_inquiries")),
+        ("서비스 요청", ("deal_inbox",)),
+        ("서비스", ("catalog",)),
     ),
     Role.OPERATOR: (
         ("심사관리", ("screening_dashboard",)),
+        ("서비스", ("catalog",)),
     ),
     Role.AGENCY: (
-        ("심사·예산", ("screening_dashboard", "budget_confirm")),
+        ("심사·예산", ("screening_dashboard", "budget_confirm", "abandonments")),
+        ("서비스", ("catalog",)),
         ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts")),
     ),
 }
@@ -80,7 +97,7 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
 #: the page shown right after login
 ROLE_HOME = {
     Role.DEMAND: "screening_status",
-    Role.SUPPLIER: "supplier_home",
+    Role.SUPPLIER: "supplier_services",
     Role.OPERATOR: "screening_dashboard",
     Role.AGENCY: "budget_confirm",
 }

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from ..services.dto import SupplierView
-from ..services.rules.numbers import format_business_no
-from .widgets.busy import page_head
-from .widgets.forms import run_busy
-from .widgets.notice import NoticeBox
+from ...services.dto import SupplierView
+from ...services.rules.numbers import format_business_no
+from ..widgets.busy import page_head
+from ..widgets.forms import run_busy
+from ..widgets.notice import NoticeBox
 
 
 class SupplierHomePage(QWidget):

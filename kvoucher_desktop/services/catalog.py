@@ -1,0 +1,375 @@
+"""Catalog (서비스 검색), suppliers' service registration, wishlists and inquiries (SPEC §5.3, §6)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from ..enums import Role
+from ..models import Category, Company, Deal, DocumentBlob, Inquiry, OPEN_STATES, Service, Supplier, WishlistItem
+from .dto import (
+    Actor,
+    InquiryView,
+    Page,
+    ServiceDetail,
+    ServiceForm,
+    ServiceRow,
+    SupplierCard,
+    SupplierServiceRow,
+)
+from .errors import NotFound, PermissionDenied, ValidationError
+from .guards import require_role
+from .rules.documents import sniff_content_type
+from .rules.search import like_pattern, query_terms, search_text, split_keywords
+
+PAGE_SIZE = 100
+MAX_PRICE = 1_000_000_000
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_TEXT = 2000
+
+
+def service_row(sv: Service, supplier_name: str, category_name: str) -> ServiceRow:
+    rating = round(sv.rating_points / sv.rating_count / 100, 2) if sv.rating_count else None
+    return ServiceRow(
+        id=sv.id, name=sv.name, category_code=sv.category_code, category_name=category_name,
+        supplier_id=sv.supplier_id, supplier_name=supplier_name, price=sv.price, rating=rating,
+        rating_count=sv.rating_count, keywords=tuple(split_keywords(sv.keywords)),
+        hidden=sv.hidden, hidden_by_agency=sv.hidden_by_agency,
+    )
+
+
+def _rows_stmt():
+    return (select(Service, Supplier.name, Category.name)
+            .join(Supplier, Supplier.id == Service.supplier_id)
+            .join(Category, Category.code == Service.category_code))
+
+
+def _visible():
+    return and_(Service.hidden.is_(False), Service.hidden_by_agency.is_(False))
+
+
+def may_see_hidden(actor: Actor | None, sv: Service) -> bool:
+    if actor is None:
+        return False
+    return actor.role is Role.AGENCY or (actor.role is Role.SUPPLIER and actor.supplier_id == sv.supplier_id)
+
+
+def load_service(s: Session, actor: Actor | None, service_id: uuid.UUID) -> Service:
+    sv = s.get(Service, service_id)
+    if sv is None or ((sv.hidden or sv.hidden_by_agency) and not may_see_hidden(actor, sv)):
+        raise NotFound("서비스를 찾을 수 없습니다. 공급기업이 서비스를 내렸을 수 있습니다.")
+    return sv
+
+
+def inquiry_view(q: Inquiry, service_name: str, company_name: str) -> InquiryView:
+    return InquiryView(
+        id=q.id, service_id=q.service_id, service_name=service_name, company_id=q.company_id,
+        company_name=company_name, question=q.question, asked_by_name=q.asked_by_name, asked_at=q.asked_at,
+        answer=q.answer, answered_by_name=q.answered_by_name, answered_at=q.answered_at,
+    )
+
+
+def _inquiry_stmt():
+    return (select(Inquiry, Service.name, Company.name)
+            .join(Service, Service.id == Inquiry.service_id)
+            .join(Company, Company.id == Inquiry.company_id))
+
+
+def _text(value: str, label: str, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"{label}을(를) 입력해 주세요.", field=field)
+    if len(value) > limit:
+        raise ValidationError(f"{label}은(는) {limit:,}자 이내로 입력해 주세요. (지금 {len(value):,}자)", field=field)
+    return value
+
+
+class CatalogService:
+    def __init__(self, uow, clock):
+        self.uow = uow
+        self.clock = clock
+
+    # --- search ------------------------------------------------------------------------------
+    def _filters(self, query: str, category: str | None) -> list:
+        conds = [_visible()]
+        for term in query_terms(query):
+            conds.append(Service.search_text.like(like_pattern(term), escape="\\"))
+        if category:
+            conds.append(Service.category_code == category)
+        return conds
+
+    def search(self, actor: Actor | None, query: str = "", category: str | None = None,
+               cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+        """Visible services whose name, keywords or supplier name contain every word of `query`.
+
+        Open to everybody, also before login. Sorted by name; keyset paging on (name, id).
+        """
+        with self.uow() as uow:
+            stmt = _rows_stmt().where(*self._filters(query, category))
+            if cursor is not None:
+                stmt = stmt.where(tuple_(Service.name, Service.id) > tuple_(*cursor))
+            rows = uow.session.execute(stmt.order_by(Service.name, Service.id).limit(limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            out = tuple(service_row(sv, sup, cat) for sv, sup, cat in rows)
+            return Page(out, (rows[-1][0].name, rows[-1][0].id) if more else None)
+
+    def count(self, actor: Actor | None, query: str = "", category: str | None = None) -> int:
+        with self.uow() as uow:
+            return uow.session.scalar(select(func.count()).select_from(Service).where(*self._filters(query, category)))
+
+    def category_counts(self) -> dict[str, int]:
+        """Visible services per category code (the tiles show them)."""
+        with self.uow() as uow:
+            rows = uow.session.execute(
+                select(Service.category_code, func.count()).where(_visible()).group_by(Service.category_code))
+            return {code: n for code, n in rows}
+
+    # --- detail ------------------------------------------------------------------------------
+    def detail(self, actor: Actor | None, service_id: uuid.UUID) -> ServiceDetail:
+        from .deals import deal_refusal  # deals imports catalog helpers
+
+        with self.uow() as uow:
+            s = uow.session
+            sv = load_service(s, actor, service_id)
+            sup = s.get(Supplier, sv.supplier_id)
+            cat = s.get(Category, sv.category_code)
+            others = s.execute(
+                _rows_stmt().where(Service.supplier_id == sv.supplier_id, Service.id != sv.id, _visible())
+                .order_by(Service.name, Service.id).limit(20)).all()
+            wished, open_deal, refusal = False, None, None
+            if actor is not None and actor.role is Role.DEMAND and actor.company_id is not None:
+                wished = s.get(WishlistItem, (actor.company_id, sv.id)) is not None
+                now = self.clock.now()
+                from .deals import open_deal_of
+
+                deal = open_deal_of(s, actor.company_id, sv.id, now)
+                open_deal = deal.id if deal is not None else None
+                refusal = deal_refusal(s, actor, sv, now, deal)
+            elif actor is None:
+                refusal = "거래상담은 승인된 수요기업이 로그인한 뒤 요청할 수 있습니다."
+            else:
+                refusal = "거래상담은 수요기업만 요청할 수 있습니다."
+            return ServiceDetail(
+                service=service_row(sv, sup.name, cat.name), description=sv.description,
+                image_type=sv.image_type,
+                supplier=SupplierCard(sup.id, sup.name, sup.representative_name, sup.phone, sup.email),
+                other_services=tuple(service_row(o, n, c) for o, n, c in others),
+                created_at=sv.created_at, updated_at=sv.updated_at,
+                wished=wished, open_deal_id=open_deal, can_request_deal=refusal is None, request_refusal=refusal,
+            )
+
+    def image(self, actor: Actor | None, service_id: uuid.UUID) -> bytes | None:
+        with self.uow() as uow:
+            sv = load_service(uow.session, actor, service_id)
+            if sv.image_sha256 is None:
+                return None
+            return uow.session.get(DocumentBlob, sv.image_sha256).content
+
+    # --- supplier: registration --------------------------------------------------------------
+    def supplier_services(self, actor: Actor) -> list[SupplierServiceRow]:
+        """The supplier's own services with counts of open deals and unanswered inquiries."""
+        require_role(actor, Role.SUPPLIER)
+        with self.uow() as uow:
+            s = uow.session
+            now = self.clock.now()
+            open_deals = (select(Deal.service_id, func.count().label("n")).where(
+                Deal.supplier_id == actor.supplier_id, Deal.state.in_(OPEN_STATES),
+                or_(Deal.deadline_at.is_(None), Deal.deadline_at > now)).group_by(Deal.service_id).subquery())
+            unanswered = (select(Inquiry.service_id, func.count().label("n")).where(
+                Inquiry.supplier_id == actor.supplier_id, Inquiry.answered_at.is_(None))
+                .group_by(Inquiry.service_id).subquery())
+            rows = s.execute(
+                _rows_stmt().add_columns(func.coalesce(open_deals.c.n, 0), func.coalesce(unanswered.c.n, 0))
+                .outerjoin(open_deals, open_deals.c.service_id == Service.id)
+                .outerjoin(unanswered, unanswered.c.service_id == Service.id)
+                .where(Service.supplier_id == actor.supplier_id)
+                .order_by(Service.name, Service.id)).all()
+            return [SupplierServiceRow(service_row(sv, sup, cat), d, q) for sv, sup, cat, d, q in rows]
+
+    def service_form(self, actor: Actor, service_id: uuid.UUID) -> ServiceForm:
+        """The current values of one of the supplier's services, for the edit dialog."""
+        with self.uow() as uow:
+            sv = self._own_service(uow.session, actor, service_id)
+            return ServiceForm(sv.name, sv.category_code, ", ".join(split_keywords(sv.keywords)), sv.price,
+                               sv.description, sv.hidden)
+
+    def _own_service(self, s: Session, actor: Actor, service_id: uuid.UUID) -> Service:
+        require_role(actor, Role.SUPPLIER)
+        sv = s.get(Service, service_id)
+        if sv is None:
+            raise NotFound("서비스를 찾을 수 없습니다.")
+        if sv.supplier_id != actor.supplier_id:
+            raise PermissionDenied("다른 공급기업의 서비스는 수정할 수 없습니다.", code="not_own")
+        return sv
+
+    def save_service(self, actor: Actor, form: ServiceForm, service_id: uuid.UUID | None = None) -> ServiceRow:
+        """Register (service_id None) or edit one of the supplier's own services."""
+        require_role(actor, Role.SUPPLIER)
+        name = _text(form.name, "서비스명", "name", limit=200)
+        keywords = split_keywords(form.keywords)
+        if len(keywords) > 20:
+            raise ValidationError("키워드는 20개까지 입력할 수 있습니다.", field="keywords")
+        if any(len(k) > 30 for k in keywords):
+            raise ValidationError("키워드 하나는 30자 이내로 입력해 주세요.", field="keywords")
+        keyword_text = ", ".join(keywords)
+        if len(keyword_text) > 500:
+            raise ValidationError("키워드가 너무 깁니다. 500자 이내로 줄여 주세요.", field="keywords")
+        if isinstance(form.price, bool) or not isinstance(form.price, int):
+            raise ValidationError("가격은 원 단위 정수로 입력해 주세요.", field="price")
+        if form.price <= 0:
+            raise ValidationError("가격은 0원보다 커야 합니다.", field="price")
+        if form.price > MAX_PRICE:
+            raise ValidationError(f"가격은 {MAX_PRICE:,}원 이하로 입력해 주세요.", field="price")
+        description = _text(form.description, "서비스 설명", "description", required=False, limit=5000)
+        image_type = None
+        if form.image is not None:
+            if len(form.image) > MAX_IMAGE_BYTES:
+                raise ValidationError("대표 이미지는 5MB 이하의 JPG, PNG 파일만 올릴 수 있습니다.", field="image")
+            image_type = sniff_content_type(form.image)
+            if image_type not in ("image/png", "image/jpeg"):
+                raise ValidationError("대표 이미지는 JPG 또는 PNG 파일이어야 합니다.", field="image")
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            cat = s.get(Category, form.category_code or "")
+            if cat is None:
+                raise ValidationError("서비스 분류를 선택해 주세요.", field="category_code")
+            sup = s.get(Supplier, actor.supplier_id)
+            if sup is None:
+                raise PermissionDenied("이 계정에 연결된 공급기업이 없습니다.", code="no_supplier")
+            if service_id is None:
+                sv = Service(id=uuid.uuid4(), supplier_id=sup.id, created_at=now, rating_count=0, rating_points=0,
+                             hidden_by_agency=False)
+                s.add(sv)
+                before = None
+            else:
+                sv = self._own_service(s, actor, service_id)
+                before = {"name": sv.name, "category": sv.category_code, "keywords": sv.keywords,
+                          "price": sv.price, "hidden": sv.hidden}
+            sv.name, sv.category_code, sv.keywords, sv.price = name, cat.code, keyword_text, form.price
+            sv.description, sv.hidden, sv.updated_at = description, bool(form.hidden), now
+            sv.search_text = search_text(name, keyword_text, sup.name)
+            if form.image is not None:
+                digest = hashlib.sha256(form.image).hexdigest()
+                if s.get(DocumentBlob, digest) is None:
+                    s.add(DocumentBlob(sha256=digest, content=form.image))
+                sv.image_sha256, sv.image_type = digest, image_type
+            elif form.remove_image:
+                sv.image_sha256, sv.image_type = None, None
+            after = {"name": name, "category": cat.code, "keywords": keyword_text, "price": form.price,
+                     "hidden": bool(form.hidden)}
+            uow.audit(actor, "service.create" if before is None else "service.update", "service", sv.id,
+                      before=before, after=after)
+            uow.commit()
+            return service_row(sv, sup.name, cat.name)
+
+    def set_hidden_by_agency(self, actor: Actor, service_id: uuid.UUID, hidden: bool, reason: str = "") -> ServiceRow:
+        require_role(actor, Role.AGENCY)
+        with self.uow() as uow:
+            s = uow.session
+            sv = s.get(Service, service_id)
+            if sv is None:
+                raise NotFound("서비스를 찾을 수 없습니다.")
+            before = sv.hidden_by_agency
+            sv.hidden_by_agency = bool(hidden)
+            sv.updated_at = self.clock.now()
+            uow.audit(actor, "service.agency_hide" if hidden else "service.agency_show", "service", sv.id,
+                      before={"hidden_by_agency": before}, after={"hidden_by_agency": bool(hidden), "reason": reason})
+            uow.commit()
+            return service_row(sv, s.get(Supplier, sv.supplier_id).name, s.get(Category, sv.category_code).name)
+
+    # --- wishlist ----------------------------------------------------------------------------
+    def wishlist(self, actor: Actor) -> list[ServiceRow]:
+        """찜 목록, newest first; services hidden since are left out."""
+        require_role(actor, Role.DEMAND)
+        with self.uow() as uow:
+            rows = uow.session.execute(
+                _rows_stmt().join(WishlistItem, WishlistItem.service_id == Service.id)
+                .where(WishlistItem.company_id == actor.company_id, _visible())
+                .order_by(WishlistItem.added_at.desc(), Service.id)).all()
+            return [service_row(sv, sup, cat) for sv, sup, cat in rows]
+
+    def set_wished(self, actor: Actor, service_id: uuid.UUID, wished: bool) -> bool:
+        require_role(actor, Role.DEMAND)
+        with self.uow() as uow:
+            s = uow.session
+            item = s.get(WishlistItem, (actor.company_id, service_id))
+            if wished and item is None:
+                load_service(s, actor, service_id)
+                s.add(WishlistItem(company_id=actor.company_id, service_id=service_id, added_at=self.clock.now()))
+                uow.audit(actor, "wishlist.add", "service", service_id)
+            elif not wished and item is not None:
+                s.delete(item)
+                uow.audit(actor, "wishlist.remove", "service", service_id)
+            uow.commit()
+            return wished
+
+    # --- inquiries ---------------------------------------------------------------------------
+    def ask(self, actor: Actor, service_id: uuid.UUID, question: str) -> InquiryView:
+        require_role(actor, Role.DEMAND)
+        question = _text(question, "문의 내용", "question")
+        with self.uow() as uow:
+            s = uow.session
+            sv = load_service(s, actor, service_id)
+            company = s.get(Company, actor.company_id)
+            q = Inquiry(id=uuid.uuid4(), service_id=sv.id, supplier_id=sv.supplier_id, company_id=company.id,
+                        question=question, asked_by=actor.user_id, asked_by_name=actor.name,
+                        asked_at=self.clock.now())
+            s.add(q)
+            uow.audit(actor, "inquiry.ask", "inquiry", q.id, after={"service_id": str(sv.id)})
+            uow.commit()
+            return inquiry_view(q, sv.name, company.name)
+
+    def inquiries(self, actor: Actor | None, service_id: uuid.UUID) -> list[InquiryView]:
+        """A service's inquiries as this actor may see them: a demand company its own, the supplier
+        all of its service's, the agency all; nobody else any (SPEC §3)."""
+        if actor is None or actor.role is Role.OPERATOR:
+            return []
+        with self.uow() as uow:
+            s = uow.session
+            sv = load_service(s, actor, service_id)
+            stmt = _inquiry_stmt().where(Inquiry.service_id == sv.id)
+            if actor.role is Role.DEMAND:
+                stmt = stmt.where(Inquiry.company_id == actor.company_id)
+            elif actor.role is Role.SUPPLIER and actor.supplier_id != sv.supplier_id:
+                return []
+            rows = s.execute(stmt.order_by(Inquiry.asked_at.desc(), Inquiry.id)).all()
+            return [inquiry_view(q, sn, cn) for q, sn, cn in rows]
+
+    def my_inquiries(self, actor: Actor, *, unanswered_only: bool = False) -> list[InquiryView]:
+        """A demand company's own inquiries, or every inquiry on a supplier's services (unanswered first)."""
+        require_role(actor, Role.DEMAND, Role.SUPPLIER)
+        with self.uow() as uow:
+            stmt = _inquiry_stmt()
+            if actor.role is Role.DEMAND:
+                stmt = stmt.where(Inquiry.company_id == actor.company_id)
+            else:
+                stmt = stmt.where(Inquiry.supplier_id == actor.supplier_id)
+            if unanswered_only:
+                stmt = stmt.where(Inquiry.answered_at.is_(None))
+            unanswered_first = case((Inquiry.answered_at.is_(None), 0), else_=1)
+            rows = uow.session.execute(stmt.order_by(unanswered_first, Inquiry.asked_at.desc(), Inquiry.id)
+                                       .limit(1000)).all()
+            return [inquiry_view(q, sn, cn) for q, sn, cn in rows]
+
+    def answer(self, actor: Actor, inquiry_id: uuid.UUID, answer: str) -> InquiryView:
+        """The supplier answers (or corrects its answer to) an inquiry on one of its services."""
+        require_role(actor, Role.SUPPLIER)
+        answer = _text(answer, "답변 내용", "answer")
+        with self.uow() as uow:
+            s = uow.session
+            row = s.execute(_inquiry_stmt().where(Inquiry.id == inquiry_id)).first()
+            if row is None:
+                raise NotFound("문의를 찾을 수 없습니다.")
+            q, service_name, company_name = row
+            if q.supplier_id != actor.supplier_id:
+                raise PermissionDenied("다른 공급기업 서비스의 문의에는 답변할 수 없습니다.", code="not_own")
+            before = {"answer": q.answer}
+            q.answer, q.answered_by, q.answered_by_name, q.answered_at = answer, actor.user_id, actor.name, self.clock.now()
+            uow.audit(actor, "inquiry.answer", "inquiry", q.id, before=before, after={"answer": answer})
+            uow.commit()
+            return inquiry_view(q, service_name, company_name)

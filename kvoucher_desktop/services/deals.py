@@ -1,0 +1,349 @@
+"""서비스 요청: deals between a demand company and a supplier (SPEC §5.3), up to the payment.
+
+Expiry is a function of the clock: every read maps an unanswered request past its deadline to
+EXPIRED, every action first persists such an expiry and then refuses, and `sweep()` persists
+them in bulk (at start-up and every few minutes).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..enums import DealAction, DealState, DealTab, Role, ScreeningStatus
+from ..models import OPEN_STATES, Company, Deal, DealEvent, Service, Supplier
+from .catalog import load_service
+from .clock import kst_date
+from .dto import Actor, DealEventView, DealView, Page
+from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from .guards import require_role
+from .programme import current_settings
+from .rules import deals as rules
+from .uow import UnitOfWork
+from .vouchers import ledger
+
+D, A = DealState, DealAction
+PAGE_SIZE = 200
+MAX_MEMO = 1000
+SWEEP_BATCH = 500
+
+#: tabs per side; the supplier's 결제요청 also holds what the buyer put in its cart
+DEMAND_TABS = (DealTab.CONSULT, DealTab.ACCEPTED, DealTab.PAYMENT_REQUESTED, DealTab.CART, DealTab.PAY, DealTab.CLOSED)
+SUPPLIER_TABS = (DealTab.CONSULT, DealTab.ACCEPTED, DealTab.PAYMENT_REQUESTED, DealTab.CLOSED)
+
+
+def _tab_states(tab: DealTab, role: Role) -> tuple[DealState, ...]:
+    return {
+        DealTab.CONSULT: (D.CONSULT_REQUESTED,),
+        DealTab.ACCEPTED: (D.ACCEPTED,),
+        DealTab.PAYMENT_REQUESTED: (D.PAYMENT_REQUESTED, D.IN_CART) if role is Role.SUPPLIER else (D.PAYMENT_REQUESTED,),
+        DealTab.CART: (D.IN_CART,),
+        DealTab.PAY: (D.PAYMENT_REQUESTED, D.IN_CART),
+        DealTab.CLOSED: (D.REJECTED, D.EXPIRED),
+    }[tab]
+
+
+def _tab_condition(tab: DealTab, role: Role, now: datetime):
+    states = _tab_states(tab, role)
+    if tab is DealTab.CLOSED:
+        overdue = and_(Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
+        return or_(Deal.state.in_(states), overdue)
+    live = Deal.state.in_(states)
+    if set(states) & rules.AWAITING:
+        return and_(live, or_(Deal.deadline_at.is_(None), Deal.deadline_at > now))
+    return live
+
+
+def deal_view(d: Deal, company_name: str, service_name: str, list_price: int, supplier_name: str,
+              now: datetime) -> DealView:
+    state = rules.effective_state(d.state, d.deadline_at, now)
+    overdue = state is not d.state
+    return DealView(
+        id=d.id, company_id=d.company_id, company_name=company_name, service_id=d.service_id,
+        service_name=service_name, supplier_id=d.supplier_id, supplier_name=supplier_name, list_price=list_price,
+        state=state, state_label=rules.STATE_LABELS[state], memo=d.memo, requested_at=d.requested_at,
+        accepted_at=d.accepted_at, payment_requested_at=d.payment_requested_at, amount=d.amount,
+        deadline_at=d.deadline_at if state in rules.AWAITING else None,
+        closed_at=d.deadline_at if overdue else d.closed_at,
+        close_reason=rules.EXPIRED_NO_ANSWER if overdue else d.close_reason, updated_at=d.updated_at,
+    )
+
+
+def _view_stmt():
+    return (select(Deal, Company.name, Service.name, Service.price, Supplier.name)
+            .join(Company, Company.id == Deal.company_id)
+            .join(Service, Service.id == Deal.service_id)
+            .join(Supplier, Supplier.id == Deal.supplier_id))
+
+
+def _record(uow: UnitOfWork, d: Deal, action: DealAction, before: DealState | None, actor: Actor | None,
+            at: datetime, *, memo: str | None = None, amount: int | None = None) -> None:
+    s = uow.session
+    seq = (s.scalar(select(func.max(DealEvent.seq)).where(DealEvent.deal_id == d.id)) or 0) + 1
+    s.add(DealEvent(id=uuid.uuid4(), deal_id=d.id, seq=seq, action=action, from_state=before, to_state=d.state,
+                    memo=memo, amount=amount, actor_id=actor.user_id if actor else None,
+                    actor_name=actor.name if actor else "시스템", actor_role=actor.role.value if actor else "SYSTEM",
+                    at=at))
+    after = {"state": d.state.value}
+    if memo:
+        after["memo"] = memo
+    if amount is not None:
+        after["amount"] = amount
+    uow.audit(actor, f"deal.{action.value.lower()}", "deal", d.id,
+              before={"state": before.value} if before else None, after=after, at=at)
+
+
+def _expire(uow: UnitOfWork, d: Deal, at: datetime, reason: str, now: datetime) -> None:
+    before = d.state
+    d.state, d.closed_at, d.close_reason, d.deadline_at, d.updated_at = D.EXPIRED, at, reason, None, now
+    _record(uow, d, A.EXPIRE, before, None, at, memo=reason)
+
+
+def expire_open_deals(uow: UnitOfWork, company_id: uuid.UUID, now: datetime, reason: str) -> int:
+    """Expire every open deal of a company (budget abandonment); returns how many."""
+    deals = uow.session.scalars(select(Deal).where(Deal.company_id == company_id, Deal.state.in_(OPEN_STATES))
+                                .with_for_update()).all()
+    for d in deals:
+        overdue = rules.is_overdue(d.state, d.deadline_at, now)
+        _expire(uow, d, d.deadline_at if overdue else now, rules.EXPIRED_NO_ANSWER if overdue else reason, now)
+    return len(deals)
+
+
+def open_deal_of(s: Session, company_id: uuid.UUID, service_id: uuid.UUID, now: datetime) -> Deal | None:
+    """The company's open deal for a service as of `now` (an overdue one does not count)."""
+    d = s.scalars(select(Deal).where(Deal.company_id == company_id, Deal.service_id == service_id,
+                                     Deal.state.in_(OPEN_STATES))).first()
+    if d is None or rules.is_overdue(d.state, d.deadline_at, now):
+        return None
+    return d
+
+
+def deal_refusal(s: Session, actor: Actor, sv: Service, now: datetime, open_deal: Deal | None) -> str | None:
+    """Why this demand company cannot start a consultation on this service now, or None."""
+    c = s.get(Company, actor.company_id)
+    if c is None:
+        return "기업 정보를 찾을 수 없습니다."
+    if c.status is not ScreeningStatus.APPROVED:
+        return "예산이 확정(승인)된 수요기업만 거래상담을 요청할 수 있습니다."
+    if c.payment_method is None:
+        return "먼저 '바우처 신청'에서 결제수단을 선택해 주세요."
+    if c.use_period_end is not None and kst_date(now) > c.use_period_end:
+        return f"바우처 사용기간({c.use_period_end:%Y-%m-%d})이 끝나 새 거래를 시작할 수 없습니다."
+    budget = ledger(s, c)
+    if budget is None or budget.remaining <= 0:
+        return "남은 예산이 없어 거래상담을 요청할 수 없습니다."
+    if open_deal is not None:
+        label = rules.STATE_LABELS[open_deal.state]
+        return f"이 서비스에 진행 중인 거래({label})가 있습니다. '서비스 요청'에서 확인해 주세요."
+    return None
+
+
+class DealService:
+    def __init__(self, uow, clock):
+        self.uow = uow
+        self.clock = clock
+
+    # --- reads -------------------------------------------------------------------------------
+    def _own(self, actor: Actor):
+        if actor.role is Role.DEMAND:
+            return Deal.company_id == actor.company_id
+        if actor.role is Role.SUPPLIER:
+            return Deal.supplier_id == actor.supplier_id
+        raise PermissionDenied("서비스 요청 목록은 수요기업과 공급기업만 볼 수 있습니다.", code="role")
+
+    def counts(self, actor: Actor) -> dict[DealTab, int]:
+        """Deals per inbox tab as of now (one grouped query)."""
+        own = self._own(actor)
+        now = self.clock.now()
+        with self.uow() as uow:
+            overdue = and_(Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
+            rows = uow.session.execute(
+                select(Deal.state, overdue.label("overdue"), func.count()).where(own)
+                .group_by(Deal.state, overdue)).all()
+        by_state: dict[DealState, int] = {}
+        for state, is_overdue, n in rows:
+            key = D.EXPIRED if is_overdue else state
+            by_state[key] = by_state.get(key, 0) + n
+        tabs = DEMAND_TABS if actor.role is Role.DEMAND else SUPPLIER_TABS
+        return {tab: sum(by_state.get(st, 0) for st in _tab_states(tab, actor.role)) for tab in tabs}
+
+    def list_tab(self, actor: Actor, tab: DealTab, cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+        """One inbox tab, most recently changed first; keyset paging on (updated_at, id)."""
+        own = self._own(actor)
+        tabs = DEMAND_TABS if actor.role is Role.DEMAND else SUPPLIER_TABS
+        if tab not in tabs:
+            raise ValidationError("이 역할에서는 볼 수 없는 탭입니다.", field="tab")
+        now = self.clock.now()
+        with self.uow() as uow:
+            stmt = _view_stmt().where(own, _tab_condition(tab, actor.role, now))
+            if cursor is not None:
+                stmt = stmt.where(tuple_(Deal.updated_at, Deal.id) < tuple_(*cursor))
+            rows = uow.session.execute(stmt.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            out = tuple(deal_view(*row, now) for row in rows)
+            return Page(out, (rows[-1][0].updated_at, rows[-1][0].id) if more else None)
+
+    def get(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+        with self.uow() as uow:
+            row = uow.session.execute(_view_stmt().where(Deal.id == deal_id)).first()
+            if row is None:
+                raise NotFound("거래를 찾을 수 없습니다.")
+            self._check_party(actor, row[0])
+            return deal_view(*row, self.clock.now())
+
+    def events(self, actor: Actor, deal_id: uuid.UUID) -> list[DealEventView]:
+        with self.uow() as uow:
+            s = uow.session
+            d = s.get(Deal, deal_id)
+            if d is None:
+                raise NotFound("거래를 찾을 수 없습니다.")
+            self._check_party(actor, d)
+            rows = s.scalars(select(DealEvent).where(DealEvent.deal_id == d.id).order_by(DealEvent.seq)).all()
+            out = [DealEventView(e.action, rules.ACTION_LABELS[e.action], e.from_state, e.to_state, e.memo,
+                                 e.amount, e.actor_name, e.at) for e in rows]
+            now = self.clock.now()
+            if rules.is_overdue(d.state, d.deadline_at, now):  # not swept yet: show what the clock says
+                out.append(DealEventView(A.EXPIRE, rules.ACTION_LABELS[A.EXPIRE], d.state, D.EXPIRED,
+                                         rules.EXPIRED_NO_ANSWER, None, "시스템", d.deadline_at))
+            return out
+
+    def _check_party(self, actor: Actor, d: Deal) -> None:
+        if actor.role is Role.AGENCY:
+            return
+        if actor.role is Role.DEMAND and d.company_id == actor.company_id:
+            return
+        if actor.role is Role.SUPPLIER and d.supplier_id == actor.supplier_id:
+            return
+        raise PermissionDenied("다른 기업의 거래는 볼 수 없습니다.", code="not_own")
+
+    # --- start -------------------------------------------------------------------------------
+    def request(self, actor: Actor, service_id: uuid.UUID, memo: str) -> DealView:
+        """거래상담 요청 from a service's detail page."""
+        require_role(actor, Role.DEMAND)
+        memo = (memo or "").strip()
+        if not memo:
+            raise ValidationError("거래상담 메모를 입력해 주세요. 원하는 내용과 일정을 적으면 공급기업이 답하기 쉽습니다.",
+                                  field="memo")
+        if len(memo) > MAX_MEMO:
+            raise ValidationError(f"메모는 {MAX_MEMO:,}자 이내로 입력해 주세요. (지금 {len(memo):,}자)", field="memo")
+        now = self.clock.now()
+        try:
+            with self.uow() as uow:
+                s = uow.session
+                company = s.scalars(select(Company).where(Company.id == actor.company_id).with_for_update()).one()
+                sv = load_service(s, actor, service_id)
+                # an overdue deal still holds the slot in the table until it is persisted as EXPIRED
+                for old in s.scalars(select(Deal).where(Deal.company_id == company.id, Deal.service_id == sv.id,
+                                                        Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)):
+                    _expire(uow, old, old.deadline_at, rules.EXPIRED_NO_ANSWER, now)
+                s.flush()
+                refusal = deal_refusal(s, actor, sv, now, open_deal_of(s, company.id, sv.id, now))
+                if refusal:
+                    raise InvalidTransition(refusal)
+                window = current_settings(s).deal_window_days
+                d = Deal(id=uuid.uuid4(), company_id=company.id, service_id=sv.id, supplier_id=sv.supplier_id,
+                         state=D.CONSULT_REQUESTED, memo=memo, requested_at=now, requested_by=actor.user_id,
+                         deadline_at=rules.deadline(now, window), updated_at=now)
+                s.add(d)
+                s.flush()
+                _record(uow, d, A.REQUEST, None, actor, now, memo=memo)
+                uow.commit()
+                sup = s.get(Supplier, sv.supplier_id)
+                return deal_view(d, company.name, sv.name, sv.price, sup.name, now)
+        except IntegrityError:
+            raise Conflict("이 서비스에 이미 진행 중인 거래가 있습니다. '서비스 요청'에서 확인해 주세요.") from None
+
+    # --- transitions -------------------------------------------------------------------------
+    def act(self, actor: Actor, deal_id: uuid.UUID, action: DealAction, *, memo: str | None = None,
+            amount: int | None = None) -> DealView:
+        """Apply one action of the §5.3 table; checks role, ownership, the clock and the state."""
+        if action not in rules.ACTORS or rules.ACTORS[action] is None or actor.role is not rules.ACTORS[action]:
+            raise PermissionDenied(f"'{rules.ACTION_LABELS.get(action, action)}'을(를) 할 권한이 없습니다.", code="role")
+        if action is A.REQUEST:
+            raise ValidationError("거래상담 요청은 서비스 상세 화면에서 합니다.")
+        memo = (memo or "").strip() or None
+        if action is A.REJECT and not memo:
+            raise ValidationError("반려 사유(메모)를 입력해 주세요. 수요기업에 그대로 보입니다.", field="memo")
+        if memo and len(memo) > MAX_MEMO:
+            raise ValidationError(f"메모는 {MAX_MEMO:,}자 이내로 입력해 주세요.", field="memo")
+        now = self.clock.now()
+        try:
+            with self.uow() as uow:
+                s = uow.session
+                row = s.execute(_view_stmt().where(Deal.id == deal_id).with_for_update(of=Deal)).first()
+                if row is None:
+                    raise NotFound("거래를 찾을 수 없습니다.")
+                d, company_name, service_name, list_price, supplier_name = row
+                self._check_party(actor, d)
+                if actor.role is Role.AGENCY:
+                    raise PermissionDenied("전문기관은 거래를 대신 처리할 수 없습니다.", code="role")
+                if rules.is_overdue(d.state, d.deadline_at, now):
+                    _expire(uow, d, d.deadline_at, rules.EXPIRED_NO_ANSWER, now)
+                    uow.commit()
+                    raise InvalidTransition(rules.refusal_message(D.EXPIRED, action), code="deal_expired")
+                before = d.state
+                after = rules.next_state(before, action)
+                if after is None:
+                    raise InvalidTransition(rules.refusal_message(before, action))
+                if action is A.REQUEST_PAYMENT:
+                    amount = self._check_amount(s, amount, list_price)
+                d.state, d.updated_at = after, now
+                if action is A.ACCEPT:
+                    d.accepted_at, d.deadline_at = now, None
+                elif action is A.REJECT:
+                    d.closed_at, d.close_reason, d.deadline_at = now, memo, None
+                elif action is A.REQUEST_PAYMENT:
+                    d.payment_requested_at, d.amount = now, amount
+                    d.deadline_at = rules.deadline(now, current_settings(s).deal_window_days)
+                _record(uow, d, action, before, actor, now, memo=memo, amount=amount if action is A.REQUEST_PAYMENT else None)
+                uow.commit()
+                return deal_view(d, company_name, service_name, list_price, supplier_name, now)
+        except StaleDataError:
+            raise Conflict("다른 화면에서 이 거래가 먼저 처리되었습니다. 목록을 새로 고쳐 주세요.") from None
+
+    def _check_amount(self, s: Session, amount, list_price: int) -> int:
+        if amount is None or isinstance(amount, bool) or not isinstance(amount, int):
+            raise ValidationError("결제요청 금액을 원 단위 숫자로 입력해 주세요.", field="amount")
+        if amount <= 0:
+            raise ValidationError("결제요청 금액은 0원보다 커야 합니다.", field="amount")
+        if amount > list_price and not current_settings(s).allow_price_above_list:
+            raise ValidationError(f"결제요청 금액은 서비스 등록 가격({list_price:,}원)을 넘을 수 없습니다.", field="amount")
+        return amount
+
+    def accept(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+        return self.act(actor, deal_id, A.ACCEPT)
+
+    def reject(self, actor: Actor, deal_id: uuid.UUID, memo: str) -> DealView:
+        return self.act(actor, deal_id, A.REJECT, memo=memo)
+
+    def request_payment(self, actor: Actor, deal_id: uuid.UUID, amount: int) -> DealView:
+        return self.act(actor, deal_id, A.REQUEST_PAYMENT, amount=amount)
+
+    def move_to_cart(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+        return self.act(actor, deal_id, A.TO_CART)
+
+    def move_from_cart(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+        return self.act(actor, deal_id, A.FROM_CART)
+
+    # --- the clock ---------------------------------------------------------------------------
+    def sweep(self) -> int:
+        """Persist every expiry the clock has made (start-up and every few minutes); returns how many."""
+        now = self.clock.now()
+        total = 0
+        while True:
+            with self.uow() as uow:
+                deals = uow.session.scalars(
+                    select(Deal).where(Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
+                    .order_by(Deal.deadline_at, Deal.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)).all()
+                for d in deals:
+                    _expire(uow, d, d.deadline_at, rules.EXPIRED_NO_ANSWER, now)
+                uow.commit()
+            total += len(deals)
+            if len(deals) < SWEEP_BATCH:
+                return total

@@ -1,0 +1,90 @@
+"""The deal state machine of SPEC §5.3 as data, and the D+2 deadline rule."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ...enums import DealAction, DealState, Role
+from ..clock import kst_date, kst_midnight_utc
+
+D, A = DealState, DealAction
+
+#: (state, action) -> next state; REQUEST creates the deal and is not in the table
+TRANSITIONS: dict[tuple[DealState, DealAction], DealState] = {
+    (D.CONSULT_REQUESTED, A.ACCEPT): D.ACCEPTED,
+    (D.CONSULT_REQUESTED, A.REJECT): D.REJECTED,
+    (D.ACCEPTED, A.REJECT): D.REJECTED,
+    (D.ACCEPTED, A.REQUEST_PAYMENT): D.PAYMENT_REQUESTED,
+    (D.PAYMENT_REQUESTED, A.TO_CART): D.IN_CART,
+    (D.IN_CART, A.FROM_CART): D.PAYMENT_REQUESTED,
+    (D.CONSULT_REQUESTED, A.EXPIRE): D.EXPIRED,
+    (D.PAYMENT_REQUESTED, A.EXPIRE): D.EXPIRED,
+    (D.IN_CART, A.EXPIRE): D.EXPIRED,
+}
+
+#: who may take an action (ownership is checked by the service); EXPIRE belongs to the clock
+ACTORS: dict[DealAction, Role | None] = {
+    A.REQUEST: Role.DEMAND,
+    A.ACCEPT: Role.SUPPLIER,
+    A.REJECT: Role.SUPPLIER,
+    A.REQUEST_PAYMENT: Role.SUPPLIER,
+    A.TO_CART: Role.DEMAND,
+    A.FROM_CART: Role.DEMAND,
+    A.EXPIRE: None,
+}
+
+#: states in which an answer is awaited and the deadline runs
+AWAITING = frozenset({D.CONSULT_REQUESTED, D.PAYMENT_REQUESTED, D.IN_CART})
+OPEN = frozenset({D.CONSULT_REQUESTED, D.ACCEPTED, D.PAYMENT_REQUESTED, D.IN_CART})
+FINAL = frozenset({D.PAID, D.REJECTED, D.EXPIRED, D.CANCELLED})
+
+STATE_LABELS = {
+    D.CONSULT_REQUESTED: "거래상담",
+    D.ACCEPTED: "거래수락",
+    D.PAYMENT_REQUESTED: "결제요청",
+    D.IN_CART: "장바구니",
+    D.PAID: "결제완료",
+    D.REJECTED: "반려",
+    D.EXPIRED: "불가",
+    D.CANCELLED: "결제취소",
+}
+
+ACTION_LABELS = {
+    A.REQUEST: "거래상담 요청",
+    A.ACCEPT: "거래수락",
+    A.REJECT: "반려",
+    A.REQUEST_PAYMENT: "결제요청",
+    A.TO_CART: "장바구니 담기",
+    A.FROM_CART: "장바구니에서 빼기",
+    A.EXPIRE: "불가 처리",
+}
+
+EXPIRED_NO_ANSWER = "응답 기한(D+2 24:00)이 지나 자동으로 불가 처리되었습니다."
+EXPIRED_ABANDONED = "예산포기가 확정되어 불가 처리되었습니다."
+
+
+def deadline(requested_at: datetime, window_days: int = 2) -> datetime:
+    """A request made on KST date D lapses at 00:00 KST of D+window+1 (24:00 of D+window)."""
+    return kst_midnight_utc(kst_date(requested_at) + timedelta(days=window_days + 1))
+
+
+def is_overdue(state: DealState, deadline_at: datetime | None, now: datetime) -> bool:
+    return state in AWAITING and deadline_at is not None and now >= deadline_at
+
+
+def effective_state(state: DealState, deadline_at: datetime | None, now: datetime) -> DealState:
+    """What the deal is at `now`: an unanswered request past its deadline is EXPIRED, swept or not."""
+    return D.EXPIRED if is_overdue(state, deadline_at, now) else state
+
+
+def next_state(state: DealState, action: DealAction) -> DealState | None:
+    return TRANSITIONS.get((state, action))
+
+
+def refusal_message(state: DealState, action: DealAction) -> str:
+    label = ACTION_LABELS[action]
+    if state is D.EXPIRED:
+        return f"응답 기한이 지나 불가 처리된 거래입니다. '{label}'을(를) 할 수 없습니다."
+    if state in FINAL:
+        return f"이미 '{STATE_LABELS[state]}' 상태로 끝난 거래입니다. '{label}'을(를) 할 수 없습니다."
+    return f"'{STATE_LABELS[state]}' 상태의 거래에는 '{label}'을(를) 할 수 없습니다."

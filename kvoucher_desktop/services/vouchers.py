@@ -1,0 +1,251 @@
+"""바우처 신청 (SPEC §5.2): payment method chosen once, the budget ledger, budget abandonment."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from ..enums import AbandonmentStatus, PaymentMethod, PaymentStatus, Role, ScreeningStatus
+from ..models import AbandonmentRequest, Company, Payment
+from .clock import kst_date
+from .dto import AbandonmentView, Actor, BudgetView, VoucherView
+from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from .guards import company_for, require_role
+from .rules.deals import EXPIRED_ABANDONED
+from .rules.money import split_budget
+
+METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
+ABANDONMENT_LABELS = {
+    AbandonmentStatus.REQUESTED: "확인 대기",
+    AbandonmentStatus.CONFIRMED: "예산포기 확정",
+    AbandonmentStatus.DECLINED: "반려",
+}
+CARD_HELPDESK = "1544-7000"
+ZEROPAY_HELPDESK = "1670-0582"
+
+NOT_ELIGIBLE = {
+    ScreeningStatus.REVIEWING: "운영기관이 심사 중입니다. 심사확정 후 전문기관이 예산을 확정(승인)하면 바우처를 신청할 수 "
+                               "있습니다. 진행 상황은 '심사 및 예산확인'에서 볼 수 있습니다.",
+    ScreeningStatus.ON_HOLD: "심사가 보류되었습니다. '심사 및 예산확인'에서 보류 사유를 확인하고 '기업정보 수정'에서 고쳐 "
+                             "다시 제출해 주세요. 승인된 뒤에 바우처를 신청할 수 있습니다.",
+    ScreeningStatus.CONFIRMED: "심사가 확정되었습니다. 전문기관이 예산을 확정(승인)하면 바우처를 신청할 수 있습니다.",
+    ScreeningStatus.REJECTED: "심사에서 탈락하여 바우처를 신청할 수 없습니다. 탈락 사유는 '심사 및 예산확인'에서 볼 수 있습니다.",
+}
+
+_SIMPLE_PINS = {"012345", "123456", "234567", "345678", "456789", "987654", "876543", "765432", "654321", "543210"}
+
+
+@event.listens_for(Company.payment_method, "set", active_history=True)
+def _payment_method_is_final(target, value, oldvalue, initiator):
+    """Last line of defence: no code path may change a chosen payment method (SPEC §5.2)."""
+    if isinstance(oldvalue, PaymentMethod) and value != oldvalue:
+        raise PermissionDenied("결제수단은 한 번 선택하면 바꿀 수 없습니다.", code="payment_method_final")
+    return value
+
+
+def government_pct(c: Company) -> int:
+    if not c.budget_total:
+        return 0
+    return round((c.budget_government or 0) * 100 / c.budget_total)
+
+
+def ledger(s: Session, c: Company) -> BudgetView | None:
+    """remaining = budget − Σ SUCCEEDED − Σ IN_PROGRESS; 0 after an abandonment (SPEC §5.2)."""
+    if c.budget_total is None:
+        return None
+    sums = dict(s.execute(
+        select(Payment.status, func.coalesce(func.sum(Payment.amount), 0))
+        .where(Payment.company_id == c.id,
+               Payment.status.in_((PaymentStatus.SUCCEEDED, PaymentStatus.IN_PROGRESS)))
+        .group_by(Payment.status)).all())
+    spent = int(sums.get(PaymentStatus.SUCCEEDED, 0))
+    in_progress = int(sums.get(PaymentStatus.IN_PROGRESS, 0))
+    abandoned = c.budget_abandoned_at is not None
+    remaining = 0 if abandoned else c.budget_total - spent - in_progress
+    return BudgetView(total=c.budget_total, government=c.budget_government or 0, self_pay=c.budget_self or 0,
+                      government_pct=government_pct(c), spent=spent, in_progress=in_progress,
+                      remaining=remaining, abandoned=abandoned)
+
+
+def card_request_from(c: Company) -> date | None:
+    """Shinhan card issuance may be requested from the KST day after the choice."""
+    if c.payment_method is not PaymentMethod.SHINHAN_CARD or c.payment_method_chosen_at is None:
+        return None
+    return kst_date(c.payment_method_chosen_at) + timedelta(days=1)
+
+
+def abandonment_view(r: AbandonmentRequest, c: Company, remaining: int | None = None) -> AbandonmentView:
+    return AbandonmentView(
+        id=r.id, company_id=c.id, company_name=c.name, business_no=c.business_no, status=r.status,
+        reason=r.reason, requested_at=r.requested_at, requested_by_name=r.requested_by_name,
+        decided_at=r.decided_at, decided_by_name=r.decided_by_name, decline_reason=r.decline_reason,
+        budget_before=r.budget_before, budget_after=r.budget_after, remaining=remaining,
+    )
+
+
+def zeropay_password_error(password: str, confirm: str) -> str | None:
+    if not re.fullmatch(r"\d{6}", password or ""):
+        return "제로페이 상품권 비밀번호는 숫자 6자리로 정해 주세요."
+    if len(set(password)) == 1 or password in _SIMPLE_PINS:
+        return "같은 숫자나 연속된 숫자로만 된 비밀번호는 쓸 수 없습니다."
+    if password != confirm:
+        return "비밀번호 확인이 일치하지 않습니다."
+    return None
+
+
+class VoucherService:
+    def __init__(self, uow, clock, passwords):
+        self.uow = uow
+        self.clock = clock
+        self.passwords = passwords
+
+    def _latest_request(self, s: Session, company_id: uuid.UUID) -> AbandonmentRequest | None:
+        return s.scalars(select(AbandonmentRequest).where(AbandonmentRequest.company_id == company_id)
+                         .order_by(AbandonmentRequest.requested_at.desc(), AbandonmentRequest.id).limit(1)).first()
+
+    def _view(self, s: Session, c: Company) -> VoucherView:
+        latest = self._latest_request(s, c.id)
+        return VoucherView(
+            company_id=c.id, company_name=c.name, company_type=c.company_type, status=c.status,
+            eligible=c.status is ScreeningStatus.APPROVED, why_not=NOT_ELIGIBLE.get(c.status),
+            payment_method=c.payment_method, chosen_at=c.payment_method_chosen_at,
+            card_request_from=card_request_from(c), zeropay_password_set=c.zeropay_password_hash is not None,
+            budget=ledger(s, c), use_period_end=c.use_period_end,
+            abandonment=abandonment_view(latest, c) if latest else None,
+        )
+
+    def get(self, actor: Actor, company_id: uuid.UUID | None = None) -> VoucherView:
+        """바우처 신청 page data: eligibility, chosen method, budget panel, latest abandonment."""
+        with self.uow() as uow:
+            c = company_for(uow.session, actor, company_id or actor.company_id)
+            return self._view(uow.session, c)
+
+    def choose_payment_method(self, actor: Actor, method: PaymentMethod, *, zeropay_password: str = "",
+                              zeropay_password_confirm: str = "") -> VoucherView:
+        """Apply for the voucher: choose ZeroPay or Shinhan card, once and for good.
+
+        ZeroPay gift certificates are issued online at once, so the password is set here
+        (kept only as an Argon2id hash)."""
+        require_role(actor, Role.DEMAND)
+        if not isinstance(method, PaymentMethod):
+            raise ValidationError("결제수단을 선택해 주세요.", field="method")
+        password_hash = None
+        if method is PaymentMethod.ZEROPAY:
+            problem = zeropay_password_error(zeropay_password, zeropay_password_confirm)
+            if problem:
+                raise ValidationError(problem, field="zeropay_password")
+            password_hash = self.passwords.hash(zeropay_password)
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            c = company_for(s, actor, actor.company_id, for_update=True)
+            if c.payment_method is not None:
+                raise PermissionDenied(
+                    f"결제수단은 이미 {METHOD_LABELS[c.payment_method]}(으)로 정해졌으며 바꿀 수 없습니다.",
+                    code="payment_method_final")
+            if c.status is not ScreeningStatus.APPROVED:
+                raise InvalidTransition(NOT_ELIGIBLE.get(c.status, "승인된 기업만 바우처를 신청할 수 있습니다."))
+            c.payment_method, c.payment_method_chosen_at = method, now
+            c.zeropay_password_hash = password_hash
+            uow.audit(actor, "voucher.choose_method", "company", c.id, before={"payment_method": None},
+                      after={"payment_method": method.value})
+            uow.commit()
+            return self._view(s, c)
+
+    def verify_zeropay_password(self, actor: Actor, password: str) -> bool:
+        require_role(actor, Role.DEMAND)
+        with self.uow() as uow:
+            c = company_for(uow.session, actor, actor.company_id)
+            return self.passwords.verify(c.zeropay_password_hash, password)
+
+    # --- abandonment -------------------------------------------------------------------------
+    def request_abandonment(self, actor: Actor, reason: str) -> VoucherView:
+        require_role(actor, Role.DEMAND)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("예산포기 사유를 입력해 주세요.", field="reason")
+        if len(reason) > 1000:
+            raise ValidationError("사유는 1,000자 이내로 입력해 주세요.", field="reason")
+        with self.uow() as uow:
+            s = uow.session
+            c = company_for(s, actor, actor.company_id, for_update=True)
+            if c.status is not ScreeningStatus.APPROVED:
+                raise InvalidTransition("예산이 확정(승인)된 기업만 예산포기를 신청할 수 있습니다.")
+            if c.budget_abandoned_at is not None:
+                raise InvalidTransition("이미 예산포기가 확정되었습니다.")
+            latest = self._latest_request(s, c.id)
+            if latest is not None and latest.status is AbandonmentStatus.REQUESTED:
+                raise Conflict("이미 예산포기를 신청했습니다. 전문기관의 확인을 기다려 주세요.")
+            r = AbandonmentRequest(id=uuid.uuid4(), company_id=c.id, status=AbandonmentStatus.REQUESTED,
+                                   reason=reason, requested_at=self.clock.now(), requested_by=actor.user_id,
+                                   requested_by_name=actor.name)
+            s.add(r)
+            s.flush()
+            uow.audit(actor, "voucher.abandon_request", "company", c.id, after={"reason": reason})
+            uow.commit()
+            return self._view(s, c)
+
+    def abandonments(self, actor: Actor, status: AbandonmentStatus | None = AbandonmentStatus.REQUESTED,
+                     limit: int = 500) -> list[AbandonmentView]:
+        """Abandonment requests for the agency, oldest waiting first."""
+        require_role(actor, Role.AGENCY)
+        with self.uow() as uow:
+            s = uow.session
+            stmt = select(AbandonmentRequest, Company).join(Company, Company.id == AbandonmentRequest.company_id)
+            if status is not None:
+                stmt = stmt.where(AbandonmentRequest.status == status)
+            rows = s.execute(stmt.order_by(AbandonmentRequest.requested_at, AbandonmentRequest.id).limit(limit)).all()
+            return [abandonment_view(r, c, (ledger(s, c) or BudgetView(0, 0, 0, 0, 0, 0, 0, False)).remaining)
+                    for r, c in rows]
+
+    def confirm_abandonment(self, actor: Actor, request_id: uuid.UUID) -> AbandonmentView:
+        """The agency confirms: the budget shrinks to what is spent (remaining 0), open deals expire."""
+        from .deals import expire_open_deals
+
+        require_role(actor, Role.AGENCY)
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            r, c = self._pending(s, request_id)
+            budget = ledger(s, c)
+            used = budget.spent + budget.in_progress
+            r.status, r.decided_at, r.decided_by, r.decided_by_name = AbandonmentStatus.CONFIRMED, now, actor.user_id, actor.name
+            r.budget_before, r.budget_after = c.budget_total, used
+            pct = government_pct(c)
+            c.budget_total = used
+            c.budget_government, c.budget_self = split_budget(used, pct)
+            c.budget_abandoned_at = now
+            expired = expire_open_deals(uow, c.id, now, EXPIRED_ABANDONED)
+            uow.audit(actor, "voucher.abandon_confirm", "company", c.id,
+                      before={"budget_total": r.budget_before}, after={"budget_total": used, "expired_deals": expired})
+            uow.commit()
+            return abandonment_view(r, c, 0)
+
+    def decline_abandonment(self, actor: Actor, request_id: uuid.UUID, reason: str) -> AbandonmentView:
+        require_role(actor, Role.AGENCY)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("반려 사유를 입력해 주세요.", field="reason")
+        now = self.clock.now()
+        with self.uow() as uow:
+            s = uow.session
+            r, c = self._pending(s, request_id)
+            r.status, r.decided_at, r.decided_by, r.decided_by_name = AbandonmentStatus.DECLINED, now, actor.user_id, actor.name
+            r.decline_reason = reason
+            uow.audit(actor, "voucher.abandon_decline", "company", c.id, after={"reason": reason})
+            uow.commit()
+            return abandonment_view(r, c, ledger(s, c).remaining)
+
+    def _pending(self, s: Session, request_id: uuid.UUID):
+        r = s.scalars(select(AbandonmentRequest).where(AbandonmentRequest.id == request_id).with_for_update()).first()
+        if r is None:
+            raise NotFound("예산포기 신청을 찾을 수 없습니다.")
+        if r.status is not AbandonmentStatus.REQUESTED:
+            raise Conflict("이미 처리된 예산포기 신청입니다.")
+        c = s.scalars(select(Company).where(Company.id == r.company_id).with_for_update()).one()
+        return r, c
+
