@@ -218,3 +218,33 @@ def company_in_state(services: Services, status: ScreeningStatus, *, operator: A
         if status is ScreeningStatus.APPROVED:
             services.screening.approve(make_agency(services), company_id)
     return demand, company_id
+
+
+def make_service(services: Services, supplier: Actor, *, name: str | None = None, category: str = "VIDEO",
+                 keywords: str = "", price: int = 1_100_000, description: str = "", hidden: bool = False):
+    """A service registered by `supplier` through the catalog service; returns its ServiceRow."""
+    from kvoucher_desktop.services.dto import ServiceForm
+
+    n = _next()
+    return services.catalog.save_service(supplier, ServiceForm(
+        name=name or f"테스트 서비스 {n}", category_code=category, keywords=keywords, price=price,
+        description=description or "서비스 설명입니다.", hidden=hidden))
+
+
+def approved_buyer(services: Services, method=None, **overrides) -> tuple[Actor, uuid.UUID]:
+    """An APPROVED demand company that has chosen its payment method (Shinhan card unless told)."""
+    from kvoucher_desktop.enums import PaymentMethod
+
+    demand, company_id = company_in_state(services, ScreeningStatus.APPROVED, **overrides)
+    method = method or PaymentMethod.SHINHAN_CARD
+    extra = {"zeropay_password": "583920", "zeropay_password_confirm": "583920"} \
+        if method is PaymentMethod.ZEROPAY else {}
+    services.vouchers.choose_payment_method(demand, method, **extra)
+    return demand, company_id
+
+
+def actor_of_supplier(services: Services, supplier_id: uuid.UUID) -> Actor:
+    """The (first) login of a supplier company, as an actor."""
+    with services.programme.uow() as uow:
+        user = uow.session.scalars(select(User).where(User.supplier_id == supplier_id).order_by(User.created_at)).first()
+        return actor_of(user)

@@ -110,7 +110,7 @@ class CatalogService:
         with self.uow() as uow:
             stmt = _rows_stmt().where(*self._filters(query, category))
             if cursor is not None:
-                stmt = stmt.where(tuple_(Service.name, Service.id) > tuple_(*cursor))
+                stmt = stmt.where(tuple_(Service.name, Service.id) > tuple(cursor))
             rows = uow.session.execute(stmt.order_by(Service.name, Service.id).limit(limit + 1)).all()
             more = len(rows) > limit
             rows = rows[:limit]
@@ -257,6 +257,7 @@ class CatalogService:
                 digest = hashlib.sha256(form.image).hexdigest()
                 if s.get(DocumentBlob, digest) is None:
                     s.add(DocumentBlob(sha256=digest, content=form.image))
+                    s.flush()  # no relationship orders the two inserts: the blob must exist first
                 sv.image_sha256, sv.image_type = digest, image_type
             elif form.remove_image:
                 sv.image_sha256, sv.image_type = None, None

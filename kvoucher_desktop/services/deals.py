@@ -182,7 +182,7 @@ class DealService:
         with self.uow() as uow:
             stmt = _view_stmt().where(own, _tab_condition(tab, actor.role, now))
             if cursor is not None:
-                stmt = stmt.where(tuple_(Deal.updated_at, Deal.id) < tuple_(*cursor))
+                stmt = stmt.where(tuple_(Deal.updated_at, Deal.id) < tuple(cursor))  # typed bind: UTC conversion
             rows = uow.session.execute(stmt.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit + 1)).all()
             more = len(rows) > limit
             rows = rows[:limit]

@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import case, event, func, select
 from sqlalchemy.orm import Session
 
 from ..enums import AbandonmentStatus, PaymentMethod, PaymentStatus, Role, ScreeningStatus
@@ -104,8 +104,11 @@ class VoucherService:
         self.passwords = passwords
 
     def _latest_request(self, s: Session, company_id: uuid.UUID) -> AbandonmentRequest | None:
+        # a pending request first (at most one exists), else the most recent decision
+        pending_first = case((AbandonmentRequest.status == AbandonmentStatus.REQUESTED, 0), else_=1)
         return s.scalars(select(AbandonmentRequest).where(AbandonmentRequest.company_id == company_id)
-                         .order_by(AbandonmentRequest.requested_at.desc(), AbandonmentRequest.id).limit(1)).first()
+                         .order_by(pending_first, AbandonmentRequest.requested_at.desc(),
+                                   AbandonmentRequest.decided_at.desc(), AbandonmentRequest.id).limit(1)).first()
 
     def _view(self, s: Session, c: Company) -> VoucherView:
         latest = self._latest_request(s, c.id)
