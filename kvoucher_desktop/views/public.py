@@ -91,10 +91,10 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         services = self.ctx.services
         self.ctx.run(self, lambda: (services.programme.categories(), services.programme.announcements(5),
-                                    services.programme.settings()), self._show)
+                                    services.programme.settings(), services.catalog.category_counts()), self._show)
 
     def _show(self, data) -> None:
-        categories, announcements, prog = data
+        categories, announcements, prog, counts = data
         self.summary.setText(self.tr(
             "{year}년 사업: 기업당 최대 {amount}(정부지원 {pct}%, 자부담 {own}%) · 승인 후 {months}개월간 사용"
         ).format(year=prog.year, amount=format_krw(prog.voucher_amount), pct=prog.government_share_pct,
@@ -103,7 +103,9 @@ class HomePage(QWidget):
             button.deleteLater()
         self.tile_buttons = []
         for i, cat in enumerate(categories):
-            button = QPushButton(f"{cat.name}\n{self.tr(CATEGORY_BLURBS.get(cat.code, ''))}")
+            blurb = self.tr(CATEGORY_BLURBS.get(cat.code, ""))
+            count = self.tr("서비스 {n}개").format(n=f"{counts.get(cat.code, 0):,}")
+            button = QPushButton(f"{cat.name}\n{blurb} · {count}" if blurb else f"{cat.name}\n{count}")
             button.setObjectName("tile")
             button.setMinimumHeight(84)
             button.setProperty("category", cat.code)

@@ -359,7 +359,8 @@ def test_supplier_home_shows_its_own_profile(qtbot, desk, sqlite_services):
     make_supplier_account(sqlite_services, name="(주)다른공급사")
     supplier = make_supplier_account(sqlite_services, name="(주)클라우드브릿지")
     window = desk(supplier)
-    page = window.pages["supplier_home"]
+    page = window.open_page("supplier_home")
+    settle(qtbot)
     assert page.labels["name"].text() == "(주)클라우드브릿지"
     assert page.labels["business_no"].text().count("-") == 2
     assert page.labels["phone"].text() == "02-3456-7890"

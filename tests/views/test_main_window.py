@@ -51,14 +51,14 @@ def test_pre_login_window_has_public_menus_search_and_tiles(qtbot, window):
     qtbot.waitUntil(lambda: len(home.tile_buttons) == 6)
     assert [b.text().split("\n")[0] for b in home.tile_buttons] == [
         "화상회의", "재택근무", "네트워크·보안 솔루션", "에듀테크", "비대면 돌봄", "비대면 제도 도입 컨설팅"]
-    home.tile_buttons[0].click()  # no catalog yet: the user is told so, plainly
-    assert window.search_notice.isVisible() and "카탈로그" in window.search_notice.text()
+    home.tile_buttons[0].click()  # a tile opens the catalog on its category, before login too
+    assert window.current_key == "catalog"
 
 
 @pytest.mark.parametrize("role, expected_menu, home_key", [
     (Role.OPERATOR, "심사관리", "screening_dashboard"),
     (Role.AGENCY, "사업관리", "budget_confirm"),
-    (Role.SUPPLIER, "공급기업", "supplier_home"),
+    (Role.SUPPLIER, "공급기업", "supplier_services"),
     (Role.DEMAND, "기업정보관리", "screening_status"),
 ])
 def test_login_changes_menus_by_role_and_logout_restores_them(qtbot, window, sqlite_services, role,

@@ -1,5 +1,6 @@
 """심사 및 예산확인: current screening state, every transition with its reason, the budget
-once approved, and the operating agency to contact (SPEC §5.1; manual section III)."""
+once approved (total / government share / self-payment / spent / in progress / remaining, from
+the voucher ledger), and the operating agency to contact (SPEC §5.1; manual section III)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from PySide6.QtWidgets import (
 from ...enums import ScreeningStatus
 from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
-from ...services.dto import CompanyView
-from ...services.rules.money import format_krw
+from ...services.dto import CompanyView, VoucherView
 from ...services.rules.screening import STATUS_LABELS
+from ..widgets.budget import BudgetPanel
 from ..widgets.busy import page_head
 from ..widgets.common import StatusBadge, title_label, scrolling_body
 from ..widgets.notice import NoticeBox
@@ -51,6 +52,7 @@ class ScreeningStatusPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.view: CompanyView | None = None
+        self.voucher: VoucherView | None = None
         self._build()
 
     def _explanations(self) -> dict[ScreeningStatus, tuple[str, str]]:
@@ -107,24 +109,19 @@ class ScreeningStatusPage(QWidget):
         layout.addWidget(state_box)
 
         middle = QHBoxLayout()
-        self.budget_box = QGroupBox(self.tr("바우처 예산"))
-        budget_form = QFormLayout(self.budget_box)
-        self.budget_total = QLabel()
-        self.budget_government = QLabel()
-        self.budget_self = QLabel()
+        self.budget_box = BudgetPanel(self.tr("바우처 예산"))
+        self.budget_form = self.budget_box.form
+        self.budget_total = self.budget_box.total
+        self.budget_government = self.budget_box.government
+        self.budget_self = self.budget_box.self_pay
+        self.budget_spent = self.budget_box.spent
+        self.budget_in_progress = self.budget_box.in_progress
+        self.budget_remaining = self.budget_box.remaining
+        self.use_period_end = self.budget_box.use_period_end
+        self.budget_pending = self.budget_box.pending
         self.approved_at = QLabel()
-        self.use_period_end = QLabel()
-        self.budget_total.setStyleSheet("font-weight: bold; font-size: 12pt;")
-        budget_form.addRow(self.tr("총 예산"), self.budget_total)
-        budget_form.addRow(self.tr("정부지원금"), self.budget_government)
-        budget_form.addRow(self.tr("자부담"), self.budget_self)
-        budget_form.addRow(self.tr("승인일"), self.approved_at)
-        budget_form.addRow(self.tr("이용기간 종료일"), self.use_period_end)
-        self.budget_pending = QLabel(self.tr("예산은 전문기관이 바우처 예산을 확정(승인)한 뒤에 표시됩니다."))
-        self.budget_pending.setWordWrap(True)
-        self.budget_pending.setObjectName("hint")
-        budget_form.addRow(self.budget_pending)
-        self.budget_form = budget_form
+        self.approved_at.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.budget_box.add_row(self.tr("승인일"), self.approved_at)
         middle.addWidget(self.budget_box, 1)
 
         operator_box = QGroupBox(self.tr("관할 운영기관"))
@@ -159,23 +156,34 @@ class ScreeningStatusPage(QWidget):
         if actor is None or self.busy.busy:
             return
         self.busy.start(self.tr("심사 현황을 불러오는 중…"))
+        companies, vouchers = self.ctx.services.companies, self.ctx.services.vouchers
 
-        def done(view: CompanyView) -> None:
+        def load() -> tuple[CompanyView, VoucherView | None]:
+            company = companies.get(actor)
+            # the ledger (spent / in progress / remaining) comes from the voucher service
+            voucher = vouchers.get(actor) if company.status is S.APPROVED else None
+            return company, voucher
+
+        def done(result: tuple[CompanyView, VoucherView | None]) -> None:
             self.busy.stop()
-            self.show_company(view)
+            self.show_company(*result)
 
         def failed(exc: BaseException) -> None:
             self.busy.stop()
             self.ctx.error(self, exc)
 
-        self.ctx.run(self, lambda: self.ctx.services.companies.get(actor), done, failed)
+        self.ctx.run(self, load, done, failed)
 
     def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what == "company" and self.view is not None and self.view.id in ids:
+        if self.view is None:
+            return
+        mine = what in ("company", "voucher") and self.view.id in ids
+        if mine or (what == "payment" and self.view.status is S.APPROVED):
             self.refresh()
 
-    def show_company(self, view: CompanyView) -> None:
+    def show_company(self, view: CompanyView, voucher: VoucherView | None = None) -> None:
         self.view = view
+        self.voucher = voucher
         self.badge.set_status(view.status)
         self.badge.show()
         self.company_label.setText(self.tr("{name} · 상태 변경 {at}").format(
@@ -187,17 +195,12 @@ class ScreeningStatusPage(QWidget):
             text = f"{label}: {view.status_reason}\n\n{text}"
         self.explanation.set_text(headline, text, kind)
 
-        approved = view.status is S.APPROVED and view.budget_total is not None
-        for widget in (self.budget_total, self.budget_government, self.budget_self, self.approved_at,
-                       self.use_period_end):
-            self.budget_form.setRowVisible(widget, approved)
-        self.budget_form.setRowVisible(self.budget_pending, not approved)
-        if approved:
-            self.budget_total.setText(format_krw(view.budget_total))
-            self.budget_government.setText(format_krw(view.budget_government))
-            self.budget_self.setText(format_krw(view.budget_self))
-            self.approved_at.setText(format_kst(view.approved_at))
-            self.use_period_end.setText(view.use_period_end.isoformat() if view.use_period_end else "")
+        budget = voucher.budget if voucher is not None and view.status is S.APPROVED else None
+        before = None
+        if budget is not None and budget.abandoned and voucher.abandonment is not None:
+            before = voucher.abandonment.budget_before
+        self.budget_box.show_budget(budget, view.use_period_end, budget_before=before)
+        self.approved_at.setText(format_kst(view.approved_at) if budget is not None else "")
 
         op = view.operator
         self.operator_name.setText(op.name)

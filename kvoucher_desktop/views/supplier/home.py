@@ -1,9 +1,9 @@
-"""공급기업 정보: the supplier's own company profile (service registration comes later)."""
+"""공급기업 정보: the supplier's own company profile (services are managed on 서비스 관리)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...services.dto import SupplierView
 from ...services.rules.numbers import format_business_no
@@ -41,8 +41,17 @@ class SupplierHomePage(QWidget):
         self.note.set_text(
             self.tr("안내"),
             self.tr("공급기업 계정과 기업 정보는 전문기관이 등록합니다. 기업 정보를 바꾸려면 전문기관에 요청해 주세요.\n"
-                    "서비스 등록·관리, 거래와 정산 기능은 이후 업데이트에서 이 메뉴에 추가됩니다."))
+                    "서비스 등록·수정·숨기기는 '서비스 관리'에서, 수요기업의 문의 답변은 '서비스 문의 답변'에서 합니다."))
         layout.addWidget(self.note)
+        links = QHBoxLayout()
+        self.services_button = QPushButton(self.tr("서비스 관리 열기"))
+        self.services_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_services"))
+        self.inquiries_button = QPushButton(self.tr("서비스 문의 답변 열기"))
+        self.inquiries_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_inquiries"))
+        links.addWidget(self.services_button)
+        links.addWidget(self.inquiries_button)
+        links.addStretch(1)
+        layout.addLayout(links)
         self.missing = NoticeBox("warning")
         self.missing.set_text(self.tr("이 계정에 연결된 공급기업 정보를 찾을 수 없습니다."),
                               self.tr("전문기관에 계정의 소속 공급기업 확인을 요청해 주세요."))

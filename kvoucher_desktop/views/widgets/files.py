@@ -29,6 +29,11 @@ def choose_document(parent: QWidget, title: str) -> tuple[str, bytes] | None:
     return _choose(parent, title, QCoreApplication.translate("FileChooser", "제출 서류 (*.pdf *.jpg *.jpeg *.png);;모든 파일 (*)"))
 
 
+def choose_image(parent: QWidget, title: str) -> tuple[str, bytes] | None:
+    """A PNG/JPG picture chosen with the system dialog (content is checked by the caller)."""
+    return _choose(parent, title, QCoreApplication.translate("FileChooser", "이미지 (*.png *.jpg *.jpeg);;모든 파일 (*)"))
+
+
 def choose_csv(parent: QWidget, title: str) -> tuple[str, bytes] | None:
     return _choose(parent, title, QCoreApplication.translate("FileChooser", "CSV 파일 (*.csv *.txt);;모든 파일 (*)"))
 

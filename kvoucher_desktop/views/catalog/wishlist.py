@@ -1,0 +1,135 @@
+"""찜한 서비스: a demand company's saved services, newest first; open one or take it off the list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from ..widgets.busy import page_head
+from ..widgets.tables import make_table, selected_row
+from .models import ServiceListModel
+
+
+class WishlistPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._loaded = False
+        self._announcing = False
+        self._generation = 0
+        self.model = ServiceListModel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        head, self.busy = page_head(self.tr("찜한 서비스"))
+        layout.addLayout(head)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        layout.addWidget(self.count_label)
+
+        self.stack = QStackedWidget()
+        self.table = make_table(self.model, stretch=-1)
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.stack.addWidget(self.table)
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        self.empty = QLabel(self.tr("찜한 서비스가 없습니다.\n서비스 검색에서 마음에 드는 서비스를 찾아 '찜하기'를 눌러 두세요."))
+        self.empty.setObjectName("hint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(self.empty)
+        go = QPushButton(self.tr("서비스 검색으로"))
+        go.clicked.connect(lambda: self.ctx.window.open_page("catalog"))
+        empty_layout.addWidget(go, 0, Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addStretch(2)
+        self.stack.addWidget(empty)
+        layout.addWidget(self.stack, 1)
+
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.remove_button = QPushButton(self.tr("찜 해제"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.open_button = QPushButton(self.tr("상세보기"))
+        self.open_button.setObjectName("primary")
+        self.open_button.clicked.connect(self.open_selected)
+        actions.addWidget(self.remove_button)
+        actions.addWidget(self.open_button)
+        layout.addLayout(actions)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        actor, catalog = self.ctx.actor, self.ctx.services.catalog
+        if actor is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        self.busy.start()
+
+        def done(rows) -> None:
+            self.busy.stop()
+            if generation != self._generation:
+                return
+            self._loaded = True
+            selected = selected_row(self.table)
+            self.model.set_rows(rows)
+            if selected is not None:
+                pos = self.model.position_of(selected.id)
+                if pos is not None:
+                    self.table.selectRow(pos)
+            self._update_view()
+
+        def failed(exc: BaseException) -> None:
+            self.busy.stop()
+            self.ctx.error(self, exc)
+
+        self.ctx.run(self, lambda: catalog.wishlist(actor), done, failed)
+
+    def _update_view(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(self.tr("{n}개의 서비스를 찜해 두었습니다.").format(n=f"{n:,}") if n else "")
+        self.stack.setCurrentIndex(0 if n else 1)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = selected_row(self.table) is not None
+        self.open_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+
+    def open_selected(self) -> None:
+        row = selected_row(self.table)
+        if row is not None:
+            self.ctx.window.open_service(row.id)
+
+    def remove_selected(self) -> None:
+        row = selected_row(self.table)
+        if row is None:
+            return
+        actor, catalog = self.ctx.actor, self.ctx.services.catalog
+        self.remove_button.setEnabled(False)
+
+        def done(_wished) -> None:
+            self.model.remove_keys([row.id])
+            self._update_view()
+            self.ctx.window.statusBar().showMessage(self.tr("'{name}'을(를) 찜한 서비스에서 뺐습니다.")
+                                                    .format(name=row.name), 4000)
+            self._announcing = True
+            try:
+                self.ctx.changed("wishlist", (row.id,))
+            finally:
+                self._announcing = False
+
+        def failed(exc: BaseException) -> None:
+            self._update_buttons()
+            self.ctx.error(self, exc)
+
+        self.ctx.run(self, lambda: catalog.set_wished(actor, row.id, False), done, failed)
+
+    def on_data_changed(self, what: str, ids: tuple) -> None:
+        if self._announcing or not self._loaded:
+            return
+        if what in ("wishlist", "category", "supplier") or (
+                what == "service" and any(self.model.position_of(i) is not None for i in ids)):
+            self.reload()

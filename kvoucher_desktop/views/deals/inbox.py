@@ -1,0 +1,328 @@
+"""서비스 요청: the deal inbox of a demand company or of a supplier (SPEC §5.3).
+
+One tab per inbox list of the actor's side, titled with its count; each tab is a table paged
+through the database in the background. Selecting a deal shows it beside the tables with
+the actions its state allows. After an action (here or on another page) the counts are
+reloaded and the tables are patched in place, so the selection stays where it was.
+The demand company's 결제하기 tab ticks deals and totals them against the remaining budget;
+paying is the next issue and the pay button says so without touching any deal.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import DealTab, Role
+from ...services.deals import DEMAND_TABS, SUPPLIER_TABS
+from ...services.rules.money import format_krw
+from ..widgets.busy import page_head
+from ..widgets.dialogs import tell
+from ..widgets.tables import make_table, selected_row
+from .detail import DealDetailPanel
+from .models import DealTableModel, PayTableModel, tab_label
+from .pay import PayPreviewDialog
+
+
+class DealInboxPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        actor = ctx.actor
+        self.role = actor.role if actor is not None else None
+        self.tab_keys: tuple[DealTab, ...] = (DEMAND_TABS if self.role is Role.DEMAND
+                                               else SUPPLIER_TABS if self.role is Role.SUPPLIER else ())
+        self.counts: dict[DealTab, int] = {}
+        self.remaining: int | None = None
+        self.models: dict[DealTab, DealTableModel] = {}
+        self.tables = {}
+        self._stale: set[DealTab] = set()
+        self._started = False
+        self._announcing = False
+        self.message_box = None
+        self.pay_dialog = None
+        self._build()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        head, self.busy = page_head(self.tr("서비스 요청"))
+        self.reload_button = QPushButton(self.tr("새로 고침"))
+        self.reload_button.clicked.connect(lambda: self.refresh())
+        head.addWidget(self.reload_button)
+        layout.addLayout(head)
+        if self.role is Role.DEMAND:
+            hint = self.tr("공급기업의 응답과 결제요청을 확인합니다. 거래상담은 요청일로부터, 결제는 결제요청일로부터 "
+                           "D+2 24:00(한국시간)까지이며, 그때까지 처리되지 않으면 불가 처리됩니다.")
+        elif self.role is Role.SUPPLIER:
+            hint = self.tr("수요기업의 거래상담 요청을 수락하거나 반려하고, 수락한 거래에 결제를 요청합니다. "
+                           "요청일로부터 D+2 24:00(한국시간)까지 응답하지 않으면 불가 처리됩니다.")
+        else:
+            hint = self.tr("서비스 요청은 수요기업과 공급기업만 볼 수 있습니다.")
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for tab in self.tab_keys:
+            self.tabs.addTab(self._tab_page(tab), tab_label(tab))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        left_layout.addWidget(self.tabs, 1)
+        self.status_line = QLabel()
+        self.status_line.setObjectName("hint")
+        left_layout.addWidget(self.status_line)
+        self.detail = DealDetailPanel(self.ctx)
+        self.detail.deal_changed.connect(self._deal_changed)
+        self.detail.refused.connect(lambda _exc: self.refresh(detail=False))  # the panel reloads itself
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([830, 410])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+
+    def _tab_page(self, tab: DealTab) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        if tab is DealTab.PAY:
+            model = PayTableModel(self.ctx, self.role, parent=self)
+            model.checked_changed.connect(self._update_pay_line)
+        else:
+            model = DealTableModel(self.ctx, tab, self.role, parent=self)
+        table = make_table(model, stretch=-1)
+        table.selectionModel().selectionChanged.connect(lambda *_a, t=tab: self._selection_changed(t))
+        model.failed.connect(lambda exc: self.ctx.error(self, exc))
+        model.loading_changed.connect(lambda _b: self._update_status_line())
+        model.page_loaded.connect(lambda _n: self._update_status_line())
+        model.synced.connect(lambda t=tab: self._tab_synced(t))
+        self.models[tab] = model
+        self.tables[tab] = table
+        if tab is DealTab.PAY:
+            intro = QLabel(self.tr("결제요청을 받은 거래와 장바구니에 담은 거래입니다. 함께 결제할 거래를 선택하세요."))
+            intro.setObjectName("hint")
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        layout.addWidget(table, 1)
+        if tab is DealTab.PAY:
+            row = QHBoxLayout()
+            self.pay_line = QLabel()
+            self.pay_line.setStyleSheet("font-weight: bold;")
+            self.budget_line = QLabel()
+            self.pay_button = QPushButton(self.tr("결제하기"))
+            self.pay_button.setObjectName("primary")
+            self.pay_button.clicked.connect(self.pay)
+            row.addWidget(self.pay_line)
+            row.addSpacing(16)
+            row.addWidget(self.budget_line)
+            row.addStretch(1)
+            row.addWidget(self.pay_button)
+            layout.addLayout(row)
+            self._update_pay_line()
+        return page
+
+    # --- loading -----------------------------------------------------------------------------
+    def current_tab(self) -> DealTab | None:
+        i = self.tabs.currentIndex()
+        return self.tab_keys[i] if 0 <= i < len(self.tab_keys) else None
+
+    def set_tab(self, tab: DealTab) -> None:
+        self.tabs.setCurrentIndex(self.tab_keys.index(tab))
+
+    def refresh(self, detail: bool = True) -> None:
+        """Called when shown and after changes: counts, the current tab (in place), the detail."""
+        if not self.tab_keys:
+            return
+        self._started = True
+        self.load_counts()
+        current = self.current_tab()
+        self._stale = set(self.tab_keys) - {current}
+        self.models[current].sync()
+        if self.role is Role.DEMAND:
+            self.load_budget()
+        if detail:
+            self.detail.reload()
+        self._update_status_line()
+
+    def load_counts(self) -> None:
+        actor, deals = self.ctx.actor, self.ctx.services.deals
+        self.busy.start(self.tr("건수를 세는 중…"))
+
+        def done(counts) -> None:
+            self.busy.stop()
+            self.counts = dict(counts)
+            self._update_tab_titles()
+
+        def failed(exc: BaseException) -> None:
+            self.busy.stop()
+            self.ctx.error(self, exc)
+
+        self.ctx.run(self, lambda: deals.counts(actor), done, failed)
+
+    def load_budget(self) -> None:
+        actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
+
+        def done(view) -> None:
+            self.remaining = view.budget.remaining if view.budget is not None else None
+            self._update_pay_line()
+
+        self.ctx.run(self, lambda: vouchers.get(actor), done, lambda exc: self.ctx.error(self, exc))
+
+    def _update_tab_titles(self) -> None:
+        for i, tab in enumerate(self.tab_keys):
+            n = self.counts.get(tab)
+            label = tab_label(tab)
+            self.tabs.setTabText(i, label if n is None else f"{label} ({n:,})")
+
+    def tab_title(self, tab: DealTab) -> str:
+        return self.tabs.tabText(self.tab_keys.index(tab))
+
+    def _tab_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        if tab is None or not self._started:
+            return
+        model = self.models[tab]
+        if tab in self._stale or not model.started:
+            self._stale.discard(tab)
+            model.sync()
+        else:
+            self._follow_detail(tab)
+        row = selected_row(self.tables[tab])
+        if row is not None and row.id != self.detail.deal_id:
+            self.detail.show_deal(row.id)
+        self._update_status_line()
+
+    def _tab_synced(self, tab: DealTab) -> None:
+        self._update_status_line()
+        table, deal_id = self.tables[tab], self.detail.deal_id
+        selected = selected_row(table)
+        if selected is not None and selected.id != deal_id:
+            # the view moved the selection to a neighbour of a row that left the tab: the user
+            # did not pick it, and the panel keeps showing the deal that moved on
+            table.selectionModel().clear()
+        if tab is self.current_tab():
+            self._follow_detail(tab)
+
+    def _follow_detail(self, tab: DealTab) -> None:
+        """The deal in the detail panel is selected in the tab it is now in (after it moved there)."""
+        table = self.tables[tab]
+        deal_id = self.detail.deal_id
+        if deal_id is None or selected_row(table) is not None:
+            return
+        pos = self.models[tab].position_of(deal_id)
+        if pos is not None:
+            table.selectRow(pos)
+
+    def _update_status_line(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            self.status_line.setText("")
+            return
+        model = self.models[tab]
+        n = model.rowCount()
+        if model.loading:
+            text = self.tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
+        elif n == 0 and model.exhausted:
+            text = self.tr("'{tab}'에 해당하는 거래가 없습니다.").format(tab=tab_label(tab))
+        else:
+            text = self.tr("{n}건 표시").format(n=f"{n:,}")
+            if not model.exhausted:
+                text += self.tr(" · 아래로 스크롤하면 더 불러옵니다")
+        self.status_line.setText(text)
+
+    # --- selection and changes ---------------------------------------------------------------
+    def _selection_changed(self, tab: DealTab) -> None:
+        if tab is not self.current_tab() or self.models[tab].merging:
+            return
+        row = selected_row(self.tables[tab])
+        # a row that left the tab after a refresh leaves the detail as it is (it shows the deal's new state)
+        if row is not None and row.id != self.detail.deal_id:
+            self.detail.show_deal(row.id)
+
+    def select_deal(self, deal_id) -> bool:
+        """Select a loaded deal in the current tab (and show it)."""
+        tab = self.current_tab()
+        pos = self.models[tab].position_of(deal_id) if tab is not None else None
+        if pos is None:
+            return False
+        self.tables[tab].selectRow(pos)
+        return True
+
+    def _deal_changed(self, view) -> None:
+        self._announcing = True
+        try:
+            self.ctx.changed("deal", (view.id,))
+        finally:
+            self._announcing = False
+        self.refresh(detail=False)  # the panel reloads itself
+
+    def on_data_changed(self, what: str, ids: tuple) -> None:
+        if what != "deal" or self._announcing or not self._started:
+            return
+        self.refresh()
+
+    # --- 결제하기 --------------------------------------------------------------------------------
+    def _update_pay_line(self) -> None:
+        if DealTab.PAY not in self.models:
+            return
+        model: PayTableModel = self.models[DealTab.PAY]
+        rows = model.checked_rows()
+        over = self.remaining is not None and model.checked_total() > self.remaining
+        style = "font-weight: bold;" + (" color: #b91c1c;" if over else "")
+        if self.pay_line.styleSheet() != style:
+            self.pay_line.setStyleSheet(style)
+        self.pay_line.setToolTip(self.tr("남은 예산보다 많습니다.") if over else "")
+        self.pay_line.setText(self.tr("선택 {n}건, 합계 {total}").format(
+            n=len(rows), total=format_krw(model.checked_total())))
+        self.budget_line.setText(self.tr("남은 예산 {remaining}").format(
+            remaining=format_krw(self.remaining) if self.remaining is not None else "-"))
+        self.pay_button.setEnabled(bool(rows))
+
+    def pay(self) -> None:
+        """Check the ticked deals against the remaining budget; payment itself is the next issue."""
+        model: PayTableModel = self.models[DealTab.PAY]
+        rows = model.checked_rows()
+        if not rows:
+            self.message_box = tell(self, self.tr("결제하기"), self.tr("결제할 거래를 선택해 주세요."))
+            return
+        total = model.checked_total()
+        actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
+        self.pay_button.setEnabled(False)
+        self.busy.start(self.tr("남은 예산을 확인하는 중…"))
+
+        def done(view) -> None:
+            self.busy.stop()
+            self.remaining = view.budget.remaining if view.budget is not None else 0
+            self._update_pay_line()
+            if total > self.remaining:
+                self.message_box = tell(self, self.tr("결제하기"), self.tr(
+                    "선택한 거래의 합계({total})가 남은 예산({remaining})보다 많습니다. "
+                    "남은 예산 안에서 결제할 거래를 다시 선택해 주세요.").format(
+                        total=format_krw(total), remaining=format_krw(self.remaining)), warning=True)
+                return
+            self.pay_dialog = PayPreviewDialog(rows, self.remaining, self)
+            self.pay_dialog.open()
+
+        def failed(exc: BaseException) -> None:
+            self.busy.stop()
+            self._update_pay_line()
+            self.ctx.error(self, exc)
+
+        self.ctx.run(self, lambda: vouchers.get(actor), done, failed)
