@@ -121,11 +121,12 @@ class CatalogService:
         with self.uow() as uow:
             return uow.session.scalar(select(func.count()).select_from(Service).where(*self._filters(query, category)))
 
-    def category_counts(self) -> dict[str, int]:
-        """Visible services per category code (the tiles show them)."""
+    def category_counts(self, query: str = "") -> dict[str, int]:
+        """Visible services matching `query` per category code (the home tiles and the filter chips)."""
         with self.uow() as uow:
             rows = uow.session.execute(
-                select(Service.category_code, func.count()).where(_visible()).group_by(Service.category_code))
+                select(Service.category_code, func.count()).where(*self._filters(query, None))
+                .group_by(Service.category_code))
             return {code: n for code, n in rows}
 
     # --- detail ------------------------------------------------------------------------------

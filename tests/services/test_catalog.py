@@ -82,6 +82,7 @@ def test_empty_query_lists_everything_visible_by_category(services, shelf):
     assert found(services, "", "NETWORK_SECURITY") == {shelf["vpn"], shelf["guard"]}
     assert found(services, "화상", "EDUTECH") == set()
     assert services.catalog.category_counts() == {"VIDEO": 2, "NETWORK_SECURITY": 2, "EDUTECH": 1}
+    assert services.catalog.category_counts("화") == {"VIDEO": 2, "EDUTECH": 1}  # the chips follow the query
 
 
 def test_search_rows_carry_what_the_table_shows(services, shelf):

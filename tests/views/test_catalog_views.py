@@ -351,3 +351,14 @@ def test_agency_hides_a_service_with_a_reason_and_shows_it_again(qtbot, desk, ca
     settle(qtbot)
     assert not detail.state_notice.isVisible()
     assert sqlite_services.catalog.count(None) == 3
+
+
+def test_chip_counts_follow_the_query(qtbot, desk, catalog):
+    window = desk(None)
+    page = open_catalog(qtbot, window, "VPN")
+    chips = {code: button.text() for code, button in page.chips.items()}
+    assert chips[None] == "전체 1" and chips["NETWORK_SECURITY"].endswith(" 1") and chips["VIDEO"].endswith(" 0")
+    assert page.count_label.text() == "검색 결과 1건"
+    page.search("", None)
+    settle(qtbot)
+    assert page.chips[None].text() == "전체 3"

@@ -150,7 +150,8 @@ class CatalogSearchPage(QWidget):
                 self.categories = list(categories)
             self._update_chip_texts()
 
-        self.ctx.run(self, lambda: (programme.categories(), catalog.category_counts()), done)
+        query = self.box.text().strip()
+        self.ctx.run(self, lambda: (programme.categories(), catalog.category_counts(query)), done)
 
     def _set_categories(self, categories) -> None:
         current = self.current_category()
@@ -214,12 +215,15 @@ class CatalogSearchPage(QWidget):
         generation = self._count_generation
         catalog, actor = self.ctx.services.catalog, self.ctx.actor
 
-        def done(n: int) -> None:
+        def done(counts: dict[str, int]) -> None:
             if generation == self._count_generation:
-                self.total = n
+                # one grouped query gives the result count and every chip's count for this query
+                self.category_counts, self._counts_loaded = dict(counts), True
+                self.total = sum(counts.values()) if category is None else counts.get(category, 0)
+                self._update_chip_texts()
                 self._update_status()
 
-        self.ctx.run(self, lambda: catalog.count(actor, query, category), done, lambda _e: None)
+        self.ctx.run(self, lambda: catalog.category_counts(query), done, lambda _e: None)
 
     def _search_failed(self, exc: BaseException) -> None:
         self._update_status()
