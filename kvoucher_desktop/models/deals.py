@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..enums import DealAction, DealState, Role
+from ..enums import DealAction, DealState
 from .base import Base, new_id
 
 #: states in which a deal still occupies its (company, service) slot

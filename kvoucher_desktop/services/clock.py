@@ -61,3 +61,13 @@ def format_kst(moment: datetime | None, seconds: bool = False) -> str:
         return ""
     fmt = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
     return moment.astimezone(KST).strftime(fmt)
+
+
+def format_deadline_kst(moment: datetime | None) -> str:
+    """A deadline as people say it: 00:00 KST of D+3 reads "D+2 24:00" (the last day it is still open)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(KST)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
+    return format_kst(moment)

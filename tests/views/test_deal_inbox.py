@@ -16,7 +16,7 @@ from kvoucher_desktop.services.dto import ServiceForm
 from kvoucher_desktop.services.rules.deals import EXPIRED_NO_ANSWER
 from kvoucher_desktop.views.deals.detail import PaymentRequestDialog
 from kvoucher_desktop.views.deals.inbox import DealInboxPage
-from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEventModel, DealTableModel, PayTableModel, deadline_text
+from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEventModel, DealTableModel, PayTableModel, format_deadline_kst
 from kvoucher_desktop.views.deals.pay import PayPreviewDialog
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
 from tests.factories import company_in_state, make_supplier_account
@@ -350,9 +350,9 @@ def test_a_refresh_patches_rows_and_keeps_the_selection(qtbot, desk, store, cloc
 
 
 def test_deadline_text_says_24_00_of_the_day_before():
-    assert deadline_text(DEADLINE) == "2026-03-04 24:00"
-    assert deadline_text(datetime(2026, 3, 4, 13, 5, tzinfo=KST)) == "2026-03-04 13:05"
-    assert deadline_text(None) == ""
+    assert format_deadline_kst(DEADLINE) == "2026-03-04 24:00"
+    assert format_deadline_kst(datetime(2026, 3, 4, 13, 5, tzinfo=KST)) == "2026-03-04 13:05"
+    assert format_deadline_kst(None) == ""
 
 
 # --- models --------------------------------------------------------------------------------------

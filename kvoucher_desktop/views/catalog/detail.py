@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import uuid
-from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Role
-from ...services.clock import format_kst, to_kst
+from ...services.clock import format_deadline_kst, format_kst
 from ...services.dto import ServiceDetail
 from ...services.errors import DomainError
 from ...services.rules.money import format_krw
@@ -43,12 +42,6 @@ IMAGE_SIZE = (260, 190)
 ALWAYS_RELEVANT = {"deal", "voucher", "company", "payment", "evaluation", "inquiry", "category", "supplier"}
 
 
-def deadline_text(at: datetime) -> str:
-    """A deadline at 00:00 KST reads as 24:00 of the day before, as people say it ("3월 4일 24:00까지")."""
-    local = to_kst(at)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
-    return format_kst(at)
 
 
 def _card() -> tuple[QFrame, QVBoxLayout]:
@@ -407,7 +400,7 @@ class ServiceDetailPage(QWidget):
         self.deal_notice.set_text(
             self.tr("거래상담을 요청했습니다"),
             self.tr("공급기업이 {deadline}까지 수락하거나 반려합니다. 진행 상황은 '서비스 요청'에서 볼 수 있습니다.")
-            .format(deadline=deadline_text(deal.deadline_at)) if deal.deadline_at else
+            .format(deadline=format_deadline_kst(deal.deadline_at)) if deal.deadline_at else
             self.tr("진행 상황은 '서비스 요청'에서 볼 수 있습니다."))
         self.deal_notice.show()
         self._announce("deal", (deal.id,))

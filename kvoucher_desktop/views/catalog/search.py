@@ -213,7 +213,7 @@ class CatalogSearchPage(QWidget):
     def _count(self, query: str, category: str | None) -> None:
         self._count_generation += 1
         generation = self._count_generation
-        catalog, actor = self.ctx.services.catalog, self.ctx.actor
+        catalog = self.ctx.services.catalog
 
         def done(counts: dict[str, int]) -> None:
             if generation == self._count_generation:

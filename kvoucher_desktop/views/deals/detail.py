@@ -34,7 +34,7 @@ from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import make_table
-from .models import STATE_COLOURS, DealEventModel, deadline_text
+from .models import STATE_COLOURS, DealEventModel, format_deadline_kst
 
 A, D = DealAction, DealState
 
@@ -150,7 +150,7 @@ def _tr(text: str) -> str:
 
 def next_step_text(deal: DealView, role: Role) -> tuple[str, str, str]:
     """(title, body, notice kind) saying where the deal stands and what happens next."""
-    deadline = deadline_text(deal.deadline_at)
+    deadline = format_deadline_kst(deal.deadline_at)
     demand = role is Role.DEMAND
     s = deal.state
     if s is D.CONSULT_REQUESTED:
@@ -345,7 +345,7 @@ class DealDetailPanel(QWidget):
         else:
             labels["amount"].setText(self.tr("서비스 등록가 {price} (결제요청 전)").format(
                 price=format_krw(view.list_price)))
-        labels["deadline"].setText(self.tr("{at} (한국시간)").format(at=deadline_text(view.deadline_at))
+        labels["deadline"].setText(self.tr("{at} (한국시간)").format(at=format_deadline_kst(view.deadline_at))
                                    if view.deadline_at else "-")
         dates = [self.tr("거래상담 요청 {at}").format(at=format_kst(view.requested_at))]
         if view.accepted_at:

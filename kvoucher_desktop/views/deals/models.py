@@ -9,13 +9,12 @@ scroll position survive a refresh.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from ...enums import DealState, DealTab, Role
-from ...services.clock import format_kst, to_kst
+from ...services.clock import format_deadline_kst, format_kst
 from ...services.dto import DealEventView, DealView
 from ...services.rules.money import format_krw
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, KeysetTableModel, RowTableModel
@@ -52,14 +51,6 @@ def tab_label(tab: DealTab) -> str:
     }[tab]
 
 
-def deadline_text(moment) -> str:
-    """A deadline as users say it: 00:00 KST of D+3 reads "D+2 24:00" (the day it is still open)."""
-    if moment is None:
-        return ""
-    local = to_kst(moment)
-    if local.hour == 0 and local.minute == 0 and local.second == 0:
-        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
-    return format_kst(moment)
 
 
 def amount_tooltip(deal: DealView) -> str:
@@ -116,9 +107,9 @@ class DealTableModel(KeysetTableModel):
             ]
         else:
             columns += [
-                Column(tr("응답기한"), lambda d: deadline_text(d.deadline_at) or "-", ALIGN_CENTER, 124,
+                Column(tr("응답기한"), lambda d: format_deadline_kst(d.deadline_at) or "-", ALIGN_CENTER, 124,
                        tooltip=lambda d: self.tr("{at}이 지나면 불가 처리됩니다.").format(
-                           at=deadline_text(d.deadline_at)) if d.deadline_at else ""),
+                           at=format_deadline_kst(d.deadline_at)) if d.deadline_at else ""),
                 Column(tr("메모"), lambda d: one_line(d.memo), width=200, tooltip=lambda d: d.memo),
             ]
         return columns
