@@ -23,7 +23,7 @@ from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.errors import PermissionDenied
 from kvoucher_desktop.services.vouchers import NOT_ELIGIBLE
 from kvoucher_desktop.views.agency.abandonments import AbandonmentTableModel
-from kvoucher_desktop.views.demand.voucher import PaymentMethodDialog
+from kvoucher_desktop.views.demand.payment_method import PaymentMethodDialog
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
 from tests.factories import (
     approved_buyer,
