@@ -66,6 +66,8 @@ class Company(Base):
     budget_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
     budget_government: Mapped[int | None] = mapped_column(Integer, nullable=True)
     budget_self: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the government share (%) in force when the budget was approved
+    budget_government_pct: Mapped[int | None] = mapped_column(Integer, nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
     use_period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
     # 바우처 신청 (SPEC §5.2): chosen once, never changed

@@ -6,7 +6,9 @@ import hashlib
 import uuid
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import Role
 from ..models import Category, Company, Deal, DocumentBlob, Inquiry, OPEN_STATES, Service, Supplier, WishlistItem
@@ -20,7 +22,7 @@ from .dto import (
     SupplierCard,
     SupplierServiceRow,
 )
-from .errors import NotFound, PermissionDenied, ValidationError
+from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
 from .rules.documents import sniff_content_type
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
@@ -266,7 +268,10 @@ class CatalogService:
                      "hidden": bool(form.hidden)}
             uow.audit(actor, "service.create" if before is None else "service.update", "service", sv.id,
                       before=before, after=after)
-            uow.commit()
+            try:
+                uow.commit()
+            except StaleDataError:
+                raise Conflict("다른 화면에서 이 서비스가 먼저 수정되었습니다. 다시 불러와 수정해 주세요.") from None
             return service_row(sv, sup.name, cat.name)
 
     def set_hidden_by_agency(self, actor: Actor, service_id: uuid.UUID, hidden: bool, reason: str = "") -> ServiceRow:
@@ -307,7 +312,10 @@ class CatalogService:
             elif not wished and item is not None:
                 s.delete(item)
                 uow.audit(actor, "wishlist.remove", "service", service_id)
-            uow.commit()
+            try:
+                uow.commit()
+            except (IntegrityError, StaleDataError):
+                pass  # another desk of the same company did the same a moment earlier: the outcome stands
             return wished
 
     # --- inquiries ---------------------------------------------------------------------------

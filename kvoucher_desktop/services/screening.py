@@ -79,6 +79,7 @@ class ScreeningService:
                     prog = current_settings(s)
                     gov, own = split_budget(prog.voucher_amount, prog.government_share_pct)
                     company.budget_total, company.budget_government, company.budget_self = prog.voucher_amount, gov, own
+                    company.budget_government_pct = prog.government_share_pct
                     company.approved_at = now
                     company.use_period_end = add_months(kst_date(now), prog.use_period_months)
                     audit_after.update(budget_total=prog.voucher_amount, budget_government=gov, budget_self=own,

@@ -16,7 +16,6 @@ from .dto import AbandonmentView, Actor, BudgetView, VoucherView
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import company_for, require_role
 from .rules.deals import EXPIRED_ABANDONED
-from .rules.money import split_budget
 
 METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
 ABANDONMENT_LABELS = {
@@ -48,9 +47,12 @@ def _payment_method_is_final(target, value, oldvalue, initiator):
 
 
 def government_pct(c: Company) -> int:
+    """The government share (%) of this company's budget, as approved."""
+    if c.budget_government_pct is not None:
+        return c.budget_government_pct
     if not c.budget_total:
         return 0
-    return round((c.budget_government or 0) * 100 / c.budget_total)
+    return (c.budget_government or 0) * 100 // c.budget_total
 
 
 def ledger(s: Session, c: Company) -> BudgetView | None:
@@ -159,12 +161,6 @@ class VoucherService:
             uow.commit()
             return self._view(s, c)
 
-    def verify_zeropay_password(self, actor: Actor, password: str) -> bool:
-        require_role(actor, Role.DEMAND)
-        with self.uow() as uow:
-            c = company_for(uow.session, actor, actor.company_id)
-            return self.passwords.verify(c.zeropay_password_hash, password)
-
     # --- abandonment -------------------------------------------------------------------------
     def request_abandonment(self, actor: Actor, reason: str) -> VoucherView:
         require_role(actor, Role.DEMAND)
@@ -215,13 +211,18 @@ class VoucherService:
             s = uow.session
             r, c = self._pending(s, request_id)
             budget = ledger(s, c)
-            used = budget.spent + budget.in_progress
+            if budget.in_progress:
+                raise Conflict("이 기업의 결제가 진행 중입니다. 결제가 끝난 뒤(성공 또는 실패) 예산포기를 확정해 주세요.",
+                               code="payment_in_progress")
+            # the budget becomes what was paid, with the payments' own shares (SPEC §5.2)
+            gov, own = s.execute(
+                select(func.coalesce(func.sum(Payment.government_share), 0), func.coalesce(func.sum(Payment.self_share), 0))
+                .where(Payment.company_id == c.id, Payment.status == PaymentStatus.SUCCEEDED)).one()
             r.status, r.decided_at, r.decided_by, r.decided_by_name = AbandonmentStatus.CONFIRMED, now, actor.user_id, actor.name
-            r.budget_before, r.budget_after = c.budget_total, used
-            pct = government_pct(c)
-            c.budget_total = used
-            c.budget_government, c.budget_self = split_budget(used, pct)
+            r.budget_before, r.budget_after = c.budget_total, budget.spent
+            c.budget_total, c.budget_government, c.budget_self = budget.spent, int(gov), int(own)
             c.budget_abandoned_at = now
+            used = budget.spent
             expired = expire_open_deals(uow, c.id, now, EXPIRED_ABANDONED)
             uow.audit(actor, "voucher.abandon_confirm", "company", c.id,
                       before={"budget_total": r.budget_before}, after={"budget_total": used, "expired_deals": expired})

@@ -254,3 +254,4 @@ def test_open_deal_shows_on_the_detail_page(services, shelf):
     detail = services.catalog.detail(buyer, shelf["zoom"])
     assert detail.open_deal_id == deal.id and not detail.can_request_deal
     assert "진행 중인 거래" in detail.request_refusal
+

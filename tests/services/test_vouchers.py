@@ -28,7 +28,7 @@ def test_only_approved_companies_may_apply(services, status):
     demand, _ = company_in_state(services, status)
     view = services.vouchers.get(demand)
     assert not view.eligible and view.why_not  # says why and what to do
-    assert view.budget is None if status is not ScreeningStatus.CONFIRMED else True
+    assert view.budget is None  # no budget before the agency's approval
     with pytest.raises(InvalidTransition):
         services.vouchers.choose_payment_method(demand, PaymentMethod.SHINHAN_CARD)
     assert services.vouchers.get(demand).payment_method is None
@@ -66,8 +66,7 @@ def test_zeropay_password_rules_and_hash(services):
         stored = uow.session.get(Company, company_id).zeropay_password_hash
         audit = " ".join(a or "" for a in uow.session.scalars(select(AuditRecord.after)))
     assert stored.startswith("$argon2id$") and PIN not in stored and PIN not in audit
-    assert services.vouchers.verify_zeropay_password(demand, PIN)
-    assert not services.vouchers.verify_zeropay_password(demand, "583921")
+    assert services.passwords.verify(stored, PIN) and not services.passwords.verify(stored, "583921")
 
 
 @pytest.mark.parametrize("first, second", [(PaymentMethod.SHINHAN_CARD, PaymentMethod.ZEROPAY),
@@ -87,6 +86,19 @@ def test_the_payment_method_can_never_change(services, first, second):
         with services.vouchers.uow() as uow:
             uow.session.get(Company, company_id).payment_method = second if second is not first else \
                 next(m for m in PaymentMethod if m is not first)
+            uow.commit()
+    # nor is a bulk UPDATE that bypasses the ORM: the store itself refuses (trigger)
+    from sqlalchemy import update
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError, match="payment_method is final"):
+        with services.vouchers.uow() as uow:
+            uow.session.execute(update(Company).where(Company.id == company_id)
+                                .values(payment_method=next(m for m in PaymentMethod if m is not first)))
+            uow.commit()
+    with pytest.raises(DBAPIError, match="payment_method is final"):
+        with services.vouchers.uow() as uow:
+            uow.session.execute(update(Company).where(Company.id == company_id).values(payment_method=None))
             uow.commit()
     # editing company info does not touch it
     info = services.companies.get(demand, company_id).info
@@ -166,7 +178,33 @@ def test_abandonment_keeps_what_was_spent(services):
     services.vouchers.confirm_abandonment(make_agency(services), request.id)
     budget = services.vouchers.get(demand).budget
     assert (budget.total, budget.spent, budget.remaining) == (1_234_567, 1_234_567, 0)
-    assert budget.government + budget.self_pay == budget.total and budget.government == 1_234_567 * 90 // 100
+    # the shares are those of the payments themselves
+    assert (budget.government, budget.self_pay, budget.government_pct) == (1_111_110, 123_457, 90)
+
+
+def test_abandonment_waits_for_a_payment_in_progress(services):
+    demand, company_id = approved_buyer(services)
+    supplier = make_supplier_account(services)
+    deal = drive(services, DealState.PAYMENT_REQUESTED, demand, supplier)
+    now = services.clock.now()
+    payment_id = uuid.uuid4()
+    with services.vouchers.uow() as uow:
+        uow.session.add(Payment(id=payment_id, deal_id=deal.id, company_id=company_id,
+                                supplier_id=supplier.supplier_id, method=PaymentMethod.SHINHAN_CARD,
+                                status=PaymentStatus.IN_PROGRESS, amount=500_000, government_share=450_000,
+                                self_share=50_000, created_at=now, updated_at=now))
+        uow.commit()
+    agency = make_agency(services)
+    request = services.vouchers.request_abandonment(demand, "예산 반납").abandonment
+    with pytest.raises(Conflict, match="결제가 진행 중"):
+        services.vouchers.confirm_abandonment(agency, request.id)
+    assert services.deals.get(demand, deal.id).state is DealState.PAYMENT_REQUESTED  # nothing changed
+    with services.vouchers.uow() as uow:
+        uow.session.get(Payment, payment_id).status = PaymentStatus.FAILED
+        uow.commit()
+    services.vouchers.confirm_abandonment(agency, request.id)
+    budget = services.vouchers.get(demand).budget
+    assert (budget.total, budget.remaining, budget.government_pct) == (0, 0, 90)
 
 
 def test_abandonment_decline_needs_a_reason(services):

@@ -188,7 +188,7 @@ def test_zeropay_password_mismatch_keeps_the_dialog_open_then_the_choice_succeed
     assert not dialog.isVisible()
     view = services.vouchers.get(demand)
     assert view.payment_method is M.ZEROPAY and view.zeropay_password_set
-    assert services.vouchers.verify_zeropay_password(demand, "583920")
+    assert verify_stored_pin(services, demand, "583920")
     assert page.method_label.text() == "제로페이"
     assert page.zeropay_state.text() == "온라인으로 발급되었습니다 · 상품권 비밀번호 설정됨"
     assert not page.card_date_label.isVisible()
@@ -393,3 +393,12 @@ def test_a_method_chosen_meanwhile_at_another_desk_is_refused_in_the_dialog_and_
     assert page.method_label.text() == "제로페이" and not page.choose_box.isVisible()
     dialog.cancel_button.click()
     assert not dialog.isVisible()
+
+
+def verify_stored_pin(services, demand, pin: str) -> bool:
+    """The stored ZeroPay password hash checks against `pin` (the payment flow will verify it)."""
+    from kvoucher_desktop.models import Company
+
+    with services.vouchers.uow() as uow:
+        stored = uow.session.get(Company, demand.company_id).zeropay_password_hash
+    return services.passwords.verify(stored, pin)
