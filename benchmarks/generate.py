@@ -21,6 +21,9 @@ one transaction per screening step). The rows are shaped exactly as the services
 * one demand login per company (one shared Argon2id hash, so generation stays fast), one
   operator login per agency, one agency login — all with the password ``BENCH_PASSWORD``;
 * the audit records the services would have written for all of the above (``--no-audit`` skips).
+* the catalog side (``market.py``; ``--suppliers 0`` leaves it out): 640 suppliers with a login
+  each, 2,500 services, and per approved company its payment method, deals in a realistic mix of
+  states with their events, payments and audit records, wishlists, inquiries, abandonments.
 
 Deterministic: the same ``--seed``/``--companies``/``--end`` give the same rows (ids included).
 """
@@ -54,16 +57,22 @@ from kvoucher_desktop.enums import (
     ScreeningStatus,
 )
 from kvoucher_desktop.models import (
+    AbandonmentRequest,
     AuditRecord,
     Base,
     Company,
     CompanyChange,
     CompanyDocument,
+    Deal,
+    DealEvent,
     DocumentBlob,
+    Inquiry,
     OperatingAgency,
+    Payment,
     PreviousParticipant,
     ScreeningEvent,
     User,
+    WishlistItem,
 )
 from kvoucher_desktop.services.clock import KST, FixedClock, format_kst, kst_date
 from kvoucher_desktop.services.dto import CompanyInfo
@@ -246,17 +255,25 @@ class Batch:
     events: list = field(default_factory=list)
     changes: list = field(default_factory=list)
     audit: list = field(default_factory=list)
+    # catalog side (market.py)
+    deals: list = field(default_factory=list)
+    deal_events: list = field(default_factory=list)
+    payments: list = field(default_factory=list)
+    wishlist: list = field(default_factory=list)
+    inquiries: list = field(default_factory=list)
+    abandonments: list = field(default_factory=list)
 
     def size(self) -> int:
-        return sum(len(v) for v in (self.companies, self.users, self.documents, self.events, self.changes, self.audit))
+        return sum(len(getattr(self, f.name)) for f in fields(self))
 
 
 class Generator:
     def __init__(self, seed: int, *, year: int, start: datetime, end: datetime, operators: dict,
                  operator_users: dict, agency_user: dict, blobs: dict, password_hash: str,
                  voucher_amount: int, government_pct: int, use_months: int, with_audit: bool,
-                 demand_logins: int | None, companies: int):
+                 demand_logins: int | None, companies: int, market=None):
         self.seed = seed
+        self.market = market  # market.Market: what approved companies buy (None: no catalog side)
         self.rng = random.Random(seed)  # replaced by a per-company generator in company()
         self.year, self.start, self.end = year, start, end
         self.operators = operators  # region -> operator row (id, name, region)
@@ -266,6 +283,7 @@ class Generator:
         self.password_hash = password_hash
         self.voucher = voucher_amount
         self.gov, self.own = split_budget(voucher_amount, government_pct)
+        self.gov_pct = government_pct
         self.use_months = use_months
         self.with_audit = with_audit
         self.used_business_nos: set[str] = set()
@@ -614,7 +632,13 @@ class Generator:
             "approved_at": approved_at,
             "use_period_end": add_months(kst_date(approved_at), self.use_months) if approved else None,
             "version": version,
+            "payment_method": None, "payment_method_chosen_at": None, "zeropay_password_hash": None,
+            "budget_abandoned_at": None,
         })
+        if hasattr(Company, "budget_government_pct"):  # the share in force at approval
+            batch.companies[-1]["budget_government_pct"] = self.gov_pct if approved else None
+        if approved and self.market is not None:  # its own random stream: the rows above do not change
+            self.market.company(index, batch.companies[-1], user_id, batch)
         if has_login:
             batch.users.append({
                 "id": user_id, "login_id": f"demand{position + 1:05d}", "password_hash": self.password_hash,
@@ -772,7 +796,8 @@ def log(msg: str) -> None:
 
 def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFAULT_END, chunk: int = 2000,
              with_audit: bool = True, demand_logins: int | None = None, reset: bool = False,
-             analyze_sqlite: bool = False, model_indexes: bool = True) -> dict:
+             analyze_sqlite: bool = False, model_indexes: bool = True, suppliers: int = 640,
+             services_count: int = 2500) -> dict:
     """Create the store and fill it; returns counts and timings."""
     started = time.perf_counter()
     if reset:
@@ -843,6 +868,24 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
         )
         counts = {"companies": 0, "users": len(staff), "company_documents": 0, "screening_events": 0,
                   "company_changes": 0, "audit_log": len(staff) if with_audit else 0}
+        market = None
+        if suppliers and services_count:
+            from market import Market
+
+            t = time.perf_counter()
+            market = gen.market = Market(
+                seed, start=start, end=end, government_pct=prog.government_share_pct, password_hash=password_hash,
+                zeropay_hash=Passwords(PRODUCTION).hash("482913"), agency_user=agency_user, with_audit=with_audit,
+                suppliers=suppliers, services=services_count, window_days=prog.deal_window_days)
+            with engine.begin() as conn:
+                made = market.build_catalog(
+                    conn, lambda r: gen.business_no(r, "서울", CompanyType.CORPORATION))
+            counts["suppliers"], counts["services"] = made["suppliers"], made["services"]
+            counts["users"] += made["supplier_users"]
+            counts["audit_log"] += made["audit"]
+            for key in ("deals", "deal_events", "payments", "wishlist_items", "inquiries", "abandonment_requests"):
+                counts[key] = 0
+            log(f"catalog: {made['suppliers']} suppliers, {made['services']} services in {time.perf_counter() - t:.1f}s")
         # Rows go in in signup order, as the app writes them: the physical order of the tables then
         # follows submitted_at (it matters to SQLite scans in index order). Pass 1 places every
         # company's signup in time; pass 2 generates and inserts them in that order.
@@ -860,6 +903,12 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
                 insert_chunked(conn, CompanyDocument, batch.documents, chunk)
                 insert_chunked(conn, ScreeningEvent, batch.events, chunk)
                 insert_chunked(conn, CompanyChange, batch.changes, chunk)
+                insert_chunked(conn, Deal, batch.deals, chunk)
+                insert_chunked(conn, DealEvent, batch.deal_events, chunk)
+                insert_chunked(conn, Payment, batch.payments, chunk)
+                insert_chunked(conn, WishlistItem, batch.wishlist, chunk)
+                insert_chunked(conn, Inquiry, batch.inquiries, chunk)
+                insert_chunked(conn, AbandonmentRequest, batch.abandonments, chunk)
                 insert_chunked(conn, AuditRecord, batch.audit, chunk)
             counts["companies"] += len(batch.companies)
             counts["users"] += len(batch.users)
@@ -867,7 +916,19 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
             counts["screening_events"] += len(batch.events)
             counts["company_changes"] += len(batch.changes)
             counts["audit_log"] += len(batch.audit)
+            if market is not None:
+                counts["deals"] += len(batch.deals)
+                counts["deal_events"] += len(batch.deal_events)
+                counts["payments"] += len(batch.payments)
+                counts["wishlist_items"] += len(batch.wishlist)
+                counts["inquiries"] += len(batch.inquiries)
+                counts["abandonment_requests"] += len(batch.abandonments)
             progress.update(counts["companies"])
+        if market is not None:
+            with engine.begin() as conn:
+                market.finish(conn)
+            for key, n in sorted(market.counts.items()):
+                counts[key] = n
         rows_seconds = time.perf_counter() - t_rows
 
         # previous-year participants: the re-entering companies plus others who did not apply again
@@ -918,6 +979,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--demand-logins", type=int, default=None,
                    help="how many companies get a demand login (default: all; one shared password hash)")
     p.add_argument("--no-audit", action="store_true", help="do not write audit_log records")
+    p.add_argument("--suppliers", type=int, default=640, help="supplier companies (default 640; 0: no catalog side)")
+    p.add_argument("--services", type=int, default=2500, help="services in the catalog (default 2500)")
     p.add_argument("--reset", action="store_true",
                    help="delete an existing store first (SQLite: the file; PostgreSQL: the app's tables)")
     p.add_argument("--no-model-indexes", action="store_true",
@@ -948,7 +1011,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"generating {args.companies:,} companies into {make_url(url).render_as_string(hide_password=True)}")
     counts = generate(url, args.companies, seed=args.seed, end=end, chunk=args.chunk,
                       with_audit=not args.no_audit, demand_logins=args.demand_logins, reset=args.reset,
-                      analyze_sqlite=args.analyze, model_indexes=not args.no_model_indexes)
+                      analyze_sqlite=args.analyze, model_indexes=not args.no_model_indexes,
+                      suppliers=args.suppliers, services_count=args.services)
     width = max(len(k) for k in counts)
     for key, value in counts.items():
         print(f"{key.ljust(width)}  {value:>12,}" if isinstance(value, int) else f"{key.ljust(width)}  {value:>12}")

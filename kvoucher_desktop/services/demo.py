@@ -1,12 +1,14 @@
-"""Demo data: one login per role and demand companies in every screening state."""
+"""Demo data: one login per role, demand companies in every screening state, a catalog of
+suppliers' services in all six categories, and deals in every inbox state."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from ..enums import CompanyType, DocumentType, IssuerType, Role, ScreeningStatus
+from ..enums import CompanyType, DocumentType, IssuerType, PaymentMethod, Role, ScreeningStatus
 from .clock import FixedClock
-from .dto import DocumentUpload
+from .demo_catalog import CATEGORY_COLOURS, SUPPLIERS
+from .dto import Actor, DocumentUpload, ServiceForm
 from .registry import Services, build_services
 from .rules.numbers import business_no_check_digit
 from .sample_files import sample_pdf, sample_png
@@ -46,7 +48,7 @@ COMPANIES = (
      "지방세 완납증명서의 발급일이 지났습니다. 최근 발급본으로 다시 올려 주세요.", "demand-hold"),
     ("누리물산", CompanyType.SOLE, IssuerType.STAFF, "박도윤", ScreeningStatus.REVIEWING, None, "demand-new"),
     ("(주)다온테크", CompanyType.CORPORATION, IssuerType.REPRESENTATIVE, "최하준", ScreeningStatus.CONFIRMED, None, None),
-    ("푸른숲교육", CompanyType.SOLE, IssuerType.REPRESENTATIVE, "정지우", ScreeningStatus.CONFIRMED, None, None),
+    ("푸른숲교육", CompanyType.SOLE, IssuerType.REPRESENTATIVE, "정지우", ScreeningStatus.APPROVED, None, None),
     ("미래로건축사무소", CompanyType.SOLE, IssuerType.REPRESENTATIVE, "강서준", ScreeningStatus.REJECTED,
      "중소기업 기준을 충족하지 않습니다(상시 근로자 수 초과).", None),
     ("주식회사 별빛식품", CompanyType.CORPORATION, IssuerType.STAFF, "조하은", ScreeningStatus.REVIEWING, None, None),
@@ -86,8 +88,10 @@ def _documents(company_type: CompanyType, issuer: IssuerType, label: str) -> dic
     return docs
 
 
-#: how far back the demo history starts (the seeding steps add up to a little less)
-SEED_SPAN = timedelta(days=21)
+#: how far back the demo history starts; the catalog and screening steps take about 20 days,
+#: the deals the last week (open deals are made on the last day so that they are still open)
+SEED_SPAN = timedelta(days=28)
+DEALS_FROM = timedelta(days=7)
 
 
 def seed_demo(database_url: str, *, hash_params=None, end=None, progress=None) -> None:
@@ -101,6 +105,7 @@ def seed_demo(database_url: str, *, hash_params=None, end=None, progress=None) -
     services = build_services(database_url, clock, hash_params=hash_params or PRODUCTION, simulator_seed=7)
     try:
         _seed(services, clock, progress)
+        _seed_market(services, clock, end, progress)
     finally:
         services.dispose()
     if clock.now() > end:  # demo history must never lie in the future of the running app
@@ -109,8 +114,6 @@ def seed_demo(database_url: str, *, hash_params=None, end=None, progress=None) -
 
 def _seed(services: Services, clock: FixedClock, progress) -> None:
     from .accounts import actor_of
-    from ..models import User
-    from sqlalchemy import select
 
     prog = services.programme
     operators = prog.operators()
@@ -131,17 +134,14 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
                                      display_name="서울 운영기관 심사담당", operator_id=seoul.id)
     services.accounts.create_account(agency, role=Role.OPERATOR, login_id="operator-busan", password=DEMO_PASSWORD,
                                      display_name="부산 운영기관 심사담당", operator_id=busan.id)
-    supplier = prog.save_supplier(agency, name="(주)클라우드브릿지", business_no=demo_business_no(900),
-                                  representative_name="서지훈", phone="02-3456-7890", email="sales@cloudbridge.example.kr")
-    services.accounts.create_account(agency, role=Role.SUPPLIER, login_id="supplier", password=DEMO_PASSWORD,
-                                     display_name="(주)클라우드브릿지", supplier_id=supplier.id)
+    _seed_catalog(services, clock, agency, progress)
     for title, body, pinned in ANNOUNCEMENTS:
         clock.advance(minutes=30)
         prog.save_announcement(agency, title=title, body=body, pinned=pinned)
     prog.import_previous_participants(agency, "사업자등록번호\n" + "\n".join(demo_business_no(500 + i) for i in range(5)))
 
-    operator_actor = services.accounts.login("operator", DEMO_PASSWORD)
-    busan_actor = services.accounts.login("operator-busan", DEMO_PASSWORD)
+    operator_actor = _actor(services, "operator")  # as a login would give (without an Argon2 check)
+    busan_actor = _actor(services, "operator-busan")
     for i, (name, ctype, issuer, rep, final, reason, login) in enumerate(COMPANIES):
         clock.advance(hours=7, minutes=13 * i)
         phone = f"010-{2000 + i * 37:04d}-{5000 + i * 91:04d}"
@@ -165,7 +165,7 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
         )
         actor = services.signup.submit(form)
         if progress:
-            progress((i + 1) / len(COMPANIES), name)
+            progress(0.1 + 0.7 * (i + 1) / len(COMPANIES), name)
         screener = busan_actor if form.operator_id == busan.id else operator_actor
         clock.advance(hours=20)
         if final is ScreeningStatus.REVIEWING:
@@ -187,10 +187,164 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
             services.screening.approve(agency, actor.company_id)
     # a confirmed company edited its information after confirmation: highlighted to the operator
     clock.advance(hours=3)
-    with services.programme.uow() as uow:
-        user = uow.session.scalars(select(User).where(User.login_id == "company11")).one()
-        green = actor_of(user)
+    green = _actor(services, "company11")
     info = services.companies.get(green).info
     from dataclasses import replace
 
     services.companies.update_info(green, replace(info, address_detail="본관 5층", employees=info.employees + 2))
+
+
+def _actor(services: Services, login_id: str) -> Actor:
+    from sqlalchemy import select
+
+    from ..models import User
+    from .accounts import actor_of
+
+    with services.programme.uow() as uow:
+        return actor_of(uow.session.scalars(select(User).where(User.login_id == login_id)).one())
+
+
+def _seed_catalog(services: Services, clock: FixedClock, agency: Actor, progress) -> None:
+    """Supplier companies, one login each, and their services registered through the catalog service.
+
+    The first supplier's account is made by the agency like any other; the others reuse its password
+    hash (same demo password) so that seeding does not spend an Argon2id hash per supplier."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from ..models import User
+    from .accounts import actor_of
+
+    images = {code: sample_png(rgb=rgb) for code, rgb in CATEGORY_COLOURS.items()}
+    password_hash = None
+    for n, (login_id, name, rep, phone, email, address, offers) in enumerate(SUPPLIERS):
+        clock.advance(minutes=40)
+        supplier = services.programme.save_supplier(agency, name=name, business_no=demo_business_no(900 + n),
+                                                    representative_name=rep, phone=phone, email=email,
+                                                    address=address)
+        if password_hash is None:
+            services.accounts.create_account(agency, role=Role.SUPPLIER, login_id=login_id, password=DEMO_PASSWORD,
+                                             display_name=name, supplier_id=supplier.id, email=email)
+        with services.programme.uow() as uow:
+            if password_hash is None:
+                user = uow.session.scalars(select(User).where(User.login_id == login_id)).one()
+                password_hash = user.password_hash
+            else:
+                user = User(id=uuid.uuid4(), login_id=login_id, password_hash=password_hash, role=Role.SUPPLIER,
+                            display_name=name, email=email, supplier_id=supplier.id, created_at=clock.now())
+                uow.session.add(user)
+                uow.audit(agency, "account.create", "user", user.id,
+                          after={"login_id": login_id, "role": Role.SUPPLIER.value})
+                uow.commit()
+            actor = actor_of(user)
+        for _key, code, title, keywords, price, description in offers:
+            clock.advance(minutes=17)
+            services.catalog.save_service(actor, ServiceForm(title, code, keywords, price, description,
+                                                             image=images[code]))
+        if progress:
+            progress(0.1 * (n + 1) / len(SUPPLIERS), name)
+
+
+def _service_ids(services: Services) -> dict[str, object]:
+    """Demo service key -> id (names are unique in the demo catalog)."""
+    from sqlalchemy import select
+
+    from ..models import Service
+
+    names = {title: key for *_, offers in SUPPLIERS for key, _c, title, *_ in offers}
+    with services.programme.uow() as uow:
+        return {names[n]: i for i, n in uow.session.execute(select(Service.id, Service.name)) if n in names}
+
+
+def _advance_to(clock: FixedClock, when) -> None:
+    if clock.now() > when:
+        raise AssertionError(f"demo seeding is {clock.now() - when} behind its schedule")
+    clock.set(when)
+
+
+def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
+    """바우처 신청, wishlists, inquiries and deals in every inbox state, on a schedule ending at `end`.
+
+    한빛소프트랩 (login `demand`): 거래상담 ×2, 거래수락, 결제요청, 장바구니 ×2 (so 결제하기 offers three
+    payable deals that fit the budget together), 반려 with a memo, 불가 (unanswered, swept).
+    (주)코리아핀테크 buys from the demo supplier too, so `supplier` has rows in each of its tabs;
+    푸른숲교육 has asked to give up its budget (the agency's 예산포기 page)."""
+    cat, deals, vouchers = services.catalog, services.deals, services.vouchers
+    ids = _service_ids(services)
+    hanbit, fintech, forest = _actor(services, "demand"), _actor(services, "company08"), _actor(services, "company04")
+    sup = {login: _actor(services, login) for login, *_ in SUPPLIERS}
+    at = lambda delta: _advance_to(clock, end - delta)  # noqa: E731  (schedule relative to `end`)
+    h = lambda hours: timedelta(hours=hours)  # noqa: E731
+
+    at(DEALS_FROM)
+    vouchers.choose_payment_method(hanbit, PaymentMethod.SHINHAN_CARD)
+    clock.advance(hours=2)
+    vouchers.choose_payment_method(fintech, PaymentMethod.ZEROPAY, zeropay_password="482913",
+                                   zeropay_password_confirm="482913")
+    for key, hours in (("bridge-meet", 1), ("safe-vpn", 3), ("onclass-lms", 2), ("maum-counsel", 5)):
+        clock.advance(hours=hours)
+        cat.set_wished(hanbit, ids[key], True)
+    clock.advance(hours=1)
+    answered = cat.ask(hanbit, ids["bridge-meet"], "30명이 동시에 회의할 때 녹화 파일은 얼마나 보관되나요?")
+    clock.advance(hours=3)
+    cat.answer(sup["supplier"], answered.id, "녹화 파일은 12개월 동안 보관되며, 언제든 내려받을 수 있습니다.")
+    clock.advance(hours=2)
+    cat.ask(fintech, ids["bridge-webinar"], "웨비나 다시보기 링크에 비밀번호를 걸 수 있나요?")
+    if progress:
+        progress(0.85, "서비스 요청")
+
+    # 불가: requested six days before `end`, nobody answered by 24:00 of D+2 (swept below)
+    at(h(6 * 24))
+    deals.request(hanbit, ids["safe-endpoint"], "PC 25대에 설치하려고 합니다. 설치 지원이 포함되는지 알려 주세요.")
+    clock.advance(hours=4)
+    deals.request(fintech, ids["bridge-meet"], "지점 두 곳에서 함께 쓰려고 합니다. 견적 부탁드립니다.")
+    # 반려 with a memo
+    at(h(4 * 24))
+    webinar = deals.request(hanbit, ids["bridge-webinar"], "신제품 설명회를 200명 규모로 열고 싶습니다.")
+    clock.advance(hours=3)
+    deals.reject(sup["supplier"], webinar.id,
+                 "이 상품은 최대 100명까지 시청할 수 있습니다. 200명 이상은 엔터프라이즈 상품으로 다시 요청해 주세요.")
+    # 거래수락 (no deadline) and the consultations that turn into payment requests
+    at(h(3 * 24))
+    accepted = {}
+    for key, memo in (("bridge-meet", "직원 28명이 재택근무 중입니다. 12개월 사용 견적 부탁드립니다."),
+                      ("wf-approval", "결재 양식 이관이 가능한지, 30명 기준 금액을 알려 주세요."),
+                      ("safe-vpn", "재택근무자 18명이 사내 ERP에 접속해야 합니다."),
+                      ("onclass-lms", "신입사원 교육 과정을 올려서 쓰려고 합니다.")):
+        accepted[key] = deals.request(hanbit, ids[key], memo)
+        clock.advance(minutes=40)
+    webinar2 = deals.request(fintech, ids["bridge-webinar"], "분기별 투자설명회(80명 내외)에 쓰려고 합니다.")
+    at(h(3 * 24 - 5))
+    for key in accepted:
+        supplier = sup[next(login for login, *_, offers in SUPPLIERS if any(o[0] == key for o in offers))]
+        deals.accept(supplier, accepted[key].id)
+        clock.advance(minutes=25)
+    deals.accept(sup["supplier"], webinar2.id)
+    # 결제요청 and 장바구니 on the last day (their deadline is after `end`)
+    at(h(20))
+    deals.request_payment(sup["supplier7"], accepted["wf-approval"].id, 1_650_000)
+    clock.advance(minutes=30)
+    deals.request_payment(sup["supplier2"], accepted["safe-vpn"].id, 990_000)
+    clock.advance(minutes=30)
+    deals.request_payment(sup["supplier3"], accepted["onclass-lms"].id, 1_100_000)
+    clock.advance(minutes=30)
+    deals.request_payment(sup["supplier"], webinar2.id, 1_450_000)
+    at(h(16))
+    deals.move_to_cart(hanbit, accepted["safe-vpn"].id)
+    clock.advance(minutes=10)
+    deals.move_to_cart(hanbit, accepted["onclass-lms"].id)
+    # fresh 거래상담 requests
+    at(h(6))
+    deals.request(hanbit, ids["bridge-works"], "20명이 쓸 그룹웨어를 찾고 있습니다. 시연을 먼저 볼 수 있을까요?")
+    clock.advance(hours=1)
+    deals.request(fintech, ids["bridge-drive"], "감사 대비 문서를 보관하려고 합니다. 접근 기록이 남나요?")
+    clock.advance(hours=1)
+    deals.request(hanbit, ids["maum-counsel"], "직원 30명 대상 상담 프로그램을 6개월 운영하려고 합니다.")
+    # 예산포기 request waiting for the agency
+    at(h(3))
+    vouchers.request_abandonment(forest, "교육 사업을 축소하게 되어 배정된 바우처 예산을 사용하지 않겠습니다.")
+    at(timedelta(minutes=30))
+    deals.sweep()  # what the app does at start-up: the two unanswered requests become 불가
+    if progress:
+        progress(1.0, "완료")

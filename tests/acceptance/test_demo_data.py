@@ -1,13 +1,15 @@
 """`--demo` data: one login per role that works, demand companies in every screening state,
-announcements, and the app's start-up path on a fresh SQLite file."""
+announcements, a catalog in every category, deals in every inbox tab, and the app's start-up
+path on a fresh SQLite file."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from kvoucher_desktop import app, settings
-from kvoucher_desktop.enums import Role, ScreeningStatus
+from kvoucher_desktop.enums import AbandonmentStatus, DealState, DealTab, PaymentMethod, Role, ScreeningStatus
 from kvoucher_desktop.services.clock import FixedClock
+from kvoucher_desktop.services.deals import DEMAND_TABS, SUPPLIER_TABS
 from kvoucher_desktop.services.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from kvoucher_desktop.services.passwords import FAST_FOR_TESTS
 from kvoucher_desktop.services.registry import build_services
@@ -40,6 +42,57 @@ def test_demo_has_every_role_every_state_and_announcements(tmp_path):
         everyone = services.screening.list_companies(roles[Role.AGENCY]).rows
         assert all(r.submitted_at <= r.status_changed_at <= END for r in everyone)  # no history in the future
         assert all(a.at <= END for a in services.audit.records(roles[Role.AGENCY]))
+    finally:
+        services.dispose()
+
+
+def test_demo_catalog_deals_and_vouchers(tmp_path):
+    url = f"sqlite:///{tmp_path}/demo.sqlite3"
+    seed_demo(url, hash_params=FAST_FOR_TESTS, end=END)
+    services = build_services(url, FixedClock(END), hash_params=FAST_FOR_TESTS)
+    try:
+        demand = services.accounts.login("demand", DEMO_PASSWORD)
+        supplier = services.accounts.login("supplier", DEMO_PASSWORD)
+        agency = services.accounts.login("agency", DEMO_PASSWORD)
+        # every supplier company has a working login, and services in all six categories
+        for n in range(2, 10):
+            assert services.accounts.login(f"supplier{n}", DEMO_PASSWORD).supplier_id is not None
+        tiles = services.catalog.category_counts()
+        assert set(tiles) == {c.code for c in services.programme.categories()}, tiles
+        assert all(n >= 3 for n in tiles.values()), tiles
+        assert sum(tiles.values()) >= 30
+        found = services.catalog.search(None, "화상").rows
+        assert found and services.catalog.count(None, "화상") == len(found)
+        assert all("화상" in r.name or any("화상" in k for k in r.keywords) for r in found)
+        assert all(300_000 <= r.price <= 3_000_000 for r in services.catalog.search(None, "").rows)
+        own = services.catalog.supplier_services(supplier)
+        assert own and all(r.service.supplier_id == supplier.supplier_id for r in own)
+
+        # the demand company applied for the voucher with a Shinhan card and uses every inbox tab
+        voucher = services.vouchers.get(demand)
+        assert voucher.payment_method is PaymentMethod.SHINHAN_CARD
+        counts = services.deals.counts(demand)
+        assert all(counts[tab] > 0 for tab in DEMAND_TABS), counts
+        payable = services.deals.list_tab(demand, DealTab.PAY).rows
+        assert len(payable) >= 2 and sum(d.amount for d in payable) <= voucher.budget.remaining
+        assert all(d.deadline_at > END for d in payable)
+        closed = {d.state: d for d in services.deals.list_tab(demand, DealTab.CLOSED).rows}
+        assert set(closed) == {DealState.REJECTED, DealState.EXPIRED}
+        assert closed[DealState.REJECTED].close_reason and closed[DealState.EXPIRED].close_reason
+        # 불가 was persisted by the sweep, not only computed from the clock
+        assert services.deals.sweep() == 0
+        assert len(services.catalog.wishlist(demand)) >= 3
+        asked = services.catalog.my_inquiries(demand)
+        assert any(q.answer for q in asked) and any(q.answer is None for q in services.catalog.my_inquiries(supplier))
+
+        # the demo supplier's mirror inbox has rows in every tab
+        sup_counts = services.deals.counts(supplier)
+        assert all(sup_counts[tab] > 0 for tab in SUPPLIER_TABS), sup_counts
+
+        # the agency has an abandonment request to decide
+        pending = services.vouchers.abandonments(agency)
+        assert pending and all(p.status is AbandonmentStatus.REQUESTED for p in pending)
+        assert all(a.at <= END for a in services.audit.records(agency))
     finally:
         services.dispose()
 
