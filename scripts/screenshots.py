@@ -95,6 +95,34 @@ def main() -> int:
 
     window.set_actor(services.accounts.login("demand", DEMO_PASSWORD))
     shoot("status")
+    window.open_page("voucher")
+    shoot("voucher")
+    catalog = window.search_services("화상", None)
+    settle(app)
+    shoot("catalog")
+    first = catalog.model.row_at(0)
+    window.open_service(first.id)
+    shoot("service_detail")
+    inbox = window.open_page("deal_inbox")
+    settle(app)
+    from kvoucher_desktop.enums import DealTab
+
+    inbox.set_tab(DealTab.PAY)
+    settle(app)
+    pay_model = inbox.models[DealTab.PAY]
+    for row in pay_model.rows()[:2]:
+        pay_model.set_checked(row.id, True)
+    if pay_model.rowCount():
+        inbox.select_deal(pay_model.row_at(0).id)
+    shoot("deal_inbox")
+
+    window.set_actor(services.accounts.login("supplier", DEMO_PASSWORD))
+    shoot("supplier_services")
+    inbox = window.open_page("deal_inbox")
+    settle(app)
+    if inbox.models[DealTab.CONSULT].rowCount():
+        inbox.select_deal(inbox.models[DealTab.CONSULT].row_at(0).id)
+    shoot("supplier_inbox")
 
     window.set_actor(services.accounts.login("demand-hold", DEMO_PASSWORD))
     window.open_page("company_info")
@@ -102,6 +130,8 @@ def main() -> int:
 
     window.set_actor(services.accounts.login("agency", DEMO_PASSWORD))
     shoot("budget")
+    window.open_page("abandonments")
+    shoot("abandonments")
     window.close()
     services.dispose()
     return 0

@@ -57,7 +57,7 @@ Index(
 
 class DealEvent(Base):
     __tablename__ = "deal_events"
-    __table_args__ = (Index("ix_deal_events_deal_seq", "deal_id", "seq"),)
+    __table_args__ = (Index("ix_deal_events_deal_seq", "deal_id", "seq", unique=True),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id"))

@@ -101,8 +101,9 @@ def _record(uow: UnitOfWork, d: Deal, action: DealAction, before: DealState | No
 
 
 def _expire(uow: UnitOfWork, d: Deal, at: datetime, reason: str, now: datetime) -> None:
+    """Persist an expiry that happened `at` (the deadline, or now for an abandonment)."""
     before = d.state
-    d.state, d.closed_at, d.close_reason, d.deadline_at, d.updated_at = D.EXPIRED, at, reason, None, now
+    d.state, d.closed_at, d.close_reason, d.deadline_at, d.updated_at = D.EXPIRED, at, reason, None, at
     _record(uow, d, A.EXPIRE, before, None, at, memo=reason)
 
 
@@ -172,9 +173,10 @@ class DealService:
             overdue = s.execute(
                 select(Deal.state, func.count()).where(own, Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
                 .group_by(Deal.state)).all()
-        for state, n in overdue:
-            by_state[state] -= n
-            by_state[D.EXPIRED] = by_state.get(D.EXPIRED, 0) + n
+        for state, n in overdue:  # the two reads may straddle a sweep: never count below zero
+            moved = min(n, by_state.get(state, 0))
+            by_state[state] = by_state.get(state, 0) - moved
+            by_state[D.EXPIRED] = by_state.get(D.EXPIRED, 0) + moved
         tabs = DEMAND_TABS if actor.role is Role.DEMAND else SUPPLIER_TABS
         return {tab: sum(by_state.get(st, 0) for st in _tab_states(tab, actor.role)) for tab in tabs}
 
@@ -251,7 +253,8 @@ class DealService:
                 sv = load_service(s, actor, service_id)
                 # an overdue deal still holds the slot in the table until it is persisted as EXPIRED
                 for old in s.scalars(select(Deal).where(Deal.company_id == company.id, Deal.service_id == sv.id,
-                                                        Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)):
+                                                        Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
+                                     .with_for_update()):
                     _expire(uow, old, old.deadline_at, rules.EXPIRED_NO_ANSWER, now)
                 s.flush()
                 refusal = deal_refusal(s, actor, sv, now, open_deal_of(s, company.id, sv.id, now))
@@ -267,8 +270,10 @@ class DealService:
                 uow.commit()
                 sup = s.get(Supplier, sv.supplier_id)
                 return deal_view(d, company.name, sv.name, sv.price, sup.name, now)
-        except IntegrityError:
+        except IntegrityError:  # the partial unique index: another desk opened one a moment earlier
             raise Conflict("이 서비스에 이미 진행 중인 거래가 있습니다. '서비스 요청'에서 확인해 주세요.") from None
+        except StaleDataError:  # the sweep expired the old deal at the same moment
+            raise Conflict("방금 다른 처리와 겹쳤습니다. 다시 한 번 요청해 주세요.") from None
 
     # --- transitions -------------------------------------------------------------------------
     def act(self, actor: Actor, deal_id: uuid.UUID, action: DealAction, *, memo: str | None = None,

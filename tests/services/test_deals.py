@@ -364,10 +364,89 @@ def test_list_tab_pages_by_keyset(services, clock):
     assert third.next_cursor is None
 
 
-def test_two_desks_cannot_both_accept(services):
+def test_two_desks_cannot_both_act(services):
+    """A second desk changes the deal between this desk's read and its write: on PostgreSQL the row
+    lock taken by the read makes the other desk wait; on SQLite the version check refuses the
+    stale write with a Korean message. Either way only one answer is stored."""
+    from sqlalchemy import event, text, update
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
     buyer, _ = approved_buyer(services)
     supplier = make_supplier_account(services)
     deal = drive(services, D.CONSULT_REQUESTED, buyer, supplier)
-    services.deals.accept(supplier, deal.id)
-    with pytest.raises((InvalidTransition, Conflict)):
-        services.deals.accept(supplier, deal.id)
+    postgres = services.engine.dialect.name == "postgresql"
+    other_desk = []
+
+    def meanwhile(session, _context, _instances):
+        if other_desk:
+            return
+        with services.engine.connect() as conn:
+            if postgres:
+                conn.execute(text("SET lock_timeout = '300ms'"))
+            try:
+                conn.execute(update(Deal).where(Deal.id == deal.id)
+                             .values(state=D.REJECTED, version=Deal.version + 1))
+                conn.commit()
+                other_desk.append("written")
+            except OperationalError:
+                conn.rollback()
+                other_desk.append("blocked")
+
+    event.listen(Session, "before_flush", meanwhile)
+    try:
+        if postgres:
+            assert services.deals.accept(supplier, deal.id).state is D.ACCEPTED
+            assert other_desk == ["blocked"]
+        else:
+            with pytest.raises(Conflict, match="먼저 처리"):
+                services.deals.accept(supplier, deal.id)
+            assert other_desk == ["written"]
+    finally:
+        event.remove(Session, "before_flush", meanwhile)
+    assert services.deals.get(buyer, deal.id).state is (D.ACCEPTED if postgres else D.REJECTED)
+
+
+def test_two_desks_requesting_the_same_service(services):
+    """Two desks of one company request the same service at once. On PostgreSQL the company row lock
+    makes the other desk wait; on SQLite both pass the check and the partial unique index lets one
+    deal in, the other desk getting a Korean message instead of a raw database error."""
+    from sqlalchemy import event, insert, text
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    buyer, company_id = approved_buyer(services)
+    supplier = make_supplier_account(services)
+    service = make_service(services, supplier)
+    postgres = services.engine.dialect.name == "postgresql"
+    other_desk = []
+
+    def meanwhile(session, _context, _instances):
+        if other_desk or not any(isinstance(o, Deal) for o in session.new):
+            return
+        now = services.clock.now()
+        with services.engine.connect() as conn:
+            if postgres:
+                conn.execute(text("SET lock_timeout = '300ms'"))
+            try:
+                conn.execute(insert(Deal).values(
+                    id=uuid.uuid4(), company_id=company_id, service_id=service.id, supplier_id=supplier.supplier_id,
+                    state=D.CONSULT_REQUESTED, memo="다른 창구", requested_at=now, deadline_at=rules.deadline(now),
+                    updated_at=now, version=1))
+                conn.commit()
+                other_desk.append("written")
+            except OperationalError:
+                conn.rollback()
+                other_desk.append("blocked")
+
+    event.listen(Session, "before_flush", meanwhile)
+    try:
+        if postgres:
+            assert services.deals.request(buyer, service.id, MEMO).state is D.CONSULT_REQUESTED
+        else:
+            with pytest.raises(Conflict, match="이미 진행 중인 거래"):
+                services.deals.request(buyer, service.id, MEMO)
+    finally:
+        event.remove(Session, "before_flush", meanwhile)
+    assert other_desk == ["blocked" if postgres else "written"]
+    assert services.deals.counts(buyer)[DealTab.CONSULT] == 1

@@ -169,7 +169,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deal_events'))
     )
     with op.batch_alter_table('deal_events', schema=None) as batch_op:
-        batch_op.create_index('ix_deal_events_deal_seq', ['deal_id', 'seq'], unique=False)
+        batch_op.create_index('ix_deal_events_deal_seq', ['deal_id', 'seq'], unique=True)
 
     op.create_table('payments',
     sa.Column('id', sa.Uuid(), nullable=False),
