@@ -18,7 +18,7 @@ from ...services.vouchers import ABANDONMENT_LABELS
 from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.notice import NoticeBox
-from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row
+from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row, set_rows_keeping_selection
 
 STATUS_COLOURS = {
     AbandonmentStatus.REQUESTED: QColor("#1d4ed8"),
@@ -142,10 +142,7 @@ class AbandonmentsPage(QWidget):
         def done(rows: list[AbandonmentView]) -> None:
             self.busy.stop()
             if generation == self._generation:
-                selected = selected_row(self.table)
-                self.model.set_rows(rows)
-                if selected is not None and self.model.position_of(selected.id) is not None:
-                    self.table.selectRow(self.model.position_of(selected.id))
+                set_rows_keeping_selection(self.table, rows)
                 self._update_status()
             self._update_buttons()
 

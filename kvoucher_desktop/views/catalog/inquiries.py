@@ -17,7 +17,7 @@ from ...services.clock import format_kst
 from ...services.dto import InquiryView
 from ..widgets.busy import page_head
 from ..widgets.common import scrolling_body, title_label
-from ..widgets.tables import make_table, selected_row
+from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
 from .models import InquiryListModel
 
 
@@ -132,11 +132,7 @@ class MyInquiriesPage(QWidget):
             if generation != self._generation:
                 return
             self._loaded = True
-            current = selected_row(self.table)
-            self.model.set_rows(rows)
-            pos = self.model.position_of(current.id) if current is not None else None
-            if pos is not None:
-                self.table.selectRow(pos)
+            set_rows_keeping_selection(self.table, rows)
             self._selection_changed()
             n = len(rows)
             waiting = sum(1 for q in rows if q.answered_at is None)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ..widgets.busy import page_head
-from ..widgets.tables import make_table, selected_row
+from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
 from .models import ServiceListModel
 
 
@@ -73,12 +73,7 @@ class WishlistPage(QWidget):
             if generation != self._generation:
                 return
             self._loaded = True
-            selected = selected_row(self.table)
-            self.model.set_rows(rows)
-            if selected is not None:
-                pos = self.model.position_of(selected.id)
-                if pos is not None:
-                    self.table.selectRow(pos)
+            set_rows_keeping_selection(self.table, rows)
             self._update_view()
 
         def failed(exc: BaseException) -> None:

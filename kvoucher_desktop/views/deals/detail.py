@@ -28,7 +28,7 @@ from ...services.errors import DomainError
 from ...services.rules import deals as deal_rules
 from ...services.rules.money import format_krw
 from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, title_label
+from ..widgets.common import ErrorLabel, build_detail_head, title_label
 from ..widgets.dialogs import ask_reason, tell
 from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
@@ -201,27 +201,8 @@ class DealDetailPanel(QWidget):
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 0, 0, 0)
-        head = QHBoxLayout()
-        self.name_label = QLabel()
-        self.name_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.name_label.setWordWrap(True)
-        self.badge = StateBadge()
-        head.addWidget(self.name_label, 1)
-        head.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(head)
-        self.sub_label = QLabel()
-        self.sub_label.setObjectName("hint")
-        self.sub_label.setWordWrap(True)
-        layout.addWidget(self.sub_label)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.placeholder = QLabel(self.tr("왼쪽 목록에서 거래를 선택하면 내용과 처리 이력이 여기에 표시됩니다."))
-        self.placeholder.setObjectName("hint")
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.placeholder, 1)
+        layout = build_detail_head(self, StateBadge(), self.tr(
+            "왼쪽 목록에서 거래를 선택하면 내용과 처리 이력이 여기에 표시됩니다."))
 
         self.content = QWidget()
         content = QVBoxLayout(self.content)

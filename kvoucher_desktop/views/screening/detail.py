@@ -29,8 +29,7 @@ from ...services.rules.numbers import format_business_no, format_corporate_no
 from ...services.rules.screening import ACTORS, TRANSITIONS
 from ..demand.history import ChangeTableModel
 from ..demand.status import transition_text
-from ..widgets.busy import BusyIndicator
-from ..widgets.common import StatusBadge
+from ..widgets.common import StatusBadge, build_detail_head
 from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.document_preview import format_size
 from ..widgets.documents import open_document
@@ -139,27 +138,8 @@ class CompanyDetailPanel(QWidget):
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 0, 0, 0)
-        head = QHBoxLayout()
-        self.name_label = QLabel()
-        self.name_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.name_label.setWordWrap(True)
-        self.badge = StatusBadge()
-        head.addWidget(self.name_label, 1)
-        head.addWidget(self.badge)
-        layout.addLayout(head)
-        self.sub_label = QLabel()
-        self.sub_label.setObjectName("hint")
-        self.sub_label.setWordWrap(True)
-        layout.addWidget(self.sub_label)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.placeholder = QLabel(self.tr("왼쪽 목록에서 기업을 선택하면 상세 정보와 서류가 여기에 표시됩니다."))
-        self.placeholder.setObjectName("hint")
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.placeholder, 1)
+        layout = build_detail_head(self, StatusBadge(), self.tr(
+            "왼쪽 목록에서 기업을 선택하면 상세 정보와 서류가 여기에 표시됩니다."))
 
         self.content = QWidget()
         content = QVBoxLayout(self.content)

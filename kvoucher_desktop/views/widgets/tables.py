@@ -256,3 +256,16 @@ def selected_row(view: QTableView):
     if not rows:
         return None
     return view.model().row_at(rows[0].row())
+
+
+def set_rows_keeping_selection(view: QTableView, rows) -> bool:
+    """Replace the rows of `view`'s model; the row selected before stays selected if it is still there.
+
+    Returns whether a row is selected afterwards."""
+    model = view.model()
+    before = selected_row(view)
+    model.set_rows(rows)
+    pos = model.position_of(model.key_of(before)) if before is not None else None
+    if pos is not None:
+        view.selectRow(pos)
+    return pos is not None
