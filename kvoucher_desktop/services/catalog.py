@@ -26,6 +26,7 @@ from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
 from .rules.documents import sniff_content_type
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
+from .rules.korean import josa
 
 PAGE_SIZE = 100
 MAX_PRICE = 1_000_000_000
@@ -83,9 +84,9 @@ def _inquiry_stmt():
 def _text(value: str, label: str, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError(f"{label}을(를) 입력해 주세요.", field=field)
+        raise ValidationError(f"{josa(label, '을')} 입력해 주세요.", field=field)
     if len(value) > limit:
-        raise ValidationError(f"{label}은(는) {limit:,}자 이내로 입력해 주세요. (지금 {len(value):,}자)", field=field)
+        raise ValidationError(f"{josa(label, '은')} {limit:,}자 이내로 입력해 주세요. (지금 {len(value):,}자)", field=field)
     return value
 
 

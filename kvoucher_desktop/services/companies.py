@@ -20,6 +20,7 @@ from .programme import operator_view
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.numbers import normalize_corporate_no, normalize_mobile, normalize_phone, valid_email
 from .rules.screening import ACTION_LABELS, EDITABLE, NOT_EDITABLE_REASON, STATUS_LABELS
+from .rules.korean import josa
 
 FIELD_LABELS = {
     "name": "기업명",
@@ -127,7 +128,7 @@ def normalize_info(info: CompanyInfo, company_type: CompanyType) -> CompanyInfo:
     """Validate edited company information; returns the normalized copy."""
     def need(value: str, field_name: str) -> str:
         if not value.strip():
-            raise ValidationError(f"{FIELD_LABELS[field_name]}을(를) 입력해 주세요.", field=field_name)
+            raise ValidationError(f"{josa(FIELD_LABELS[field_name], '을')} 입력해 주세요.", field=field_name)
         return value.strip()
 
     def mobile(value: str, field_name: str) -> str:
@@ -210,7 +211,7 @@ class CompanyService:
             for name in FIXED_AFTER_SIGNUP:
                 if getattr(clean, name) != getattr(company, name):
                     raise ValidationError(
-                        f"{FIELD_LABELS[name]}은(는) 가입 후에는 변경할 수 없습니다. "
+                        f"{josa(FIELD_LABELS[name], '은')} 가입 후에는 변경할 수 없습니다. "
                         "변경이 필요하면 관할 운영기관에 문의해 주세요.", field=name)
             before, after = {}, {}
             for f in fields(CompanyInfo):

@@ -26,6 +26,7 @@ from .programme import current_settings
 from .rules import deals as rules
 from .uow import UnitOfWork
 from .vouchers import ledger
+from .rules.korean import particle
 
 D, A = DealState, DealAction
 PAGE_SIZE = 200
@@ -72,7 +73,7 @@ def deal_view(d: Deal, company_name: str, service_name: str, list_price: int, su
         accepted_at=d.accepted_at, payment_requested_at=d.payment_requested_at, amount=d.amount,
         deadline_at=d.deadline_at if state in rules.AWAITING else None,
         closed_at=d.deadline_at if overdue else d.closed_at,
-        close_reason=rules.EXPIRED_NO_ANSWER if overdue else d.close_reason, updated_at=d.updated_at,
+        close_reason=rules.expiry_reason(d.state) if overdue else d.close_reason, updated_at=d.updated_at,
     )
 
 
@@ -113,7 +114,7 @@ def expire_open_deals(uow: UnitOfWork, company_id: uuid.UUID, now: datetime, rea
                                 .with_for_update()).all()
     for d in deals:
         overdue = rules.is_overdue(d.state, d.deadline_at, now)
-        _expire(uow, d, d.deadline_at if overdue else now, rules.EXPIRED_NO_ANSWER if overdue else reason, now)
+        _expire(uow, d, d.deadline_at if overdue else now, rules.expiry_reason(d.state) if overdue else reason, now)
     return len(deals)
 
 
@@ -223,7 +224,7 @@ class DealService:
             now = self.clock.now()
             if rules.is_overdue(d.state, d.deadline_at, now):  # not swept yet: show what the clock says
                 out.append(DealEventView(A.EXPIRE, rules.ACTION_LABELS[A.EXPIRE], d.state, D.EXPIRED,
-                                         rules.EXPIRED_NO_ANSWER, None, "시스템", d.deadline_at))
+                                         rules.expiry_reason(d.state), None, "시스템", d.deadline_at))
             return out
 
     def _check_party(self, actor: Actor, d: Deal) -> None:
@@ -255,7 +256,7 @@ class DealService:
                 for old in s.scalars(select(Deal).where(Deal.company_id == company.id, Deal.service_id == sv.id,
                                                         Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
                                      .with_for_update()):
-                    _expire(uow, old, old.deadline_at, rules.EXPIRED_NO_ANSWER, now)
+                    _expire(uow, old, old.deadline_at, rules.expiry_reason(old.state), now)
                 s.flush()
                 refusal = deal_refusal(s, actor, sv, now, open_deal_of(s, company.id, sv.id, now))
                 if refusal:
@@ -280,7 +281,7 @@ class DealService:
             amount: int | None = None) -> DealView:
         """Apply one action of the §5.3 table; checks role, ownership, the clock and the state."""
         if action not in rules.ACTORS or rules.ACTORS[action] is None or actor.role is not rules.ACTORS[action]:
-            raise PermissionDenied(f"'{rules.ACTION_LABELS.get(action, action)}'을(를) 할 권한이 없습니다.", code="role")
+            raise PermissionDenied(f"'{rules.ACTION_LABELS.get(action, action)}'{particle(rules.ACTION_LABELS.get(action, ''), '을')} 할 권한이 없습니다.", code="role")
         if action is A.REQUEST:
             raise ValidationError("거래상담 요청은 서비스 상세 화면에서 합니다.")
         memo = (memo or "").strip() or None
@@ -300,7 +301,7 @@ class DealService:
                 if actor.role is Role.AGENCY:
                     raise PermissionDenied("전문기관은 거래를 대신 처리할 수 없습니다.", code="role")
                 if rules.is_overdue(d.state, d.deadline_at, now):
-                    _expire(uow, d, d.deadline_at, rules.EXPIRED_NO_ANSWER, now)
+                    _expire(uow, d, d.deadline_at, rules.expiry_reason(d.state), now)
                     uow.commit()
                     raise InvalidTransition(rules.refusal_message(D.EXPIRED, action), code="deal_expired")
                 before = d.state
@@ -358,7 +359,7 @@ class DealService:
                     select(Deal).where(Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
                     .order_by(Deal.deadline_at, Deal.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)).all()
                 for d in deals:
-                    _expire(uow, d, d.deadline_at, rules.EXPIRED_NO_ANSWER, now)
+                    _expire(uow, d, d.deadline_at, rules.expiry_reason(d.state), now)
                 uow.commit()
             total += len(deals)
             if len(deals) < SWEEP_BATCH:

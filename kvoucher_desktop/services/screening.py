@@ -23,6 +23,7 @@ from .rules.money import split_budget
 from .rules.numbers import digits_only
 from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, next_status, refusal_message
 from .company_docs import current_documents
+from .rules.korean import particle
 
 PAGE_SIZE = 200
 
@@ -101,7 +102,7 @@ class ScreeningService:
         present = {d.doc_type for d in current_documents(s, company.id)}
         for doc_type in required_documents(company.company_type, company.issuer_type):
             if doc_type not in present:
-                raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'을(를) 첨부한 뒤 다시 제출해 주세요.",
+                raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'{particle(DOC_LABELS[doc_type], '을')} 첨부한 뒤 다시 제출해 주세요.",
                                       field=f"doc:{doc_type.value}")
 
     def confirm(self, actor: Actor, company_id: uuid.UUID, reason: str | None = None) -> CompanyView:

@@ -18,6 +18,7 @@ from .dto import Actor, DocumentUpload
 from .errors import Conflict, SignupRefused, ValidationError
 from .programme import current_settings
 from .rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, required_documents
+from .rules.korean import josa, particle
 from .rules.numbers import (
     business_no_error,
     normalize_business_no,
@@ -78,7 +79,7 @@ class SignupForm:
 
 def _required(value: str, field_name: str, label: str) -> str:
     if not value.strip():
-        raise ValidationError(f"{label}을(를) 입력해 주세요.", field=field_name)
+        raise ValidationError(f"{josa(label, '을')} 입력해 주세요.", field=field_name)
     return value.strip()
 
 
@@ -177,7 +178,7 @@ class SignupService:
             check_upload(upload)
         for doc_type in required_documents(form.company_type, form.issuer_type):
             if doc_type not in form.documents:
-                raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'을(를) 첨부해 주세요.",
+                raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'{particle(DOC_LABELS[doc_type], '을')} 첨부해 주세요.",
                                       field=f"doc:{doc_type.value}")
         bno = normalize_business_no(form.business_no)
         prog = current_settings(s)

@@ -16,6 +16,7 @@ from .dto import AbandonmentView, Actor, BudgetView, VoucherView
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import company_for, require_role
 from .rules.deals import EXPIRED_ABANDONED
+from .rules.korean import josa
 
 METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
 ABANDONMENT_LABELS = {
@@ -150,7 +151,7 @@ class VoucherService:
             c = company_for(s, actor, actor.company_id, for_update=True)
             if c.payment_method is not None:
                 raise PermissionDenied(
-                    f"결제수단은 이미 {METHOD_LABELS[c.payment_method]}(으)로 정해졌으며 바꿀 수 없습니다.",
+                    f"결제수단은 이미 {josa(METHOD_LABELS[c.payment_method], '으로')} 정해졌으며 바꿀 수 없습니다.",
                     code="payment_method_final")
             if c.status is not ScreeningStatus.APPROVED:
                 raise InvalidTransition(NOT_ELIGIBLE.get(c.status, "승인된 기업만 바우처를 신청할 수 있습니다."))

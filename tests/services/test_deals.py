@@ -263,7 +263,8 @@ def test_payment_request_runs_its_own_deadline(services, clock):
     clock.set(datetime(2026, 3, 22, 23, 59, 59, tzinfo=KST))
     assert services.deals.get(buyer, deal.id).state is D.IN_CART
     clock.set(datetime(2026, 3, 23, 0, 0, tzinfo=KST))
-    assert services.deals.get(buyer, deal.id).state is D.EXPIRED
+    seen = services.deals.get(buyer, deal.id)
+    assert (seen.state, seen.close_reason) == (D.EXPIRED, rules.EXPIRED_NO_PAYMENT)  # the buyer did not pay
     with pytest.raises(InvalidTransition):
         services.deals.move_from_cart(buyer, deal.id)
 

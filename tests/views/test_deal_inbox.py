@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from kvoucher_desktop.enums import DealAction, DealState, DealTab, PaymentMethod, Role, ScreeningStatus
 from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.dto import ServiceForm
-from kvoucher_desktop.services.rules.deals import EXPIRED_NO_ANSWER
+from kvoucher_desktop.services.rules.deals import EXPIRED_NO_PAYMENT
 from kvoucher_desktop.views.deals.detail import PaymentRequestDialog
 from kvoucher_desktop.views.deals.inbox import DealInboxPage
 from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEventModel, DealTableModel, PayTableModel, format_deadline_kst
@@ -294,7 +294,7 @@ def test_an_unanswered_request_becomes_expired_and_loses_its_actions(qtbot, desk
     settle(qtbot)
     box = supplier.detail.message_box
     assert box is not None and box.isVisible()
-    assert box.text() == "응답 기한이 지나 불가 처리된 거래입니다. '거래수락'을(를) 할 수 없습니다."
+    assert box.text() == "응답 기한이 지나 불가 처리된 거래입니다. '거래수락'을 할 수 없습니다."
     assert store.state(store.consult) is D.EXPIRED
     # the tab and the panel caught up
     assert supplier.models[T.CONSULT].position_of(store.consult) is None
@@ -308,7 +308,7 @@ def test_an_unanswered_request_becomes_expired_and_loses_its_actions(qtbot, desk
     assert demand.models[T.PAYMENT_REQUESTED].rowCount() == 0
     closed = show_tab(qtbot, demand, T.CLOSED)
     assert cell(closed, store.pr_a, "상태") == "불가"
-    assert cell(closed, store.pr_a, "반려 메모·불가 사유") == EXPIRED_NO_ANSWER
+    assert cell(closed, store.pr_a, "반려 메모·불가 사유") == EXPIRED_NO_PAYMENT  # the buyer did not pay
     select(qtbot, demand, store.pr_a)
     assert demand.detail.visible_actions() == []
     shoot(demand_window, "deal_inbox_demand_expired")

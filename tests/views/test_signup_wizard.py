@@ -529,7 +529,7 @@ def test_a_bad_file_is_refused_in_its_row_and_not_kept(qtbot, wizard, sqlite_ser
 
     press_next(qtbot, wiz)
     assert wiz.currentPage() is docs
-    assert docs.error_label.text() == "필수 서류 '사업자등록증'을(를) 첨부해 주세요."
+    assert docs.error_label.text() == "필수 서류 '사업자등록증'을 첨부해 주세요."
     assert bad.property("invalid") is True and bad.choose_button.hasFocus()
     assert set(wiz.form.documents) == {DocumentType.NATIONAL_TAX}
     assert national.data is not None  # the other row kept its file
@@ -882,7 +882,7 @@ def test_a_page_message_goes_away_once_its_field_is_fixed(qtbot, wizard, sqlite_
     press_next(qtbot, wiz)
     local = docs.rows[DocumentType.LOCAL_TAX]
     label = DOC_LABELS[DocumentType.LOCAL_TAX]
-    assert docs.error_label.text() == f"필수 서류 '{label}'을(를) 첨부해 주세요."
+    assert label == "지방세 완납증명서" and docs.error_label.text() == "필수 서류 '지방세 완납증명서'를 첨부해 주세요."
     assert local.property("invalid") is True
     attach(qtbot, wiz, chooser, DocumentType.LOCAL_TAX, "메모.pdf", "텍스트".encode())  # refused: still missing
     assert docs.error_label.isVisible() and local.message.isVisible()

@@ -149,7 +149,7 @@ def test_a_refused_service_keeps_what_was_typed(qtbot, supplier_desk, sqlite_ser
     type_text(dialog.name_edit, "", replace=True)
     dialog.save_button.click()
     settle(qtbot)
-    assert dialog.isVisible() and dialog.error.text() == "서비스명을(를) 입력해 주세요."
+    assert dialog.isVisible() and dialog.error.text() == "서비스명을 입력해 주세요."
     assert dialog.name_edit.property("invalid") is True and dialog.price_edit.property("invalid") is False
     assert dialog.price_edit.text() == "550,000" and dialog.keywords_edit.text() == "협업, 메신저"
     assert dialog.category_combo.currentText() == "재택근무"
@@ -357,7 +357,7 @@ def test_an_empty_answer_is_refused_and_an_unsent_draft_is_kept(qtbot, supplier_
     type_text(page.answer_edit, "   ")
     page.answer_button.click()
     settle(qtbot)
-    assert page.error.isVisible() and page.error.text() == "답변 내용을(를) 입력해 주세요."
+    assert page.error.isVisible() and page.error.text() == "답변 내용을 입력해 주세요."
     assert page.answer_edit.property("invalid") is True
     assert services.catalog.inquiries(demand, service.id)[0].answer is None
 

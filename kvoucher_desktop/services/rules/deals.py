@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from ...enums import DealAction, DealState, Role
 from ..clock import kst_date, kst_midnight_utc
+from .korean import particle
 
 D, A = DealState, DealAction
 
@@ -60,6 +61,7 @@ ACTION_LABELS = {
 }
 
 EXPIRED_NO_ANSWER = "응답 기한(D+2 24:00)이 지나 자동으로 불가 처리되었습니다."
+EXPIRED_NO_PAYMENT = "결제 기한(결제요청일 D+2 24:00)까지 결제하지 않아 자동으로 불가 처리되었습니다."
 EXPIRED_ABANDONED = "예산포기가 확정되어 불가 처리되었습니다."
 
 
@@ -77,6 +79,11 @@ def effective_state(state: DealState, deadline_at: datetime | None, now: datetim
     return D.EXPIRED if is_overdue(state, deadline_at, now) else state
 
 
+def expiry_reason(state: DealState) -> str:
+    """Why a deal waiting in `state` lapsed: the supplier did not answer, or the buyer did not pay."""
+    return EXPIRED_NO_PAYMENT if state in (D.PAYMENT_REQUESTED, D.IN_CART) else EXPIRED_NO_ANSWER
+
+
 def next_state(state: DealState, action: DealAction) -> DealState | None:
     return TRANSITIONS.get((state, action))
 
@@ -84,7 +91,7 @@ def next_state(state: DealState, action: DealAction) -> DealState | None:
 def refusal_message(state: DealState, action: DealAction) -> str:
     label = ACTION_LABELS[action]
     if state is D.EXPIRED:
-        return f"응답 기한이 지나 불가 처리된 거래입니다. '{label}'을(를) 할 수 없습니다."
+        return f"응답 기한이 지나 불가 처리된 거래입니다. '{label}'{particle(label, '을')} 할 수 없습니다."
     if state in FINAL:
-        return f"이미 '{STATE_LABELS[state]}' 상태로 끝난 거래입니다. '{label}'을(를) 할 수 없습니다."
-    return f"'{STATE_LABELS[state]}' 상태의 거래에는 '{label}'을(를) 할 수 없습니다."
+        return f"이미 '{STATE_LABELS[state]}' 상태로 끝난 거래입니다. '{label}'{particle(label, '을')} 할 수 없습니다."
+    return f"'{STATE_LABELS[state]}' 상태의 거래에는 '{label}'{particle(label, '을')} 할 수 없습니다."

@@ -35,7 +35,7 @@ def service_columns(*, supplier: bool = True, keywords: bool = True) -> list[Col
     if supplier:
         columns.append(Column(_tr("공급기업"), lambda r: r.supplier_name, width=170, tooltip=lambda r: r.supplier_name))
     columns += [
-        Column(_tr("가격(원)"), lambda r: format_krw(r.price), ALIGN_RIGHT, 120),
+        Column(_tr("가격"), lambda r: format_krw(r.price), ALIGN_RIGHT, 120),
         Column(_tr("평점"), rating_text, ALIGN_CENTER, 80,
                tooltip=lambda r: _tr("만족도 평가 {n}건의 평균").format(n=r.rating_count) if r.rating_count else ""),
     ]

@@ -138,20 +138,19 @@ class CatalogSearchPage(QWidget):
             self.run_search()
 
     def load_categories(self) -> None:
-        programme, catalog = self.ctx.services.programme, self.ctx.services.catalog
+        """The category chips; their counts come with every search (`_count`), for its query."""
+        programme = self.ctx.services.programme
 
-        def done(data) -> None:
-            categories, counts = data
-            self.category_counts = dict(counts)
-            self._counts_loaded = True
+        def done(categories) -> None:
             if [c.code for c in categories] != [c.code for c in self.categories]:
                 self._set_categories(categories)
             else:
                 self.categories = list(categories)
             self._update_chip_texts()
 
-        query = self.box.text().strip()
-        self.ctx.run(self, lambda: (programme.categories(), catalog.category_counts(query)), done)
+        self.ctx.run(self, programme.categories, done)
+        if self._searched:  # shown again: counts may have changed meanwhile
+            self._count(self.box.text().strip(), self.current_category())
 
     def _set_categories(self, categories) -> None:
         current = self.current_category()

@@ -328,6 +328,10 @@ class DealDetailPanel(QWidget):
                 price=format_krw(view.list_price)))
         labels["deadline"].setText(self.tr("{at} (한국시간)").format(at=format_deadline_kst(view.deadline_at))
                                    if view.deadline_at else "-")
+        paying = view.state in (D.PAYMENT_REQUESTED, D.IN_CART)
+        deadline_title = self.info_form.labelForField(labels["deadline"])
+        if deadline_title is not None:  # the buyer pays by then; before that the supplier answers by then
+            deadline_title.setText(self.tr("결제기한") if paying else self.tr("응답기한"))
         dates = [self.tr("거래상담 요청 {at}").format(at=format_kst(view.requested_at))]
         if view.accepted_at:
             dates.append(self.tr("거래수락 {at}").format(at=format_kst(view.accepted_at)))

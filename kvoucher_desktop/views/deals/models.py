@@ -107,7 +107,8 @@ class DealTableModel(KeysetTableModel):
             ]
         else:
             columns += [
-                Column(tr("응답기한"), lambda d: format_deadline_kst(d.deadline_at) or "-", ALIGN_CENTER, 124,
+                Column(tr("결제기한") if self.tab in PAYMENT_TABS else tr("응답기한"),
+                       lambda d: format_deadline_kst(d.deadline_at) or "-", ALIGN_CENTER, 124,
                        tooltip=lambda d: self.tr("{at}이 지나면 불가 처리됩니다.").format(
                            at=format_deadline_kst(d.deadline_at)) if d.deadline_at else ""),
                 Column(tr("메모"), lambda d: one_line(d.memo), width=200, tooltip=lambda d: d.memo),

@@ -23,6 +23,7 @@ from ..widgets.budget import BudgetPanel
 from ..widgets.busy import page_head
 from ..widgets.common import StatusBadge, title_label, scrolling_body
 from ..widgets.notice import NoticeBox
+from ...services.vouchers import METHOD_LABELS
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
 S = ScreeningStatus
@@ -193,6 +194,16 @@ class ScreeningStatusPage(QWidget):
         if view.status in (S.ON_HOLD, S.REJECTED) and view.status_reason:
             label = self.tr("보류 사유") if view.status is S.ON_HOLD else self.tr("탈락 사유")
             text = f"{label}: {view.status_reason}\n\n{text}"
+        if view.status is S.APPROVED and voucher is not None:
+            if voucher.budget is not None and voucher.budget.abandoned:
+                headline = self.tr("예산포기가 확정되었습니다.")
+                text = self.tr("남은 예산은 0원이며 새 거래를 시작할 수 없습니다. 이미 결제한 거래와 서류는 "
+                               "그대로 남아 있습니다. 기업정보 수정은 계속 가능합니다.")
+                kind = "info"
+            elif voucher.payment_method is not None:
+                text = self.tr("아래에서 확정된 예산과 이용기간을 확인하세요. 결제수단은 {method}(으)로 정해졌습니다. "
+                               "'서비스 검색'에서 서비스를 찾아 거래상담을 요청할 수 있습니다. 기업정보 수정이 "
+                               "가능합니다.").format(method=self.tr(METHOD_LABELS[voucher.payment_method]))
         self.explanation.set_text(headline, text, kind)
 
         budget = voucher.budget if voucher is not None and view.status is S.APPROVED else None

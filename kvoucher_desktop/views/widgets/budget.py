@@ -26,7 +26,7 @@ def _amount_label() -> QLabel:
 
 
 class BudgetPanel(QGroupBox):
-    """총 예산 / 정부지원금 (N%) / 자부담 / 사용액 / 결제 진행중 / 잔액 / 사용기간 종료일."""
+    """총 예산 / 정부지원금 (N%) / 자부담 / 사용액 / 결제 승인 대기 / 잔액 / 사용기간 종료일."""
 
     def __init__(self, title: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,7 +54,7 @@ class BudgetPanel(QGroupBox):
         form.addRow(self.tr("자부담"), self.self_pay)
         form.addRow(self.rule)
         form.addRow(self.tr("사용액"), self.spent)
-        form.addRow(self.tr("결제 진행중"), self.in_progress)
+        form.addRow(self.tr("결제 승인 대기"), self.in_progress)
         form.addRow(self.tr("잔액"), self.remaining)
         form.addRow(self.tr("사용기간 종료일"), self.use_period_end)
         self._rows: list[QWidget] = [self.total, self.government, self.self_pay, self.rule, self.spent,
@@ -102,6 +102,6 @@ class BudgetPanel(QGroupBox):
                 if budget_before is not None:
                     note += " " + self.tr("(포기 전 예산 {amount})").format(amount=format_krw(budget_before))
             elif budget.in_progress:
-                note = self.tr("결제 진행중인 금액은 결제가 끝날 때까지 잔액에서 빠져 있습니다.")
+                note = self.tr("결제 승인을 기다리는 금액은 승인 또는 실패가 정해질 때까지 잔액에서 빠져 있습니다.")
         self.note.setText(note)
         self.form.setRowVisible(self.note, bool(note))
