@@ -75,6 +75,18 @@ def inquiry_view(q: Inquiry, service_name: str, company_name: str) -> InquiryVie
     )
 
 
+_INQUIRY_COLUMNS = (Inquiry.id, Inquiry.service_id, Service.name, Inquiry.company_id, Company.name, Inquiry.question,
+                    Inquiry.asked_by_name, Inquiry.asked_at, Inquiry.answer, Inquiry.answered_by_name,
+                    Inquiry.answered_at)
+
+
+def _inquiry_rows():
+    """Plain columns for lists (no ORM objects: a supplier's list has hundreds of rows)."""
+    return (select(*_INQUIRY_COLUMNS)
+            .join(Service, Service.id == Inquiry.service_id)
+            .join(Company, Company.id == Inquiry.company_id))
+
+
 def _inquiry_stmt():
     return (select(Inquiry, Service.name, Company.name)
             .join(Service, Service.id == Inquiry.service_id)
@@ -343,19 +355,19 @@ class CatalogService:
         with self.uow() as uow:
             s = uow.session
             sv = load_service(s, actor, service_id)
-            stmt = _inquiry_stmt().where(Inquiry.service_id == sv.id)
+            stmt = _inquiry_rows().where(Inquiry.service_id == sv.id)
             if actor.role is Role.DEMAND:
                 stmt = stmt.where(Inquiry.company_id == actor.company_id)
             elif actor.role is Role.SUPPLIER and actor.supplier_id != sv.supplier_id:
                 return []
             rows = s.execute(stmt.order_by(Inquiry.asked_at.desc(), Inquiry.id)).all()
-            return [inquiry_view(q, sn, cn) for q, sn, cn in rows]
+            return [InquiryView(*row) for row in rows]
 
     def my_inquiries(self, actor: Actor, *, unanswered_only: bool = False) -> list[InquiryView]:
         """A demand company's own inquiries, or every inquiry on a supplier's services (unanswered first)."""
         require_role(actor, Role.DEMAND, Role.SUPPLIER)
         with self.uow() as uow:
-            stmt = _inquiry_stmt()
+            stmt = _inquiry_rows()
             if actor.role is Role.DEMAND:
                 stmt = stmt.where(Inquiry.company_id == actor.company_id)
             else:
@@ -365,7 +377,7 @@ class CatalogService:
             unanswered_first = case((Inquiry.answered_at.is_(None), 0), else_=1)
             rows = uow.session.execute(stmt.order_by(unanswered_first, Inquiry.asked_at.desc(), Inquiry.id)
                                        .limit(1000)).all()
-            return [inquiry_view(q, sn, cn) for q, sn, cn in rows]
+            return [InquiryView(*row) for row in rows]
 
     def answer(self, actor: Actor, inquiry_id: uuid.UUID, answer: str) -> InquiryView:
         """The supplier answers (or corrects its answer to) an inquiry on one of its services."""
