@@ -186,6 +186,11 @@ def test_detail_before_login_shows_service_supplier_and_why_no_consultation(qtbo
     assert detail.detail.service.id == catalog.security.id
     assert detail.name_label.text() == "보안 VPN 플러스"
     # back to the results: the query is still there
+    assert detail.login_button.isVisible()  # a visitor is shown the way forward
+    detail.login_button.click()
+    settle(qtbot)
+    assert window.login_dialog.isVisible()
+    window.login_dialog.reject()
     detail.back_button.click()
     settle(qtbot)
     assert window.current_key == "catalog"

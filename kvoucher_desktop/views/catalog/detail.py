@@ -196,6 +196,8 @@ class ServiceDetailPage(QWidget):
         self.refusal_label = QLabel()
         self.refusal_label.setObjectName("hint")
         self.refusal_label.setWordWrap(True)
+        self.login_button = QPushButton(self.tr("로그인"))  # the way forward for a visitor
+        self.login_button.clicked.connect(lambda: self.ctx.window.open_login())
         self.hide_button = QPushButton()
         self.hide_button.setObjectName("danger")
         self.hide_button.clicked.connect(self.toggle_hidden)
@@ -203,6 +205,7 @@ class ServiceDetailPage(QWidget):
         actions.addWidget(self.request_button)
         actions.addWidget(self.open_deal_button)
         actions.addWidget(self.refusal_label, 1)
+        actions.addWidget(self.login_button)
         actions.addWidget(self.hide_button)
         outer.addSpacing(6)
         outer.addLayout(actions)
@@ -341,6 +344,7 @@ class ServiceDetailPage(QWidget):
         self.request_button.setEnabled(detail.can_request_deal)
         self.refusal_label.setText(detail.request_refusal or "")  # stays in the row (it holds the stretch)
         self.open_deal_button.setVisible(demand and detail.open_deal_id is not None)
+        self.login_button.setVisible(actor is None)
         agency = actor is not None and actor.role is Role.AGENCY
         self.hide_button.setVisible(agency)
         self.hide_button.setText(self.tr("서비스 다시 보이기") if detail.service.hidden_by_agency

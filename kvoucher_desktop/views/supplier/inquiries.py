@@ -253,8 +253,9 @@ class SupplierInquiriesPage(QWidget):
             self._update_buttons()
             return
         self.detail_title.setText(inquiry.service_name)
-        self.detail_meta.setText(self.tr("{company} · {person} · {when} 문의").format(
-            company=inquiry.company_name, person=inquiry.asked_by_name, when=format_kst(inquiry.asked_at)))
+        who = inquiry.company_name if inquiry.asked_by_name == inquiry.company_name else self.tr(
+            "{company} · {person}").format(company=inquiry.company_name, person=inquiry.asked_by_name)
+        self.detail_meta.setText(self.tr("{who} · {when} 문의").format(who=who, when=format_kst(inquiry.asked_at)))
         self.question.setPlainText(inquiry.question)
         if inquiry.answered_at is not None:
             self.answer_meta.setText(self.tr("답변완료 · {person} · {when} — 고쳐서 '답변 수정'을 누르면 답변이 바뀝니다.").format(
