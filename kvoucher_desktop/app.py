@@ -14,9 +14,10 @@ import time
 from logging.handlers import RotatingFileHandler
 
 from . import settings
-from .services.clock import SystemClock
+from .services.clock import ServerSyncedClock, SystemClock
 from .services.passwords import PRODUCTION
 from .services.registry import Services, build_services
+from .services.store import server_now
 
 log = logging.getLogger("kvoucher_desktop")
 
@@ -65,7 +66,16 @@ def prepare_services(url: str, demo: bool, progress=None) -> Services:
             except FileNotFoundError:
                 pass
         seed_demo(url, progress=progress)
-    return build_services(url, SystemClock(), hash_params=PRODUCTION)
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() != "postgresql":
+        return build_services(url, SystemClock(), hash_params=PRODUCTION)
+    # shared desks: deadlines follow the server's clock, not each desk's own
+    clock = ServerSyncedClock()
+    services = build_services(url, clock, hash_params=PRODUCTION)
+    clock.attach(lambda: server_now(services.engine))
+    clock.sync()
+    return services
 
 
 def build_main_window(services: Services, url: str):

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Protocol
+import logging
+import time
+from typing import Callable, Protocol
 from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
 
 try:
     KST = ZoneInfo("Asia/Seoul")
@@ -41,6 +45,45 @@ class FixedClock:
     def advance(self, **kwargs) -> datetime:
         self._now += timedelta(**kwargs)
         return self._now
+
+
+class ServerSyncedClock:
+    """The desk's clock corrected to a shared server's, so that every desk on one PostgreSQL store
+    lets a deal lapse at the same instant (D+2 24:00 KST) whatever its own clock says.
+
+    `now()` never touches the network: `sync()` measures the offset (at start and with the
+    periodic deal sweep, both off the GUI thread); a failed sync keeps the last offset."""
+
+    def __init__(self, read_server_now: Callable[[], datetime] | None = None,
+                 local: Callable[[], datetime] | None = None):
+        self._read = read_server_now
+        self._local = local or SystemClock().now
+        self.offset = timedelta(0)
+        self.synced = False
+
+    def attach(self, read_server_now: Callable[[], datetime]) -> None:
+        self._read = read_server_now
+
+    def sync(self) -> timedelta:
+        """Measure server − local (half the round trip taken off); returns the offset in use."""
+        if self._read is None:
+            return self.offset
+        start = self._local()
+        t0 = time.monotonic()
+        try:
+            server = self._read()
+        except Exception as exc:  # noqa: BLE001 - a shared desk keeps working on the last offset
+            log.warning("server clock not read, keeping offset %s: %s", self.offset, exc)
+            return self.offset
+        half_trip = timedelta(seconds=(time.monotonic() - t0) / 2)
+        self.offset = server.astimezone(timezone.utc) - (start + half_trip)
+        self.synced = True
+        if abs(self.offset) > timedelta(minutes=1):
+            log.warning("this desk's clock is %s off the server's; the server's time is used", self.offset)
+        return self.offset
+
+    def now(self) -> datetime:
+        return self._local() + self.offset
 
 
 def to_kst(moment: datetime) -> datetime:

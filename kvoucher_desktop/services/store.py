@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,15 @@ def alembic_config(engine: Engine) -> Config:
     cfg.set_main_option("script_location", script_location)
     cfg.attributes["engine"] = engine
     return cfg
+
+
+def server_now(engine: Engine) -> datetime:
+    """The database server's current time, aware UTC (PostgreSQL's `now()`)."""
+    with engine.connect() as conn:
+        value = conn.execute(text("SELECT now()")).scalar_one()
+    if isinstance(value, str):  # SQLite has no server clock worth asking; never used there
+        raise ValueError("this store has no server clock")
+    return value.astimezone(timezone.utc)
 
 
 def migrate(engine: Engine) -> None:

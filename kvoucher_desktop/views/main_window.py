@@ -193,12 +193,21 @@ class MainWindow(QMainWindow):
         return page
 
     def sweep_deals(self) -> None:
-        """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy)."""
+        """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy),
+        after re-reading the server's clock on a shared desk."""
         def done(count: int) -> None:
             if count:
                 self.data_changed.emit("deal", ())
 
-        self.ctx.run(self, self.services.deals.sweep, done, lambda exc: log.warning("deal sweep failed: %s", exc))
+        services = self.services
+
+        def work() -> int:
+            sync = getattr(services.clock, "sync", None)  # shared desks: follow the server's clock
+            if sync is not None:
+                sync()
+            return services.deals.sweep()
+
+        self.ctx.run(self, work, done, lambda exc: log.warning("deal sweep failed: %s", exc))
 
     # --- session ------------------------------------------------------------------------------
     def open_login(self) -> None:
