@@ -255,3 +255,35 @@ def test_open_deal_shows_on_the_detail_page(services, shelf):
     assert detail.open_deal_id == deal.id and not detail.can_request_deal
     assert "진행 중인 거래" in detail.request_refusal
 
+
+
+def test_two_desks_saving_one_service(services):
+    """Another desk saves the service between this desk's read and write: the version column
+    refuses the stale write with a Korean message and the other desk's save stands."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    from kvoucher_desktop.models import Service
+    from kvoucher_desktop.services.errors import Conflict
+
+    supplier = make_supplier_account(services)
+    row = make_service(services, supplier, name="원래 이름", price=500_000)
+    other_desk = []
+
+    def meanwhile(session, _context, _instances):
+        if other_desk:
+            return
+        with services.engine.connect() as conn:
+            conn.execute(update(Service).where(Service.id == row.id)
+                         .values(price=600_000, version=Service.version + 1))
+            conn.commit()
+        other_desk.append("saved")
+
+    event.listen(Session, "before_flush", meanwhile)
+    try:
+        with pytest.raises(Conflict, match="먼저 수정"):
+            services.catalog.save_service(supplier, ServiceForm("새 이름", "VIDEO", "", 700_000), row.id)
+    finally:
+        event.remove(Session, "before_flush", meanwhile)
+    seen = services.catalog.detail(None, row.id).service
+    assert (seen.name, seen.price) == ("원래 이름", 600_000)
