@@ -16,6 +16,7 @@ from ...services.rules.money import format_krw
 from ...services.rules.numbers import format_business_no
 from ...services.vouchers import ABANDONMENT_LABELS
 from ..widgets.busy import page_head
+from ..widgets.forms import LatestLoad
 from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row, set_rows_keeping_selection
@@ -71,7 +72,6 @@ class AbandonmentsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.pending_dialog = None
-        self._generation = 0
         self._announcing = False
         self.model = AbandonmentTableModel(self)
         self._build()
@@ -80,6 +80,7 @@ class AbandonmentsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("예산포기 확인"))
+        self.loads = LatestLoad(self.ctx, self, self.busy)
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.reload_button)
@@ -134,24 +135,13 @@ class AbandonmentsPage(QWidget):
             return
         vouchers = self.ctx.services.vouchers
         status = self.current_status()
-        self._generation += 1
-        generation = self._generation
-        self.busy.start(self.tr("예산포기 신청을 불러오는 중…"))
-        self._update_buttons()
-
         def done(rows: list[AbandonmentView]) -> None:
-            self.busy.stop()
-            if generation == self._generation:
-                set_rows_keeping_selection(self.table, rows)
-                self._update_status()
-            self._update_buttons()
+            set_rows_keeping_selection(self.table, rows)
+            self._update_status()
 
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self._update_buttons()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: vouchers.abandonments(actor, status), done, failed)
+        self.loads.run(lambda: vouchers.abandonments(actor, status), done,
+                       text=self.tr("예산포기 신청을 불러오는 중…"), after=self._update_buttons)
+        self._update_buttons()
 
     def on_data_changed(self, what: str, ids: tuple) -> None:
         if what == "voucher" and not self._announcing:

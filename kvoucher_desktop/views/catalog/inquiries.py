@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ...services.clock import format_kst
 from ...services.dto import InquiryView
 from ..widgets.busy import page_head
+from ..widgets.forms import LatestLoad
 from ..widgets.common import scrolling_body, title_label
 from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
 from .models import InquiryListModel
@@ -79,11 +80,11 @@ class MyInquiriesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._loaded = False
-        self._generation = 0
         self.model = InquiryListModel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("서비스 문의 내역"))
+        self.loads = LatestLoad(self.ctx, self, self.busy)
         layout.addLayout(head)
         filters = QHBoxLayout()
         self.unanswered_only = QCheckBox(self.tr("답변 대기만 보기"))
@@ -123,14 +124,8 @@ class MyInquiriesPage(QWidget):
         if actor is None:
             return
         only = self.unanswered_only.isChecked()
-        self._generation += 1
-        generation = self._generation
-        self.busy.start()
 
         def done(rows) -> None:
-            self.busy.stop()
-            if generation != self._generation:
-                return
             self._loaded = True
             set_rows_keeping_selection(self.table, rows)
             self._selection_changed()
@@ -141,11 +136,7 @@ class MyInquiriesPage(QWidget):
                                self.tr("남긴 문의가 없습니다. 서비스 상세 화면의 '서비스 문의'에서 공급기업에 물어볼 수 있습니다."))
             self.empty.setVisible(n == 0)
 
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: catalog.my_inquiries(actor, unanswered_only=only), done, failed)
+        self.loads.run(lambda: catalog.my_inquiries(actor, unanswered_only=only), done)
 
     def _selection_changed(self) -> None:
         self.detail.show_inquiry(selected_row(self.table))

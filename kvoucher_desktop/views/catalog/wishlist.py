@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ..widgets.busy import page_head
+from ..widgets.forms import LatestLoad
 from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
 from .models import ServiceListModel
 
@@ -16,11 +17,11 @@ class WishlistPage(QWidget):
         self.ctx = ctx
         self._loaded = False
         self._announcing = False
-        self._generation = 0
         self.model = ServiceListModel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("찜한 서비스"))
+        self.loads = LatestLoad(self.ctx, self, self.busy)
         layout.addLayout(head)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
@@ -64,23 +65,12 @@ class WishlistPage(QWidget):
         actor, catalog = self.ctx.actor, self.ctx.services.catalog
         if actor is None:
             return
-        self._generation += 1
-        generation = self._generation
-        self.busy.start()
-
         def done(rows) -> None:
-            self.busy.stop()
-            if generation != self._generation:
-                return
             self._loaded = True
             set_rows_keeping_selection(self.table, rows)
             self._update_view()
 
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: catalog.wishlist(actor), done, failed)
+        self.loads.run(lambda: catalog.wishlist(actor), done)
 
     def _update_view(self) -> None:
         n = self.model.rowCount()

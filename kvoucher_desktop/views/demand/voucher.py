@@ -30,7 +30,7 @@ from ..widgets.budget import BudgetPanel
 from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel, StatusBadge, mark_invalid, scrolling_body
 from ..widgets.dialogs import ask_reason, ask_yes_no
-from ..widgets.forms import run_busy
+from ..widgets.forms import LatestLoad, run_busy
 from ..widgets.notice import NoticeBox
 from .payment_method import _PRIMARY, M, MethodOption, PaymentMethodDialog, method_descriptions
 
@@ -43,7 +43,6 @@ class VoucherPage(QWidget):
         self.view: VoucherView | None = None
         self.method_dialog: PaymentMethodDialog | None = None
         self.pending_dialog = None  # the reason / yes-no box of an abandonment request
-        self._generation = 0
         self._announcing = False
         self._build()
 
@@ -51,6 +50,7 @@ class VoucherPage(QWidget):
     def _build(self) -> None:
         layout = scrolling_body(self)
         head, self.busy = page_head(self.tr("바우처 신청"))
+        self.loads = LatestLoad(self.ctx, self, self.busy)
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.reload_button)
@@ -195,23 +195,9 @@ class VoucherPage(QWidget):
         if actor is None:
             return
         vouchers = self.ctx.services.vouchers
-        self._generation += 1
-        generation = self._generation
-        self.busy.start(self.tr("바우처 정보를 불러오는 중…"))
+        self.loads.run(lambda: vouchers.get(actor), self.show_voucher,
+                       text=self.tr("바우처 정보를 불러오는 중…"), after=self._update_buttons)
         self._update_buttons()
-
-        def done(view: VoucherView) -> None:
-            self.busy.stop()
-            if generation == self._generation:
-                self.show_voucher(view)
-            self._update_buttons()
-
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self._update_buttons()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: vouchers.get(actor), done, failed)
 
     def on_data_changed(self, what: str, ids: tuple) -> None:
         if self._announcing or self.view is None:

@@ -65,3 +65,35 @@ def run_busy(ctx, parent: QWidget, busy: BusyIndicator, text: str, fn: Callable[
 
     ctx.run(parent, fn, finish_ok, finish_err)
 
+
+
+class LatestLoad:
+    """A page's background loads where only the newest result is shown: a reload started while an
+    earlier one is still out makes the earlier result stale. Errors go to `ctx.error`; `after`
+    (e.g. re-enable buttons) runs once either way, stale or not."""
+
+    def __init__(self, ctx, parent: QWidget, busy: BusyIndicator):
+        self.ctx, self.parent, self.busy = ctx, parent, busy
+        self.generation = 0
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], *, text: str = "",
+            after: Callable[[], None] | None = None) -> None:
+        self.generation += 1
+        generation = self.generation
+        self.busy.start(text)
+
+        def finish_ok(result) -> None:
+            self.busy.stop()
+            if generation == self.generation:
+                on_done(result)
+            if after is not None:
+                after()
+
+        def finish_err(exc: BaseException) -> None:
+            self.busy.stop()
+            if after is not None:
+                after()
+            if generation == self.generation:
+                self.ctx.error(self.parent, exc)
+
+        self.ctx.run(self.parent, fn, finish_ok, finish_err)
