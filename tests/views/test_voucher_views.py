@@ -55,6 +55,9 @@ def choose(qtbot, page, method: PaymentMethod) -> PaymentMethodDialog:
     page.apply_button.click()
     dialog = page.method_dialog
     assert dialog is not None and dialog.isVisible()
+    # the particle fits the method: 신한카드로 / 제로페이로
+    assert dialog.ok_button.text() == {PaymentMethod.SHINHAN_CARD: "신한카드로 신청",
+                                       PaymentMethod.ZEROPAY: "제로페이로 신청"}[method]
     return dialog
 
 

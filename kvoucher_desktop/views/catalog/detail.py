@@ -28,6 +28,7 @@ from ...enums import Role
 from ...services.clock import format_deadline_kst, format_kst
 from ...services.dto import ServiceDetail
 from ...services.errors import DomainError
+from ...services.rules.korean import particle
 from ...services.rules.money import format_krw
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import scrolling_body, title_label
@@ -420,13 +421,15 @@ class ServiceDetailPage(QWidget):
         if detail.service.hidden_by_agency:
             self.hide_dialog = ask_yes_no(
                 self, self.tr("서비스 다시 보이기"),
-                self.tr("'{name}'을(를) 다시 검색과 목록에 보이게 할까요?").format(name=detail.service.name),
+                self.tr("'{name}'{eul} 다시 검색과 목록에 보이게 할까요?").format(
+                    name=detail.service.name, eul=particle(detail.service.name, "을")),
                 self.tr("다시 보이기"), lambda: self._set_hidden(False, ""))
         else:
             self.hide_dialog = ask_reason(
                 self, self.tr("서비스 숨기기"),
-                self.tr("'{name}'을(를) 검색과 목록에서 숨깁니다. 진행 중인 거래는 그대로 남습니다.\n"
-                        "숨기는 사유를 입력해 주세요. 감사 기록에 남습니다.").format(name=detail.service.name),
+                self.tr("'{name}'{eul} 검색과 목록에서 숨깁니다. 진행 중인 거래는 그대로 남습니다.\n"
+                        "숨기는 사유를 입력해 주세요. 감사 기록에 남습니다.").format(
+                    name=detail.service.name, eul=particle(detail.service.name, "을")),
                 self.tr("숨기기"), lambda reason: self._set_hidden(True, reason))
 
     def _set_hidden(self, hidden: bool, reason: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from ...services.rules.korean import particle
 from ..widgets.busy import page_head
 from ..widgets.forms import LatestLoad
 from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
@@ -98,8 +99,8 @@ class WishlistPage(QWidget):
         def done(_wished) -> None:
             self.model.remove_keys([row.id])
             self._update_view()
-            self.ctx.window.statusBar().showMessage(self.tr("'{name}'을(를) 찜한 서비스에서 뺐습니다.")
-                                                    .format(name=row.name), 4000)
+            self.ctx.window.statusBar().showMessage(self.tr("'{name}'{eul} 찜한 서비스에서 뺐습니다.")
+                                                    .format(name=row.name, eul=particle(row.name, "을")), 4000)
             self._announcing = True
             try:
                 self.ctx.changed("wishlist", (row.id,))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...enums import PaymentMethod
 from ...services.dto import VoucherView
 from ...services.errors import ValidationError
+from ...services.rules.korean import particle
 from ...services.vouchers import METHOD_LABELS
 from ..widgets.common import ErrorLabel, mark_invalid, title_label
 from ..widgets.forms import FieldErrors
@@ -140,8 +141,9 @@ class PaymentMethodDialog(QDialog):
         self.errors = FieldErrors(self.error, {"zeropay_password": self.password})
 
         self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(self.tr("{method}(으)로 신청").format(
-            method=self.tr(METHOD_LABELS[method])), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(self.tr("{method}{ro} 신청").format(
+            method=self.tr(METHOD_LABELS[method]), ro=particle(self.tr(METHOD_LABELS[method]), "으로")),
+            QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("primary")
         self.cancel_button = self.buttons.addButton(self.tr("취소"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.submit)

@@ -18,6 +18,7 @@ from ...enums import ScreeningStatus
 from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
 from ...services.dto import CompanyView, VoucherView
+from ...services.rules.korean import particle
 from ...services.rules.screening import STATUS_LABELS
 from ..widgets.budget import BudgetPanel
 from ..widgets.busy import page_head
@@ -201,9 +202,10 @@ class ScreeningStatusPage(QWidget):
                                "그대로 남아 있습니다. 기업정보 수정은 계속 가능합니다.")
                 kind = "info"
             elif voucher.payment_method is not None:
-                text = self.tr("아래에서 확정된 예산과 이용기간을 확인하세요. 결제수단은 {method}(으)로 정해졌습니다. "
+                text = self.tr("아래에서 확정된 예산과 이용기간을 확인하세요. 결제수단은 {method}{ro} 정해졌습니다. "
                                "'서비스 검색'에서 서비스를 찾아 거래상담을 요청할 수 있습니다. 기업정보 수정이 "
-                               "가능합니다.").format(method=self.tr(METHOD_LABELS[voucher.payment_method]))
+                               "가능합니다.").format(method=self.tr(METHOD_LABELS[voucher.payment_method]),
+                                           ro=particle(self.tr(METHOD_LABELS[voucher.payment_method]), "으로"))
         self.explanation.set_text(headline, text, kind)
 
         budget = voucher.budget if voucher is not None and view.status is S.APPROVED else None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ...services.dto import CategoryView, ServiceForm, ServiceRow
 from ...services.rules.documents import sniff_content_type
+from ...services.rules.korean import particle
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import ErrorLabel, mark_invalid
 from ..widgets.files import FileChooser, choose_image
@@ -302,7 +303,8 @@ class ServiceEditorDialog(QDialog):
         self.errors.clear()
         if sniff_content_type(data) not in IMAGE_TYPES:
             self.error.show_message(
-                self.tr("'{name}'은(는) JPG 또는 PNG 이미지가 아닙니다. 다른 파일을 골라 주세요.").format(name=name))
+                self.tr("'{name}'{eun} JPG 또는 PNG 이미지가 아닙니다. 다른 파일을 골라 주세요.").format(
+                    name=name, eun=particle(name, "은")))
             mark_invalid(self.image_box, True)
             return
         self.new_image, self.new_image_name, self.remove_image = data, name, False
