@@ -146,7 +146,7 @@ class CatalogService:
 
     # --- detail ------------------------------------------------------------------------------
     def detail(self, actor: Actor | None, service_id: uuid.UUID) -> ServiceDetail:
-        from .deals import deal_refusal  # deals imports catalog helpers
+        from .deals import deal_refusal, open_deal_of  # deals imports catalog helpers
 
         with self.uow() as uow:
             s = uow.session
@@ -160,8 +160,6 @@ class CatalogService:
             if actor is not None and actor.role is Role.DEMAND and actor.company_id is not None:
                 wished = s.get(WishlistItem, (actor.company_id, sv.id)) is not None
                 now = self.clock.now()
-                from .deals import open_deal_of
-
                 deal = open_deal_of(s, actor.company_id, sv.id, now)
                 open_deal = deal.id if deal is not None else None
                 refusal = deal_refusal(s, actor, sv, now, deal)

@@ -24,9 +24,9 @@ from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, Val
 from .guards import require_role
 from .programme import current_settings
 from .rules import deals as rules
+from .rules.korean import particle
 from .uow import UnitOfWork
 from .vouchers import ledger
-from .rules.korean import particle
 
 D, A = DealState, DealAction
 PAGE_SIZE = 200
@@ -101,11 +101,16 @@ def _record(uow: UnitOfWork, d: Deal, action: DealAction, before: DealState | No
               before={"state": before.value} if before else None, after=after, at=at)
 
 
-def _expire(uow: UnitOfWork, d: Deal, at: datetime, reason: str, now: datetime) -> None:
+def _expire(uow: UnitOfWork, d: Deal, at: datetime, reason: str) -> None:
     """Persist an expiry that happened `at` (the deadline, or now for an abandonment)."""
     before = d.state
     d.state, d.closed_at, d.close_reason, d.deadline_at, d.updated_at = D.EXPIRED, at, reason, None, at
     _record(uow, d, A.EXPIRE, before, None, at, memo=reason)
+
+
+def _lapse(uow: UnitOfWork, d: Deal) -> None:
+    """Persist the expiry the clock already made: at the deadline, with the reason of its state."""
+    _expire(uow, d, d.deadline_at, rules.expiry_reason(d.state))
 
 
 def expire_open_deals(uow: UnitOfWork, company_id: uuid.UUID, now: datetime, reason: str) -> int:
@@ -113,8 +118,10 @@ def expire_open_deals(uow: UnitOfWork, company_id: uuid.UUID, now: datetime, rea
     deals = uow.session.scalars(select(Deal).where(Deal.company_id == company_id, Deal.state.in_(OPEN_STATES))
                                 .with_for_update()).all()
     for d in deals:
-        overdue = rules.is_overdue(d.state, d.deadline_at, now)
-        _expire(uow, d, d.deadline_at if overdue else now, rules.expiry_reason(d.state) if overdue else reason, now)
+        if rules.is_overdue(d.state, d.deadline_at, now):
+            _lapse(uow, d)
+        else:
+            _expire(uow, d, now, reason)
     return len(deals)
 
 
@@ -256,7 +263,7 @@ class DealService:
                 for old in s.scalars(select(Deal).where(Deal.company_id == company.id, Deal.service_id == sv.id,
                                                         Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
                                      .with_for_update()):
-                    _expire(uow, old, old.deadline_at, rules.expiry_reason(old.state), now)
+                    _lapse(uow, old)
                 s.flush()
                 refusal = deal_refusal(s, actor, sv, now, open_deal_of(s, company.id, sv.id, now))
                 if refusal:
@@ -280,8 +287,9 @@ class DealService:
     def act(self, actor: Actor, deal_id: uuid.UUID, action: DealAction, *, memo: str | None = None,
             amount: int | None = None) -> DealView:
         """Apply one action of the §5.3 table; checks role, ownership, the clock and the state."""
-        if action not in rules.ACTORS or rules.ACTORS[action] is None or actor.role is not rules.ACTORS[action]:
-            raise PermissionDenied(f"'{rules.ACTION_LABELS.get(action, action)}'{particle(rules.ACTION_LABELS.get(action, ''), '을')} 할 권한이 없습니다.", code="role")
+        if rules.ACTORS.get(action) is None or actor.role is not rules.ACTORS[action]:
+            label = rules.ACTION_LABELS.get(action, str(action))
+            raise PermissionDenied(f"'{label}'{particle(label, '을')} 할 권한이 없습니다.", code="role")
         if action is A.REQUEST:
             raise ValidationError("거래상담 요청은 서비스 상세 화면에서 합니다.")
         memo = (memo or "").strip() or None
@@ -301,15 +309,16 @@ class DealService:
                 if actor.role is Role.AGENCY:
                     raise PermissionDenied("전문기관은 거래를 대신 처리할 수 없습니다.", code="role")
                 if rules.is_overdue(d.state, d.deadline_at, now):
-                    _expire(uow, d, d.deadline_at, rules.expiry_reason(d.state), now)
+                    _lapse(uow, d)
                     uow.commit()
                     raise InvalidTransition(rules.refusal_message(D.EXPIRED, action), code="deal_expired")
                 before = d.state
                 after = rules.next_state(before, action)
                 if after is None:
                     raise InvalidTransition(rules.refusal_message(before, action))
-                if action is A.REQUEST_PAYMENT:
-                    amount = self._check_amount(s, amount, list_price)
+                settings = current_settings(s) if action is A.REQUEST_PAYMENT else None
+                if settings is not None:
+                    amount = self._check_amount(settings, amount, list_price)
                 d.state, d.updated_at = after, now
                 if action is A.ACCEPT:
                     d.accepted_at, d.deadline_at = now, None
@@ -317,19 +326,19 @@ class DealService:
                     d.closed_at, d.close_reason, d.deadline_at = now, memo, None
                 elif action is A.REQUEST_PAYMENT:
                     d.payment_requested_at, d.amount = now, amount
-                    d.deadline_at = rules.deadline(now, current_settings(s).deal_window_days)
+                    d.deadline_at = rules.deadline(now, settings.deal_window_days)
                 _record(uow, d, action, before, actor, now, memo=memo, amount=amount if action is A.REQUEST_PAYMENT else None)
                 uow.commit()
                 return deal_view(d, company_name, service_name, list_price, supplier_name, now)
         except StaleDataError:
             raise Conflict("다른 화면에서 이 거래가 먼저 처리되었습니다. 목록을 새로 고쳐 주세요.") from None
 
-    def _check_amount(self, s: Session, amount, list_price: int) -> int:
+    def _check_amount(self, settings, amount, list_price: int) -> int:
         if amount is None or isinstance(amount, bool) or not isinstance(amount, int):
             raise ValidationError("결제요청 금액을 원 단위 숫자로 입력해 주세요.", field="amount")
         if amount <= 0:
             raise ValidationError("결제요청 금액은 0원보다 커야 합니다.", field="amount")
-        if amount > list_price and not current_settings(s).allow_price_above_list:
+        if amount > list_price and not settings.allow_price_above_list:
             raise ValidationError(f"결제요청 금액은 서비스 등록 가격({list_price:,}원)을 넘을 수 없습니다.", field="amount")
         return amount
 
@@ -359,7 +368,7 @@ class DealService:
                     select(Deal).where(Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
                     .order_by(Deal.deadline_at, Deal.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)).all()
                 for d in deals:
-                    _expire(uow, d, d.deadline_at, rules.expiry_reason(d.state), now)
+                    _lapse(uow, d)
                 uow.commit()
             total += len(deals)
             if len(deals) < SWEEP_BATCH:
