@@ -33,6 +33,7 @@ from ...services.rules.money import format_krw
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import scrolling_body, title_label
 from ..widgets.dialogs import ask_reason, ask_yes_no
+from ..widgets.forms import LatestLoad
 from ..widgets.notice import NoticeBox
 from .deal_request import DealRequestDialog
 from .inquiry_panel import InquiryPanel
@@ -70,7 +71,6 @@ class ServiceDetailPage(QWidget):
         self.request_dialog: DealRequestDialog | None = None
         self.hide_dialog = None
         self.last_deal = None
-        self._generation = 0
         self._stale = False
         self._announcing = False
         self._build()
@@ -84,6 +84,7 @@ class ServiceDetailPage(QWidget):
         top.addWidget(self.back_button)
         top.addStretch(1)
         self.busy = BusyIndicator()
+        self.loads = LatestLoad(self.ctx, self, self.busy)
         top.addWidget(self.busy)
         layout.addLayout(top)
         self.problem = NoticeBox("warning")
@@ -229,8 +230,6 @@ class ServiceDetailPage(QWidget):
         if self.service_id is None:
             return
         self._stale = False
-        self._generation += 1
-        generation = self._generation
         catalog, actor, service_id = self.ctx.services.catalog, self.ctx.actor, self.service_id
 
         def load():
@@ -238,15 +237,7 @@ class ServiceDetailPage(QWidget):
             image = catalog.image(actor, service_id) if detail.image_type else None
             return detail, image, catalog.inquiries(actor, service_id)
 
-        def done(data) -> None:
-            self.busy.stop()
-            if generation == self._generation:
-                self._show(*data)
-
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            if generation != self._generation:
-                return
             if isinstance(exc, DomainError):
                 self.detail = None
                 self.content.hide()
@@ -255,8 +246,8 @@ class ServiceDetailPage(QWidget):
             else:
                 self.ctx.error(self, exc)
 
-        self.busy.start(self.tr("서비스 정보를 불러오는 중…"))
-        self.ctx.run(self, load, done, failed)
+        self.loads.run(load, lambda data: self._show(*data), on_error=failed,
+                       text=self.tr("서비스 정보를 불러오는 중…"))
 
     def _show(self, detail: ServiceDetail, image: bytes | None, inquiries) -> None:
         self.detail = detail

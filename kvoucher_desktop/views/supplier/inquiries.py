@@ -28,7 +28,7 @@ from ...services.clock import format_kst
 from ...services.dto import InquiryView
 from ..widgets.busy import BusyIndicator, page_head
 from ..widgets.common import ErrorLabel, title_label
-from ..widgets.forms import FieldErrors, run_busy
+from ..widgets.forms import FieldErrors, LatestLoad, run_busy
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table, selected_row
 
@@ -72,7 +72,6 @@ class SupplierInquiriesPage(QWidget):
         self.current: InquiryView | None = None
         #: answers typed but not yet sent, by inquiry id (kept while the user looks at other rows)
         self.drafts: dict[uuid.UUID, str] = {}
-        self._loads = 0
         self._announcing = False
         self._build()
 
@@ -81,6 +80,7 @@ class SupplierInquiriesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("서비스 문의 답변"))
+        self.loads = LatestLoad(self.ctx, self, self.busy)
         self.services_button = QPushButton(self.tr("← 서비스 관리"))
         self.services_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_services"))
         self.reload_button = QPushButton(self.tr("새로 고침"))
@@ -185,13 +185,9 @@ class SupplierInquiriesPage(QWidget):
             return
         catalog = self.ctx.services.catalog
         only = self.unanswered_only()
-        self._loads += 1
-        load = self._loads
         keep = self.current.id if self.current is not None else None
 
         def done(rows: list[InquiryView]) -> None:
-            if load != self._loads:
-                return
             self._keep_draft()
             self.current = None
             self.model.set_rows(rows)
@@ -201,8 +197,8 @@ class SupplierInquiriesPage(QWidget):
                 self.show_inquiry(None)
             self._update_counts()
 
-        run_busy(self.ctx, self, self.busy, self.tr("문의를 불러오는 중…"),
-                 lambda: catalog.my_inquiries(actor, unanswered_only=only), done)
+        self.loads.run(lambda: catalog.my_inquiries(actor, unanswered_only=only), done,
+                       text=self.tr("문의를 불러오는 중…"))
 
     def on_data_changed(self, what: str, ids: tuple) -> None:
         if what in ("inquiry", "service") and not self._announcing:

@@ -19,7 +19,7 @@ from ...services.dto import ServiceRow, SupplierServiceRow
 from ...services.rules.money import format_krw
 from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_yes_no
-from ..widgets.forms import run_busy
+from ..widgets.forms import LatestLoad, run_busy
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row
 from .editor import ServiceEditorDialog
@@ -95,7 +95,6 @@ class SupplierServicesPage(QWidget):
         self.editor: ServiceEditorDialog | None = None
         self.pending_dialog = None
         self._select_after_load: uuid.UUID | None = None
-        self._loads = 0  # numbers each list load; only the latest may fill the table
         self._build()
 
     # --- layout ------------------------------------------------------------------------------
@@ -103,6 +102,7 @@ class SupplierServicesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("서비스 관리"))
+        self.loads = LatestLoad(self.ctx, self, self.busy)  # only the latest list load fills the table
         self.inquiries_button = QPushButton(self.tr("서비스 문의 답변 →"))
         self.inquiries_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_inquiries"))
         self.deals_button = QPushButton(self.tr("서비스 요청(거래) →"))
@@ -162,13 +162,9 @@ class SupplierServicesPage(QWidget):
         if actor is None:
             return
         catalog = self.ctx.services.catalog
-        self._loads += 1
-        load = self._loads
         keep = self._select_after_load or self._current_id()
 
         def done(rows: list[SupplierServiceRow]) -> None:
-            if load != self._loads:
-                return
             self.model.set_rows(rows)
             self._select_after_load = None
             if keep is not None:
@@ -176,8 +172,9 @@ class SupplierServicesPage(QWidget):
             self._update_summary()
             self._update_buttons()
 
-        run_busy(self.ctx, self, self.busy, self.tr("서비스 목록을 불러오는 중…"),
-                 lambda: catalog.supplier_services(actor), done, after=self._update_buttons)
+        self.loads.run(lambda: catalog.supplier_services(actor), done,
+                       text=self.tr("서비스 목록을 불러오는 중…"), after=self._update_buttons)
+        self._update_buttons()
 
     def on_data_changed(self, what: str, ids: tuple) -> None:
         if what in ("service", "inquiry", "deal", "payment", "evaluation"):
@@ -197,7 +194,7 @@ class SupplierServicesPage(QWidget):
 
     def _update_summary(self) -> None:
         rows = self.model.rows()
-        self.empty_notice.setVisible(not rows and self._loads > 0 and not self.busy.busy)
+        self.empty_notice.setVisible(not rows and self.loads.generation > 0 and not self.busy.busy)
         by_agency = [r.service.name for r in rows if r.service.hidden_by_agency]
         if by_agency:
             self.agency_notice.set_text(

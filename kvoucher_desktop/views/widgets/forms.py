@@ -66,34 +66,31 @@ def run_busy(ctx, parent: QWidget, busy: BusyIndicator, text: str, fn: Callable[
     ctx.run(parent, fn, finish_ok, finish_err)
 
 
-
 class LatestLoad:
     """A page's background loads where only the newest result is shown: a reload started while an
-    earlier one is still out makes the earlier result stale. Errors go to `ctx.error`; `after`
-    (e.g. re-enable buttons) runs once either way, stale or not."""
+    earlier one is still out makes the earlier result (or error) stale. Errors go to `on_error`,
+    else `ctx.error`; `after` (e.g. re-enable buttons) runs once either way, stale or not."""
 
     def __init__(self, ctx, parent: QWidget, busy: BusyIndicator):
         self.ctx, self.parent, self.busy = ctx, parent, busy
-        self.generation = 0
+        self.generation = 0  # also tells whether anything was loaded yet
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], *, text: str = "",
+            on_error: Callable[[BaseException], None] | None = None,
             after: Callable[[], None] | None = None) -> None:
         self.generation += 1
         generation = self.generation
-        self.busy.start(text)
 
-        def finish_ok(result) -> None:
-            self.busy.stop()
+        def done(result) -> None:
             if generation == self.generation:
                 on_done(result)
             if after is not None:
                 after()
 
-        def finish_err(exc: BaseException) -> None:
-            self.busy.stop()
+        def failed(exc: BaseException) -> None:
             if after is not None:
                 after()
             if generation == self.generation:
-                self.ctx.error(self.parent, exc)
+                (on_error or (lambda e: self.ctx.error(self.parent, e)))(exc)
 
-        self.ctx.run(self.parent, fn, finish_ok, finish_err)
+        run_busy(self.ctx, self.parent, self.busy, text, fn, done, failed)
