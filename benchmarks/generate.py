@@ -807,6 +807,9 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
     services = build_services(url, clock, hash_params=PRODUCTION)
     log(f"schema migrated and seeded in {time.perf_counter() - t:.2f}s")
     engine = services.engine
+    from audit_stamp import AuditStamper  # like market.py: benchmarks/ is on sys.path when run as a script
+
+    stamper = AuditStamper(engine)
     rng = random.Random(seed)
     try:
         with engine.connect() as conn:
@@ -849,14 +852,14 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
         with engine.begin() as conn:
             conn.execute(insert(User), staff)
             if with_audit:
-                conn.execute(insert(AuditRecord), [{
+                conn.execute(insert(AuditRecord), stamper.stamp([{
                     "id": make_uuid(rng), "at": u["created_at"],
                     "actor_id": None if u is agency_user else agency_user["id"],
                     "actor_role": "SYSTEM" if u is agency_user else "AGENCY",
                     "actor_name": "시스템" if u is agency_user else agency_user["display_name"],
                     "action": "account.create", "entity_type": "user", "entity_id": str(u["id"]),
                     "before": None, "after": dump({"login_id": u["login_id"], "role": u["role"].value}),
-                } for u in staff])
+                } for u in staff]))
             blobs = make_blobs(conn)
 
         gen = Generator(
@@ -877,6 +880,7 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
                 seed, start=start, end=end, government_pct=prog.government_share_pct, password_hash=password_hash,
                 zeropay_hash=Passwords(PRODUCTION).hash("482913"), agency_user=agency_user, with_audit=with_audit,
                 suppliers=suppliers, services=services_count, window_days=prog.deal_window_days)
+            market.stamp_audit = stamper.stamp
             with engine.begin() as conn:
                 made = market.build_catalog(
                     conn, lambda r: gen.business_no(r, "서울", CompanyType.CORPORATION))
@@ -909,7 +913,7 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
                 insert_chunked(conn, WishlistItem, batch.wishlist, chunk)
                 insert_chunked(conn, Inquiry, batch.inquiries, chunk)
                 insert_chunked(conn, AbandonmentRequest, batch.abandonments, chunk)
-                insert_chunked(conn, AuditRecord, batch.audit, chunk)
+                insert_chunked(conn, AuditRecord, stamper.stamp(batch.audit), chunk)
             counts["companies"] += len(batch.companies)
             counts["users"] += len(batch.users)
             counts["company_documents"] += len(batch.documents)
@@ -930,6 +934,12 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
             for key, n in sorted(market.counts.items()):
                 counts[key] = n
         rows_seconds = time.perf_counter() - t_rows
+        with engine.begin() as conn:
+            stamper.finish(conn)
+        t = time.perf_counter()
+        sealed = services.audit.seal()  # as a desk's sweep would have done all along (clock = --end)
+        log(f"audit log sealed: {len(sealed)} checkpoints over {sum(c.row_count for c in sealed):,} records "
+            f"in {time.perf_counter() - t:.1f}s")
 
         # previous-year participants: the re-entering companies plus others who did not apply again
         previous = set(gen.previous_participants)

@@ -15,7 +15,6 @@ from sqlalchemy import case, func, select
 
 from kvoucher_desktop.enums import DealState, DealTab, Role
 from kvoucher_desktop.models import OPEN_STATES, Deal, Service, User
-from kvoucher_desktop.services.accounts import actor_of
 from kvoucher_desktop.services.clock import FixedClock, SystemClock
 from kvoucher_desktop.services.deals import DEMAND_TABS, SUPPLIER_TABS
 from kvoucher_desktop.services.registry import build_services
@@ -69,7 +68,10 @@ def pick(services):
         popular = s.execute(select(Deal.service_id, func.count()).group_by(Deal.service_id)
                             .order_by(func.count().desc()).limit(1)).one()[0]
         services_n = s.scalar(select(func.count()).select_from(Service))
-        return (actor_of(supplier), sup_deals, actor_of(demand), company_deals, popular, services_n)
+        supplier_id, demand_id = supplier.id, demand.id
+    # sessions as a login opens them (without the Argon2id check): every service call resolves them
+    return (services.sessions.open_for(supplier_id), sup_deals, services.sessions.open_for(demand_id),
+            company_deals, popular, services_n)
 
 
 def run_market(url: str, repeat: int, measure, page_rows) -> list:

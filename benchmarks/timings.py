@@ -36,7 +36,6 @@ from sqlalchemy.engine import make_url
 
 from kvoucher_desktop.enums import Role, ScreeningStatus
 from kvoucher_desktop.models import Company, CompanyChange, OperatingAgency, User
-from kvoucher_desktop.services.accounts import actor_of
 from kvoucher_desktop.services.clock import SystemClock
 from kvoucher_desktop.services.passwords import PRODUCTION, Passwords
 from kvoucher_desktop.services.registry import build_services
@@ -196,9 +195,11 @@ def pick_actors(services):
                            .order_by(Company.submitted_at).offset(op_count // 2).limit(1)).one()
         prefixes = Counter(b[:3] for b in s.scalars(select(Company.business_no).where(Company.operator_id == op_id)))
         common_prefix = min(prefixes, key=lambda p: (-prefixes[p], p))
-        result = (actor_of(operator), op_count, op_name, actor_of(agency), actor_of(typical), actor_of(heavy),
-                  sample.name, sample.business_no, common_prefix)
-    return result
+        ids = (operator.id, agency.id, typical.id, heavy.id)
+        rest = (sample.name, sample.business_no, common_prefix)
+    # sessions as a login opens them (without the Argon2id check): every service call resolves them
+    op, ag, ty, he = (services.sessions.open_for(i) for i in ids)
+    return (op, op_count, op_name, ag, ty, he, *rest)
 
 
 def run(url: str, repeat: int, cold_repeat: int, gui: bool, market: bool = True) -> list[Result]:

@@ -1,4 +1,4 @@
-"""Composition root and command line: `kvoucher-desktop [--demo] [--database-url URL]`.
+"""Composition root and command line: `kvoucher-desktop [--demo] [--database-url URL] [--verify-audit]`.
 
 Reads settings, builds the engine, clock, gateways and services (no Qt needed for that:
 see `build_services`), then hands them to the main window.
@@ -11,15 +11,18 @@ import logging
 import os
 import sys
 import time
-from logging.handlers import RotatingFileHandler
 
 from . import settings
+from .logfiles import log_file_handler
 from .services.clock import ServerSyncedClock, SystemClock
 from .services.passwords import PRODUCTION
 from .services.registry import Services, build_services
 from .services.store import server_now
 
 log = logging.getLogger("kvoucher_desktop")
+
+#: exit status of --verify-audit when the log is not intact (2: the store could not be opened)
+EXIT_AUDIT_BROKEN = 3
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -33,16 +36,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--forget-database-url", action="store_true",
                         help="remove the remembered database URL from the keyring and exit")
     parser.add_argument("--print-data-dir", action="store_true", help="print where data and logs live and exit")
+    parser.add_argument("--verify-audit", action="store_true",
+                        help="seal and verify the audit log of the store (no window); exit 0 when intact, "
+                             f"{EXIT_AUDIT_BROKEN} when a record was edited, inserted or removed")
     return parser.parse_args(argv)
 
 
-def setup_logging() -> None:
-    handler = RotatingFileHandler(settings.log_dir() / "kvoucher.log", maxBytes=2_000_000, backupCount=3,
-                                  encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+def setup_logging() -> logging.Handler:
+    """The log file in the data folder: 0600 on POSIX, statement parameters and personal data
+    redacted (logfiles.py). Returns the handler (tests remove it again)."""
+    handler = log_file_handler(settings.log_dir() / "kvoucher.log")
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return handler
 
 
 def describe_store(url: str) -> str:
@@ -65,6 +72,9 @@ def prepare_services(url: str, demo: bool, progress=None) -> Services:
                 os.remove(f"{path}{suffix}")
             except FileNotFoundError:
                 pass
+        from .services.audit_chain import default_anchor_path, forget_anchor, store_key
+
+        forget_anchor(default_anchor_path(), store_key(url))  # the old demo's audit log is gone, rightly
         seed_demo(url, progress=progress)
     from sqlalchemy.engine import make_url
 
@@ -76,6 +86,26 @@ def prepare_services(url: str, demo: bool, progress=None) -> Services:
     clock.attach(lambda: server_now(services.engine))
     clock.sync()
     return services
+
+
+def verify_audit(url: str) -> int:
+    """`--verify-audit`: seal, verify, print the result in Korean; the newest verified checkpoint is
+    kept in the data folder as an anchor that the next run compares (docs/decisions.md)."""
+    from .services.audit_chain import default_anchor_path, report_lines
+
+    try:
+        services = prepare_services(url, demo=False)
+    except Exception as exc:  # noqa: BLE001 - the reason goes to the terminal
+        from .services.store import connection_problem
+
+        print(f"데이터베이스를 열 수 없습니다: {describe_store(url)}\n{connection_problem(str(exc))}", file=sys.stderr)
+        return 2
+    try:
+        result = services.audit.verify_unchecked(anchor_file=default_anchor_path())
+    finally:
+        services.dispose()
+    print("\n".join(report_lines(result, describe_store(url))))
+    return 0 if result.intact else EXIT_AUDIT_BROKEN
 
 
 def build_main_window(services: Services, url: str):
@@ -98,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print("저장했습니다." if args.save_database_url else "삭제했습니다.")
         return 0
+    if args.verify_audit:
+        return verify_audit(settings.resolve_database_url(args.database_url, args.demo)[0])  # never re-seeds
     setup_logging()
     url, source = settings.resolve_database_url(args.database_url, args.demo)
     log.info("starting with %s database (%s)", source, describe_store(url))
@@ -107,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .views.gc import GuiGarbageCollector
     from .views.style import apply_style
-    from .views.tasks import error_text, run_in_background
+    from .views.tasks import error_text, on_gui_thread, run_in_background
 
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -118,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def excepthook(kind, exc, tb):
         log.error("unhandled exception", exc_info=(kind, exc, tb))
-        QMessageBox.critical(None, "오류", error_text(exc))
+        if on_gui_thread():  # a message box made off the GUI thread (or after quit) aborts the process
+            QMessageBox.critical(None, "오류", error_text(exc))
 
     sys.excepthook = excepthook
 
@@ -133,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     def ready(services: Services) -> None:
         busy.close()
         window = build_main_window(services, url)
-        state["window"] = window
+        state["window"], state["services"] = window, services
         window.show()
         log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
 
@@ -146,9 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         app.exit(1)
 
     run_in_background(None, lambda: prepare_services(url, args.demo), ready, failed)
-    code = app.exec()
-    if "window" in state:
-        state["window"].services.dispose()
+    code = app.exec()  # on the way out, aboutToQuit lets running jobs end (views/tasks.py)
+    if "services" in state:
+        state["services"].dispose()
     return code
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .private_files import private_dir
+
 APP_DIR_NAME = "kvoucher-desktop"
 KEYRING_SERVICE = "kvoucher-desktop"
 ENV_DATABASE_URL = "KVOUCHER_DATABASE_URL"
@@ -34,14 +36,11 @@ def data_dir() -> Path:
     """Per-user data folder (override with KVOUCHER_DATA_DIR)."""
     override = os.environ.get(ENV_DATA_DIR)
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)  # 0700 on POSIX: the store and the logs are the user's alone
 
 
 def log_dir() -> Path:
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "logs")
 
 
 def sqlite_url(path: Path) -> str:

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from datetime import timedelta
 
 # Before anything imports Qt or reads settings: headless Qt, a private data folder, no real
 # keyring or shared database of the developer's machine.
@@ -38,6 +39,7 @@ from kvoucher_desktop.models import Base  # noqa: E402
 from kvoucher_desktop.services.clock import FixedClock  # noqa: E402
 from kvoucher_desktop.services.passwords import FAST_FOR_TESTS  # noqa: E402
 from kvoucher_desktop.services.registry import build_services  # noqa: E402
+from kvoucher_desktop.services.sessions import SessionPolicy  # noqa: E402
 from kvoucher_desktop.services.store import create_store_engine, migrate  # noqa: E402
 from kvoucher_desktop.settings import sqlite_url  # noqa: E402
 
@@ -78,6 +80,32 @@ def _collect_on_the_main_thread(request):
     gc.collect()
 
 
+# --- Qt windows ------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _windows_closed_last():
+    """Windows opened through `tests.views.page_support.desk` are closed and deleted here, after
+    every other fixture of the test has been torn down (an autouse fixture is set up first, so it
+    is torn down last): their pages and models outlive anything whose teardown still uses them,
+    such as pytest-qt's model tester, which disconnects from the model it checked.
+
+    (Windows handed to `qtbot.addWidget` are closed and `deleteLater`-ed before any fixture is torn
+    down, then deleted by whichever teardown first runs an event loop: when that came before the
+    model tester's teardown, it failed with "Signal source has been deleted".)"""
+    windows: list = []
+    yield windows
+    if not windows:
+        return
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for window in windows:
+        if shiboken6.isValid(window):
+            window.close()
+            window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # now, not in the next test
+    windows.clear()
+
+
 # --- clock ---------------------------------------------------------------------------------------
 @pytest.fixture
 def clock() -> FixedClock:
@@ -111,8 +139,10 @@ class _PostgresTestDatabase:
         self._tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
 
     def reset(self) -> None:
-        """Empty every table (children first). DELETE beats TRUNCATE on tables this small."""
+        """Empty every table (children first). DELETE beats TRUNCATE on tables this small.
+        Replica mode switches off the triggers that refuse deleting audit rows (migration 0004)."""
         with self.engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             for name in self._tables:
                 conn.execute(text(f'DELETE FROM "{name}"'))
 
@@ -169,9 +199,14 @@ def sqlite_store_url(tmp_path, _sqlite_template) -> str:
 
 
 # --- services ------------------------------------------------------------------------------------
-def _build(url: str, clock: FixedClock):
+#: tests move the FixedClock by days and months with one actor: their sessions must outlive that.
+#: The session tests themselves build services with the production policy.
+LENIENT_SESSIONS = SessionPolicy(idle=timedelta(days=3650), absolute=timedelta(days=3650))
+
+
+def _build(url: str, clock: FixedClock, session_policy: SessionPolicy = LENIENT_SESSIONS):
     return build_services(url, clock, hash_params=FAST_FOR_TESTS, migrate_schema=False,
-                          simulator_seed=SIMULATOR_SEED)
+                          simulator_seed=SIMULATOR_SEED, session_policy=session_policy)
 
 
 @pytest.fixture

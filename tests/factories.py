@@ -3,6 +3,11 @@
 Everything here goes through the public services except `make_agency`, which bootstraps the
 first agency account the same way `services/demo.py` does (nobody exists yet to create it).
 Each helper makes unique business numbers, phones and login ids, so tests can call them freely.
+
+Every Actor returned is a handle of a real login session: `signup_company` gets it from
+`signup.submit`; the others open one with `services.sessions.open_for(user_id)` (a session
+without a password check and without an audit row of a login, so tests that count audit rows
+see only what they did). An Actor built by hand is refused by every service.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from sqlalchemy import select
 
 from kvoucher_desktop.enums import CompanyType, DocumentType, IssuerType, Role, ScreeningStatus
 from kvoucher_desktop.models import User
-from kvoucher_desktop.services.accounts import actor_of
 from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.dto import Actor, DocumentUpload
 from kvoucher_desktop.services.registry import Services
@@ -160,7 +164,8 @@ def make_agency(services: Services) -> Actor:
             uow.session.add(user)
             uow.audit(None, "account.create", "user", user.id, after={"login_id": AGENCY_LOGIN, "role": "AGENCY"})
             uow.commit()
-        return actor_of(user)
+        user_id = user.id
+    return services.sessions.open_for(user_id)
 
 
 def make_operator(services: Services, region: str = "서울", *, login_id: str | None = None) -> Actor:
@@ -171,7 +176,7 @@ def make_operator(services: Services, region: str = "서울", *, login_id: str |
         make_agency(services), role=Role.OPERATOR, login_id=login_id or f"operator{n:04d}", password=PASSWORD,
         display_name=f"{region} 심사담당{n}", operator_id=op_id,
     )
-    return Actor(view.id, Role.OPERATOR, view.display_name, view.login_id, operator_id=op_id)
+    return services.sessions.open_for(view.id)
 
 
 def make_supplier_account(services: Services, *, name: str | None = None, business_no: str | None = None,
@@ -187,7 +192,7 @@ def make_supplier_account(services: Services, *, name: str | None = None, busine
         agency, role=Role.SUPPLIER, login_id=login_id or f"supplier{n:04d}", password=PASSWORD,
         display_name=supplier.name, supplier_id=supplier.id,
     )
-    return Actor(view.id, Role.SUPPLIER, view.display_name, view.login_id, supplier_id=supplier.id)
+    return services.sessions.open_for(view.id)
 
 
 HOLD_REASON = "지방세 완납증명서를 최근 발급본으로 다시 올려 주세요."
@@ -247,4 +252,5 @@ def actor_of_supplier(services: Services, supplier_id: uuid.UUID) -> Actor:
     """The (first) login of a supplier company, as an actor."""
     with services.programme.uow() as uow:
         user = uow.session.scalars(select(User).where(User.supplier_id == supplier_id).order_by(User.created_at)).first()
-        return actor_of(user)
+        user_id = user.id
+    return services.sessions.open_for(user_id)

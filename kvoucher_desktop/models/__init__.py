@@ -2,17 +2,18 @@
 
 from .base import Base, UTCDateTime, new_id
 from .accounts import User
+from .sessions import LoginSession
 from .programme import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings
 from .companies import Company, CompanyChange, CompanyDocument, DocumentBlob, Supplier
 from .screening import ScreeningEvent
 from .catalog import Inquiry, Service, WishlistItem
 from .deals import OPEN_STATES, Deal, DealEvent
 from .vouchers import AbandonmentRequest, Payment
-from .audit import AuditLogIsAppendOnly, AuditRecord
+from .audit import AuditCheckpoint, AuditLogIsAppendOnly, AuditRecord
 
 __all__ = [
-    "Base", "UTCDateTime", "new_id", "User", "Announcement", "Category", "OperatingAgency",
+    "Base", "UTCDateTime", "new_id", "User", "LoginSession", "Announcement", "Category", "OperatingAgency",
     "PreviousParticipant", "ProgrammeSettings", "Company", "CompanyChange", "CompanyDocument",
-    "DocumentBlob", "Supplier", "ScreeningEvent", "AuditLogIsAppendOnly", "AuditRecord",
+    "DocumentBlob", "Supplier", "ScreeningEvent", "AuditCheckpoint", "AuditLogIsAppendOnly", "AuditRecord",
     "Inquiry", "Service", "WishlistItem", "OPEN_STATES", "Deal", "DealEvent", "AbandonmentRequest", "Payment",
 ]

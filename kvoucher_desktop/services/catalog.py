@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
@@ -23,15 +22,19 @@ from .dto import (
     SupplierServiceRow,
 )
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
+from .form_inputs import clean_service_form
 from .guards import require_role
-from .rules.documents import sniff_content_type
+from .rules.inputs import clean_bool, clean_cursor, clean_page_size, clean_search, clean_text, clean_uuid
+from .rules.limits import INQUIRY_LIMIT, MAX_AMOUNT
+from .company_docs import ensure_blob
+from .rules.documents import image_error, sniff_content_type
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
-from .rules.korean import josa
 
 PAGE_SIZE = 100
-MAX_PRICE = 1_000_000_000
+MAX_PAGE_SIZE = 1000
+MAX_PRICE = MAX_AMOUNT
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_TEXT = 2000
+MAX_TEXT = INQUIRY_LIMIT
 
 
 def service_row(sv: Service, supplier_name: str, category_name: str) -> ServiceRow:
@@ -93,22 +96,20 @@ def _inquiry_stmt():
             .join(Company, Company.id == Inquiry.company_id))
 
 
-def _text(value: str, label: str, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"{josa(label, '을')} 입력해 주세요.", field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{josa(label, '은')} {limit:,}자 이내로 입력해 주세요. (지금 {len(value):,}자)", field=field)
-    return value
-
-
 class CatalogService:
     def __init__(self, uow, clock):
         self.uow = uow
         self.clock = clock
 
     # --- search ------------------------------------------------------------------------------
+    @staticmethod
+    def _clean_filters(query, category) -> tuple[str, str | None]:
+        """The search box and the category filter, checked before the store is asked (a query
+        over SEARCH_LIMIT characters is refused with a message, never a database error)."""
+        return clean_search(query), clean_text(category, "service.category_code", field="category", required=False)
+
     def _filters(self, query: str, category: str | None) -> list:
+        query, category = self._clean_filters(query, category)
         conds = [_visible()]
         for term in query_terms(query):
             conds.append(Service.search_text.like(like_pattern(term), escape="\\"))
@@ -122,8 +123,11 @@ class CatalogService:
 
         Open to everybody, also before login. Sorted by name; keyset paging on (name, id).
         """
+        filters = self._filters(query, category)
+        cursor = clean_cursor(cursor, str, uuid.UUID)
+        limit = clean_page_size(limit, MAX_PAGE_SIZE)
         with self.uow() as uow:
-            stmt = _rows_stmt().where(*self._filters(query, category))
+            stmt = _rows_stmt().where(*filters)
             if cursor is not None:
                 stmt = stmt.where(tuple_(Service.name, Service.id) > tuple(cursor))
             rows = uow.session.execute(stmt.order_by(Service.name, Service.id).limit(limit + 1)).all()
@@ -133,14 +137,16 @@ class CatalogService:
             return Page(out, (rows[-1][0].name, rows[-1][0].id) if more else None)
 
     def count(self, actor: Actor | None, query: str = "", category: str | None = None) -> int:
+        filters = self._filters(query, category)
         with self.uow() as uow:
-            return uow.session.scalar(select(func.count()).select_from(Service).where(*self._filters(query, category)))
+            return uow.session.scalar(select(func.count()).select_from(Service).where(*filters))
 
     def category_counts(self, query: str = "") -> dict[str, int]:
         """Visible services matching `query` per category code (the home tiles and the filter chips)."""
+        filters = self._filters(query, None)
         with self.uow() as uow:
             rows = uow.session.execute(
-                select(Service.category_code, func.count()).where(*self._filters(query, None))
+                select(Service.category_code, func.count()).where(*filters)
                 .group_by(Service.category_code))
             return {code: n for code, n in rows}
 
@@ -148,6 +154,7 @@ class CatalogService:
     def detail(self, actor: Actor | None, service_id: uuid.UUID) -> ServiceDetail:
         from .deals import deal_refusal, open_deal_of  # deals imports catalog helpers
 
+        clean_uuid(service_id, "service_id")
         with self.uow() as uow:
             s = uow.session
             sv = load_service(s, actor, service_id)
@@ -177,6 +184,7 @@ class CatalogService:
             )
 
     def image(self, actor: Actor | None, service_id: uuid.UUID) -> bytes | None:
+        clean_uuid(service_id, "service_id")
         with self.uow() as uow:
             sv = load_service(uow.session, actor, service_id)
             if sv.image_sha256 is None:
@@ -206,6 +214,7 @@ class CatalogService:
 
     def service_form(self, actor: Actor, service_id: uuid.UUID) -> ServiceForm:
         """The current values of one of the supplier's services, for the edit dialog."""
+        clean_uuid(service_id, "service_id")
         with self.uow() as uow:
             sv = self._own_service(uow.session, actor, service_id)
             return ServiceForm(sv.name, sv.category_code, ", ".join(split_keywords(sv.keywords)), sv.price,
@@ -223,7 +232,9 @@ class CatalogService:
     def save_service(self, actor: Actor, form: ServiceForm, service_id: uuid.UUID | None = None) -> ServiceRow:
         """Register (service_id None) or edit one of the supplier's own services."""
         require_role(actor, Role.SUPPLIER)
-        name = _text(form.name, "서비스명", "name", limit=200)
+        form = clean_service_form(form)  # type, characters, length, price range: before the store is asked
+        clean_uuid(service_id, "service_id", optional=True)
+        name = form.name
         keywords = split_keywords(form.keywords)
         if len(keywords) > 20:
             raise ValidationError("키워드는 20개까지 입력할 수 있습니다.", field="keywords")
@@ -232,13 +243,7 @@ class CatalogService:
         keyword_text = ", ".join(keywords)
         if len(keyword_text) > 500:
             raise ValidationError("키워드가 너무 깁니다. 500자 이내로 줄여 주세요.", field="keywords")
-        if isinstance(form.price, bool) or not isinstance(form.price, int):
-            raise ValidationError("가격은 원 단위 정수로 입력해 주세요.", field="price")
-        if form.price <= 0:
-            raise ValidationError("가격은 0원보다 커야 합니다.", field="price")
-        if form.price > MAX_PRICE:
-            raise ValidationError(f"가격은 {MAX_PRICE:,}원 이하로 입력해 주세요.", field="price")
-        description = _text(form.description, "서비스 설명", "description", required=False, limit=5000)
+        description = form.description
         image_type = None
         if form.image is not None:
             if len(form.image) > MAX_IMAGE_BYTES:
@@ -246,6 +251,9 @@ class CatalogService:
             image_type = sniff_content_type(form.image)
             if image_type not in ("image/png", "image/jpeg"):
                 raise ValidationError("대표 이미지는 JPG 또는 PNG 파일이어야 합니다.", field="image")
+            problem = image_error(form.image, "대표 이미지")  # size limits before decoding, then decoded
+            if problem:
+                raise ValidationError(problem, field="image")
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session
@@ -268,11 +276,8 @@ class CatalogService:
             sv.description, sv.hidden, sv.updated_at = description, bool(form.hidden), now
             sv.search_text = search_text(name, keyword_text, sup.name)
             if form.image is not None:
-                digest = hashlib.sha256(form.image).hexdigest()
-                if s.get(DocumentBlob, digest) is None:
-                    s.add(DocumentBlob(sha256=digest, content=form.image))
-                    s.flush()  # no relationship orders the two inserts: the blob must exist first
-                sv.image_sha256, sv.image_type = digest, image_type
+                # inserted at once (no relationship orders it before the service), race-free
+                sv.image_sha256, sv.image_type = ensure_blob(s, form.image), image_type
             elif form.remove_image:
                 sv.image_sha256, sv.image_type = None, None
             after = {"name": name, "category": cat.code, "keywords": keyword_text, "price": form.price,
@@ -287,6 +292,9 @@ class CatalogService:
 
     def set_hidden_by_agency(self, actor: Actor, service_id: uuid.UUID, hidden: bool, reason: str = "") -> ServiceRow:
         require_role(actor, Role.AGENCY)
+        clean_uuid(service_id, "service_id")
+        hidden = clean_bool(hidden, "hidden", "숨김")
+        reason = clean_text(reason, "service.hide_reason", field="reason", required=False)
         with self.uow() as uow:
             s = uow.session
             sv = s.get(Service, service_id)
@@ -313,6 +321,8 @@ class CatalogService:
 
     def set_wished(self, actor: Actor, service_id: uuid.UUID, wished: bool) -> bool:
         require_role(actor, Role.DEMAND)
+        clean_uuid(service_id, "service_id")
+        wished = clean_bool(wished, "wished", "찜하기")
         with self.uow() as uow:
             s = uow.session
             item = s.get(WishlistItem, (actor.company_id, service_id))
@@ -332,7 +342,8 @@ class CatalogService:
     # --- inquiries ---------------------------------------------------------------------------
     def ask(self, actor: Actor, service_id: uuid.UUID, question: str) -> InquiryView:
         require_role(actor, Role.DEMAND)
-        question = _text(question, "문의 내용", "question")
+        clean_uuid(service_id, "service_id")
+        question = clean_text(question, "inquiry.question")
         with self.uow() as uow:
             s = uow.session
             sv = load_service(s, actor, service_id)
@@ -348,6 +359,7 @@ class CatalogService:
     def inquiries(self, actor: Actor | None, service_id: uuid.UUID) -> list[InquiryView]:
         """A service's inquiries as this actor may see them: a demand company its own, the supplier
         all of its service's, the agency all; nobody else any (SPEC §3)."""
+        clean_uuid(service_id, "service_id")
         if actor is None or actor.role is Role.OPERATOR:
             return []
         with self.uow() as uow:
@@ -380,7 +392,8 @@ class CatalogService:
     def answer(self, actor: Actor, inquiry_id: uuid.UUID, answer: str) -> InquiryView:
         """The supplier answers (or corrects its answer to) an inquiry on one of its services."""
         require_role(actor, Role.SUPPLIER)
-        answer = _text(answer, "답변 내용", "answer")
+        clean_uuid(inquiry_id, "inquiry_id")
+        answer = clean_text(answer, "inquiry.answer")
         with self.uow() as uow:
             s = uow.session
             row = s.execute(_inquiry_stmt().where(Inquiry.id == inquiry_id)).first()

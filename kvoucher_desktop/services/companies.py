@@ -12,12 +12,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import CompanyType, Role, ScreeningStatus
 from ..models import Company, CompanyChange, User, CompanyDocument, DocumentBlob, OperatingAgency, ScreeningEvent
-from .company_docs import current_documents, document_view, store_document
+from .company_docs import check_upload, current_documents, document_view, store_document
 from .dto import Actor, ChangeView, CompanyInfo, CompanyView, DocumentUpload, DocumentView, ScreeningEventView
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
+from .form_inputs import clean_company_info
 from .guards import company_for, require_role
 from .programme import operator_view
 from .rules.documents import DOC_LABELS, required_documents
+from .rules.inputs import clean_uuid
+from .rules.limits import MAX_EMPLOYEES
 from .rules.numbers import normalize_corporate_no, normalize_mobile, normalize_phone, valid_email
 from .rules.screening import ACTION_LABELS, EDITABLE, NOT_EDITABLE_REASON, STATUS_LABELS
 from .rules.korean import josa
@@ -143,7 +146,8 @@ def normalize_info(info: CompanyInfo, company_type: CompanyType) -> CompanyInfo:
         raise ValidationError("회사 전화번호 형식이 올바르지 않습니다. (예: 02-1234-5678)", field="phone")
     if not valid_email(info.manager_email):
         raise ValidationError("담당자 이메일 주소 형식이 올바르지 않습니다.", field="manager_email")
-    if not isinstance(info.employees, int) or not 1 <= info.employees <= 100_000:
+    if isinstance(info.employees, bool) or not isinstance(info.employees, int) \
+            or not 1 <= info.employees <= MAX_EMPLOYEES:
         raise ValidationError("상시 근로자 수는 1명 이상이어야 합니다. (대표자 포함)", field="employees")
     corporate_no = None
     if company_type is CompanyType.CORPORATION:
@@ -170,7 +174,7 @@ class CompanyService:
 
     def get(self, actor: Actor, company_id: uuid.UUID | None = None) -> CompanyView:
         """A company with its documents and screening history (own company when id is None)."""
-        company_id = company_id or actor.company_id
+        company_id = clean_uuid(company_id, "company_id", optional=True) or actor.company_id
         if company_id is None:
             raise NotFound("기업 정보가 없는 계정입니다.")
         with self.uow() as uow:
@@ -203,6 +207,7 @@ class CompanyService:
 
         The issuer type and the payment manager are fixed after signup (FIXED_AFTER_SIGNUP).
         """
+        info = clean_company_info(info)  # type, characters, length: before the store is asked
         now = self.clock.now()
         with _refuse_stale(), self.uow() as uow:
             s = uow.session
@@ -231,10 +236,11 @@ class CompanyService:
 
     def replace_document(self, actor: Actor, upload: DocumentUpload) -> CompanyView:
         now = self.clock.now()
+        check_upload(upload)  # decoding the file takes a while: before the company row is locked
         with _refuse_stale(), self.uow() as uow:
             s = uow.session
             company = self._editable(s, actor)
-            doc, previous = store_document(s, company.id, upload, actor.user_id, now)
+            doc, previous = store_document(s, company.id, upload, actor.user_id, now, checked=True)
             field_name = f"doc:{upload.doc_type.value}"
             old = f"{previous.filename} ({previous.sha256[:12]})" if previous else ""
             new = f"{doc.filename} ({doc.sha256[:12]})"
@@ -246,7 +252,7 @@ class CompanyService:
 
     def history(self, actor: Actor, company_id: uuid.UUID | None = None) -> list[ChangeView]:
         """회원정보 수정이력, newest first."""
-        company_id = company_id or actor.company_id
+        company_id = clean_uuid(company_id, "company_id", optional=True) or actor.company_id
         if company_id is None:
             raise NotFound("기업 정보가 없는 계정입니다.")
         with self.uow() as uow:
@@ -257,6 +263,7 @@ class CompanyService:
             return [change_view(r) for r in rows]
 
     def document_content(self, actor: Actor, document_id: uuid.UUID) -> tuple[DocumentView, bytes]:
+        clean_uuid(document_id, "document_id")
         with self.uow() as uow:
             s = uow.session
             doc = s.get(CompanyDocument, document_id)

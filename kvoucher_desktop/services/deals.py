@@ -24,13 +24,16 @@ from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, Val
 from .guards import require_role
 from .programme import current_settings
 from .rules import deals as rules
+from .rules.inputs import clean_amount, clean_cursor, clean_enum, clean_page_size, clean_text, clean_uuid
 from .rules.korean import particle
+from .rules.limits import MEMO_LIMIT
 from .uow import UnitOfWork
 from .vouchers import ledger
 
 D, A = DealState, DealAction
 PAGE_SIZE = 200
-MAX_MEMO = 1000
+MAX_MEMO = MEMO_LIMIT
+MAX_PAGE_SIZE = 1000
 SWEEP_BATCH = 500
 
 #: tabs per side; the supplier's 결제요청 also holds what the buyer put in its cart
@@ -191,6 +194,9 @@ class DealService:
     def list_tab(self, actor: Actor, tab: DealTab, cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
         """One inbox tab, most recently changed first; keyset paging on (updated_at, id)."""
         own = self._own(actor)
+        tab = clean_enum(tab, DealTab, "tab", "탭")
+        cursor = clean_cursor(cursor, datetime, uuid.UUID)
+        limit = clean_page_size(limit, MAX_PAGE_SIZE)
         tabs = DEMAND_TABS if actor.role is Role.DEMAND else SUPPLIER_TABS
         if tab not in tabs:
             raise ValidationError("이 역할에서는 볼 수 없는 탭입니다.", field="tab")
@@ -211,6 +217,7 @@ class DealService:
             return Page(out, (rows[-1][0].updated_at, rows[-1][0].id) if more else None)
 
     def get(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+        clean_uuid(deal_id, "deal_id")
         with self.uow() as uow:
             row = uow.session.execute(_view_stmt().where(Deal.id == deal_id)).first()
             if row is None:
@@ -219,6 +226,7 @@ class DealService:
             return deal_view(*row, self.clock.now())
 
     def events(self, actor: Actor, deal_id: uuid.UUID) -> list[DealEventView]:
+        clean_uuid(deal_id, "deal_id")
         with self.uow() as uow:
             s = uow.session
             d = s.get(Deal, deal_id)
@@ -247,12 +255,11 @@ class DealService:
     def request(self, actor: Actor, service_id: uuid.UUID, memo: str) -> DealView:
         """거래상담 요청 from a service's detail page."""
         require_role(actor, Role.DEMAND)
-        memo = (memo or "").strip()
+        clean_uuid(service_id, "service_id")
+        memo = clean_text(memo, "deal.memo", required=False)
         if not memo:
             raise ValidationError("거래상담 메모를 입력해 주세요. 원하는 내용과 일정을 적으면 공급기업이 답하기 쉽습니다.",
                                   field="memo")
-        if len(memo) > MAX_MEMO:
-            raise ValidationError(f"메모는 {MAX_MEMO:,}자 이내로 입력해 주세요. (지금 {len(memo):,}자)", field="memo")
         now = self.clock.now()
         try:
             with self.uow() as uow:
@@ -287,16 +294,18 @@ class DealService:
     def act(self, actor: Actor, deal_id: uuid.UUID, action: DealAction, *, memo: str | None = None,
             amount: int | None = None) -> DealView:
         """Apply one action of the §5.3 table; checks role, ownership, the clock and the state."""
+        clean_uuid(deal_id, "deal_id")
+        action = clean_enum(action, DealAction, "action", "처리")
         if rules.ACTORS.get(action) is None or actor.role is not rules.ACTORS[action]:
             label = rules.ACTION_LABELS.get(action, str(action))
             raise PermissionDenied(f"'{label}'{particle(label, '을')} 할 권한이 없습니다.", code="role")
         if action is A.REQUEST:
             raise ValidationError("거래상담 요청은 서비스 상세 화면에서 합니다.")
-        memo = (memo or "").strip() or None
+        if amount is not None or action is A.REQUEST_PAYMENT:  # the INTEGER column's range, before the store
+            amount = clean_amount(amount, "amount", "결제요청 금액")
+        memo = clean_text(memo, "deal.memo", required=False) or None
         if action is A.REJECT and not memo:
             raise ValidationError("반려 사유(메모)를 입력해 주세요. 수요기업에 그대로 보입니다.", field="memo")
-        if memo and len(memo) > MAX_MEMO:
-            raise ValidationError(f"메모는 {MAX_MEMO:,}자 이내로 입력해 주세요.", field="memo")
         now = self.clock.now()
         try:
             with self.uow() as uow:

@@ -102,19 +102,35 @@ def seed_demo(database_url: str, *, hash_params=None, end=None, progress=None) -
 
     end = end or datetime.now(timezone.utc)
     clock = FixedClock(end - SEED_SPAN)
-    services = build_services(database_url, clock, hash_params=hash_params or PRODUCTION, simulator_seed=7)
+    from .sessions import SessionPolicy
+
+    # the seeding actors act over SEED_SPAN of demo time; their sessions end when it is done
+    seeding = SessionPolicy(idle=2 * SEED_SPAN, absolute=2 * SEED_SPAN)
+    services = build_services(database_url, clock, hash_params=hash_params or PRODUCTION, simulator_seed=7,
+                              session_policy=seeding)
     try:
         _seed(services, clock, progress)
         _seed_market(services, clock, end, progress)
+        _end_seeding_sessions(services)
     finally:
         services.dispose()
     if clock.now() > end:  # demo history must never lie in the future of the running app
         raise AssertionError(f"demo seeding ran {clock.now() - end} past its end")
 
 
-def _seed(services: Services, clock: FixedClock, progress) -> None:
-    from .accounts import actor_of
+def _end_seeding_sessions(services: Services) -> None:
+    """No session of the seeding is left open in the demo store."""
+    from sqlalchemy import update
 
+    from ..models import LoginSession
+
+    with services.programme.uow() as uow:
+        uow.session.execute(update(LoginSession).where(LoginSession.ended_at.is_(None))
+                            .values(ended_at=services.clock.now(), end_reason="seeded"))
+        uow.commit()
+
+
+def _seed(services: Services, clock: FixedClock, progress) -> None:
     prog = services.programme
     operators = prog.operators()
     seoul = next(o for o in operators if o.region == "서울")
@@ -129,7 +145,7 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
         uow.session.add(user)
         uow.audit(None, "account.create", "user", user.id, after={"login_id": "agency", "role": "AGENCY"})
         uow.commit()
-        agency = actor_of(user)
+    agency = services.sessions.open_for(user.id)  # a session as a login gives (without an Argon2 check)
     services.accounts.create_account(agency, role=Role.OPERATOR, login_id="operator", password=DEMO_PASSWORD,
                                      display_name="서울 운영기관 심사담당", operator_id=seoul.id)
     services.accounts.create_account(agency, role=Role.OPERATOR, login_id="operator-busan", password=DEMO_PASSWORD,
@@ -198,10 +214,10 @@ def _actor(services: Services, login_id: str) -> Actor:
     from sqlalchemy import select
 
     from ..models import User
-    from .accounts import actor_of
 
     with services.programme.uow() as uow:
-        return actor_of(uow.session.scalars(select(User).where(User.login_id == login_id)).one())
+        user_id = uow.session.scalar(select(User.id).where(User.login_id == login_id))
+    return services.sessions.open_for(user_id)
 
 
 def _seed_catalog(services: Services, clock: FixedClock, agency: Actor, progress) -> None:
@@ -214,7 +230,6 @@ def _seed_catalog(services: Services, clock: FixedClock, agency: Actor, progress
     from sqlalchemy import select
 
     from ..models import User
-    from .accounts import actor_of
 
     images = {code: sample_png(rgb=rgb) for code, rgb in CATEGORY_COLOURS.items()}
     password_hash = None
@@ -237,7 +252,8 @@ def _seed_catalog(services: Services, clock: FixedClock, agency: Actor, progress
                 uow.audit(agency, "account.create", "user", user.id,
                           after={"login_id": login_id, "role": Role.SUPPLIER.value})
                 uow.commit()
-            actor = actor_of(user)
+            user_id = user.id
+        actor = services.sessions.open_for(user_id)
         for _key, code, title, keywords, price, description in offers:
             clock.advance(minutes=17)
             services.catalog.save_service(actor, ServiceForm(title, code, keywords, price, description,

@@ -22,7 +22,13 @@ from ..enums import (
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is calling: the logged-in user."""
+    """Who is calling: a handle of a login session (from `accounts.login` or `signup.submit`).
+
+    Services never trust these fields: every call resolves `token` against the store's session
+    and takes role, company, supplier and operator from its account (services/sessions.py). An
+    Actor built by hand, or with a field edited, is refused with `SessionInvalid`. The token is
+    a secret: not shown in repr and not part of equality.
+    """
 
     user_id: uuid.UUID
     role: Role
@@ -31,6 +37,7 @@ class Actor:
     company_id: uuid.UUID | None = None
     supplier_id: uuid.UUID | None = None
     operator_id: uuid.UUID | None = None
+    token: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,7 @@ class AuditView:
     entity_id: str
     before: str | None
     after: str | None
+    seq: int | None = None  # place in the log (newest = largest); None only for a row that bypassed the app
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,8 @@ class UserView:
     display_name: str
     organisation: str = ""
     locked_until: datetime | None = None  # set only while the account is locked now
+    #: False while the agency has locked (deactivated) the account (accounts.lock / unlock)
+    active: bool = True
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,20 @@ class AccountLocked(AuthenticationError):
     code = "account_locked"
 
 
+#: what a refused session handle says (services/sessions.py); the GUI returns to the login page
+SESSION_INVALID_MESSAGE = "로그인 정보가 만료되었거나 올바르지 않습니다. 다시 로그인해 주세요."
+
+
+class SessionInvalid(AuthenticationError):
+    """The Actor handed to a service is not a live session the store vouches for: forged, edited,
+    logged out, expired, ended by a password change, or its account was locked by the agency."""
+
+    code = "session"
+
+    def __init__(self, message: str = SESSION_INVALID_MESSAGE, **kwargs):
+        super().__init__(message, **kwargs)
+
+
 class Conflict(DomainError):
     """Someone else changed the record first, or a uniqueness rule was hit."""
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, replace
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..enums import Role
 from ..models import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings, Supplier
@@ -16,6 +17,17 @@ from .clock import kst_date
 from .dto import Actor, AnnouncementView, CategoryView, OperatorView, ProgrammeView, SupplierView
 from .errors import NotFound, ValidationError
 from .guards import require_role
+from .rules.inputs import (
+    clean_amount,
+    clean_bool,
+    clean_date,
+    clean_int,
+    clean_number_text,
+    clean_page_size,
+    clean_text,
+    clean_uuid,
+)
+from .rules.limits import MAX_AMOUNT
 from .rules.numbers import normalize_business_no, normalize_phone, valid_email
 
 DEFAULT_CATEGORIES = (
@@ -73,6 +85,33 @@ def announcement_view(a: Announcement) -> AnnouncementView:
     return AnnouncementView(a.id, a.title, a.body, a.posted_at, a.pinned)
 
 
+def _clean_settings(view: ProgrammeView) -> ProgrammeView:
+    """Types and ranges of the programme parameters (every value fits its INTEGER column)."""
+    if not isinstance(view, ProgrammeView):
+        raise ValidationError("사업 설정 형식이 올바르지 않습니다.", field="settings")
+    clean = replace(
+        view,
+        application_start=clean_date(view.application_start, "application_start", "신청 시작일"),
+        application_end=clean_date(view.application_end, "application_end", "신청 종료일"),
+        voucher_amount=clean_amount(view.voucher_amount, "voucher_amount", "바우처 금액", maximum=MAX_AMOUNT),
+        government_share_pct=clean_int(view.government_share_pct, "government_share_pct", "정부지원 비율",
+                                       minimum=0, maximum=100, unit="%"),
+        use_period_months=clean_int(view.use_period_months, "use_period_months", "이용 기간",
+                                    minimum=1, maximum=120, unit="개월"),
+        deal_window_days=clean_int(view.deal_window_days, "deal_window_days", "거래 응답 기한",
+                                   minimum=1, maximum=30, unit="일"),
+        same_day_cancel_only=clean_bool(view.same_day_cancel_only, "same_day_cancel_only", "당일 취소"),
+        allow_price_above_list=clean_bool(view.allow_price_above_list, "allow_price_above_list", "등록 가격 초과 허용"),
+        settlement_days=clean_int(view.settlement_days, "settlement_days", "정산 기한", minimum=0, maximum=365,
+                                  unit="일"),
+        settlement_fee_bp=clean_int(view.settlement_fee_bp, "settlement_fee_bp", "정산 수수료", minimum=0,
+                                    maximum=10_000),
+    )
+    if clean.application_end < clean.application_start:
+        raise ValidationError("신청 종료일이 시작일보다 빠릅니다.", field="application_end")
+    return clean
+
+
 def current_settings(session) -> ProgrammeSettings:
     p = session.scalars(select(ProgrammeSettings).where(ProgrammeSettings.is_current.is_(True))).first()
     if p is None:
@@ -87,8 +126,21 @@ class ProgrammeService:
 
     # --- seeding -------------------------------------------------------------------------
     def ensure_defaults(self, year: int | None = None) -> None:
-        """Seed the programme parameters of SPEC §4 on an empty store (idempotent)."""
+        """Seed the programme parameters of SPEC §4 on an empty store (idempotent).
+
+        Desks that start on an empty store at once may both find it empty: the later insert
+        hits a unique key (the year, a category code, an agency name), rolls back and looks
+        again, and then finds everything seeded.
+        """
         year = year or kst_date(self.clock.now()).year
+        for attempt in range(3):
+            try:
+                return self._seed_defaults(year)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+
+    def _seed_defaults(self, year: int) -> None:
         with self.uow() as uow:
             s = uow.session
             if s.scalars(select(ProgrammeSettings)).first() is None:
@@ -130,6 +182,7 @@ class ProgrammeService:
         return sorted(found, key=lambda o: (order.get(o.region, len(order)), o.region, o.name))
 
     def announcements(self, limit: int = 200) -> list[AnnouncementView]:
+        limit = clean_page_size(limit, 1000)
         with self.uow() as uow:
             stmt = (select(Announcement)
                     .order_by(Announcement.pinned.desc(), Announcement.posted_at.desc())
@@ -146,14 +199,7 @@ class ProgrammeService:
     # --- agency edits ------------------------------------------------------------------------
     def update_settings(self, actor: Actor, view: ProgrammeView) -> ProgrammeView:
         require_role(actor, Role.AGENCY)
-        if view.voucher_amount <= 0:
-            raise ValidationError("바우처 금액은 0원보다 커야 합니다.", field="voucher_amount")
-        if not 0 <= view.government_share_pct <= 100:
-            raise ValidationError("정부지원 비율은 0~100% 사이여야 합니다.", field="government_share_pct")
-        if view.application_end < view.application_start:
-            raise ValidationError("신청 종료일이 시작일보다 빠릅니다.", field="application_end")
-        if view.use_period_months <= 0:
-            raise ValidationError("이용 기간은 1개월 이상이어야 합니다.", field="use_period_months")
+        view = _clean_settings(view)
         with self.uow() as uow:
             p = current_settings(uow.session)
             before = asdict(settings_view(p))
@@ -165,8 +211,8 @@ class ProgrammeService:
 
     def rename_category(self, actor: Actor, code: str, name: str) -> CategoryView:
         require_role(actor, Role.AGENCY)
-        if not name.strip():
-            raise ValidationError("카테고리 이름을 입력해 주세요.", field="name")
+        code = clean_text(code, "category.code", field="code")
+        name = clean_text(name, "category.name", field="name")
         with self.uow() as uow:
             c = uow.session.get(Category, code)
             if c is None:
@@ -180,10 +226,12 @@ class ProgrammeService:
     def save_operator(self, actor: Actor, *, name: str, region: str, phone: str, email: str,
                       operator_id: uuid.UUID | None = None, active: bool = True) -> OperatorView:
         require_role(actor, Role.AGENCY)
-        if not name.strip():
-            raise ValidationError("운영기관 이름을 입력해 주세요.", field="name")
-        if not region.strip():
-            raise ValidationError("관할 지역을 입력해 주세요.", field="region")
+        name = clean_text(name, "operator.name", field="name")
+        region = clean_text(region, "operator.region", field="region")
+        phone = clean_number_text(phone, "operator.phone", field="phone")
+        email = clean_text(email, "operator.email", field="email", required=False)
+        clean_uuid(operator_id, "operator_id", optional=True)
+        active = clean_bool(active, "active", "사용 여부")
         norm_phone = normalize_phone(phone)
         if norm_phone is None:
             raise ValidationError("연락처는 02-1234-5678 형식으로 입력해 주세요.", field="phone")
@@ -212,10 +260,10 @@ class ProgrammeService:
     def save_announcement(self, actor: Actor, *, title: str, body: str, pinned: bool = False,
                           announcement_id: uuid.UUID | None = None) -> AnnouncementView:
         require_role(actor, Role.AGENCY)
-        if not title.strip():
-            raise ValidationError("공고 제목을 입력해 주세요.", field="title")
-        if not body.strip():
-            raise ValidationError("공고 내용을 입력해 주세요.", field="body")
+        title = clean_text(title, "announcement.title", field="title")
+        body = clean_text(body, "announcement.body", field="body")
+        pinned = clean_bool(pinned, "pinned", "상단 고정")
+        clean_uuid(announcement_id, "announcement_id", optional=True)
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session
@@ -237,6 +285,7 @@ class ProgrammeService:
 
     def delete_announcement(self, actor: Actor, announcement_id: uuid.UUID) -> None:
         require_role(actor, Role.AGENCY)
+        clean_uuid(announcement_id, "announcement_id")
         with self.uow() as uow:
             a = uow.session.get(Announcement, announcement_id)
             if a is None:
@@ -249,14 +298,19 @@ class ProgrammeService:
                       phone: str, email: str = "", address: str = "") -> SupplierView:
         """Register a supplier company (the agency does it; no public signup)."""
         require_role(actor, Role.AGENCY)
-        if not name.strip():
-            raise ValidationError("공급기업명을 입력해 주세요.", field="name")
-        bno = normalize_business_no(business_no)
+        name = clean_text(name, "supplier.name", field="name")
+        bno = normalize_business_no(clean_number_text(business_no, "supplier.business_no", field="business_no"))
         if bno is None:
             raise ValidationError("유효하지 않은 사업자등록번호입니다.", field="business_no")
-        norm_phone = normalize_phone(phone)
+        representative_name = clean_text(representative_name, "supplier.representative_name",
+                                         field="representative_name")
+        norm_phone = normalize_phone(clean_number_text(phone, "supplier.phone", field="phone"))
         if norm_phone is None:
             raise ValidationError("연락처 형식이 올바르지 않습니다.", field="phone")
+        email = clean_text(email, "supplier.email", field="email", required=False)
+        if email and not valid_email(email):
+            raise ValidationError("이메일 주소 형식이 올바르지 않습니다.", field="email")
+        address = clean_text(address, "supplier.address", field="address", required=False)
         with self.uow() as uow:
             s = uow.session
             if s.scalars(select(Supplier).where(Supplier.business_no == bno)).first():
@@ -273,6 +327,11 @@ class ProgrammeService:
         """Replace the list of previous-year participants from CSV (one business number per row,
         in the first column; a header row is allowed). Returns how many numbers were stored."""
         require_role(actor, Role.AGENCY)
+        if isinstance(csv_text, str):  # Excel's "CSV UTF-8" starts with a BOM (a format character)
+            csv_text = csv_text.removeprefix("\ufeff")
+        csv_text = clean_text(csv_text, "programme.previous_csv", field="csv", required=False)
+        if year is not None:
+            year = clean_int(year, "year", "연도", minimum=2000, maximum=2100)
         with self.uow() as uow:
             s = uow.session
             prog = current_settings(s)
@@ -286,7 +345,8 @@ class ProgrammeService:
                 if bno is None:
                     if lineno == 1:
                         continue  # header
-                    raise ValidationError(f"{lineno}번째 줄의 사업자등록번호가 올바르지 않습니다: {row[0]}")
+                    raise ValidationError(f"{lineno}번째 줄의 사업자등록번호가 올바르지 않습니다: {row[0][:40]}",
+                                          field="csv")
                 numbers.add(bno)
             s.execute(delete(PreviousParticipant).where(PreviousParticipant.year == year))
             s.add_all(PreviousParticipant(id=uuid.uuid4(), year=year, business_no=b) for b in sorted(numbers))

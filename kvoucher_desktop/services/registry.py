@@ -18,6 +18,7 @@ from .gateways.sms import SimulatedSms
 from .passwords import HashParams, Passwords, PRODUCTION
 from .programme import ProgrammeService
 from .screening import ScreeningService
+from .sessions import PRODUCTION_SESSIONS, SessionPolicy, SessionStore, gate
 from .signup import SignupService
 from .store import create_store_engine, migrate
 from .uow import UnitOfWork
@@ -31,6 +32,8 @@ class Services:
     sms: SimulatedSms
     identity: SimulatedIdentityVerifier
     passwords: Passwords
+    #: login sessions (not a service: the gate in front of every service is built on it)
+    sessions: SessionStore
     accounts: AccountService
     programme: ProgrammeService
     signup: SignupService
@@ -53,8 +56,12 @@ def build_services(
     migrate_schema: bool = True,
     seed_defaults: bool = True,
     simulator_seed: int | None = None,
+    session_policy: SessionPolicy = PRODUCTION_SESSIONS,
 ) -> Services:
-    """Build every service from a database URL and a clock; no Qt involved."""
+    """Build every service from a database URL and a clock; no Qt involved.
+
+    Every service is wrapped by `sessions.gate`: each public method whose first parameter is
+    `actor` resolves the handed Actor against its login session first (services/sessions.py)."""
     engine = create_store_engine(database_url)
     if migrate_schema:
         migrate(engine)
@@ -63,17 +70,18 @@ def build_services(
     passwords = Passwords(hash_params)
     sms = SimulatedSms(clock)
     identity = SimulatedIdentityVerifier(clock, sms, seed=simulator_seed)
+    sessions = SessionStore(uow, clock, session_policy)
     services = Services(
-        engine=engine, clock=clock, sms=sms, identity=identity, passwords=passwords,
-        accounts=AccountService(uow, clock, passwords),
-        programme=ProgrammeService(uow, clock),
-        signup=SignupService(uow, clock, passwords, identity),
-        companies=CompanyService(uow, clock),
-        screening=ScreeningService(uow, clock),
-        audit=AuditService(uow, clock),
-        catalog=CatalogService(uow, clock),
-        vouchers=VoucherService(uow, clock, passwords),
-        deals=DealService(uow, clock),
+        engine=engine, clock=clock, sms=sms, identity=identity, passwords=passwords, sessions=sessions,
+        accounts=gate(AccountService(uow, clock, passwords, sessions), sessions),
+        programme=gate(ProgrammeService(uow, clock), sessions),
+        signup=gate(SignupService(uow, clock, passwords, identity, sessions), sessions),
+        companies=gate(CompanyService(uow, clock), sessions),
+        screening=gate(ScreeningService(uow, clock), sessions),
+        audit=gate(AuditService(uow, clock), sessions),
+        catalog=gate(CatalogService(uow, clock), sessions),
+        vouchers=gate(VoucherService(uow, clock, passwords), sessions),
+        deals=gate(DealService(uow, clock), sessions),
     )
     if seed_defaults:
         services.programme.ensure_defaults()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -20,12 +21,21 @@ from .guards import company_for, require_role
 from .programme import current_settings
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
-from .rules.numbers import digits_only
-from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, next_status, refusal_message
+from .rules.inputs import clean_cursor, clean_enum, clean_optional, clean_page_size, clean_search, clean_uuid, clean_uuids
+from .rules.numbers import digits_only, number_text
+from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, STATUS_LABELS, next_status, refusal_message
 from .company_docs import current_documents
 from .rules.korean import particle
 
 PAGE_SIZE = 200
+MAX_PAGE_SIZE = 1000
+
+
+def changed_meanwhile(seen: ScreeningStatus, now: ScreeningStatus) -> Conflict:
+    """The refusal when the state the user decided on is no longer the company's state."""
+    return Conflict(
+        f"다른 창구에서 먼저 처리되어 상태가 바뀌었습니다('{STATUS_LABELS[seen]}' → '{STATUS_LABELS[now]}'). "
+        "현재 상태를 확인한 뒤 다시 처리해 주세요.", code="changed")
 
 
 def add_months(day: date, months: int) -> date:
@@ -49,11 +59,22 @@ class ScreeningService:
         self.clock = clock
 
     # --- transitions -------------------------------------------------------------------------
-    def act(self, actor: Actor, company_id: uuid.UUID, action: ScreeningAction, reason: str | None = None) -> CompanyView:
-        """Apply one screening action; checks role, jurisdiction, state and reason."""
+    def act(self, actor: Actor, company_id: uuid.UUID, action: ScreeningAction, reason: str | None = None, *,
+            expected_status: ScreeningStatus | None = None) -> CompanyView:
+        """Apply one screening action; checks role, jurisdiction, state and reason.
+
+        `expected_status` is the state the user saw when deciding. The GUI always sends it: when
+        another desk changed the state meanwhile, the action is refused (Conflict, code
+        'changed') instead of being applied to a company the user did not see. Scripts and
+        the demo may leave it out; then only the transition table decides.
+        """
+        if expected_status is not None:
+            expected_status = clean_enum(expected_status, ScreeningStatus, "expected_status", "심사 상태")
+        clean_uuid(company_id, "company_id")
+        action = clean_enum(action, ScreeningAction, "action", "심사 처리")
         if action not in ACTORS or actor.role not in ACTORS[action]:
             raise PermissionDenied(f"'{ACTION_LABELS.get(action, action)}' 처리를 할 권한이 없습니다.", code="role")
-        reason = (reason or "").strip() or None
+        reason = clean_optional(reason, "screening.reason")
         if action in REASON_REQUIRED and not reason:
             raise ValidationError(f"'{ACTION_LABELS[action]}' 사유를 입력해 주세요.", field="reason")
         if actor.role is Role.AGENCY and action in (ScreeningAction.CONFIRM, ScreeningAction.HOLD) and not reason:
@@ -64,6 +85,8 @@ class ScreeningService:
                 s = uow.session
                 company = company_for(s, actor, company_id, for_update=True)
                 before = company.status
+                if expected_status is not None and before is not expected_status:
+                    raise changed_meanwhile(expected_status, before)
                 after = next_status(before, action)
                 if after is None:
                     raise InvalidTransition(refusal_message(before, action))
@@ -96,7 +119,8 @@ class ScreeningService:
                 uow.commit()
                 return company_view(s, company)
         except StaleDataError:
-            raise Conflict("다른 사용자가 먼저 이 기업을 처리했습니다. 목록을 새로 고친 뒤 다시 확인해 주세요.") from None
+            raise Conflict("다른 사용자가 먼저 이 기업을 처리했습니다. 목록을 새로 고친 뒤 다시 확인해 주세요.",
+                           code="changed") from None
 
     def _check_documents_complete(self, s: Session, company: Company) -> None:
         present = {d.doc_type for d in current_documents(s, company.id)}
@@ -105,30 +129,40 @@ class ScreeningService:
                 raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'{particle(DOC_LABELS[doc_type], '을')} 첨부한 뒤 다시 제출해 주세요.",
                                       field=f"doc:{doc_type.value}")
 
-    def confirm(self, actor: Actor, company_id: uuid.UUID, reason: str | None = None) -> CompanyView:
-        return self.act(actor, company_id, ScreeningAction.CONFIRM, reason)
+    def confirm(self, actor: Actor, company_id: uuid.UUID, reason: str | None = None, *,
+                expected_status: ScreeningStatus | None = None) -> CompanyView:
+        return self.act(actor, company_id, ScreeningAction.CONFIRM, reason, expected_status=expected_status)
 
-    def hold(self, actor: Actor, company_id: uuid.UUID, reason: str) -> CompanyView:
-        return self.act(actor, company_id, ScreeningAction.HOLD, reason)
+    def hold(self, actor: Actor, company_id: uuid.UUID, reason: str, *,
+             expected_status: ScreeningStatus | None = None) -> CompanyView:
+        return self.act(actor, company_id, ScreeningAction.HOLD, reason, expected_status=expected_status)
 
-    def reject(self, actor: Actor, company_id: uuid.UUID, reason: str) -> CompanyView:
-        return self.act(actor, company_id, ScreeningAction.REJECT, reason)
+    def reject(self, actor: Actor, company_id: uuid.UUID, reason: str, *,
+               expected_status: ScreeningStatus | None = None) -> CompanyView:
+        return self.act(actor, company_id, ScreeningAction.REJECT, reason, expected_status=expected_status)
 
     def resubmit(self, actor: Actor) -> CompanyView:
         return self.act(actor, actor.company_id, ScreeningAction.RESUBMIT)
 
-    def approve(self, actor: Actor, company_id: uuid.UUID) -> CompanyView:
-        return self.act(actor, company_id, ScreeningAction.APPROVE)
+    def approve(self, actor: Actor, company_id: uuid.UUID, *,
+                expected_status: ScreeningStatus | None = None) -> CompanyView:
+        return self.act(actor, company_id, ScreeningAction.APPROVE, expected_status=expected_status)
 
-    def approve_many(self, actor: Actor, company_ids: list[uuid.UUID], progress=None, cancelled=None) -> BulkResult:
-        """Confirm budgets one company at a time; a failure does not stop the others."""
+    def approve_many(self, actor: Actor, company_ids: list[uuid.UUID], progress=None, cancelled=None, *,
+                     expected: Mapping[uuid.UUID, ScreeningStatus] | None = None) -> BulkResult:
+        """Confirm budgets one company at a time; a failure does not stop the others.
+
+        `expected` maps ids to the state the user saw (the budget page sends it for every row);
+        an id without one is checked by the transition table alone (it must be CONFIRMED).
+        """
         require_role(actor, Role.AGENCY)
+        company_ids = clean_uuids(company_ids, "company_ids")
         ok, failed = [], []
         for i, cid in enumerate(company_ids):
             if cancelled is not None and cancelled():
                 break
             try:
-                self.approve(actor, cid)
+                self.approve(actor, cid, expected_status=(expected or {}).get(cid))
                 ok.append(cid)
             except DomainError as exc:
                 failed.append((cid, exc.message))
@@ -139,6 +173,7 @@ class ScreeningService:
     def acknowledge_changes(self, actor: Actor, company_id: uuid.UUID) -> CompanyView:
         """The operator has read the edits made after confirmation: clear the highlight."""
         require_role(actor, Role.OPERATOR, Role.AGENCY)
+        clean_uuid(company_id, "company_id")
         with self.uow() as uow:
             s = uow.session
             company = company_for(s, actor, company_id, for_update=True)
@@ -176,6 +211,11 @@ class ScreeningService:
         limit: int = PAGE_SIZE,
     ) -> Page:
         """One page of the dashboard, newest submission first (keyset on submitted_at, id)."""
+        # the search box: SEARCH_LIMIT characters at most, checked before the store is asked
+        query = clean_search(query)
+        status = None if status is None else clean_enum(status, ScreeningStatus, "status", "심사 상태")
+        cursor = clean_cursor(cursor, datetime, uuid.UUID)
+        limit = clean_page_size(limit, MAX_PAGE_SIZE)
         with self.uow() as uow:
             stmt = self._scope(actor, select(Company, OperatingAgency.name).join(
                 OperatingAgency, OperatingAgency.id == Company.operator_id))
@@ -185,9 +225,9 @@ class ScreeningService:
                 stmt = stmt.where(Company.changed_after_confirm_at.is_not(None))
             q = query.strip()
             if q:
-                digits = digits_only(q)
+                digits = digits_only(q)  # full-width digits count (NFKC), other scripts' digits do not
                 conditions = [Company.name.icontains(q, autoescape=True)]
-                if len(digits) >= 3 and len(digits) == len(q.replace("-", "").replace(" ", "")):
+                if len(digits) >= 3 and len(digits) == len(number_text(q).replace("-", "").replace(" ", "")):
                     conditions.append(Company.business_no.startswith(digits, autoescape=True))
                 stmt = stmt.where(or_(*conditions))
             if cursor is not None:

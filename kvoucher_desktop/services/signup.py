@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from ..enums import CompanyType, DocumentType, IssuerType, Role, ScreeningAction, ScreeningStatus
 from ..models import Company, OperatingAgency, PreviousParticipant, ScreeningEvent, User
-from .accounts import actor_of, check_new_credentials
+from .accounts import check_new_credentials
 from .clock import format_kst, kst_date
-from .company_docs import check_upload, store_document
+from .company_docs import check_upload, ensure_blobs, store_document
 from .dto import Actor, DocumentUpload
 from .errors import Conflict, SignupRefused, ValidationError
+from .form_inputs import clean_signup_step, employees_number
 from .programme import current_settings
 from .rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, required_documents
 from .rules.korean import josa, particle
@@ -84,18 +85,34 @@ def _required(value: str, field_name: str, label: str) -> str:
 
 
 class SignupService:
-    def __init__(self, uow, clock, passwords, identity):
+    def __init__(self, uow, clock, passwords, identity, sessions):
         self.uow = uow
         self.clock = clock
         self.passwords = passwords
         self.identity = identity
+        self.sessions = sessions
 
     # --- step checks (each raises ValidationError with the field) -------------------------------
     def check_step(self, step: str, form: SignupForm) -> None:
+        clean = self._clean(step, form)  # type, characters, length: before the store is asked
         with self.uow() as uow:
-            self._check(uow.session, step, form)
+            self._check(uow.session, step, clean)
+
+    @staticmethod
+    def _clean(step, form) -> SignupForm:
+        if not isinstance(form, SignupForm):
+            raise ValidationError("가입 신청서 형식이 올바르지 않습니다.", field="form", code="wrong_type")
+        if step not in STEPS:
+            raise ValidationError("알 수 없는 가입 단계입니다.", field="step", code="unknown_step")
+        return clean_signup_step(step, form)
+
+    def _clean_all(self, form: SignupForm) -> SignupForm:
+        for step in STEPS:
+            form = self._clean(step, form)
+        return form
 
     def _check(self, s: Session, step: str, form: SignupForm) -> None:
+        """The rules of one step; `form` has been cleaned (`_clean`)."""
         getattr(self, f"_check_{step}")(s, form)
 
     def _check_terms(self, s: Session, form: SignupForm) -> None:
@@ -138,12 +155,7 @@ class SignupService:
         if normalize_phone(form.phone) is None:
             raise ValidationError("회사 전화번호 형식이 올바르지 않습니다. (예: 02-1234-5678)", field="phone")
         _required(form.industry, "industry", "업종")
-        try:
-            employees = int(form.employees.strip().replace(",", ""))
-        except ValueError:
-            raise ValidationError("상시 근로자 수는 숫자로 입력해 주세요.", field="employees") from None
-        if not 1 <= employees <= 100_000:
-            raise ValidationError("상시 근로자 수는 1명 이상이어야 합니다. (대표자 포함)", field="employees")
+        employees_number(form.employees)
 
     def _check_business_no_free(self, s: Session, bno: str) -> None:
         prog = current_settings(s)
@@ -230,6 +242,7 @@ class SignupService:
     # --- submission -------------------------------------------------------------------------
     def submit(self, form: SignupForm) -> Actor:
         """Create the company (REVIEWING) and its login; returns the logged-in actor."""
+        form = self._clean_all(form)  # every step's fields, before the store is asked
         try:
             return self._submit(form)
         except IntegrityError:
@@ -258,7 +271,7 @@ class SignupService:
                 representative_phone=normalize_mobile(form.representative_phone),
                 address=form.address.strip(), address_detail=form.address_detail.strip(),
                 phone=normalize_phone(form.phone), industry=form.industry.strip(),
-                employees=int(form.employees.strip().replace(",", "")),
+                employees=employees_number(form.employees),
                 manager_name=mname.strip(), manager_phone=normalize_mobile(mphone),
                 manager_email=form.manager_email.strip(),
                 payment_manager_name=pname.strip(), payment_manager_phone=normalize_mobile(pphone),
@@ -274,9 +287,10 @@ class SignupService:
             )
             s.add(user)
             s.flush()
-            actor = actor_of(user)
+            actor = self.sessions.open(s, user, now)  # signing up logs in
+            ensure_blobs(s, form.documents.values())  # in digest order (company_docs.ensure_blobs)
             for upload in form.documents.values():
-                store_document(s, company.id, upload, user.id, now)
+                store_document(s, company.id, upload, user.id, now, checked=True)  # by the documents step
             s.add(ScreeningEvent(
                 id=uuid.uuid4(), company_id=company.id, action=ScreeningAction.SUBMIT, from_status=None,
                 to_status=ScreeningStatus.REVIEWING, reason=None, actor_id=user.id,

@@ -12,6 +12,13 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
+from ..private_files import (
+    PRIVATE_FILE_MODE,
+    create_private_file,
+    private_dir,
+    restrict_sqlite_files,
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -23,26 +30,42 @@ def normalize_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
+def sqlite_file(engine_or_url) -> Path | None:
+    """The file of a SQLite store (None for PostgreSQL and in-memory SQLite)."""
+    u = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
 def create_store_engine(url: str, echo: bool = False) -> Engine:
+    # hide_parameters: an error's text (and so the log) never carries the values of a
+    # statement (password hashes, phone numbers, e-mail addresses); see docs/decisions.md
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        path = sqlite_file(u)
+        if path is not None:
+            if not path.parent.exists():
+                private_dir(path.parent)
+            # SQLite gives the -wal/-shm files the mode of the store: create it owner-only
+            # before SQLite would create it with the umask's 0644, and narrow older files
+            create_private_file(path)
+            restrict_sqlite_files(path)
+        engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
-            if u.database and u.database != ":memory:":
+            if path is not None:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut, not only a crash
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -62,12 +85,71 @@ def server_now(engine: Engine) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+#: key of the PostgreSQL advisory lock that schema migrations hold (any constant; "kvmg")
+MIGRATION_LOCK_KEY = 0x6B766D67
+#: how long a desk waits for another desk's migration before it gives up, in seconds
+MIGRATION_LOCK_TIMEOUT = 300
+MIGRATION_BUSY_MESSAGE = (
+    "다른 창구에서 데이터베이스를 준비(업그레이드)하고 있어 기다렸지만 끝나지 않았습니다. "
+    "잠시 후 다시 시작해 주세요."
+)
+
+
+def migration_lock_path(database: Path) -> Path:
+    """The lock file beside a SQLite store that desks migrating it take turns on."""
+    return database.with_name(database.name + ".migrate-lock")
+
+
+def _upgrade(engine: Engine, conn) -> None:
+    cfg = alembic_config(engine)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+
+
+def _pg_migration_lock(conn) -> None:
+    """Hold the migration lock until this transaction ends (pg_advisory_xact_lock)."""
+    from sqlalchemy.exc import OperationalError
+
+    from .errors import SettingsError
+
+    conn.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}s'"))
+    try:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+            raise SettingsError(MIGRATION_BUSY_MESSAGE, code="migration_busy") from None
+        raise
+    conn.execute(text("SET LOCAL lock_timeout = DEFAULT"))  # the migration's own DDL waits as usual
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (run at every start)."""
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    """Bring the schema to the newest revision (run at every start).
+
+    Desks that start at once take turns: PostgreSQL holds an advisory lock for the migrating
+    transaction, SQLite a file lock beside the store. The second desk waits, then finds the
+    schema current and starts (docs/decisions.md, "Start-up races").
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            _pg_migration_lock(conn)
+            _upgrade(engine, conn)
+        return
+    path = sqlite_file(engine)
+    if path is None:  # in-memory: nobody to race with
+        with engine.begin() as conn:
+            _upgrade(engine, conn)
+        return
+    from filelock import FileLock, Timeout
+
+    from .errors import SettingsError
+
+    lock_path = migration_lock_path(path)
+    try:
+        with FileLock(lock_path, timeout=MIGRATION_LOCK_TIMEOUT, mode=PRIVATE_FILE_MODE):
+            with engine.begin() as conn:
+                _upgrade(engine, conn)
+    except Timeout:
+        raise SettingsError(MIGRATION_BUSY_MESSAGE, code="migration_busy") from None
 
 
 _PROBLEMS = (

@@ -10,6 +10,7 @@ from typing import Any, Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import AuditRecord
+from ..models.audit_chain import row_hash
 from .dto import Actor
 
 
@@ -45,11 +46,14 @@ class UnitOfWork:
         after: dict | None = None,
         at: datetime | None = None,
     ) -> AuditRecord:
-        """Append one audit record in the same transaction as the change."""
+        """Append one audit record in the same transaction as the change, with its place in the
+        log (`seq`, assigned by the INSERT itself) and the hash of its content (docs/decisions.md)."""
         assert self.session is not None
-        record = AuditRecord(
+        now = self._clock.now()
+        content = dict(
             id=uuid.uuid4(),
-            at=at or self._clock.now(),
+            at=at or now,
+            recorded_at=now,
             actor_id=actor.user_id if actor else None,
             actor_role=actor.role.value if actor else "SYSTEM",
             actor_name=actor.name if actor else "시스템",
@@ -59,6 +63,7 @@ class UnitOfWork:
             before=_dump(before),
             after=_dump(after),
         )
+        record = AuditRecord(**content, row_hash=row_hash(**content))  # seq: the INSERT computes it
         self.session.add(record)
         return record
 

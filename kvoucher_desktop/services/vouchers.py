@@ -16,7 +16,9 @@ from .dto import AbandonmentView, Actor, BudgetView, VoucherView
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import company_for, require_role
 from .rules.deals import EXPIRED_ABANDONED
+from .rules.inputs import clean_enum, clean_number_text, clean_page_size, clean_text, clean_uuid
 from .rules.korean import josa
+from .rules.numbers import number_text
 
 METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
 ABANDONMENT_LABELS = {
@@ -91,7 +93,9 @@ def abandonment_view(r: AbandonmentRequest, c: Company, remaining: int | None = 
 
 
 def zeropay_password_error(password: str, confirm: str) -> str | None:
-    if not re.fullmatch(r"\d{6}", password or ""):
+    """Six ASCII digits (full-width digits count as typed, NFKC); Arabic-Indic and other digits do not."""
+    password, confirm = number_text(password), number_text(confirm)
+    if not re.fullmatch(r"[0-9]{6}", password):
         return "제로페이 상품권 비밀번호는 숫자 6자리로 정해 주세요."
     if len(set(password)) == 1 or password in _SIMPLE_PINS:
         return "같은 숫자나 연속된 숫자로만 된 비밀번호는 쓸 수 없습니다."
@@ -126,6 +130,7 @@ class VoucherService:
 
     def get(self, actor: Actor, company_id: uuid.UUID | None = None) -> VoucherView:
         """바우처 신청 page data: eligibility, chosen method, budget panel, latest abandonment."""
+        clean_uuid(company_id, "company_id", optional=True)
         with self.uow() as uow:
             c = company_for(uow.session, actor, company_id or actor.company_id)
             return self._view(uow.session, c)
@@ -141,10 +146,14 @@ class VoucherService:
             raise ValidationError("결제수단을 선택해 주세요.", field="method")
         password_hash = None
         if method is PaymentMethod.ZEROPAY:
+            zeropay_password = clean_number_text(zeropay_password, "voucher.zeropay_password",
+                                                 field="zeropay_password")
+            zeropay_password_confirm = clean_number_text(zeropay_password_confirm, "voucher.zeropay_password",
+                                                         field="zeropay_password")
             problem = zeropay_password_error(zeropay_password, zeropay_password_confirm)
             if problem:
                 raise ValidationError(problem, field="zeropay_password")
-            password_hash = self.passwords.hash(zeropay_password)
+            password_hash = self.passwords.hash(number_text(zeropay_password))
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session
@@ -165,11 +174,7 @@ class VoucherService:
     # --- abandonment -------------------------------------------------------------------------
     def request_abandonment(self, actor: Actor, reason: str) -> VoucherView:
         require_role(actor, Role.DEMAND)
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError("예산포기 사유를 입력해 주세요.", field="reason")
-        if len(reason) > 1000:
-            raise ValidationError("사유는 1,000자 이내로 입력해 주세요.", field="reason")
+        reason = clean_text(reason, "voucher.abandon_reason", field="reason")
         with self.uow() as uow:
             s = uow.session
             c = company_for(s, actor, actor.company_id, for_update=True)
@@ -193,6 +198,8 @@ class VoucherService:
                      limit: int = 500) -> list[AbandonmentView]:
         """Abandonment requests for the agency, oldest waiting first."""
         require_role(actor, Role.AGENCY)
+        status = None if status is None else clean_enum(status, AbandonmentStatus, "status", "처리 상태")
+        limit = clean_page_size(limit, 5000)
         with self.uow() as uow:
             s = uow.session
             stmt = select(AbandonmentRequest, Company).join(Company, Company.id == AbandonmentRequest.company_id)
@@ -207,6 +214,7 @@ class VoucherService:
         from .deals import expire_open_deals
 
         require_role(actor, Role.AGENCY)
+        clean_uuid(request_id, "request_id")
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session
@@ -232,9 +240,8 @@ class VoucherService:
 
     def decline_abandonment(self, actor: Actor, request_id: uuid.UUID, reason: str) -> AbandonmentView:
         require_role(actor, Role.AGENCY)
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError("반려 사유를 입력해 주세요.", field="reason")
+        clean_uuid(request_id, "request_id")
+        reason = clean_text(reason, "voucher.decline_reason", field="reason")
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session

@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
 
     def sweep_deals(self) -> None:
         """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy),
-        after re-reading the server's clock on a shared desk."""
+        after re-reading the server's clock on a shared desk; then seal the audit log."""
         def done(count: int) -> None:
             if count:
                 self.data_changed.emit("deal", ())
@@ -205,7 +205,12 @@ class MainWindow(QMainWindow):
             sync = getattr(services.clock, "sync", None)  # shared desks: follow the server's clock
             if sync is not None:
                 sync()
-            return services.deals.sweep()
+            count = services.deals.sweep()
+            try:  # seal what the audit log recorded more than a few minutes ago (docs/decisions.md)
+                services.audit.seal()
+            except Exception as exc:  # noqa: BLE001 - housekeeping: the next sweep tries again
+                log.warning("audit seal failed: %s", exc)
+            return count
 
         self.ctx.run(self, work, done, lambda exc: log.warning("deal sweep failed: %s", exc))
 
@@ -247,6 +252,18 @@ class MainWindow(QMainWindow):
             return
         self.set_actor(None)
         self.ctx.run(self, lambda: self.services.accounts.logout(actor), None, lambda exc: None)
+
+    def session_ended(self, message: str) -> None:
+        """The store no longer vouches for the session (expired, ended at another desk, the password
+        changed, the account locked): back to the public pages, with the login and the message."""
+        actor = self.actor
+        if actor is None:  # several loads refused at once: the first one returned to the login
+            return
+        self.set_actor(None)
+        self.open_login()
+        self.login_dialog.login_id.setText(actor.login_id)
+        self.login_dialog.password.setFocus()
+        self.login_dialog.error.show_message(message)
 
     def open_password_dialog(self) -> None:
         from .password import PasswordDialog

@@ -58,6 +58,7 @@ PAGES = {p.key: p for p in (
     PageSpec("manage_announcements", "사업공고 관리", f"{V}.agency.announcements:AnnouncementAdminPage"),
     PageSpec("manage_operators", "운영기관 관리", f"{V}.agency.operators:OperatorAdminPage"),
     PageSpec("manage_accounts", "계정 관리", f"{V}.agency.accounts:AccountAdminPage"),
+    PageSpec("audit_verify", "감사 로그 검증", f"{V}.agency.audit:AuditVerifyPage"),
 )}
 
 #: menu title -> page keys, before login
@@ -90,7 +91,8 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.AGENCY: (
         ("심사·예산", ("screening_dashboard", "budget_confirm", "abandonments")),
         ("서비스", ("catalog",)),
-        ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts")),
+        ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts",
+                  "audit_verify")),
     ),
 }
 

@@ -9,6 +9,11 @@ from .tasks import error_text
 from .widgets.common import ErrorLabel, mark_invalid, title_label
 
 
+#: shown in the login dialog after a password change
+PASSWORD_CHANGED_MESSAGE = ("비밀번호를 변경했습니다. 모든 창구에서 로그아웃되었습니다. "
+                            "새 비밀번호로 다시 로그인해 주세요.")
+
+
 class PasswordDialog(QDialog):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -52,8 +57,9 @@ class PasswordDialog(QDialog):
 
     def _done(self, _result) -> None:
         self.ok.setEnabled(True)
-        self.ctx.window.statusBar().showMessage(self.tr("비밀번호를 변경했습니다."), 8000)
         self.accept()
+        # the change ended every session of the account (this desk's too): log in again
+        self.ctx.window.session_ended(self.tr(PASSWORD_CHANGED_MESSAGE))
 
     def _failed(self, exc: BaseException) -> None:
         self.ok.setEnabled(True)

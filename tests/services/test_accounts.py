@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from kvoucher_desktop.enums import Role
+from kvoucher_desktop.services.accounts import LOGIN_FAILED_MESSAGE
 from kvoucher_desktop.services.errors import AccountLocked, AuthenticationError, PermissionDenied, ValidationError
 
 from tests.factories import PASSWORD, make_agency, make_operator, operator_id, signup_company
@@ -36,18 +37,21 @@ def test_login_returns_the_actor_of_the_account(services, user):
 
 
 def test_unknown_id_and_wrong_password_get_the_same_message(services, user):
+    """No remaining-attempts hint that only an existing id gets: both answers are identical."""
     with pytest.raises(AuthenticationError) as unknown:
         services.accounts.login("nobody", PASSWORD)
-    with pytest.raises(AuthenticationError) as wrong:
-        services.accounts.login("lockme", WRONG)
-    assert not isinstance(unknown.value, AccountLocked)
-    assert unknown.value.message.split(".")[0] == wrong.value.message.split(".")[0]
-    assert "남은 횟수 4회" in wrong.value.message
+    for _ in range(4):  # also the 4th wrong password (one before the lock) says nothing more
+        with pytest.raises(AuthenticationError) as wrong:
+            services.accounts.login("lockme", WRONG)
+        assert not isinstance(unknown.value, AccountLocked) and not isinstance(wrong.value, AccountLocked)
+        assert unknown.value.message == wrong.value.message == LOGIN_FAILED_MESSAGE
+        assert (unknown.value.code, unknown.value.field) == (wrong.value.code, wrong.value.field)
+    assert "남은" not in LOGIN_FAILED_MESSAGE and "5회" in LOGIN_FAILED_MESSAGE
 
 
 def test_five_wrong_passwords_lock_for_ten_minutes(services, clock, user):
     last = _fail(services, "lockme", 4)
-    assert not isinstance(last, AccountLocked) and "남은 횟수 1회" in last.message
+    assert not isinstance(last, AccountLocked)
     with pytest.raises(AccountLocked) as locked:
         services.accounts.login("lockme", WRONG)
     assert "10분" in locked.value.message
@@ -93,9 +97,12 @@ def test_after_the_lock_expires_the_count_starts_again(services, clock, user):
 def test_a_successful_login_resets_the_counter(services, user):
     _fail(services, "lockme", 4)
     services.accounts.login("lockme", PASSWORD)
-    last = _fail(services, "lockme", 4)
-    assert not isinstance(last, AccountLocked) and "남은 횟수 1회" in last.message
+    last = _fail(services, "lockme", 4)  # without the reset the first of these would lock
+    assert not isinstance(last, AccountLocked)
     assert services.accounts.login("lockme", PASSWORD).user_id == user.user_id
+    _fail(services, "lockme", 4)
+    with pytest.raises(AccountLocked):  # five in a row still lock
+        services.accounts.login("lockme", WRONG)
 
 
 def test_failures_are_counted_per_account(services, user):
@@ -116,7 +123,7 @@ def test_the_agency_can_lift_a_lock(services, user):
     services.accounts.unlock(agency, user.user_id)
     assert services.accounts.login("lockme", PASSWORD).user_id == user.user_id
     record = services.audit.records_unchecked(entity_id=user.user_id, action_prefix="account.unlock")[0]
-    assert record.actor_role == "AGENCY" and json.loads(record.after) == {"locked_until": None}
+    assert record.actor_role == "AGENCY" and json.loads(record.after) == {"locked_until": None, "active": True}
     assert json.loads(record.before)["locked_until"] is not None
 
 

@@ -8,10 +8,11 @@ import pytest
 
 from kvoucher_desktop.services.dto import ServiceForm
 from kvoucher_desktop.services.errors import NotFound, PermissionDenied, ValidationError
+from kvoucher_desktop.services.sample_files import sample_png
 
 from tests.factories import approved_buyer, make_agency, make_operator, make_service, make_supplier_account
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = sample_png(rgb=(30, 120, 90))
 
 
 @pytest.fixture

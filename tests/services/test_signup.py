@@ -17,7 +17,7 @@ from kvoucher_desktop.services.errors import (
     ValidationError,
     VerificationError,
 )
-from kvoucher_desktop.services.sample_files import sample_pdf, sample_png
+from kvoucher_desktop.services.sample_files import sample_jpeg, sample_pdf, sample_png
 from kvoucher_desktop.services.signup import SignupService
 
 from tests.factories import (
@@ -207,14 +207,16 @@ def test_file_kind_is_judged_by_content_and_stored_with_its_sha256(services):
     form = signup_form(services, documents=_docs_with(
         DocumentUpload(D.BUSINESS_REGISTRATION, "사업자등록증.pdf", png),  # misnamed but a real PNG
         DocumentUpload(D.NATIONAL_TAX, "scan.png", pdf),
-        DocumentUpload(D.LOCAL_TAX, "local.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100),
+        DocumentUpload(D.LOCAL_TAX, "local.jpg", sample_jpeg()),
     ))
     actor = services.signup.submit(form)
     docs = {d.doc_type: d for d in services.companies.get(actor).documents}
     assert docs[D.BUSINESS_REGISTRATION].content_type == "image/png"
     assert docs[D.NATIONAL_TAX].content_type == "application/pdf"
     assert docs[D.LOCAL_TAX].content_type == "image/jpeg"
-    assert docs[D.BUSINESS_REGISTRATION].filename == "사업자등록증.pdf"
+    # stored under the sniffed kind's extension (the name is what lists show, never what runs)
+    assert docs[D.BUSINESS_REGISTRATION].filename == "사업자등록증.png"
+    assert docs[D.NATIONAL_TAX].filename == "scan.pdf" and docs[D.LOCAL_TAX].filename == "local.jpg"
     assert docs[D.BUSINESS_REGISTRATION].sha256 == hashlib.sha256(png).hexdigest()
     assert docs[D.BUSINESS_REGISTRATION].size == len(png)
     view, content = services.companies.document_content(actor, docs[D.NATIONAL_TAX].id)
@@ -249,7 +251,7 @@ def test_unacceptable_files_are_refused_by_name(services, data, words):
 
 
 def test_a_file_of_exactly_10_mb_is_accepted(services):
-    data = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 - 9)
+    data = sample_pdf("ten megabytes", size=10 * 1024 * 1024)
     assert len(data) == 10 * 1024 * 1024
     form = signup_form(services, documents=_docs_with(DocumentUpload(D.LOCAL_TAX, "big.pdf", data)))
     services.signup.check_step("documents", form)

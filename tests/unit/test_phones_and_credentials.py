@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from kvoucher_desktop.services.passwords import FAST_FOR_TESTS, Passwords
 from kvoucher_desktop.services.rules.numbers import (
+    is_common_password,
     login_id_error,
     normalize_mobile,
     normalize_phone,
@@ -77,7 +78,7 @@ def test_login_ids(login_id, ok):
     assert (login_id_error(login_id) is None) is ok
 
 
-@given(st.text(min_size=10, max_size=40).filter(lambda p: p.strip() == p))
+@given(st.text(min_size=10, max_size=40).filter(lambda p: p.strip() == p and not is_common_password(p)))
 def test_any_password_of_ten_or_more_characters_is_accepted(password):
     assert password_error(password) is None
 

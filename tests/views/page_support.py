@@ -19,24 +19,27 @@ def settle(qtbot, timeout: int = 10_000) -> None:
 
 
 @pytest.fixture
-def desk(qtbot, qapp, sqlite_services):
-    """`desk(actor)` -> a shown MainWindow logged in as `actor` on the shared store."""
+def desk(qtbot, qapp, sqlite_services, _windows_closed_last):
+    """`desk(actor)` -> a shown MainWindow logged in as `actor` on the shared store.
+
+    The windows are not handed to `qtbot.addWidget`: at teardown this fixture waits for the
+    background work with the windows still open, and `_windows_closed_last` (tests/conftest.py)
+    closes and deletes them after every other fixture, whatever order a test names them in."""
     apply_style(qapp)
-    windows = []
+    windows = _windows_closed_last
 
     def open_desk(actor, size=(1280, 820)) -> MainWindow:
         window = MainWindow(sqlite_services, "SQLite: test")
-        qtbot.addWidget(window)
+        windows.append(window)
         window.resize(*size)
         window.show()
         settle(qtbot)  # the public home page loads first; let it finish before login replaces it
         window.set_actor(actor)
-        windows.append(window)
         settle(qtbot)
         return window
 
     yield open_desk
-    settle(qtbot)  # no callback may land on a page after the test closed it
+    settle(qtbot)  # every callback lands on an open page (the windows close after all teardowns)
 
 
 def shoot(widget, name: str) -> str | None:

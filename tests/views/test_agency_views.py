@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton
 
 from kvoucher_desktop.enums import Role, ScreeningStatus
 from kvoucher_desktop.services.errors import AuthenticationError
+from kvoucher_desktop.services.sessions import ungated
 from kvoucher_desktop.views.agency.accounts import SupplierDialog
 from tests.factories import (
     PASSWORD,
@@ -76,7 +77,9 @@ def test_bulk_approval_approves_the_ticked_and_reports_one_that_was_no_longer_co
     assert page.progress_dialog is None
     result = page.last_result
     assert set(result.succeeded) == {ticked[0], ticked[2]}
-    assert result.failed == ((gone, "'심사탈락' 상태에서는 '예산확정(승인)' 처리를 할 수 없습니다."),)
+    # the page sent the state it showed (심사확정): the refusal says it changed meanwhile
+    assert result.failed == ((gone, "다른 창구에서 먼저 처리되어 상태가 바뀌었습니다('심사확정' → '심사탈락'). "
+                                    "현재 상태를 확인한 뒤 다시 처리해 주세요."),)
     for cid in (ticked[0], ticked[2]):
         view = services.companies.get(make_agency(services), cid)
         assert view.status is S.APPROVED and view.budget_total == 4_000_000
@@ -86,10 +89,10 @@ def test_bulk_approval_approves_the_ticked_and_reports_one_that_was_no_longer_co
     assert page.result_notice.title.text() == "2개 기업을 승인했습니다."
     name = services.companies.get(operator, gone).info.name
     assert page.failure_list.count() == 1
-    assert page.failure_list.item(0).text().startswith(name) and "'심사탈락' 상태에서는" in page.failure_list.item(0).text()
+    assert page.failure_list.item(0).text().startswith(name) and "'심사확정' → '심사탈락'" in page.failure_list.item(0).text()
     assert page.model.rowCount() == 2
     pos = page.model.position_of(gone)
-    assert page.model.data(page.model.index(pos, 8)).startswith("'심사탈락'")
+    assert page.model.data(page.model.index(pos, 8)).startswith("다른 창구에서 먼저 처리되어")
     assert page.model.data(page.model.index(pos, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     assert not page.approve_many_button.isEnabled()
     shoot(page, "budget_result")
@@ -106,14 +109,15 @@ def test_bulk_approval_can_be_cancelled_from_the_progress_dialog(qtbot, agency_d
     window, _agency = agency_desk()
     page = window.pages["budget_confirm"]
     started, gate = threading.Event(), threading.Event()
-    real_approve = services.screening.approve
+    screening = ungated(services.screening)  # approve_many calls its own approve, behind the session gate
+    real_approve = screening.approve
 
-    def slow_approve(actor, company_id):  # the first approval waits until the test cancelled
+    def slow_approve(actor, company_id, **kw):  # the first approval waits until the test cancelled
         started.set()
         gate.wait(5)
-        return real_approve(actor, company_id)
+        return real_approve(actor, company_id, **kw)
 
-    monkeypatch.setattr(services.screening, "approve", slow_approve)
+    monkeypatch.setattr(screening, "approve", slow_approve)
     page.check_all_button.click()
     assert len(page.model.checked) == 3
     page.approve_many_button.click()

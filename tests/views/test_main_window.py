@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtGui import QFontDatabase
 
 from kvoucher_desktop.enums import Role
+from kvoucher_desktop.services.accounts import LOGIN_FAILED_MESSAGE
 from kvoucher_desktop.views.main_window import MainWindow
 from kvoucher_desktop.views.style import apply_style, register_fonts
 from tests.factories import PASSWORD, make_agency, make_operator, make_supplier_account, company_in_state
@@ -88,17 +89,15 @@ def test_login_changes_menus_by_role_and_logout_restores_them(qtbot, window, sql
 def test_wrong_password_keeps_the_id_and_five_failures_lock(qtbot, window, sqlite_services):
     make_operator(sqlite_services, login_id="desk-op")
     dialog = login_through_dialog(qtbot, window, "desk-op", "wrong-password-1")
-    qtbot.waitUntil(lambda: "남은 횟수 4회" in dialog.error.text())
+    qtbot.waitUntil(lambda: dialog.error.text() == LOGIN_FAILED_MESSAGE)  # the same as for an unknown id
     assert dialog.login_id.text() == "desk-op"
     qtbot.waitUntil(lambda: dialog.height() >= dialog.layout().minimumSize().height())  # grows, never squashes
     assert dialog.password.text() == ""
     assert window.actor is None
     for _ in range(4):
         qtbot.keyClicks(dialog.password, "wrong-password-1")
-        before = dialog.error.text()
-        dialog.ok.click()
-        qtbot.waitUntil(lambda: dialog.ok.isEnabled() and dialog.error.text() != "확인 중입니다…"
-                        and dialog.error.text() != before)
+        dialog.ok.click()  # disables the button until the answer is shown
+        qtbot.waitUntil(lambda: dialog.ok.isEnabled() and dialog.error.text() != "확인 중입니다…")
     assert "10분간 잠겼습니다" in dialog.error.text()
     qtbot.keyClicks(dialog.password, PASSWORD)
     dialog.ok.click()
@@ -202,4 +201,5 @@ def test_change_password_keeps_input_on_error_and_then_works(qtbot, window, sqli
     qtbot.keyClicks(dialog.fields["password_confirm"], "new-secret-2026")
     dialog.ok.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    assert window.actor is None and window.login_dialog.isVisible()  # every session ended: log in again
     assert sqlite_services.accounts.login("desk-pw", "new-secret-2026").user_id == operator.user_id

@@ -13,13 +13,12 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
 from kvoucher_desktop.enums import CompanyType, DocumentType, Role, ScreeningStatus
-from kvoucher_desktop.services.dto import Actor, CompanyRow, Page
+from kvoucher_desktop.services.dto import CompanyRow, Page
 from kvoucher_desktop.services.sample_files import sample_png
 from kvoucher_desktop.views.context import ViewContext
 from kvoucher_desktop.views.screening.dashboard import ScreeningDashboardPage
 from kvoucher_desktop.views.screening.queue_model import CHANGED_BACKGROUND, ScreeningQueueModel
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
-from kvoucher_desktop.views.widgets.documents import DocumentPreviewDialog
 from kvoucher_desktop.views.widgets.tables import make_table
 from tests.factories import (
     HOLD_REASON,
@@ -243,7 +242,8 @@ class _FakeScreening:
 
 def test_queue_with_80000_rows_loads_only_what_is_scrolled_to_and_never_blocks(qtbot, qapp, clock):
     fake = _FakeScreening(80_000, clock.now())
-    operator = Actor(user_id=1, role=Role.OPERATOR, name="심사", operator_id=1)
+    # the fake service takes any actor: a stand-in, not an Actor (real services refuse hand-built ones)
+    operator = SimpleNamespace(user_id=1, role=Role.OPERATOR, name="심사", operator_id=1)
     ctx = ViewContext(SimpleNamespace(screening=fake), _Window(operator))
     model = ScreeningQueueModel(ctx, show_operator=False)
     table = make_table(model, stretch=2)
@@ -419,52 +419,7 @@ def test_action_buttons_follow_the_transition_table(qtbot, desk, sqlite_services
     assert page.detail.reason_notice.isVisible() and "허위 서류 제출 확인" in page.detail.reason_notice.title.text()
 
 
-def test_documents_open_as_image_preview_or_in_the_pdf_viewer_and_can_be_saved(qtbot, desk, sqlite_services,
-                                                                              monkeypatch, tmp_path):
-    services = sqlite_services
-    operator = make_operator(services)
-    _demand, company_id = company_in_state(services, S.REVIEWING, operator=operator)
-    opened = []
-    monkeypatch.setattr(DocumentPreviewDialog, "opener", lambda url: opened.append(url) or True)
-    monkeypatch.setattr(DocumentPreviewDialog, "save_path_chooser", lambda parent, name: str(tmp_path / name))
-    _window, page = open_dashboard(qtbot, desk, operator)
-    page.select_company(company_id)
-    settle(qtbot)
-    detail = page.detail
-    detail.tabs.setCurrentIndex(1)
-    docs = detail.doc_model
-    assert docs.rowCount() == 3
-    pdf_row = next(i for i in range(3) if docs.row_at(i).content_type == "application/pdf")
-    detail.doc_table.selectRow(pdf_row)
-    detail.open_button.click()
-    settle(qtbot)
-    dialog = detail.last_preview
-    assert dialog.image_label is None
-    dialog.open_button.click()
-    assert opened and opened[0].toLocalFile().endswith(".pdf")
-    assert open(opened[0].toLocalFile(), "rb").read().startswith(b"%PDF-")
-    saved = dialog.save_copy()
-    assert saved.read_bytes() == dialog.data
-    dialog.close()
-    # an image: replace one document with a PNG first (as the company would, in ON_HOLD)
-    services.screening.hold(operator, company_id, HOLD_REASON)
-    png = sample_png(rgb=(200, 50, 50))
-    services.companies.replace_document(_demand, _upload(DocumentType.NATIONAL_TAX, "국세.png", png))
-    detail.reload()
-    settle(qtbot)
-    png_row = next(i for i in range(docs.rowCount()) if docs.row_at(i).filename == "국세.png")
-    detail.doc_table.selectRow(png_row)
-    detail.open_button.click()
-    settle(qtbot)
-    image_dialog = detail.last_preview
-    assert image_dialog.image_label is not None and not image_dialog.image_label.pixmap().isNull()
-    assert image_dialog.image_label.pixmap().width() == 120
-
-
-def _upload(doc_type, name, data):
-    from kvoucher_desktop.services.dto import DocumentUpload
-
-    return DocumentUpload(doc_type, name, data)
+# the documents tab opens the in-app viewer: tests/views/test_document_viewer.py
 
 
 # --- the demand company's pages ---------------------------------------------------------------

@@ -280,10 +280,12 @@ def test_whole_signup_of_a_corporation_by_staff(qtbot, wizard, sqlite_services, 
         assert row.file_label.text() == filename and row.size_label.text()
         assert not row.message.isVisible()
     assert len(chooser.titles) == 5
-    # 미리보기 of the image opens a dialog with the picture
+    # 미리보기 of the image opens the in-app viewer with the picture
     click(qtbot, docs.rows[DocumentType.BUSINESS_REGISTRATION].preview_button)
     dialog = docs.rows[DocumentType.BUSINESS_REGISTRATION].preview_dialog
-    assert dialog is not None and dialog.isVisible() and not dialog.pixmap.isNull()
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.page_label.pixmap() is not None and not dialog.page_label.pixmap().isNull())
+    assert dialog.page_label.pixmap().width() == 120  # sample_png(): shown at 100 %, not enlarged
     shoot(dialog, "signup_preview")
     dialog.close()
     shot()
@@ -693,7 +695,10 @@ def test_a_refusal_at_submission_returns_to_the_page_of_its_field(qtbot, wizard,
     assert account.login_edit.text() == "latecomer1"
 
 
-def test_pdf_preview_goes_to_the_system_viewer(qtbot, wizard, sqlite_services, chooser, monkeypatch):
+def test_pdf_preview_opens_in_the_app_and_nothing_goes_to_the_system(qtbot, wizard, sqlite_services, chooser,
+                                                                     monkeypatch):
+    """A chosen PDF named like a program is drawn inside the app from its bytes: no URL is
+    opened, no copy written under the uploaded name."""
     from PySide6.QtGui import QDesktopServices
 
     opened = []
@@ -703,13 +708,16 @@ def test_pdf_preview_goes_to_the_system_viewer(qtbot, wizard, sqlite_services, c
     fill_company(qtbot, wiz, valid_business_no(7010), corporation=False)
     press_next(qtbot, wiz)
     data = sample_pdf("preview")
-    row = attach(qtbot, wiz, chooser, DocumentType.LOCAL_TAX, "지방세.pdf", data)
+    row = attach(qtbot, wiz, chooser, DocumentType.LOCAL_TAX, "지방세.pdf.bat", data)
+    assert row.data == data
     click(qtbot, row.preview_button)
-    assert len(opened) == 1
-    path = opened[0].toLocalFile()
-    assert path.endswith("지방세.pdf")
-    with open(path, "rb") as fh:
-        assert fh.read() == data
+    viewer = row.preview_dialog
+    assert viewer is not None and viewer.isVisible() and viewer.kind == "application/pdf"
+    qtbot.waitUntil(lambda: viewer.page_count == 1)
+    assert not viewer.page_label.pixmap().isNull()
+    assert viewer.proposed_name() == "지방세 완납증명서.pdf"
+    assert opened == []
+    viewer.close()
 
 
 def test_cancel_asks_before_throwing_away_input(qtbot, ctx, chooser):

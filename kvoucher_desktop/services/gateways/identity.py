@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..errors import ValidationError, VerificationError
+from ..rules.inputs import clean_number_text, clean_text
 from ..rules.numbers import normalize_mobile
 
 CODE_VALID = timedelta(minutes=3)
@@ -63,10 +64,8 @@ class SimulatedIdentityVerifier:
         self._tokens: dict[str, VerifiedIdentity] = {}
 
     def start(self, name: str, phone: str) -> str:
-        name = name.strip()
-        if not name:
-            raise ValidationError("이름을 입력해 주세요.", field="name")
-        normalized = normalize_mobile(phone)
+        name = clean_text(name, "identity.name", field="name")
+        normalized = normalize_mobile(clean_number_text(phone, "identity.phone", field="phone"))
         if normalized is None:
             raise ValidationError("휴대폰 번호는 010-XXXX-XXXX 형식으로 입력해 주세요.", field="phone")
         code = f"{self._rng.randrange(0, 1_000_000):06d}"
@@ -87,7 +86,7 @@ class SimulatedIdentityVerifier:
             if req.tries >= MAX_TRIES:
                 req.done = True
                 raise VerificationError("인증번호를 5회 잘못 입력했습니다. 인증번호를 다시 요청해 주세요.")
-            if code.strip() != req.code:
+            if not isinstance(code, str) or code.strip() != req.code:
                 req.tries += 1
                 left = MAX_TRIES - req.tries
                 if left == 0:
@@ -108,7 +107,7 @@ class SimulatedIdentityVerifier:
             return False
         if self._clock.now() - identity.verified_at > TOKEN_VALID:
             return False
-        return identity.name == name.strip() and identity.phone == normalize_mobile(phone)
+        return isinstance(name, str) and identity.name == name.strip() and identity.phone == normalize_mobile(phone)
 
     def redeem(self, token: str) -> None:
         with self._lock:

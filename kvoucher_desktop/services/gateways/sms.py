@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Protocol
 
+from ..rules.numbers import normalize_mobile
+
 
 @dataclass(frozen=True)
 class SmsMessage:
@@ -46,6 +48,8 @@ class SimulatedSms:
                 self._listeners.remove(listener)
 
     def last_to(self, phone: str) -> SmsMessage | None:
+        """The newest message to `phone` (typed in any form the number rules accept)."""
+        phone = normalize_mobile(phone) or phone
         with self._lock:
             for msg in reversed(self.outbox):
                 if msg.phone == phone:

@@ -1,6 +1,6 @@
 """계정 관리: the agency creates operator, supplier and agency accounts (there is no public
-signup for them), registers supplier companies, unlocks accounts, and imports the list of
-previous-year participants from CSV (SPEC §3, §8)."""
+signup for them), registers supplier companies, locks (deactivates) and unlocks accounts, and
+imports the list of previous-year participants from CSV (SPEC §3, §8)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ...services.errors import ValidationError
 from ...services.rules.numbers import format_business_no
 from ..widgets.busy import BusyIndicator, page_head
 from ..widgets.common import ErrorLabel, SearchBox
-from ..widgets.dialogs import ask_yes_no
+from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.files import choose_csv, decode_text
 from ..widgets.forms import FieldErrors, run_busy
 from ..widgets.notice import NoticeBox
@@ -154,14 +154,18 @@ class AccountAdminPage(QWidget):
         self.unlock_button.setToolTip(self.tr("비밀번호를 5회 잘못 입력해 잠긴 계정을 바로 풀어 줍니다."))
         self.unlock_button.clicked.connect(self.unlock_selected)
         filter_row.addWidget(self.unlock_button)
+        self.lock_button = QPushButton(self.tr("계정 잠금"))
+        self.lock_button.setToolTip(self.tr("계정의 사용을 중지합니다. 로그인되어 있던 창구도 바로 로그아웃되며, "
+                                            "'로그인 잠금 해제'로 다시 풀 수 있습니다."))
+        self.lock_button.clicked.connect(self.lock_selected)
+        filter_row.addWidget(self.lock_button)
         left_layout.addLayout(filter_row)
         self.model = RowTableModel([
             Column(self.tr("아이디"), lambda u: u.login_id, width=140),
             Column(self.tr("구분"), lambda u: ROLE_LABELS[u.role], ALIGN_CENTER, 80),
             Column(self.tr("이름"), lambda u: u.display_name, width=170),
             Column(self.tr("소속"), lambda u: u.organisation, width=180),
-            Column(self.tr("상태"), lambda u: self.tr("잠김 ({t}까지)").format(t=format_kst(u.locked_until)[11:])
-                   if u.locked_until else self.tr("정상"), ALIGN_CENTER, 120),
+            Column(self.tr("상태"), self._status, ALIGN_CENTER, 120),
         ], parent=self)
         self.table = make_table(self.model, stretch=3)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -283,6 +287,14 @@ class AccountAdminPage(QWidget):
         self.create_button.setEnabled(idle)
         self.import_button.setEnabled(idle)
         self.unlock_button.setEnabled(idle and selected_row(self.table) is not None)
+        self.lock_button.setEnabled(idle and selected_row(self.table) is not None)
+
+    def _status(self, user: UserView) -> str:
+        if not user.active:
+            return self.tr("잠김 (사용 중지)")
+        if user.locked_until:
+            return self.tr("잠김 ({t}까지)").format(t=format_kst(user.locked_until)[11:])
+        return self.tr("정상")
 
     def _say(self, title: str, body: str = "", kind: str = "success") -> None:
         self.message.set_text(title, body, kind)
@@ -346,12 +358,44 @@ class AccountAdminPage(QWidget):
         accounts = self.ctx.services.accounts
 
         def done(_result) -> None:
-            self.model.update_row(dataclasses.replace(user, locked_until=None))
+            self.model.update_row(dataclasses.replace(user, locked_until=None, active=True))
             self._say(self.tr("'{login}' 계정의 로그인 잠금을 해제했습니다.").format(login=user.login_id))
             self.ctx.changed("account", (user.id,))
 
         run_busy(self.ctx, self, self.busy, self.tr("잠금 해제하는 중…"), lambda: accounts.unlock(actor, user.id),
                  done, after=self._update_buttons)
+
+    def lock_selected(self) -> None:
+        """Ask for the reason, then lock the selected account (its sessions end at once)."""
+        user = selected_row(self.table)
+        if user is None:
+            return
+        self.pending_dialog = ask_reason(
+            self, self.tr("계정 잠금"),
+            self.tr("'{login}' 계정의 사용을 중지합니다. 이 계정으로 로그인되어 있던 창구는 바로 로그아웃되고, "
+                    "잠금을 해제할 때까지 로그인할 수 없습니다.\n잠그는 사유를 입력해 주세요. 감사 기록에 남습니다."
+                    ).format(login=user.login_id),
+            self.tr("잠그기"), lambda reason: self._lock(user, reason))
+
+    def _lock(self, user: UserView, reason: str) -> None:
+        self.pending_dialog = None
+        actor = self.ctx.actor
+        accounts = self.ctx.services.accounts
+
+        def done(_result) -> None:
+            self.model.update_row(dataclasses.replace(user, active=False))
+            self._say(self.tr("'{login}' 계정을 잠갔습니다.").format(login=user.login_id),
+                      self.tr("'로그인 잠금 해제'로 다시 사용하게 할 수 있습니다."))
+            self.ctx.changed("account", (user.id,))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._say(self.tr("잠그지 못했습니다."), exc.message, "danger")
+            else:
+                self.ctx.error(self, exc)
+
+        run_busy(self.ctx, self, self.busy, self.tr("계정을 잠그는 중…"),
+                 lambda: accounts.lock(actor, user.id, reason), done, failed, after=self._update_buttons)
 
     def import_participants(self) -> None:
         chosen = self.choose_file(self, self.tr("전년도 참여기업 CSV 파일 선택"))

@@ -316,8 +316,10 @@ class BudgetConfirmPage(QWidget):
             self._update_buttons()
             self.ctx.error(self, exc)
 
+        # the state each row showed: a company another desk changed meanwhile is refused
+        seen = {cid: row.status for cid, row in rows.items()}
         self.ctx.run(self, lambda: screening.approve_many(actor, ids, progress=bridge.progress.emit,
-                                                          cancelled=cancel.is_set), done, failed)
+                                                          cancelled=cancel.is_set, expected=seen), done, failed)
 
     def _show_result(self, result: BulkResult, rows: dict, asked: int, cancelled: bool) -> None:
         self.last_result = result

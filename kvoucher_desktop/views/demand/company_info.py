@@ -41,9 +41,12 @@ from ...services.rules.documents import (
     DOC_LABELS,
     REENTRY_CERTIFICATES,
     document_error,
+    image_size_error,
     required_documents,
+    shown_name,
 )
-from ...services.rules.numbers import format_business_no, format_corporate_no
+from ...services.rules.limits import limit
+from ...services.rules.numbers import ascii_int, format_business_no, format_corporate_no
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import (
     ErrorLabel,
@@ -125,7 +128,8 @@ class IssuedYearDialog(QDialog):
         self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         prompt = QLabel(self.tr("'{name}'의 발급연도를 선택해 주세요. 확인서에 적힌 발급일의 연도입니다.")
-                        .format(name=filename))
+                        .format(name=shown_name(filename)))
+        prompt.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
         prompt.setWordWrap(True)
         layout.addWidget(prompt)
         self.year_combo = QComboBox()
@@ -266,7 +270,7 @@ class CompanyInfoPage(QWidget):
         }
         for name, group in TEXT_FIELDS:
             edit = QLineEdit()
-            edit.setMaxLength(200)
+            edit.setMaxLength(limit(f"company.{name}"))  # the service's limit (rules/limits.py)
             edit.setPlaceholderText(placeholders.get(name, ""))
             edit.textEdited.connect(self._on_edited)
             forms[group].addRow(labels[name], edit)
@@ -495,15 +499,15 @@ class CompanyInfoPage(QWidget):
         v["payment_manager_name"] = loaded.payment_manager_name
         v["payment_manager_phone"] = loaded.payment_manager_phone
         v["issuer_type"] = loaded.issuer_type.value
-        employees_text = v["employees"].replace(",", "").strip()
-        if not employees_text.isdigit():
+        employees = ascii_int(v["employees"])  # full-width digits count; other scripts' do not (SPEC §8)
+        if employees is None:
             raise ValidationError(self.tr("상시 근로자 수는 숫자로 입력해 주세요."), field="employees")
         corporation = self.view.company_type is CompanyType.CORPORATION
         return CompanyInfo(
             name=v["name"], representative_name=v["representative_name"],
             representative_phone=v["representative_phone"], address=v["address"],
             address_detail=v["address_detail"], phone=v["phone"], industry=v["industry"],
-            employees=int(employees_text), manager_name=v["manager_name"], manager_phone=v["manager_phone"],
+            employees=employees, manager_name=v["manager_name"], manager_phone=v["manager_phone"],
             manager_email=v["manager_email"], payment_manager_name=v["payment_manager_name"],
             payment_manager_phone=v["payment_manager_phone"], issuer_type=IssuerType(v["issuer_type"]),
             corporate_no=v["corporate_no"] if corporation else None,
@@ -642,7 +646,8 @@ class CompanyInfoPage(QWidget):
         if not chosen:
             return
         filename, data = chosen
-        problem = document_error(filename, data)
+        shown = shown_name(filename)
+        problem = document_error(shown, data) or image_size_error(data, self.tr("'{name}' 이미지").format(name=shown))
         if problem:
             self.error.show_message(problem)
             mark_invalid(self.doc_table, True)

@@ -24,6 +24,7 @@ from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
 from ...services.companies import ISSUER_LABELS
 from ...services.dto import ChangeView, CompanyView, ScreeningEventView
+from ...services.errors import Conflict
 from ...services.rules.money import format_krw
 from ...services.rules.numbers import format_business_no, format_corporate_no
 from ...services.rules.screening import ACTORS, TRANSITIONS
@@ -298,8 +299,11 @@ class CompanyDetailPanel(QWidget):
         self.placeholder.show()
         self.content.hide()
 
-    def show_company(self, company_id: uuid.UUID) -> None:
-        """Load a company, its documents and modification history in the background."""
+    def show_company(self, company_id: uuid.UUID, *, announce: bool = False) -> None:
+        """Load a company, its documents and modification history in the background.
+
+        `announce`: tell the dashboard (company_changed) once loaded, because the company was
+        changed at another desk (a refused action) and its queue row is out of date."""
         self._wanted = company_id
         actor = self.ctx.actor
         companies = self.ctx.services.companies
@@ -312,6 +316,8 @@ class CompanyDetailPanel(QWidget):
             if view.id == self._wanted:
                 self._show(view, changes)
             self._update_buttons()
+            if announce:
+                self.company_changed.emit(view)
 
         def failed(exc: BaseException) -> None:
             self.busy.stop()
@@ -322,9 +328,9 @@ class CompanyDetailPanel(QWidget):
         self.ctx.run(self, lambda: (companies.get(actor, company_id), companies.history(actor, company_id)),
                      done, failed)
 
-    def reload(self) -> None:
+    def reload(self, *, announce: bool = False) -> None:
         if self.view is not None:
-            self.show_company(self.view.id)
+            self.show_company(self.view.id, announce=announce)
 
     def _show(self, view: CompanyView, changes=None) -> None:
         self.view = view
@@ -411,7 +417,7 @@ class CompanyDetailPanel(QWidget):
             self.pending_dialog = ask_yes_no(
                 self, self.tr("심사확정"),
                 self.tr("'{name}'을(를) 심사확정할까요?\n확정하면 전문기관의 예산확정 대상이 됩니다.").format(name=name),
-                self.tr("심사확정"), lambda: self._run_action(view.id, action, None))
+                self.tr("심사확정"), lambda: self._run_action(view.id, action, None, view.status))
             return
         texts = {
             A.CONFIRM: (self.tr("심사확정(직권)"), self.tr("'{name}'을(를) 직권으로 심사확정하는 사유를 입력해 주세요."),
@@ -425,13 +431,17 @@ class CompanyDetailPanel(QWidget):
         if agency and action is not A.CONFIRM:
             title = self.tr("{title}(직권)").format(title=title)
         self.pending_dialog = ask_reason(self, title, prompt.format(name=name), ok_text,
-                                         lambda reason: self._run_action(view.id, action, reason))
+                                         lambda reason: self._run_action(view.id, action, reason, view.status))
 
-    def _run_action(self, company_id: uuid.UUID, action: ScreeningAction, reason: str | None) -> None:
+    def _run_action(self, company_id: uuid.UUID, action: ScreeningAction, reason: str | None,
+                    seen: ScreeningStatus) -> None:
+        """Run the action on the state the user saw: changed at another desk meanwhile, the
+        service refuses it (Conflict 'changed') and the panel shows the current state."""
         self.pending_dialog = None
         actor = self.ctx.actor
         screening = self.ctx.services.screening
-        self._run(self.tr("처리하는 중…"), lambda: screening.act(actor, company_id, action, reason))
+        self._run(self.tr("처리하는 중…"),
+                  lambda: screening.act(actor, company_id, action, reason, expected_status=seen))
 
     def acknowledge(self) -> None:
         if self.view is None:
@@ -455,7 +465,8 @@ class CompanyDetailPanel(QWidget):
             self.busy.stop()
             self._update_buttons()
             self.ctx.error(self, exc)
-            self.reload()  # someone else may have acted first: show the current state
+            # someone else may have acted first: show the current state (and in the queue)
+            self.reload(announce=isinstance(exc, Conflict) and exc.code == "changed")
 
         self.ctx.run(self, fn, done, failed)
 

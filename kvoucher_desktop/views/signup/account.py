@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QProgre
 
 from ...enums import CompanyType, IssuerType
 from ...services.rules.documents import DOC_LABELS
+from ...services.rules.limits import PASSWORD_LIMIT
 from ...services.rules.numbers import (
     MIN_PASSWORD,
     format_business_no,
@@ -37,12 +38,12 @@ class AccountPage(StepPage):
         self.login_hint = hint(self.tr("영문, 숫자, '_', '.', '-'를 쓸 수 있습니다."))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setMaxLength(128)
+        self.password_edit.setMaxLength(PASSWORD_LIMIT)
         self.password_edit.setPlaceholderText(self.tr("{n}자 이상").format(n=MIN_PASSWORD))
         self.password_hint = hint(self.tr("{n}자 이상, 아이디를 포함하지 않게 정해 주세요.").format(n=MIN_PASSWORD))
         self.confirm_edit = QLineEdit()
         self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm_edit.setMaxLength(128)
+        self.confirm_edit.setMaxLength(PASSWORD_LIMIT)
         self.confirm_edit.setPlaceholderText(self.tr("비밀번호를 한 번 더 입력"))
         self.confirm_hint = hint()
 

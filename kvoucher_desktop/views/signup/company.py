@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import CompanyType, IssuerType
+from ...services.rules.limits import limit
 from ...services.rules.numbers import business_no_error, digits_only, normalize_business_no
 from ...services.signup import SignupForm
 from .base import StepPage, add_row, form_layout, hint, notice
@@ -79,7 +80,7 @@ class CompanyPage(StepPage):
         type_widget = QWidget()
         type_widget.setLayout(type_row)
 
-        self.name_edit = _edit(self.tr("사업자등록증의 상호"))
+        self.name_edit = _edit(self.tr("사업자등록증의 상호"), limit("company.name"))
         self.business_no_edit = _edit(self.tr("123-45-67890"), 14)
         self.business_no_hint = hint(self.tr("숫자 10자리 ('-'는 넣어도 되고 빼도 됩니다)"))
         self.corporate_no_edit = _edit(self.tr("110111-1234567 (법인만)"), 16)
@@ -95,7 +96,7 @@ class CompanyPage(StepPage):
         add_row(company_form, self.tr("법인등록번호"), _stack(self.corporate_no_edit, self.corporate_hint))
         company_box.setLayout(company_form)
 
-        self.rep_name_edit = _edit(self.tr("예: 홍길동"), 50)
+        self.rep_name_edit = _edit(self.tr("예: 홍길동"), limit("company.representative_name"))
         self.rep_phone_edit = _edit(self.tr("010-1234-5678"), 13)
         self.rep_hint = hint()
         rep_box = QGroupBox(self.tr("대표자"))
@@ -104,10 +105,10 @@ class CompanyPage(StepPage):
         add_row(rep_form, self.tr("대표자 휴대폰 *"), _stack(self.rep_phone_edit, self.rep_hint))
         rep_box.setLayout(rep_form)
 
-        self.address_edit = _edit(self.tr("예: 서울특별시 중구 세종대로 110"), 200)
-        self.address_detail_edit = _edit(self.tr("건물명, 층, 호수"), 200)
+        self.address_edit = _edit(self.tr("예: 서울특별시 중구 세종대로 110"), limit("company.address"))
+        self.address_detail_edit = _edit(self.tr("건물명, 층, 호수"), limit("company.address_detail"))
         self.phone_edit = _edit(self.tr("02-1234-5678"), 14)
-        self.industry_edit = _edit(self.tr("예: 소프트웨어 개발 및 공급업"), 100)
+        self.industry_edit = _edit(self.tr("예: 소프트웨어 개발 및 공급업"), limit("company.industry"))
         self.employees_edit = _edit(self.tr("예: 12"), 7)
         self.employees_edit.setMaximumWidth(140)
         employees_row = QWidget()

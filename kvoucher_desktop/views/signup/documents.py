@@ -1,7 +1,9 @@
 """Step 4 — 제출서류: one row per required document, plus the optional re-entry certificates.
 
-Each chosen file is checked at once (content magic bytes, ≤10MB) with the same rule the
-services use; a bad file shows its message in its own row and is not kept, other rows stay.
+Each chosen file is checked at once (content magic bytes, ≤10MB, a picture's declared size)
+with the same rules the services use (the services also decode it when the step is checked);
+a bad file shows its message in its own row and is not kept, other rows stay. 미리보기 opens
+the in-app viewer on the chosen bytes.
 Choosing a file goes through `choose_file(parent, title) -> (filename, bytes) | None`, an
 attribute tests (or another front end) can replace to supply bytes without a dialog.
 Whether the company took part last year (the re-entry certificates become required) is looked
@@ -28,10 +30,20 @@ from PySide6.QtWidgets import (
 from ...enums import DocumentType
 from ...services.dto import DocumentUpload
 from ...services.errors import ValidationError
-from ...services.rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, document_error, required_documents
+from ...services.rules.documents import (
+    DOC_LABELS,
+    REENTRY_CERTIFICATES,
+    clean_filename,
+    document_error,
+    image_size_error,
+    required_documents,
+    shown_name,
+    sniff_content_type,
+)
 from ...services.rules.numbers import normalize_business_no
 from ...services.signup import SignupForm
-from ..widgets.document_preview import format_size, preview_document
+from ..widgets.document_preview import format_size
+from ..widgets.viewer import show_viewer
 from ..widgets.files import FileChooser, choose_document
 from .base import StepPage, hint, notice
 
@@ -71,6 +83,7 @@ class DocumentRow(QFrame):
         self.file_label = QLabel(self.tr("선택된 파일 없음"))
         self.file_label.setObjectName("hint")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
         self.file_label.setMinimumWidth(120)
         self.size_label = QLabel()
         self.size_label.setObjectName("hint")
@@ -153,9 +166,10 @@ class DocumentRow(QFrame):
 
     def set_file(self, filename: str, data: bytes) -> bool:
         """Keep the file if it is acceptable; otherwise show why (a previous good file stays)."""
-        message = document_error(filename, data)
+        message = document_error(shown_name(filename), data) or image_size_error(
+            data, self.tr("'{name}' 이미지").format(name=shown_name(filename)))
         if message:
-            kept = self.tr(" 이전에 선택한 '{name}' 파일은 그대로 둡니다.").format(name=self.filename) if self.data else ""
+            kept = self.tr(" 이전에 선택한 '{name}' 파일은 그대로 둡니다.").format(name=shown_name(self.filename)) if self.data else ""
             self.show_message(message + kept)
             return False
         self.filename, self.data = filename, data
@@ -171,8 +185,15 @@ class DocumentRow(QFrame):
         self.changed.emit()
 
     def preview(self) -> None:
+        """The chosen file in the in-app viewer (from its bytes; never opened by the OS)."""
         if self.data is not None:
-            self.preview_dialog = preview_document(self, self.filename, self.data)
+            info = self.tr("선택한 파일 {name} · {size}").format(name=shown_name(self.filename),
+                                                             size=format_size(len(self.data)))
+            self.preview_dialog = show_viewer(self, DOC_LABELS[self.doc_type], self.data, info=info)
+
+    def stored_name(self) -> str:
+        """The name the file will be listed under (cleaned, with the extension of its content)."""
+        return clean_filename(self.filename, sniff_content_type(self.data), DOC_LABELS[self.doc_type])
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -180,7 +201,7 @@ class DocumentRow(QFrame):
 
     def _refresh(self) -> None:
         has = self.data is not None
-        self.file_label.setText(self.filename if has else self.tr("선택된 파일 없음"))
+        self.file_label.setText(self.stored_name() if has else self.tr("선택된 파일 없음"))
         self.file_label.setObjectName("fileName" if has else "hint")
         self.file_label.style().unpolish(self.file_label)
         self.file_label.style().polish(self.file_label)

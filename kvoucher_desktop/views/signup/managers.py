@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import IssuerType
+from ...services.rules.limits import limit
 from ...services.signup import SignupForm
 from ..widgets.phone_verify import PhoneVerifyBox
 from .base import StepPage, add_row, form_layout, hint
@@ -31,13 +32,13 @@ class ManagersPage(StepPage):
         # 수요기업 담당자
         self.same_check = QCheckBox(self.tr("대표자와 동일"))
         self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(50)
+        self.name_edit.setMaxLength(limit("company.manager_name"))
         self.name_edit.setPlaceholderText(self.tr("예: 홍길동"))
         self.phone_edit = QLineEdit()
         self.phone_edit.setMaxLength(13)
         self.phone_edit.setPlaceholderText(self.tr("010-1234-5678"))
         self.email_edit = QLineEdit()
-        self.email_edit.setMaxLength(120)
+        self.email_edit.setMaxLength(limit("company.manager_email"))
         self.email_edit.setPlaceholderText(self.tr("name@company.co.kr"))
         self.manager_hint = hint()
         manager_box = QGroupBox(self.tr("수요기업 담당자"))

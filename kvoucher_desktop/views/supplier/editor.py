@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.dto import CategoryView, ServiceForm, ServiceRow
-from ...services.rules.documents import sniff_content_type
+from ...services.rules.documents import image_size_error, sniff_content_type
 from ...services.rules.korean import particle
+from ...services.rules.limits import limit
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import ErrorLabel, mark_invalid
 from ..widgets.files import FileChooser, choose_image
@@ -36,7 +37,7 @@ from ..widgets.forms import FieldErrors, run_busy
 from ..widgets.money import MoneyEdit
 
 THUMB_W, THUMB_H = 176, 120
-DESCRIPTION_LIMIT = 5000  # the service refuses longer text; the counter says so before saving
+DESCRIPTION_LIMIT = limit("service.description")  # the service refuses longer text; the counter says so before saving
 IMAGE_TYPES = ("image/png", "image/jpeg")
 
 
@@ -117,7 +118,7 @@ class ServiceEditorDialog(QDialog):
         form.setVerticalSpacing(8)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(200)
+        self.name_edit.setMaxLength(limit("service.name"))
         self.name_edit.setPlaceholderText(self.tr("예: 클라우드 화상회의 솔루션 1년 이용권"))
         form.addRow(self.tr("서비스명"), self.name_edit)
 
@@ -130,6 +131,7 @@ class ServiceEditorDialog(QDialog):
         form.addRow(self.tr("분류"), category_row)
 
         self.keywords_edit = QLineEdit()
+        self.keywords_edit.setMaxLength(limit("service.keywords"))
         self.keywords_edit.setPlaceholderText(self.tr("예: 화상회의, 원격수업, 클라우드"))
         keywords_hint = QLabel(self.tr("쉼표(,)로 구분해 20개까지 적습니다. 서비스 검색에서 이 낱말로도 찾을 수 있습니다."))
         keywords_hint.setObjectName("hint")
@@ -305,6 +307,11 @@ class ServiceEditorDialog(QDialog):
             self.error.show_message(
                 self.tr("'{name}'{eun} JPG 또는 PNG 이미지가 아닙니다. 다른 파일을 골라 주세요.").format(
                     name=name, eun=particle(name, "은")))
+            mark_invalid(self.image_box, True)
+            return
+        too_big = image_size_error(data, self.tr("대표 이미지"))  # the header only: at once
+        if too_big:
+            self.error.show_message(too_big)
             mark_invalid(self.image_box, True)
             return
         self.new_image, self.new_image_name, self.remove_image = data, name, False

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from ...enums import ScreeningStatus
+from ...services.rules.limits import SEARCH_LIMIT
 from ...services.rules.screening import STATUS_LABELS
 
 STATUS_COLOURS = {
@@ -97,6 +98,7 @@ class SearchBox(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
+        self.setMaxLength(SEARCH_LIMIT)  # the services refuse longer queries (rules/limits.py)
         self.setMinimumWidth(min_width)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
@@ -23,11 +24,14 @@ class MoneyEdit(QLineEdit):
         self.textEdited.connect(self._regroup)
 
     def _regroup(self, text: str) -> None:
+        typed = text
+        text = unicodedata.normalize("NFKC", text)  # full-width digits (an IME in full-width mode) count
         digits = _NOT_DIGIT.sub("", text)[:MAX_DIGITS].lstrip("0") or ("0" if _NOT_DIGIT.sub("", text) else "")
         grouped = f"{int(digits):,}" if digits else ""
-        if grouped != text:
+        if grouped != typed:
             # keep the cursor at the same count of digits from the right
-            right = len(_NOT_DIGIT.sub("", text[self.cursorPosition():]))
+            tail = unicodedata.normalize("NFKC", typed[self.cursorPosition():])
+            right = len(_NOT_DIGIT.sub("", tail))
             self.setText(grouped)
             pos = len(grouped)
             while right > 0 and pos > 0:
@@ -38,7 +42,7 @@ class MoneyEdit(QLineEdit):
         self.value_changed.emit(self.value())
 
     def value(self) -> int | None:
-        digits = _NOT_DIGIT.sub("", self.text())
+        digits = _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", self.text()))
         return int(digits) if digits else None
 
     def set_value(self, amount: int | None) -> None:

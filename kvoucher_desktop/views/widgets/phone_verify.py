@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.errors import DomainError
+from ...services.rules.limits import limit
 from ...services.rules.numbers import normalize_mobile
 from ..tasks import error_text, run_in_background
 from .busy import BusyIndicator
@@ -61,7 +62,7 @@ class PhoneVerifyBox(QWidget):
         self._show_sim_note = show_simulator_note
 
         self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(50)
+        self.name_edit.setMaxLength(limit("identity.name"))
         self.name_edit.setPlaceholderText(self.tr("예: 홍길동"))
         self.phone_edit = QLineEdit()
         self.phone_edit.setMaxLength(13)

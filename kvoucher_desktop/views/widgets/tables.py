@@ -172,8 +172,8 @@ class KeysetTableModel(RowTableModel):
         self._cursor = None
         self._exhausted = fetch is None
         self._set_loading(False)
-        self.set_rows([])
-        if fetch is not None:
+        self.set_rows([])  # a view fetches more on the reset: that may already load the first page
+        if fetch is not None and not self._loading:
             self._load()
 
     def reload(self) -> None:

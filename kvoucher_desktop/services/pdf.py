@@ -1,0 +1,88 @@
+"""PDF pages through PDFium (pypdfium2), without Qt: the upload check opens a PDF, the viewer
+renders its pages to RGB pixels (off the GUI thread) and makes them a picture.
+
+PDFium is not thread-safe, not even for different documents, so every call into it holds
+`PDFIUM_LOCK` (the upload checks of two desks and a viewer's page may run at once), and every
+object is closed inside the lock rather than left to a finaliser on some other thread.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+# Imported here, by whoever imports this module (the GUI thread at start-up), never lazily in a
+# worker thread: PySide6's import hook is not safe there (a crash seen with a lazy import).
+import pypdfium2 as pdfium
+
+PDFIUM_LOCK = threading.RLock()
+#: a rendered page never has more pixels than this (a huge MediaBox at 400 % would not fit)
+MAX_RENDER_PIXELS = 40_000_000
+#: points (1/72 inch) to pixels at 100 % zoom on a 96-dpi screen
+POINTS_TO_PIXELS = 96 / 72
+
+
+class PdfError(Exception):
+    """The bytes are no PDF PDFium can open (corrupt, encrypted) or the page does not exist."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    index: int  # 0-based
+    page_count: int
+    width: int
+    height: int
+    stride: int  # bytes per row (width × 4: no padding)
+    rgbx: bytes  # 4 bytes (R, G, B, unused) per pixel, rows of `stride` bytes
+    zoom: float  # the zoom it was drawn at (1.0 = 100 %, after any limit)
+
+
+def _open(data: bytes):
+    try:
+        return pdfium.PdfDocument(bytes(data))
+    except pdfium.PdfiumError as exc:
+        raise PdfError(str(exc)) from None
+
+
+def page_count(data: bytes) -> int:
+    """How many pages PDFium finds; PdfError when it cannot open the document."""
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+
+def render_page(data: bytes, index: int, zoom: float | None, fit_width: int | None = None,
+                device_ratio: float = 1.0) -> RenderedPage:
+    """Page `index` of the PDF drawn at `zoom` (1.0 = 100 %), or, when `zoom` is None, as wide as
+    `fit_width` pixels. `device_ratio` multiplies the pixels (high-dpi screens)."""
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            count = len(pdf)
+            if not 0 <= index < count:
+                raise PdfError(f"page {index + 1} of {count}")
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+            width_pt, height_pt = max(width_pt, 1.0), max(height_pt, 1.0)
+            if zoom is None:
+                zoom = max(1, fit_width or 1) / (width_pt * POINTS_TO_PIXELS)
+            scale = zoom * POINTS_TO_PIXELS * device_ratio
+            limit = math.sqrt(MAX_RENDER_PIXELS / (width_pt * height_pt))
+            if scale > limit:
+                scale = limit
+                zoom = scale / (POINTS_TO_PIXELS * device_ratio)
+            # 4 bytes a pixel, byte order reversed: R, G, B, x (Qt's RGBX8888), rows without padding
+            bitmap = page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True)
+            try:
+                rgbx = bytes(bitmap.buffer)
+                rendered = RenderedPage(index, count, bitmap.width, bitmap.height, bitmap.stride, rgbx, zoom)
+            finally:
+                bitmap.close()
+                page.close()
+            return rendered
+        finally:
+            pdf.close()

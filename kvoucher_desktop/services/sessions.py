@@ -1,0 +1,340 @@
+"""Login sessions and the one gate every public service method passes through (SPEC §3).
+
+A login (or a signup) opens a session: a random token (`secrets.token_urlsafe(32)`) that only
+the caller holds, stored as its SHA-256, with its account, start, last use and expiry. The
+`Actor` handed back is a handle of it (`Actor.token`). Logout, a password change and an agency
+lock end it; it lapses after `SessionPolicy.idle` without use and `SessionPolicy.absolute` after
+it opened, by the injected clock.
+
+`gate(service, sessions)` wraps a service object (the composition root does it for every
+service): every public method whose first parameter is `actor` first resolves the handed Actor
+against the store (`SessionStore.resolve`) and runs with a fresh Actor built from the store's
+account — never with the role, company, supplier or operator the caller put in. A future
+network server maps a bearer token to the same sessions (`SessionStore.resolve_token`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from ..enums import Role
+from ..models import LoginSession, User
+from .dto import Actor
+from .errors import SessionInvalid
+
+#: end reasons stored in login_sessions.end_reason
+LOGOUT, PASSWORD_CHANGE, ACCOUNT_LOCKED, IDLE, EXPIRED = "logout", "password_change", "account_locked", "idle", "expired"
+#: a token is `secrets.token_urlsafe(32)`: 43 characters of the URL-safe base64 alphabet
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,128}")
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a session lives. The defaults are the production values (docs/decisions.md)."""
+
+    #: refused after this long without a service call
+    idle: timedelta = timedelta(minutes=60)
+    #: refused this long after login, used or not
+    absolute: timedelta = timedelta(hours=12)
+    #: last_used_at is written at most this often, so reads do not become writes
+    touch_every: timedelta = timedelta(seconds=60)
+
+
+PRODUCTION_SESSIONS = SessionPolicy()
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex of a session token: what the store keeps instead of the token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def actor_of(user: User | _Account, token: str = "") -> Actor:
+    """An Actor of `user`'s account. Without a token it is no session handle: the services refuse
+    it (used for naming the account in audit records of failed logins)."""
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        name=user.display_name,
+        login_id=user.login_id,
+        company_id=user.company_id,
+        supplier_id=user.supplier_id,
+        operator_id=user.operator_id,
+        token=token,
+    )
+
+
+@dataclass(frozen=True)
+class _Account:
+    """The columns of `users` a session check needs (read with the session, in one query)."""
+
+    id: uuid.UUID
+    role: Role
+    display_name: str
+    login_id: str
+    company_id: uuid.UUID | None
+    supplier_id: uuid.UUID | None
+    operator_id: uuid.UUID | None
+    active: bool
+
+
+_LOOKUP = (
+    select(User.id, User.role, User.display_name, User.login_id, User.company_id, User.supplier_id,
+           User.operator_id, User.active,
+           LoginSession.id, LoginSession.last_used_at, LoginSession.expires_at, LoginSession.ended_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
+def _well_formed(token: Any) -> bool:
+    """Could be a token at all (checked before hashing: no odd types, sizes or surrogates)."""
+    return isinstance(token, str) and TOKEN_RE.fullmatch(token) is not None
+
+
+def _identity(user_id, role, company_id, supplier_id, operator_id) -> tuple:
+    """The fields of an Actor that must equal the store's account (else: an edited handle)."""
+    return (user_id, role, company_id, supplier_id, operator_id)
+
+
+class SessionStore:
+    """Opens, resolves and ends login sessions. Not a service: it takes no Actor, and the gate
+    is built on it. `open_for` is for start-up code (the demo seeder, tests), never for views."""
+
+    def __init__(self, uow, clock, policy: SessionPolicy = PRODUCTION_SESSIONS):
+        self.uow = uow
+        self.clock = clock
+        self.policy = policy
+
+    # --- opening --------------------------------------------------------------------------------
+    def open(self, session: Session, user: User, now: datetime | None = None) -> Actor:
+        """Add a session of `user` to the caller's unit of work (committed with it)."""
+        now = now or self.clock.now()
+        token = secrets.token_urlsafe(32)
+        session.add(LoginSession(
+            id=uuid.uuid4(), user_id=user.id, token_hash=hash_token(token), created_at=now,
+            last_used_at=now, expires_at=now + self.policy.absolute,
+        ))
+        return actor_of(user, token)
+
+    def open_for(self, user_id: uuid.UUID) -> Actor:
+        """A session of an active account without a password check (bootstrap and seeding code)."""
+        with self.uow() as uow:
+            user = uow.session.get(User, user_id)
+            if user is None or not user.active:
+                raise SessionInvalid()
+            actor = self.open(uow.session, user)
+            uow.commit()
+            return actor
+
+    # --- resolving ------------------------------------------------------------------------------
+    def resolve(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False) -> Actor | None:
+        """The store's Actor for a handed one, or SessionInvalid.
+
+        Refused: anything but an Actor (None only with `allow_none`), a token that names no
+        session, an Actor whose user/role/company/supplier/operator differ from the session's
+        account, and — unless `allow_ended` (logout) — an ended or expired session or an account
+        the agency locked. The returned Actor is built from the store's account."""
+        if actor is None and allow_none:
+            return None
+        if not isinstance(actor, Actor):
+            raise SessionInvalid()
+        token = actor.token
+        if not _well_formed(token):
+            raise SessionInvalid()
+        user, row = self._lookup(token)
+        if user is None:
+            raise SessionInvalid()
+        handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
+        stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
+        if handed != stored:
+            raise SessionInvalid()
+        fresh = actor_of(user, token)
+        if allow_ended:
+            self._lapse(row)  # an expired session is marked so, not ended again by the caller
+            return fresh
+        self._check_live(row, user)
+        return fresh
+
+    def resolve_token(self, token: str) -> Actor:
+        """The Actor of a live session by its raw token (what a network server's bearer token is)."""
+        if not _well_formed(token):
+            raise SessionInvalid()
+        user, row = self._lookup(token)
+        if user is None:
+            raise SessionInvalid()
+        self._check_live(row, user)
+        return actor_of(user, token)
+
+    def _lookup(self, token: str):
+        """(account, (session id, last used, expires, ended)) of a token, or (None, None)."""
+        with self.uow() as uow:  # Core on the unit's connection: no ORM objects per call
+            found = uow.session.connection().execute(_LOOKUP, {"token_hash": hash_token(token)}).one_or_none()
+        if found is None:
+            return None, None
+        account = _Account(*found[:8])
+        return account, tuple(found[8:])
+
+    def _lapse(self, row) -> bool:
+        """Mark an open session past its idle or absolute expiry as ended; True if it has ended."""
+        session_id, last_used_at, expires_at, ended_at = row
+        if ended_at is not None:
+            return True
+        now = self.clock.now()
+        lapsed = EXPIRED if now >= expires_at else IDLE if now >= last_used_at + self.policy.idle else None
+        if lapsed is None:
+            return False
+        self._end_where(LoginSession.id == session_id, lapsed, now)
+        return True
+
+    def _check_live(self, row, user: _Account) -> None:
+        if self._lapse(row):
+            raise SessionInvalid()
+        session_id, last_used_at, _expires_at, _ended_at = row
+        now = self.clock.now()
+        if not user.active:
+            raise SessionInvalid()
+        if now - last_used_at >= self.policy.touch_every:
+            with self.uow() as uow:  # conditional: of two desks touching at once, one writes
+                uow.session.execute(
+                    update(LoginSession)
+                    .where(LoginSession.id == session_id,
+                           LoginSession.last_used_at <= now - self.policy.touch_every,
+                           LoginSession.ended_at.is_(None))
+                    .values(last_used_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                uow.commit()
+
+    # --- ending ---------------------------------------------------------------------------------
+    def end(self, session: Session, token: str, reason: str, now: datetime | None = None) -> bool:
+        """End the session of `token` in the caller's unit of work; False if it had ended already."""
+        return self._end_in(session, LoginSession.token_hash == hash_token(token), reason, now) > 0
+
+    def end_all(self, session: Session, user_id: uuid.UUID, reason: str, now: datetime | None = None) -> int:
+        """End every open session of an account in the caller's unit of work; how many were open."""
+        return self._end_in(session, LoginSession.user_id == user_id, reason, now)
+
+    def _end_in(self, session: Session, where, reason: str, now: datetime | None) -> int:
+        result = session.execute(
+            update(LoginSession).where(where, LoginSession.ended_at.is_(None))
+            .values(ended_at=now or self.clock.now(), end_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+    def _end_where(self, where, reason: str, now: datetime) -> None:
+        with self.uow() as uow:
+            self._end_in(uow.session, where, reason, now)
+            uow.commit()
+
+
+# --- the gate -------------------------------------------------------------------------------------
+#: marks a method that must also accept an ended or expired session of a real account (logout)
+_GATE_MODE = "__session_gate__"
+
+
+def accepts_ended_session(fn: Callable) -> Callable:
+    """Decorator for `logout`: the handle must name a real session of its (unedited) account, but
+    that session may have ended or expired already (logging out twice is no error)."""
+    setattr(fn, _GATE_MODE, "ended_ok")
+    return fn
+
+
+def _takes_actor(fn: Callable) -> tuple[bool, bool]:
+    """(first parameter is `actor`, that parameter accepts None)."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return False, False
+    if not params or params[0].name != "actor":
+        return False, False
+    first = params[0]
+    annotation = first.annotation if isinstance(first.annotation, str) else repr(first.annotation)
+    accepts_none = first.default is None or "None" in annotation
+    return True, accepts_none
+
+
+def gated_methods(service: Any) -> dict[str, tuple[bool, bool]]:
+    """Public methods of a service object (or of a gated one) that take an actor:
+    name -> (accepts None, accepts an ended session)."""
+    service = ungated(service)
+    found = {}
+    for name in dir(type(service)):
+        if name.startswith("_"):
+            continue
+        fn = getattr(type(service), name, None)
+        if not inspect.isfunction(fn):
+            continue
+        takes, accepts_none = _takes_actor(getattr(service, name))  # bound: without `self`
+        if takes:
+            found[name] = (accepts_none, getattr(fn, _GATE_MODE, None) == "ended_ok")
+    return found
+
+
+class GatedService:
+    """A service object whose actor-taking public methods resolve the Actor first.
+
+    Everything else (methods without an actor, attributes such as `uow` and `clock`) is the
+    service's own. The service's calls to its own methods are not gated again."""
+
+    def __init__(self, service: Any, sessions: SessionStore):
+        object.__setattr__(self, "_service", service)
+        object.__setattr__(self, "_sessions", sessions)
+        for name, (accepts_none, ended_ok) in gated_methods(service).items():
+            object.__setattr__(self, name, _guard(getattr(service, name), sessions, accepts_none, ended_ok))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(object.__getattribute__(self, "_service"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.__dict__:  # a gated method replaced (tests' monkeypatch)
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._service, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in self.__dict__:
+            object.__delattr__(self, name)
+        else:
+            delattr(self._service, name)
+
+    def __repr__(self) -> str:
+        return f"<gated {self._service!r}>"
+
+
+def _guard(method: Callable, sessions: SessionStore, accepts_none: bool, ended_ok: bool) -> Callable:
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        if args:
+            fresh = sessions.resolve(args[0], allow_none=accepts_none, allow_ended=ended_ok)
+            return method(fresh, *args[1:], **kwargs)
+        if "actor" in kwargs:
+            kwargs["actor"] = sessions.resolve(kwargs["actor"], allow_none=accepts_none, allow_ended=ended_ok)
+            return method(**kwargs)
+        raise SessionInvalid()
+
+    call.__wrapped_service_method__ = method
+    return call
+
+
+def ungated(service: Any) -> Any:
+    """The service object behind a gated one (tests patch what its own methods call)."""
+    if isinstance(service, GatedService):
+        return object.__getattribute__(service, "_service")
+    return service
+
+
+def gate(service: Any, sessions: SessionStore) -> Any:
+    """`service` with the session check in front of every public method that takes an actor."""
+    return GatedService(service, sessions)

@@ -1,0 +1,454 @@
+"""The in-app viewer: a PDF's pages or a picture drawn from its bytes, never handed to the OS.
+
+`DocumentViewer(title, data, kind)` takes what is shown, not where it came from, so company
+documents, signup uploads and (later) receipts share it. The kind is sniffed from the bytes
+(the `kind` a caller passes is only a claim): PDF pages are drawn by PDFium
+(services.pdf.render_page) and pictures decoded by Qt, both in the background
+(tasks.run_in_background) with a busy line, only the newest request being shown. Pages are
+turned with the buttons, the page list or PgUp/PgDn (Home/End), zoomed with the buttons,
+Ctrl+± or Ctrl+wheel; Ctrl+0 fits the width; Esc closes. "다른 이름으로 저장…" proposes
+`<title>.<sniffed extension>` and forces that extension on whatever name is chosen
+(rules.documents.save_as_name / with_sniffed_extension).
+
+`show_viewer(parent, title, data, kind, info=...)` opens one (non-modal, deleted on close).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services.pdf import MAX_RENDER_PIXELS, PdfError, RenderedPage, render_page
+from ...services.rules.documents import (
+    EXTENSIONS,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    save_as_name,
+    sniff_content_type,
+    with_sniffed_extension,
+)
+from ..tasks import run_in_background
+from .busy import BusyIndicator
+
+log = logging.getLogger(__name__)
+
+PDF = "application/pdf"
+PICTURES = ("image/png", "image/jpeg")
+KIND_LABELS = {PDF: "PDF 문서", "image/png": "PNG 이미지", "image/jpeg": "JPG 이미지"}
+ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+MARGIN = 12  # around the page inside the scroll area
+
+
+class PictureError(Exception):
+    """The picture cannot be decoded (or declares a size over the limits)."""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a background draw returns: the picture to show and what it was drawn at."""
+
+    image: QImage
+    zoom: float
+    page_count: int
+    source: QImage | None  # a decoded picture, kept so that zooming does not decode again
+
+
+def _decode_picture(data: bytes) -> QImage:
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.width() > MAX_IMAGE_SIDE or size.height() > MAX_IMAGE_SIDE \
+            or size.width() * size.height() > MAX_IMAGE_PIXELS:
+        raise PictureError(f"{size.width()}x{size.height()}")
+    image = reader.read()
+    buffer.close()
+    if image.isNull():
+        raise PictureError(reader.errorString())
+    return image
+
+
+def _qimage(page: RenderedPage) -> QImage:
+    """The page's pixels copied into a QImage that owns them (QImage(bytes, …) would borrow a
+    Python buffer across threads, which PySide6 does not survive)."""
+    image = QImage(page.width, page.height, QImage.Format.Format_RGBX8888)
+    if image.bytesPerLine() == page.stride:
+        image.bits()[:] = page.rgbx
+    else:  # not expected (both are width × 4), but never write past a row
+        bits, row = image.bits(), min(page.stride, image.bytesPerLine())
+        for y in range(page.height):
+            start = y * image.bytesPerLine()
+            bits[start:start + row] = page.rgbx[y * page.stride:y * page.stride + row]
+    return image
+
+
+def draw(kind: str, data: bytes, source: QImage | None, index: int, zoom: float | None, width: int,
+         ratio: float) -> Drawn:
+    """Runs off the GUI thread: one PDF page, or the picture scaled. `zoom` None fits `width`
+    (a picture is never enlarged to fit)."""
+    if kind == PDF:
+        page = render_page(data, index, zoom, width, ratio)
+        image = _qimage(page)
+        image.setDevicePixelRatio(ratio)
+        return Drawn(image, page.zoom, page.page_count, None)
+    if source is None:
+        source = _decode_picture(data)
+    if zoom is None:
+        zoom = min(1.0, max(1, width) / max(1, source.width()))
+    w, h = max(1, round(source.width() * zoom * ratio)), max(1, round(source.height() * zoom * ratio))
+    if w * h > MAX_RENDER_PIXELS:
+        shrink = (MAX_RENDER_PIXELS / (w * h)) ** 0.5
+        w, h, zoom = max(1, int(w * shrink)), max(1, int(h * shrink)), zoom * shrink
+    image = QImage(source) if (w, h) == (source.width(), source.height()) else source.scaled(
+        w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    image.setDevicePixelRatio(ratio)
+    return Drawn(image, zoom, 1, source)
+
+
+class DocumentViewer(QDialog):
+    """A PDF (page by page) or a PNG/JPG picture, drawn from `data`."""
+
+    rendered = Signal(int)  # the page (0-based) now on screen
+    failed = Signal(str)  # the Korean message shown instead of the page
+
+    def __init__(self, title: str, data: bytes, kind: str | None = None, parent: QWidget | None = None, *,
+                 info: str = "", save_stem: str | None = None):
+        super().__init__(parent)
+        self.title = title
+        self.data = bytes(data)
+        self.kind = sniff_content_type(self.data)
+        if kind is not None and kind != self.kind:
+            log.warning("viewer: %r claimed to be %s but its content is %s", title, kind, self.kind)
+        self.save_stem = save_stem or title
+        self.page_count = 0
+        self.current_page = 0
+        self.zoom = 1.0  # the zoom of what is on screen
+        self.fit_width = True
+        self.saved_path: Path | None = None
+        self._source: QImage | None = None
+        self._generation = 0
+        self._inflight = False
+        self._requested_width = 0
+        self._shown_once = False
+        self.setWindowTitle(self.tr("{title} — 미리보기").format(title=title))
+        self._build(info)
+        self._shortcuts()
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(150)
+        self._resize_timer.timeout.connect(self._width_changed)
+        self._update_controls()
+        if self.kind is None:
+            self._show_problem(self.tr("미리볼 수 없는 파일 형식입니다. PDF, JPG, PNG 파일만 볼 수 있습니다."))
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self, info: str) -> None:
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.title)
+        heading.setObjectName("sectionTitle")
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(heading)
+        self.info_label = QLabel(info)
+        self.info_label.setObjectName("hint")
+        self.info_label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
+        self.info_label.setWordWrap(True)
+        self.info_label.setVisible(bool(info))
+        layout.addWidget(self.info_label)
+
+        bar = QHBoxLayout()
+        self.prev_button = QPushButton(self.tr("◀ 이전 쪽"))
+        self.prev_button.setToolTip(self.tr("이전 쪽 (PgUp)"))
+        self.prev_button.clicked.connect(self.previous_page)
+        self.page_combo = QComboBox()
+        self.page_combo.setMinimumWidth(70)
+        self.page_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.page_combo.setAccessibleName(self.tr("쪽 번호"))
+        self.page_combo.activated.connect(self.go_to)
+        self.page_total = QLabel(self.tr("/ 1쪽"))
+        self.next_button = QPushButton(self.tr("다음 쪽 ▶"))
+        self.next_button.setToolTip(self.tr("다음 쪽 (PgDn)"))
+        self.next_button.clicked.connect(self.next_page)
+        self.zoom_out_button = QPushButton(self.tr("축소 −"))
+        self.zoom_out_button.setToolTip(self.tr("축소 (Ctrl+-)"))
+        self.zoom_out_button.clicked.connect(self.zoom_out)
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setMinimumWidth(48)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_in_button = QPushButton(self.tr("확대 +"))
+        self.zoom_in_button.setToolTip(self.tr("확대 (Ctrl++)"))
+        self.zoom_in_button.clicked.connect(self.zoom_in)
+        self.fit_button = QPushButton(self.tr("폭 맞춤"))
+        self.fit_button.setToolTip(self.tr("창 너비에 맞춤 (Ctrl+0)"))
+        self.fit_button.setCheckable(True)
+        self.fit_button.setStyleSheet("QPushButton:checked { background: #e6eef8; border-color: #1e4e8c; }")
+        self.fit_button.clicked.connect(self.fit_to_width)
+        self.page_widgets = (self.prev_button, self.page_combo, self.page_total, self.next_button)
+        for w in self.page_widgets:
+            bar.addWidget(w)
+        self.separator = QFrame()
+        self.separator.setFrameShape(QFrame.Shape.VLine)
+        self.separator.setFrameShadow(QFrame.Shadow.Sunken)
+        bar.addWidget(self.separator)
+        for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.busy = BusyIndicator()
+        bar.addWidget(self.busy)
+        layout.addLayout(bar)
+        for w in (*self.page_widgets, self.separator):
+            w.setVisible(self.kind == PDF)
+
+        self.page_label = QLabel()
+        self.page_label.setObjectName("viewerPage")
+        self.page_label.setStyleSheet("QLabel#viewerPage { background: #cbd2d9; color: #243b53; font-size: 11pt; }")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.page_label.setWordWrap(True)
+        self.page_label.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("viewerCanvas")
+        self.scroll.setWidgetResizable(False)  # the page keeps its size; scroll bars when larger
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll.viewport().setObjectName("viewerBackdrop")
+        self.scroll.viewport().setStyleSheet("QWidget#viewerBackdrop { background: #cbd2d9; }")
+        self.scroll.setWidget(self.page_label)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.scroll.viewport().installEventFilter(self)
+        layout.addWidget(self.scroll, 1)
+
+        bottom = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        bottom.addWidget(self.status, 1)
+        self.save_button = QPushButton(self.tr("다른 이름으로 저장…"))
+        self.save_button.clicked.connect(self.save_as)
+        self.close_button = QPushButton(self.tr("닫기"))
+        self.close_button.clicked.connect(self.reject)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+        self.resize(960, 760)
+
+    def _shortcuts(self) -> None:
+        keys = (
+            ((QKeySequence(Qt.Key.Key_PageDown),), self.next_page),
+            ((QKeySequence(Qt.Key.Key_PageUp),), self.previous_page),
+            ((QKeySequence(Qt.Key.Key_Home),), lambda: self.go_to(0)),
+            ((QKeySequence(Qt.Key.Key_End),), lambda: self.go_to(self.page_count - 1)),
+            ((QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence("Ctrl+Shift+="),
+              QKeySequence(QKeySequence.StandardKey.ZoomIn)), self.zoom_in),
+            ((QKeySequence("Ctrl+-"), QKeySequence(QKeySequence.StandardKey.ZoomOut)), self.zoom_out),
+            ((QKeySequence("Ctrl+0"),), self.fit_to_width),
+        )
+        self.shortcuts: list[QShortcut] = []
+        for sequences, slot in keys:
+            seen = set()
+            for sequence in sequences:
+                if sequence.isEmpty() or sequence.toString() in seen:
+                    continue
+                seen.add(sequence.toString())
+                shortcut = QShortcut(sequence, self)
+                shortcut.activated.connect(slot)
+                self.shortcuts.append(shortcut)
+
+    # --- actions -----------------------------------------------------------------------------
+    def next_page(self) -> None:
+        self.go_to(self.current_page + 1)
+
+    def previous_page(self) -> None:
+        self.go_to(self.current_page - 1)
+
+    def go_to(self, index: int) -> None:
+        if self.kind != PDF or not 0 <= index < max(1, self.page_count) or index == self.current_page:
+            return
+        self.current_page = index
+        self._update_controls()
+        self._request()
+
+    def zoom_in(self) -> None:
+        self._set_zoom(next((z for z in ZOOM_STEPS if z > self.zoom + 0.005), ZOOM_STEPS[-1]))
+
+    def zoom_out(self) -> None:
+        self._set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self.zoom - 0.005), ZOOM_STEPS[0]))
+
+    def fit_to_width(self) -> None:
+        self.fit_width = True
+        self._update_controls()
+        self._request()
+
+    def _set_zoom(self, zoom: float) -> None:
+        if self.kind is None:
+            return
+        self.fit_width = False
+        self.zoom = zoom
+        self._update_controls()
+        self._request()
+
+    def proposed_name(self) -> str | None:
+        return save_as_name(self.save_stem, self.kind) if self.kind else None
+
+    def save_as(self) -> Path | None:
+        """Ask where, then write the bytes under the sniffed kind's extension."""
+        if self.kind is None:
+            return None
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        patterns = " ".join(f"*{ext}" for ext in EXTENSIONS[self.kind])
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("다른 이름으로 저장"), str(Path(folder) / self.proposed_name()),
+            f"{self.tr(KIND_LABELS[self.kind])} ({patterns})")
+        if not chosen:
+            return None
+        path = Path(with_sniffed_extension(chosen, self.kind))
+        if str(path) != str(Path(chosen)) and path.exists():
+            self.status.setText(self.tr("같은 이름의 파일이 이미 있습니다: {path} — 다른 이름을 골라 주세요.")
+                                .format(path=path))
+            return None
+        try:
+            path.write_bytes(self.data)
+        except OSError as exc:
+            self.status.setText(self.tr("저장하지 못했습니다: {error}").format(error=exc.strerror or exc))
+            return None
+        self.saved_path = path
+        self.status.setText(self.tr("저장했습니다: {path}").format(path=path))
+        return path
+
+    # --- drawing -----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._shown_once and self.kind is not None:
+            self._shown_once = True
+            self._request()  # the layout has its size by now; a later resize re-fits (timer)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.fit_width and self._shown_once:
+            self._resize_timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Wheel \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            (self.zoom_in if event.angleDelta().y() > 0 else self.zoom_out)()
+            return True
+        return super().eventFilter(watched, event)
+
+    def available_width(self) -> int:
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return max(100, self.scroll.width() - 2 * self.scroll.frameWidth() - bar - 2 * MARGIN - 4)
+
+    def _width_changed(self) -> None:
+        if self.fit_width and abs(self.available_width() - self._requested_width) > 2:
+            self._request()
+
+    def _request(self) -> None:
+        """Draw what the controls say; while a draw is out, only the newest request follows it."""
+        if self.kind is None:
+            return
+        self._generation += 1
+        if not self._inflight:
+            self._start()
+
+    def _start(self) -> None:
+        generation = self._generation
+        kind, data, source = self.kind, self.data, self._source
+        index, zoom = self.current_page, None if self.fit_width else self.zoom
+        width = self._requested_width = self.available_width()
+        ratio = self.devicePixelRatioF()
+        self._inflight = True
+        self.busy.start(self.tr("쪽을 그리는 중…") if kind == PDF else self.tr("그림을 그리는 중…"))
+        run_in_background(self, lambda: draw(kind, data, source, index, zoom, width, ratio),
+                          lambda result: self._drawn(generation, result),
+                          lambda exc: self._draw_failed(generation, exc))
+
+    def _settle(self, generation: int) -> bool:
+        """One draw came back; False when a newer request was made meanwhile (and is started)."""
+        self._inflight = False
+        self.busy.stop()
+        if generation != self._generation:
+            self._start()
+            return False
+        return True
+
+    def _drawn(self, generation: int, result: Drawn) -> None:
+        if result.source is not None:
+            self._source = result.source
+        if not self._settle(generation):
+            return
+        self.page_count = result.page_count
+        self.zoom = result.zoom
+        self.page_label.setPixmap(QPixmap.fromImage(result.image))
+        self.page_label.adjustSize()
+        self.status.setText("")
+        self._update_controls()
+        self.rendered.emit(self.current_page)
+
+    def _draw_failed(self, generation: int, exc: BaseException) -> None:
+        if not self._settle(generation):
+            return
+        if isinstance(exc, PdfError):
+            text = self.tr("PDF 파일을 열 수 없습니다. 손상되었거나 암호가 걸린 파일일 수 있습니다.")
+        elif isinstance(exc, PictureError):
+            text = self.tr("그림을 표시할 수 없습니다. 손상되었거나 너무 큰 그림일 수 있습니다.")
+        else:
+            log.error("viewer: drawing %r failed: %r", self.title, exc)
+            text = self.tr("미리보기를 만들지 못했습니다. 자세한 내용은 로그 파일에 기록되었습니다.")
+        self._show_problem(text)
+
+    def _show_problem(self, text: str) -> None:
+        self.page_label.setPixmap(QPixmap())
+        self.page_label.setText(text)
+        self.page_label.resize(self.available_width(), 160)
+        self.status.setText(text)
+        self._update_controls()
+        self.failed.emit(text)
+
+    def _update_controls(self) -> None:
+        pdf = self.kind == PDF
+        count = max(1, self.page_count)
+        if self.page_combo.count() != count:
+            self.page_combo.clear()
+            self.page_combo.addItems([str(n) for n in range(1, count + 1)])
+        self.page_combo.setCurrentIndex(self.current_page)
+        self.page_combo.setEnabled(pdf and self.page_count > 1)
+        self.page_total.setText(self.tr("/ {n}쪽").format(n=count))
+        self.prev_button.setEnabled(pdf and self.current_page > 0)
+        self.next_button.setEnabled(pdf and self.current_page < self.page_count - 1)
+        shown = self.kind is not None
+        self.zoom_label.setText(f"{round(self.zoom * 100)}%")
+        self.zoom_in_button.setEnabled(shown and self.zoom < ZOOM_STEPS[-1] - 0.005)
+        self.zoom_out_button.setEnabled(shown and self.zoom > ZOOM_STEPS[0] + 0.005)
+        self.fit_button.setEnabled(shown)
+        self.fit_button.setChecked(self.fit_width)
+        self.save_button.setEnabled(shown)
+
+
+def show_viewer(parent: QWidget | None, title: str, data: bytes, kind: str | None = None, *, info: str = "",
+                save_stem: str | None = None) -> DocumentViewer:
+    """Open a viewer (non-modal, deleted when closed) and return it."""
+    viewer = DocumentViewer(title, data, kind, parent, info=info, save_stem=save_stem)
+    viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    screen = viewer.screen().availableGeometry() if viewer.screen() is not None else None
+    if screen is not None:
+        viewer.resize(min(viewer.width(), screen.width() - 40), min(viewer.height(), screen.height() - 40))
+    viewer.open()
+    return viewer
