@@ -231,7 +231,7 @@ def verify(uow_factory, now: datetime, *, anchor: Anchor | None = None, sealed_n
                 problems.add(ProblemKind.UNSTAMPED,
                              f"순번 {_n(seq)}의 기록(ID {_id(row[2])})에 해시나 기록 시각이 없습니다 — "
                              f"앱을 거치지 않고 데이터베이스에 직접 추가된 기록입니다.", seq=seq, record_id=_id(row[2]))
-            elif row_hash(*row[2:]) != stored:
+            elif _content_hash(row[2:]) != stored:
                 problems.add(ProblemKind.EDITED,
                              f"순번 {_n(seq)}의 기록(ID {_id(row[2])}) 내용이 해시와 맞지 않습니다 — "
                              f"기록된 뒤 내용이 바뀌었습니다.", seq=seq, record_id=_id(row[2]))
@@ -240,13 +240,14 @@ def verify(uow_factory, now: datetime, *, anchor: Anchor | None = None, sealed_n
             index += 1
             running = RangeHash(checkpoints[index].prev_hash) if index < len(checkpoints) else None
 
-        without_seq = session.execute(select(R.id).where(R.seq.is_(None)).order_by(R.at, R.id)
-                                      .execution_options(yield_per=STREAM_BATCH))
+        without_seq = session.connection().execute(
+            select(raw[2]).select_from(R.__table__).where(raw[0].is_(None)).order_by(column("at"), raw[2])
+            .execution_options(yield_per=STREAM_BATCH))
         for (record_id,) in without_seq:
             rows_checked += 1
             problems.add(ProblemKind.UNSTAMPED,
-                         f"순번이 없는 기록(ID {record_id})이 있습니다 — 앱을 거치지 않고 데이터베이스에 직접 "
-                         f"추가된 기록입니다.", record_id=str(record_id))
+                         f"순번이 없는 기록(ID {_id(record_id)})이 있습니다 — 앱을 거치지 않고 데이터베이스에 직접 "
+                         f"추가된 기록입니다.", record_id=_id(record_id))
     newest = checkpoints[-1] if checkpoints else None
     return AuditVerification(
         rows_checked=rows_checked, sealed_rows=sealed, checkpoints_checked=len(checkpoints),
@@ -254,6 +255,15 @@ def verify(uow_factory, now: datetime, *, anchor: Anchor | None = None, sealed_n
         newest_checkpoint=CheckpointView(newest.upto_seq, newest.row_count, newest.hash, newest.created_at)
         if newest is not None else None,
         anchor=anchor, checked_at=now, sealed_now=sealed_now)
+
+
+def _content_hash(values) -> str | None:
+    """The hash of a row's content as read; None when a value is not even of its column's form
+    (a time or an id that someone wrote by hand), which then counts as changed."""
+    try:
+        return row_hash(*values)
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _range_text(checkpoints, index: int) -> str:

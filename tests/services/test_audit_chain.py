@@ -303,6 +303,18 @@ def test_an_edited_row_is_found(services, clock):
     assert f"순번 {target}" in problem.message and problem.record_id
 
 
+def test_a_row_whose_time_is_no_time_any_more_is_reported_not_a_crash(services, clock):
+    sealed_log(services, clock, rounds=1)
+    target = seqs(services)[2]
+    if services.engine.dialect.name == "postgresql":
+        statement = "UPDATE audit_log SET actor_id = NULL, entity_id = repeat('x', 64) WHERE seq = :s"
+    else:  # SQLite keeps whatever text it is given
+        statement = "UPDATE audit_log SET at = 'yesterday', id = 'not-a-uuid' WHERE seq = :s"
+    tamper(services, statement, params={"s": target})
+    result = services.audit.verify_unchecked()
+    assert [(p.kind, p.seq) for p in result.problems] == [(ProblemKind.EDITED, target)]
+
+
 def test_an_edited_row_in_the_unsealed_tail_is_found(services, clock):
     sealed_log(services, clock, rounds=1)
     write(services, 3, "test.tail")
@@ -367,11 +379,15 @@ def test_a_row_with_a_correct_hash_inserted_into_a_sealed_range_is_found(service
 def test_a_row_with_a_correct_hash_and_a_taken_seq_is_found(services, clock):
     checkpoints = sealed_log(services, clock)
     target = seqs(services)[6]
-    tamper(services, "DROP INDEX ix_audit_log_seq", INSERT_ROW,
-           params=forged_row(services, seq=target, with_hash=True))
-    found = kinds(services.audit.verify_unchecked())
-    assert ProblemKind.DUPLICATE_SEQ in found and ProblemKind.RANGE_CHANGED in found
-    assert len(checkpoints) == 3
+    forged = forged_row(services, seq=target, with_hash=True)
+    tamper(services, "DROP INDEX ix_audit_log_seq", INSERT_ROW, params=forged)
+    try:
+        found = kinds(services.audit.verify_unchecked())
+        assert ProblemKind.DUPLICATE_SEQ in found and ProblemKind.RANGE_CHANGED in found
+        assert len(checkpoints) == 3
+    finally:  # the PostgreSQL store is shared by the run's tests: give the index back
+        tamper(services, "DELETE FROM audit_log WHERE id = :id", "CREATE UNIQUE INDEX ix_audit_log_seq ON audit_log (seq)",
+               params={"id": forged["id"]})
 
 
 def test_a_removed_checkpoint_is_found(services, clock):
