@@ -132,6 +132,10 @@ def main() -> int:
     shoot("budget")
     window.open_page("abandonments")
     shoot("abandonments")
+    audit = window.open_page("audit_verify")
+    audit.run()
+    settle(app, 1.5)
+    shoot("audit_verify")
     window.close()
     services.dispose()
     return 0
