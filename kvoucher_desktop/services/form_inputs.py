@@ -60,6 +60,27 @@ def _documents(value: Any) -> dict:
     return value
 
 
+def _applicant(form) -> dict[str, Any]:
+    """Who applies and the person verified: the fields the company and managers steps re-check."""
+    return dict(
+        issuer_type=clean_enum(form.issuer_type, IssuerType, "issuer_type", "바우처 발급자 구분"),
+        identity_name=clean_text(form.identity_name, "identity.name", field="identity", required=False),
+        identity_phone=clean_number_text(form.identity_phone, "identity.phone", field="identity"),
+    )
+
+
+def _company_details(form) -> dict[str, Any]:
+    """The company fields a signup form and an edited CompanyInfo share (same names, same limits)."""
+    return dict(
+        representative_name=clean_text(form.representative_name, "company.representative_name", required=False),
+        representative_phone=clean_number_text(form.representative_phone, "company.representative_phone"),
+        address=clean_text(form.address, "company.address", required=False),
+        address_detail=clean_text(form.address_detail, "company.address_detail", required=False),
+        phone=clean_number_text(form.phone, "company.phone"),
+        industry=clean_text(form.industry, "company.industry", required=False),
+    )
+
+
 def clean_signup_step(step: str, form):
     """A copy of the SignupForm `form` with the fields of wizard step `step` cleaned."""
     t = clean_text
@@ -77,20 +98,13 @@ def clean_signup_step(step: str, form):
     elif step == "company":
         company_type = clean_enum(form.company_type, CompanyType, "company_type", "기업 구분")
         changes = dict(
-            issuer_type=clean_enum(form.issuer_type, IssuerType, "issuer_type", "바우처 발급자 구분"),
-            identity_name=t(form.identity_name, "identity.name", field="identity", required=False),
-            identity_phone=clean_number_text(form.identity_phone, "identity.phone", field="identity"),
+            **_applicant(form),
             company_type=company_type,
             name=t(form.name, "company.name", required=False),
             business_no=clean_number_text(form.business_no, "company.business_no"),
             corporate_no=clean_number_text(form.corporate_no, "company.corporate_no")
             if company_type is CompanyType.CORPORATION else "",
-            representative_name=t(form.representative_name, "company.representative_name", required=False),
-            representative_phone=clean_number_text(form.representative_phone, "company.representative_phone"),
-            address=t(form.address, "company.address", required=False),
-            address_detail=t(form.address_detail, "company.address_detail", required=False),
-            phone=clean_number_text(form.phone, "company.phone"),
-            industry=t(form.industry, "company.industry", required=False),
+            **_company_details(form),
             employees=_employees(form.employees),
         )
     elif step == "documents":
@@ -101,9 +115,7 @@ def clean_signup_step(step: str, form):
         same = clean_bool(form.manager_same_as_representative, "manager_same_as_representative", "대표자와 동일")
         pay_same = clean_bool(form.payment_same_as_representative, "payment_same_as_representative", "대표자와 동일")
         changes = dict(
-            issuer_type=clean_enum(form.issuer_type, IssuerType, "issuer_type", "바우처 발급자 구분"),
-            identity_name=t(form.identity_name, "identity.name", field="identity", required=False),
-            identity_phone=clean_number_text(form.identity_phone, "identity.phone", field="identity"),
+            **_applicant(form),
             manager_same_as_representative=same, payment_same_as_representative=pay_same,
             manager_email=t(form.manager_email, "company.manager_email", required=False),
         )
@@ -140,12 +152,7 @@ def clean_company_info(info: Any) -> CompanyInfo:
         raise ValidationError("상시 근로자 수는 숫자로 입력해 주세요.", field="employees", code="wrong_type")
     return CompanyInfo(
         name=t(info.name, "company.name", required=False),
-        representative_name=t(info.representative_name, "company.representative_name", required=False),
-        representative_phone=clean_number_text(info.representative_phone, "company.representative_phone"),
-        address=t(info.address, "company.address", required=False),
-        address_detail=t(info.address_detail, "company.address_detail", required=False),
-        phone=clean_number_text(info.phone, "company.phone"),
-        industry=t(info.industry, "company.industry", required=False),
+        **_company_details(info),
         employees=employees,
         manager_name=t(info.manager_name, "company.manager_name", required=False),
         manager_phone=clean_number_text(info.manager_phone, "company.manager_phone"),

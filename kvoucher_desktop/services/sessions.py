@@ -150,11 +150,7 @@ class SessionStore:
         if not isinstance(actor, Actor):
             raise SessionInvalid()
         token = actor.token
-        if not _well_formed(token):
-            raise SessionInvalid()
         user, row = self._lookup(token)
-        if user is None:
-            raise SessionInvalid()
         handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
         stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
         if handed != stored:
@@ -168,20 +164,19 @@ class SessionStore:
 
     def resolve_token(self, token: str) -> Actor:
         """The Actor of a live session by its raw token (what a network server's bearer token is)."""
-        if not _well_formed(token):
-            raise SessionInvalid()
         user, row = self._lookup(token)
-        if user is None:
-            raise SessionInvalid()
         self._check_live(row, user)
         return actor_of(user, token)
 
-    def _lookup(self, token: str):
-        """(account, (session id, last used, expires, ended)) of a token, or (None, None)."""
+    def _lookup(self, token: Any):
+        """(account, (session id, last used, expires, ended)) of a token, or SessionInvalid when
+        it is no token at all or names no session."""
+        if not _well_formed(token):
+            raise SessionInvalid()
         with self.uow() as uow:  # Core on the unit's connection: no ORM objects per call
             found = uow.session.connection().execute(_LOOKUP, {"token_hash": hash_token(token)}).one_or_none()
         if found is None:
-            return None, None
+            raise SessionInvalid()
         account = _Account(*found[:8])
         return account, tuple(found[8:])
 
