@@ -32,6 +32,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..services.changes import Done
 from ..services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,8 @@ def run_in_background(
         return parent is not None and not shiboken6.isValid(parent)
 
     def finish_ok(result):
+        if isinstance(result, Done):  # a use case's value beside what it changed
+            result = result.value
         if on_done is not None and not gone():
             on_done(result)
 
