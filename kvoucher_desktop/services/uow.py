@@ -5,24 +5,43 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import AuditRecord
 from ..models.audit_chain import row_hash
+from .clock import Clock
 from .dto import Actor
+
+R = TypeVar("R")
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker, clock):
+    def __init__(self, session_factory: sessionmaker, clock: Clock):
         self._factory = session_factory
         self._clock = clock
         self.session: Session | None = None
+        self._repositories: dict[type, Any] = {}
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._factory()
+        self._repositories = {}
         return self
+
+    def _repository(self, cls: type[R]) -> R:
+        """One instance of repository `cls` per transaction (services/repositories)."""
+        assert self.session is not None, "a repository is used inside `with uow:` only"
+        repo = self._repositories.get(cls)
+        if repo is None:
+            repo = self._repositories[cls] = cls(self.session, self._clock)
+        return repo
+
+    # Repositories: add one property per repository, e.g.
+    #     @property
+    #     def deals(self) -> "DealRepository":
+    #         from .repositories.deals import DealRepository  (or a top-level import)
+    #         return self._repository(DealRepository)
 
     def __exit__(self, *exc) -> None:
         assert self.session is not None
@@ -31,6 +50,7 @@ class UnitOfWork:
         finally:
             self.session.close()
             self.session = None
+            self._repositories = {}
 
     def commit(self) -> None:
         assert self.session is not None
