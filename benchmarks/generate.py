@@ -63,6 +63,7 @@ from kvoucher_desktop.models import (
     Company,
     CompanyChange,
     CompanyDocument,
+    CompanyNameGram,
     Deal,
     DealEvent,
     DocumentBlob,
@@ -78,6 +79,7 @@ from kvoucher_desktop.services.clock import KST, FixedClock, format_kst, kst_dat
 from kvoucher_desktop.services.dto import CompanyInfo
 from kvoucher_desktop.services.passwords import PRODUCTION, Passwords
 from kvoucher_desktop.services.registry import build_services
+from kvoucher_desktop.services.repositories.company_names import gram_rows
 from kvoucher_desktop.services.rules.documents import required_documents
 from kvoucher_desktop.services.rules.money import split_budget
 from kvoucher_desktop.services.rules.numbers import business_no_check_digit
@@ -903,6 +905,9 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
                 gen.company(order[position], position, batch)
             with engine.begin() as conn:
                 insert_chunked(conn, Company, batch.companies, chunk)
+                insert_chunked(conn, CompanyNameGram, [  # what signup writes for the name search
+                    g for c in batch.companies
+                    for g in gram_rows(c["id"], c["name"], c["operator_id"], c["submitted_at"])], chunk * 10)
                 insert_chunked(conn, User, batch.users, chunk)
                 insert_chunked(conn, CompanyDocument, batch.documents, chunk)
                 insert_chunked(conn, ScreeningEvent, batch.events, chunk)

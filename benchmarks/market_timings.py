@@ -142,7 +142,8 @@ def run_market(url: str, repeat: int, measure, page_rows) -> list:
         if one:
             results.append(measure("deal detail: deals.get + deals.events", lambda d=one[0].id: (
                 deals.get(demand, d), deals.events(demand, d)), repeat, rows=lambda r: f"{len(r[1])} events"))
-        results.append(measure("sweep with nothing due: deals.sweep", deals.sweep, repeat, rows=str))
+        results.append(measure("sweep with nothing due: deals.sweep", deals.sweep, repeat,
+                               rows=lambda done: str(done.value)))
         with services.programme.uow() as uow:
             open_deals = uow.session.scalar(select(func.count()).select_from(Deal).where(
                 Deal.state.in_((DealState.CONSULT_REQUESTED, DealState.PAYMENT_REQUESTED, DealState.IN_CART))))

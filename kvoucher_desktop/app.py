@@ -12,12 +12,12 @@ import os
 import sys
 import time
 
+from typing import TYPE_CHECKING
+
 from . import settings
-from .logfiles import log_file_handler
-from .services.clock import ServerSyncedClock, SystemClock
-from .services.passwords import PRODUCTION
-from .services.registry import Services, build_services
-from .services.store import server_now
+
+if TYPE_CHECKING:  # pragma: no cover - the services layer is imported off the GUI thread at start
+    from .services.registry import Services
 
 log = logging.getLogger("kvoucher_desktop")
 
@@ -45,6 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def setup_logging() -> logging.Handler:
     """The log file in the data folder: 0600 on POSIX, statement parameters and personal data
     redacted (logfiles.py). Returns the handler (tests remove it again)."""
+    from .logfiles import log_file_handler
+
     handler = log_file_handler(settings.log_dir() / "kvoucher.log")
     root = logging.getLogger()
     root.addHandler(handler)
@@ -61,8 +63,13 @@ def describe_store(url: str) -> str:
     return f"PostgreSQL: {u.host or 'localhost'}/{u.database}"
 
 
-def prepare_services(url: str, demo: bool, progress=None) -> Services:
+def prepare_services(url: str, demo: bool, progress=None) -> "Services":
     """Create (and for --demo, fill) the store; runs off the GUI thread."""
+    from .services.clock import ServerSyncedClock, SystemClock
+    from .services.passwords import PRODUCTION
+    from .services.registry import build_services
+    from .services.store import server_now
+
     if demo:
         from .services.demo import seed_demo
 
@@ -108,7 +115,7 @@ def verify_audit(url: str) -> int:
     return 0 if result.intact else EXIT_AUDIT_BROKEN
 
 
-def build_main_window(services: Services, url: str):
+def build_main_window(services: "Services", url: str):
     """The main window for ready services (used by main() and the start-up benchmark)."""
     from .views.main_window import MainWindow
 
@@ -130,12 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.verify_audit:
         return verify_audit(settings.resolve_database_url(args.database_url, args.demo)[0])  # never re-seeds
-    setup_logging()
-    url, source = settings.resolve_database_url(args.database_url, args.demo)
-    log.info("starting with %s database (%s)", source, describe_store(url))
-
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from .views.gc import GuiGarbageCollector
     from .views.style import apply_style
@@ -143,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from .views.translations import install_translations
+
+    install_translations(app)  # Qt's own dialogs and buttons in Korean, before the first window
     app.setApplicationName("kvoucher-desktop")
     app.setOrganizationName("kvoucher")
     apply_style(app)
@@ -155,34 +161,96 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.excepthook = excepthook
 
-    busy = QProgressDialog("데모 데이터를 준비하고 있습니다…" if args.demo else "데이터베이스를 여는 중입니다…",
-                           None, 0, 0)
-    busy.setWindowTitle("K-비대면 바우처 플랫폼")
-    busy.setWindowModality(Qt.WindowModality.ApplicationModal)
-    busy.setMinimumDuration(300)
-    busy.setAutoClose(False)
-    state: dict = {}
+    # the shell first (docs/decisions.md, "Start-up"): the store is opened off the GUI thread
+    window = build_shell(args.demo)
+    state: dict = {"window": window}
+    window.show()
+    setup_logging()  # after the shell is on screen (logging.handlers is not small); nothing logged before
+    log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
 
-    def ready(services: Services) -> None:
-        busy.close()
-        window = build_main_window(services, url)
-        state["window"], state["services"] = window, services
-        window.show()
-        log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+    def open_store():  # on a worker: the keyring, SQLAlchemy, the migration check, the seed check
+        url, source = settings.resolve_database_url(args.database_url, args.demo)
+        state["url"] = url
+        log.info("starting with %s database (%s)", source, describe_store(url))
+        return url, prepare_services(url, args.demo)
+
+    def ready(result) -> None:
+        url, services = result
+        state["services"] = services
+        attach_store(window, services, url)
+        log.info("store opened after %.0f ms", (time.perf_counter() - started) * 1000)
+        from .views import preload
+
+        preload.start()  # the pages' modules, in idle steps: a first click does not wait for imports
 
     def failed(exc: BaseException) -> None:
-        busy.close()
         log.error("start-up failed", exc_info=exc)
-        QMessageBox.critical(None, "시작할 수 없습니다",
-                             f"데이터베이스에 연결하지 못했습니다.\n{describe_store(url)}\n\n{exc}\n\n"
-                             f"로그: {settings.log_dir() / 'kvoucher.log'}")
-        app.exit(1)
+        state["failed"] = True
+        window.show_start_failure(start_failure_message(state.get("url"), exc))
 
-    run_in_background(None, lambda: prepare_services(url, args.demo), ready, failed)
+    def start() -> None:
+        if state.get("starting"):
+            return
+        state["starting"] = True
+        import_native_libraries()
+        run_in_background(None, open_store, ready, failed)
+
+    class FirstPaint(QObject):
+        """Starts opening the store once the shell has been painted (or after 200 ms at the latest)."""
+
+        def eventFilter(self, _obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, start)
+            return False
+
+    painted = FirstPaint(window)
+    window.installEventFilter(painted)
+    QTimer.singleShot(200, start)
     code = app.exec()  # on the way out, aboutToQuit lets running jobs end (views/tasks.py)
     if "services" in state:
         state["services"].dispose()
-    return code
+    return 1 if state.get("failed") else code
+
+
+def build_shell(demo: bool = False):
+    """The main window before its store is open (header, menus, a start page)."""
+    from .views.main_window import MainWindow
+    from .views.start import DEMO_MESSAGE
+
+    window = MainWindow(None)
+    if demo:
+        window.start_page.set_message(DEMO_MESSAGE)
+    return window
+
+
+def attach_store(window, services: "Services", url: str) -> None:
+    """Hand the opened store to the shell: the clock, the sweep and 홈 start."""
+    window.attach_services(services, describe_store(url))
+
+
+def import_native_libraries() -> None:
+    """Pillow and PDFium are imported on the GUI thread, before any worker imports the services
+    (their first import in a worker thread crashed PySide6, docs/decisions.md), but after the
+    shell is on screen."""
+    import PIL.Image  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
+def start_failure_message(url: str | None, exc: BaseException) -> str:
+    """What the shell says when the store could not be opened (Korean; the detail is in the log)."""
+    from .services.errors import DomainError
+
+    log_file = settings.log_dir() / "kvoucher.log"
+    if isinstance(exc, DomainError):  # e.g. another desk's migration outlasted the wait
+        return f"{exc.message}\n\n로그: {log_file}"
+    try:
+        from .services.store import connection_problem
+
+        store, reason = (describe_store(url) if url else ""), connection_problem(str(exc))
+    except Exception:  # noqa: BLE001 - even the services layer could not be loaded
+        store, reason = "", "알 수 없는 오류입니다. 자세한 내용은 로그 파일을 확인해 주세요."
+    return f"데이터베이스에 연결하지 못했습니다.\n{store}\n\n{reason}\n\n로그: {log_file}"
 
 
 if __name__ == "__main__":

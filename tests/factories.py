@@ -151,7 +151,7 @@ def signup_form(
 
 def signup_company(services: Services, **overrides) -> Actor:
     """Sign a demand company up (state REVIEWING); returns its logged-in actor."""
-    return services.signup.submit(signup_form(services, **overrides))
+    return services.signup.submit(signup_form(services, **overrides)).value
 
 
 def make_agency(services: Services) -> Actor:
@@ -175,7 +175,7 @@ def make_operator(services: Services, region: str = "서울", *, login_id: str |
     view = services.accounts.create_account(
         make_agency(services), role=Role.OPERATOR, login_id=login_id or f"operator{n:04d}", password=PASSWORD,
         display_name=f"{region} 심사담당{n}", operator_id=op_id,
-    )
+    ).value
     return services.sessions.open_for(view.id)
 
 
@@ -187,11 +187,11 @@ def make_supplier_account(services: Services, *, name: str | None = None, busine
     supplier = services.programme.save_supplier(
         agency, name=name or f"공급기업{n:04d}", business_no=business_no or valid_business_no(500_000 + n),
         representative_name=f"공급대표{n}", phone="02-3456-7890", email=f"sales{n}@supplier.example.kr",
-    )
+    ).value
     view = services.accounts.create_account(
         agency, role=Role.SUPPLIER, login_id=login_id or f"supplier{n:04d}", password=PASSWORD,
         display_name=supplier.name, supplier_id=supplier.id,
-    )
+    ).value
     return services.sessions.open_for(view.id)
 
 
@@ -233,7 +233,7 @@ def make_service(services: Services, supplier: Actor, *, name: str | None = None
     n = _next()
     return services.catalog.save_service(supplier, ServiceForm(
         name=name or f"테스트 서비스 {n}", category_code=category, keywords=keywords, price=price,
-        description=description or "서비스 설명입니다.", hidden=hidden))
+        description=description or "서비스 설명입니다.", hidden=hidden)).value
 
 
 def approved_buyer(services: Services, method=None, **overrides) -> tuple[Actor, uuid.UUID]:

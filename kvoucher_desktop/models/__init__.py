@@ -4,7 +4,7 @@ from .base import Base, UTCDateTime, new_id
 from .accounts import User
 from .sessions import LoginSession
 from .programme import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings
-from .companies import Company, CompanyChange, CompanyDocument, DocumentBlob, Supplier
+from .companies import Company, CompanyChange, CompanyDocument, CompanyNameGram, DocumentBlob, Supplier
 from .screening import ScreeningEvent
 from .catalog import Inquiry, Service, WishlistItem
 from .deals import OPEN_STATES, Deal, DealEvent
@@ -13,7 +13,7 @@ from .audit import AuditCheckpoint, AuditLogIsAppendOnly, AuditRecord
 
 __all__ = [
     "Base", "UTCDateTime", "new_id", "User", "LoginSession", "Announcement", "Category", "OperatingAgency",
-    "PreviousParticipant", "ProgrammeSettings", "Company", "CompanyChange", "CompanyDocument",
+    "PreviousParticipant", "ProgrammeSettings", "Company", "CompanyChange", "CompanyDocument", "CompanyNameGram",
     "DocumentBlob", "Supplier", "ScreeningEvent", "AuditCheckpoint", "AuditLogIsAppendOnly", "AuditRecord",
     "Inquiry", "Service", "WishlistItem", "OPEN_STATES", "Deal", "DealEvent", "AbandonmentRequest", "Payment",
 ]

@@ -37,6 +37,22 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
 
+    def result_processor(self, dialect, coltype):
+        """SQLite: one step from the stored text to the aware datetime (lists read thousands of
+        these; the generic path parses, then calls process_result_value per value)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        parse, utc = datetime.fromisoformat, timezone.utc
+
+        def process(value):
+            if value is None:
+                return None
+            if isinstance(value, str):
+                return parse(value).replace(tzinfo=utc)
+            return value.replace(tzinfo=utc) if value.tzinfo is None else value.astimezone(utc)
+
+        return process
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)

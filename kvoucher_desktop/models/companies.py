@@ -33,6 +33,9 @@ class Company(Base):
         Index("ix_companies_operator_status_submitted", "operator_id", "status", "submitted_at", "id"),
         Index("ix_companies_status_submitted", "status", "submitted_at", "id"),
         Index("ix_companies_submitted", "submitted_at", "id"),
+        # the search by business-number prefix: a range of numbers, then newest first (migration 0005)
+        Index("ix_companies_business_no_submitted", "business_no", "submitted_at", "id"),
+        Index("ix_companies_operator_business_no", "operator_id", "business_no", "submitted_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -81,6 +84,25 @@ class Company(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CompanyNameGram(Base):
+    """The company-name search index: every distinct character and pair of adjacent characters of
+    a company's lower-cased name (`rules.search.name_grams`), with the company's operator and
+    submission time, so that a search walks one gram's entries newest first and stops after a
+    page (docs/decisions.md, "Company search"). Written with the company (signup, name edit)."""
+
+    __tablename__ = "company_name_grams"
+    __table_args__ = (
+        Index("ix_company_name_grams_gram", "gram", "submitted_at", "company_id"),
+        Index("ix_company_name_grams_operator_gram", "operator_id", "gram", "submitted_at", "company_id"),
+    )
+
+    company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    #: copies of the company's columns (neither changes after signup)
+    operator_id: Mapped[uuid.UUID]
+    submitted_at: Mapped[datetime]
 
 
 class Supplier(Base):

@@ -7,18 +7,19 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..enums import Role
 from ..models import Company, OperatingAgency, Supplier, User
-from .clock import format_kst
+from .changes import Changes, Done, Entity
+from .clock import Clock, format_kst
 from .dto import Actor, UserView
 from .errors import AccountLocked, AuthenticationError, NotFound, ValidationError
 from .guards import require_role
 from .passwords import Passwords
 from .rules.inputs import clean_enum, clean_login, clean_number_text, clean_password, clean_search, clean_text, clean_uuid
-from .rules.numbers import login_id_error, normalize_phone, password_error, valid_email
+from .rules.numbers import normalize_phone, password_error, valid_email
 from .sessions import ACCOUNT_LOCKED, LOGOUT, PASSWORD_CHANGE, SessionStore, accepts_ended_session, actor_of
+from .uow import UowFactory
 
 MAX_FAILED_LOGINS = 5
 LOCK_DURATION = timedelta(minutes=10)
@@ -39,25 +40,6 @@ ROLE_LABELS = {
 }
 
 
-def check_new_credentials(session: Session, login_id: str, password: str, confirm: str | None = None) -> None:
-    """Raise ValidationError (with field) for an unusable login id or password."""
-    login_id = clean_text(login_id, "account.login_id", required=False)  # type, characters, length
-    password = clean_password(password)
-    if confirm is not None:
-        confirm = clean_password(confirm, "password_confirm", "비밀번호 확인")
-    message = login_id_error(login_id)
-    if message:
-        raise ValidationError(message, field="login_id")
-    taken = session.scalar(select(func.count()).select_from(User).where(func.lower(User.login_id) == login_id.lower()))
-    if taken:
-        raise ValidationError("이미 사용 중인 아이디입니다. 다른 아이디를 입력해 주세요.", field="login_id")
-    message = password_error(password, login_id)
-    if message:
-        raise ValidationError(message, field="password")
-    if confirm is not None and confirm != password:
-        raise ValidationError("비밀번호 확인이 일치하지 않습니다.", field="password_confirm")
-
-
 def _account_phone(phone) -> str | None:
     """An account's optional contact number (landline or mobile), stored with dashes."""
     text = clean_number_text(phone, "account.phone", field="phone")
@@ -70,7 +52,7 @@ def _account_phone(phone) -> str | None:
 
 
 class AccountService:
-    def __init__(self, uow, clock, passwords: Passwords, sessions: SessionStore):
+    def __init__(self, uow: UowFactory, clock: Clock, passwords: Passwords, sessions: SessionStore):
         self.uow = uow
         self.clock = clock
         self.passwords = passwords
@@ -160,8 +142,9 @@ class AccountService:
         supplier_id: uuid.UUID | None = None,
         phone: str | None = None,
         email: str | None = None,
-    ) -> UserView:
-        """The agency creates supplier, operator and agency accounts (no public signup)."""
+    ) -> Done[UserView]:
+        """The agency creates supplier, operator and agency accounts (no public signup).
+        Changes: the new account."""
         require_role(actor, Role.AGENCY)
         role = clean_enum(role, Role, "role", "계정 종류")
         if role is Role.DEMAND:
@@ -178,7 +161,7 @@ class AccountService:
             raise ValidationError("이메일 주소 형식이 올바르지 않습니다.", field="email")
         with self.uow() as uow:
             s = uow.session
-            check_new_credentials(s, login_id, password)
+            uow.accounts.check_new_credentials(login_id, password)
             organisation = ""
             if role is Role.OPERATOR:
                 op = s.get(OperatingAgency, operator_id) if operator_id else None
@@ -210,7 +193,8 @@ class AccountService:
             except IntegrityError:  # another desk took the id between the check and the insert
                 raise ValidationError("이미 사용 중인 아이디입니다. 다른 아이디를 입력해 주세요.",
                                       field="login_id") from None
-            return UserView(user.id, user.login_id, user.role, user.display_name, organisation)
+            return Done(UserView(user.id, user.login_id, user.role, user.display_name, organisation),
+                        Changes.of(Entity.ACCOUNT, user.id))
 
     def list_accounts(self, actor: Actor, role: Role | None = None, query: str = "") -> list[UserView]:
         """Staff accounts (operator, supplier, agency), by role and login id.
@@ -262,9 +246,9 @@ class AccountService:
                 rows += [view(u, company) for u, company in s.execute(stmt)]
             return rows
 
-    def change_password(self, actor: Actor, old: str, new: str, confirm: str) -> None:
+    def change_password(self, actor: Actor, old: str, new: str, confirm: str) -> Done[None]:
         """Change one's own password; every session of the account ends (this one too): the
-        desk asks to log in again with the new password."""
+        desk asks to log in again with the new password. Changes: the account."""
         old = clean_password(old, "old_password", "현재 비밀번호")
         new = clean_password(new)
         confirm = clean_password(confirm, "password_confirm", "비밀번호 확인")
@@ -283,10 +267,11 @@ class AccountService:
             ended = self.sessions.end_all(uow.session, user.id, PASSWORD_CHANGE)
             uow.audit(actor, "account.password_change", "user", user.id, after={"sessions_ended": ended})
             uow.commit()
+            return Done(None, Changes.of(Entity.ACCOUNT, user.id))
 
-    def lock(self, actor: Actor, user_id: uuid.UUID, reason: str) -> None:
+    def lock(self, actor: Actor, user_id: uuid.UUID, reason: str) -> Done[None]:
         """The agency locks (deactivates) an account until `unlock`: its sessions end at once and
-        it cannot log in. The reason is kept in the audit log."""
+        it cannot log in. The reason is kept in the audit log. Changes: the account."""
         require_role(actor, Role.AGENCY)
         reason = clean_text(reason, "account.lock_reason", field="reason")
         clean_uuid(user_id, "user_id")
@@ -302,9 +287,10 @@ class AccountService:
             uow.audit(actor, "account.lock", "user", user.id, before=before,
                       after={"active": False, "reason": reason, "sessions_ended": ended})
             uow.commit()
+            return Done(None, Changes.of(Entity.ACCOUNT, user.id))
 
-    def unlock(self, actor: Actor, user_id: uuid.UUID) -> None:
-        """Lift a lockout after wrong passwords, and an agency lock (`lock`)."""
+    def unlock(self, actor: Actor, user_id: uuid.UUID) -> Done[None]:
+        """Lift a lockout after wrong passwords, and an agency lock (`lock`). Changes: the account."""
         require_role(actor, Role.AGENCY)
         clean_uuid(user_id, "user_id")
         with self.uow() as uow:
@@ -319,3 +305,4 @@ class AccountService:
             uow.audit(actor, "account.unlock", "user", user.id, before=before,
                       after={"locked_until": None, "active": True})
             uow.commit()
+            return Done(None, Changes.of(Entity.ACCOUNT, user.id))

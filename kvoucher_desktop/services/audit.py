@@ -11,9 +11,11 @@ from ..enums import Role
 from ..models import AuditRecord
 from . import audit_chain
 from .audit_chain import AuditVerification, CheckpointView
+from .clock import Clock
 from .dto import Actor, AuditView
 from .guards import require_role
 from .rules.inputs import clean_page_size, clean_search
+from .uow import UowFactory
 
 
 def audit_view(r: AuditRecord) -> AuditView:
@@ -22,7 +24,7 @@ def audit_view(r: AuditRecord) -> AuditView:
 
 
 class AuditService:
-    def __init__(self, uow, clock):
+    def __init__(self, uow: UowFactory, clock: Clock):
         self.uow = uow
         self.clock = clock
 

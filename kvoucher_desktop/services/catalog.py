@@ -6,11 +6,12 @@ import uuid
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import Role
-from ..models import Category, Company, Deal, DocumentBlob, Inquiry, OPEN_STATES, Service, Supplier, WishlistItem
+from ..models import Category, Company, Deal, Inquiry, OPEN_STATES, Service, Supplier, WishlistItem
+from .changes import NO_CHANGES, Changes, Done, Entity
+from .clock import Clock
 from .dto import (
     Actor,
     InquiryView,
@@ -26,9 +27,10 @@ from .form_inputs import clean_service_form
 from .guards import require_role
 from .rules.inputs import clean_bool, clean_cursor, clean_page_size, clean_search, clean_text, clean_uuid
 from .rules.limits import INQUIRY_LIMIT, MAX_AMOUNT
-from .company_docs import ensure_blob
 from .rules.documents import image_error, sniff_content_type
+from .repositories.rows import fast
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
+from .uow import UowFactory
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -53,21 +55,24 @@ def _rows_stmt():
             .join(Category, Category.code == Service.category_code))
 
 
+def _service_rows():
+    """The columns `service_row` reads, as a row (list pages: no ORM objects to build and expire)."""
+    return (select(fast(Service.id), Service.name, Service.category_code, fast(Service.supplier_id), Service.price,
+                   Service.rating_points, Service.rating_count, Service.keywords, Service.hidden,
+                   Service.hidden_by_agency, Supplier.name.label("supplier_name"),
+                   Category.name.label("category_name"))
+            .join(Supplier, Supplier.id == Service.supplier_id)
+            .join(Category, Category.code == Service.category_code))
+
+
 def _visible():
     return and_(Service.hidden.is_(False), Service.hidden_by_agency.is_(False))
 
 
-def may_see_hidden(actor: Actor | None, sv: Service) -> bool:
-    if actor is None:
-        return False
-    return actor.role is Role.AGENCY or (actor.role is Role.SUPPLIER and actor.supplier_id == sv.supplier_id)
-
-
-def load_service(s: Session, actor: Actor | None, service_id: uuid.UUID) -> Service:
-    sv = s.get(Service, service_id)
-    if sv is None or ((sv.hidden or sv.hidden_by_agency) and not may_see_hidden(actor, sv)):
-        raise NotFound("서비스를 찾을 수 없습니다. 공급기업이 서비스를 내렸을 수 있습니다.")
-    return sv
+def _listing_changed(sv: Service, *old_categories: str) -> Changes:
+    """What a change to the visible catalog touches besides the service: its supplier's list and
+    the category counts (the service's category, and the one it left)."""
+    return Changes({Entity.SUPPLIER: {sv.supplier_id}, Entity.CATEGORY: {sv.category_code, *old_categories}})
 
 
 def inquiry_view(q: Inquiry, service_name: str, company_name: str) -> InquiryView:
@@ -97,7 +102,7 @@ def _inquiry_stmt():
 
 
 class CatalogService:
-    def __init__(self, uow, clock):
+    def __init__(self, uow: UowFactory, clock: Clock):
         self.uow = uow
         self.clock = clock
 
@@ -127,19 +132,18 @@ class CatalogService:
         cursor = clean_cursor(cursor, str, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
         with self.uow() as uow:
-            stmt = _rows_stmt().where(*filters)
+            stmt = _service_rows().where(*filters)  # rows, not objects (a list page)
             if cursor is not None:
                 stmt = stmt.where(tuple_(Service.name, Service.id) > tuple(cursor))
-            rows = uow.session.execute(stmt.order_by(Service.name, Service.id).limit(limit + 1)).all()
+            rows = uow.session.connection().execute(stmt.order_by(Service.name, Service.id).limit(limit + 1)).all()
             more = len(rows) > limit
-            rows = rows[:limit]
-            out = tuple(service_row(sv, sup, cat) for sv, sup, cat in rows)
-            return Page(out, (rows[-1][0].name, rows[-1][0].id) if more else None)
+            out = tuple(service_row(r, r.supplier_name, r.category_name) for r in rows[:limit])
+            return Page(out, (out[-1].name, out[-1].id) if more else None)
 
     def count(self, actor: Actor | None, query: str = "", category: str | None = None) -> int:
         filters = self._filters(query, category)
         with self.uow() as uow:
-            return uow.session.scalar(select(func.count()).select_from(Service).where(*filters))
+            return uow.session.connection().scalar(select(func.count()).select_from(Service).where(*filters))
 
     def category_counts(self, query: str = "") -> dict[str, int]:
         """Visible services matching `query` per category code (the home tiles and the filter chips)."""
@@ -152,12 +156,10 @@ class CatalogService:
 
     # --- detail ------------------------------------------------------------------------------
     def detail(self, actor: Actor | None, service_id: uuid.UUID) -> ServiceDetail:
-        from .deals import deal_refusal, open_deal_of  # deals imports catalog helpers
-
         clean_uuid(service_id, "service_id")
         with self.uow() as uow:
             s = uow.session
-            sv = load_service(s, actor, service_id)
+            sv = uow.catalog.load(actor, service_id)
             sup = s.get(Supplier, sv.supplier_id)
             cat = s.get(Category, sv.category_code)
             others = s.execute(
@@ -167,9 +169,9 @@ class CatalogService:
             if actor is not None and actor.role is Role.DEMAND and actor.company_id is not None:
                 wished = s.get(WishlistItem, (actor.company_id, sv.id)) is not None
                 now = self.clock.now()
-                deal = open_deal_of(s, actor.company_id, sv.id, now)
+                deal = uow.deals.open_of(actor.company_id, sv.id, now)
                 open_deal = deal.id if deal is not None else None
-                refusal = deal_refusal(s, actor, sv, now, deal)
+                refusal = uow.deals.start_refusal(actor, now, deal)
             elif actor is None:
                 refusal = "거래상담은 승인된 수요기업이 로그인한 뒤 요청할 수 있습니다."
             else:
@@ -186,10 +188,10 @@ class CatalogService:
     def image(self, actor: Actor | None, service_id: uuid.UUID) -> bytes | None:
         clean_uuid(service_id, "service_id")
         with self.uow() as uow:
-            sv = load_service(uow.session, actor, service_id)
+            sv = uow.catalog.load(actor, service_id)
             if sv.image_sha256 is None:
                 return None
-            return uow.session.get(DocumentBlob, sv.image_sha256).content
+            return uow.blobs.content(sv.image_sha256)
 
     # --- supplier: registration --------------------------------------------------------------
     def supplier_services(self, actor: Actor) -> list[SupplierServiceRow]:
@@ -204,33 +206,30 @@ class CatalogService:
             unanswered = (select(Inquiry.service_id, func.count().label("n")).where(
                 Inquiry.supplier_id == actor.supplier_id, Inquiry.answered_at.is_(None))
                 .group_by(Inquiry.service_id).subquery())
-            rows = s.execute(
-                _rows_stmt().add_columns(func.coalesce(open_deals.c.n, 0), func.coalesce(unanswered.c.n, 0))
+            rows = s.connection().execute(
+                _service_rows().add_columns(func.coalesce(open_deals.c.n, 0).label("open_deals"),
+                                            func.coalesce(unanswered.c.n, 0).label("unanswered"))
                 .outerjoin(open_deals, open_deals.c.service_id == Service.id)
                 .outerjoin(unanswered, unanswered.c.service_id == Service.id)
                 .where(Service.supplier_id == actor.supplier_id)
                 .order_by(Service.name, Service.id)).all()
-            return [SupplierServiceRow(service_row(sv, sup, cat), d, q) for sv, sup, cat, d, q in rows]
+            return [SupplierServiceRow(service_row(r, r.supplier_name, r.category_name), r.open_deals, r.unanswered)
+                    for r in rows]
 
     def service_form(self, actor: Actor, service_id: uuid.UUID) -> ServiceForm:
         """The current values of one of the supplier's services, for the edit dialog."""
         clean_uuid(service_id, "service_id")
         with self.uow() as uow:
-            sv = self._own_service(uow.session, actor, service_id)
+            sv = uow.catalog.own(actor, service_id)
             return ServiceForm(sv.name, sv.category_code, ", ".join(split_keywords(sv.keywords)), sv.price,
                                sv.description, sv.hidden)
 
-    def _own_service(self, s: Session, actor: Actor, service_id: uuid.UUID) -> Service:
-        require_role(actor, Role.SUPPLIER)
-        sv = s.get(Service, service_id)
-        if sv is None:
-            raise NotFound("서비스를 찾을 수 없습니다.")
-        if sv.supplier_id != actor.supplier_id:
-            raise PermissionDenied("다른 공급기업의 서비스는 수정할 수 없습니다.", code="not_own")
-        return sv
+    def save_service(self, actor: Actor, form: ServiceForm,
+                     service_id: uuid.UUID | None = None) -> Done[ServiceRow]:
+        """Register (service_id None) or edit one of the supplier's own services.
 
-    def save_service(self, actor: Actor, form: ServiceForm, service_id: uuid.UUID | None = None) -> ServiceRow:
-        """Register (service_id None) or edit one of the supplier's own services."""
+        Changes: SERVICE {id}; with SUPPLIER {its supplier} and CATEGORY {old and new code} when the
+        visible catalog changed (a new service, a category change, hidden or shown)."""
         require_role(actor, Role.SUPPLIER)
         form = clean_service_form(form)  # type, characters, length, price range: before the store is asked
         clean_uuid(service_id, "service_id", optional=True)
@@ -268,16 +267,18 @@ class CatalogService:
                              hidden_by_agency=False)
                 s.add(sv)
                 before = None
+                was = None
             else:
-                sv = self._own_service(s, actor, service_id)
+                sv = uow.catalog.own(actor, service_id)
                 before = {"name": sv.name, "category": sv.category_code, "keywords": sv.keywords,
                           "price": sv.price, "hidden": sv.hidden}
+                was = (sv.category_code, sv.hidden)
             sv.name, sv.category_code, sv.keywords, sv.price = name, cat.code, keyword_text, form.price
             sv.description, sv.hidden, sv.updated_at = description, bool(form.hidden), now
             sv.search_text = search_text(name, keyword_text, sup.name)
             if form.image is not None:
                 # inserted at once (no relationship orders it before the service), race-free
-                sv.image_sha256, sv.image_type = ensure_blob(s, form.image), image_type
+                sv.image_sha256, sv.image_type = uow.blobs.ensure(form.image), image_type
             elif form.remove_image:
                 sv.image_sha256, sv.image_type = None, None
             after = {"name": name, "category": cat.code, "keywords": keyword_text, "price": form.price,
@@ -288,9 +289,15 @@ class CatalogService:
                 uow.commit()
             except StaleDataError:
                 raise Conflict("다른 화면에서 이 서비스가 먼저 수정되었습니다. 다시 불러와 수정해 주세요.") from None
-            return service_row(sv, sup.name, cat.name)
+            changes = Changes.of(Entity.SERVICE, sv.id)
+            if was != (sv.category_code, sv.hidden):
+                changes |= _listing_changed(sv, *([was[0]] if was else []))
+            return Done(service_row(sv, sup.name, cat.name), changes)
 
-    def set_hidden_by_agency(self, actor: Actor, service_id: uuid.UUID, hidden: bool, reason: str = "") -> ServiceRow:
+    def set_hidden_by_agency(self, actor: Actor, service_id: uuid.UUID, hidden: bool,
+                             reason: str = "") -> Done[ServiceRow]:
+        """The agency hides a service from the catalog (or shows it again). Changes: SERVICE {id};
+        with SUPPLIER and CATEGORY when the agency's mark changed."""
         require_role(actor, Role.AGENCY)
         clean_uuid(service_id, "service_id")
         hidden = clean_bool(hidden, "hidden", "숨김")
@@ -306,7 +313,11 @@ class CatalogService:
             uow.audit(actor, "service.agency_hide" if hidden else "service.agency_show", "service", sv.id,
                       before={"hidden_by_agency": before}, after={"hidden_by_agency": bool(hidden), "reason": reason})
             uow.commit()
-            return service_row(sv, s.get(Supplier, sv.supplier_id).name, s.get(Category, sv.category_code).name)
+            changes = Changes.of(Entity.SERVICE, sv.id)
+            if before != sv.hidden_by_agency:
+                changes |= _listing_changed(sv)
+            return Done(service_row(sv, s.get(Supplier, sv.supplier_id).name, s.get(Category, sv.category_code).name),
+                        changes)
 
     # --- wishlist ----------------------------------------------------------------------------
     def wishlist(self, actor: Actor) -> list[ServiceRow]:
@@ -319,34 +330,40 @@ class CatalogService:
                 .order_by(WishlistItem.added_at.desc(), Service.id)).all()
             return [service_row(sv, sup, cat) for sv, sup, cat in rows]
 
-    def set_wished(self, actor: Actor, service_id: uuid.UUID, wished: bool) -> bool:
+    def set_wished(self, actor: Actor, service_id: uuid.UUID, wished: bool) -> Done[bool]:
+        """찜하기 on or off; the value is the mark now. Changes: WISH {service_id} (none when the
+        mark was already so)."""
         require_role(actor, Role.DEMAND)
         clean_uuid(service_id, "service_id")
         wished = clean_bool(wished, "wished", "찜하기")
         with self.uow() as uow:
             s = uow.session
             item = s.get(WishlistItem, (actor.company_id, service_id))
+            changes = NO_CHANGES
             if wished and item is None:
-                load_service(s, actor, service_id)
+                uow.catalog.load(actor, service_id)
                 s.add(WishlistItem(company_id=actor.company_id, service_id=service_id, added_at=self.clock.now()))
                 uow.audit(actor, "wishlist.add", "service", service_id)
+                changes = Changes.of(Entity.WISH, service_id)
             elif not wished and item is not None:
                 s.delete(item)
                 uow.audit(actor, "wishlist.remove", "service", service_id)
+                changes = Changes.of(Entity.WISH, service_id)
             try:
                 uow.commit()
             except (IntegrityError, StaleDataError):
                 pass  # another desk of the same company did the same a moment earlier: the outcome stands
-            return wished
+            return Done(wished, changes)
 
     # --- inquiries ---------------------------------------------------------------------------
-    def ask(self, actor: Actor, service_id: uuid.UUID, question: str) -> InquiryView:
+    def ask(self, actor: Actor, service_id: uuid.UUID, question: str) -> Done[InquiryView]:
+        """A demand company's question on a service. Changes: INQUIRY {the new inquiry}."""
         require_role(actor, Role.DEMAND)
         clean_uuid(service_id, "service_id")
         question = clean_text(question, "inquiry.question")
         with self.uow() as uow:
             s = uow.session
-            sv = load_service(s, actor, service_id)
+            sv = uow.catalog.load(actor, service_id)
             company = s.get(Company, actor.company_id)
             q = Inquiry(id=uuid.uuid4(), service_id=sv.id, supplier_id=sv.supplier_id, company_id=company.id,
                         question=question, asked_by=actor.user_id, asked_by_name=actor.name,
@@ -354,7 +371,7 @@ class CatalogService:
             s.add(q)
             uow.audit(actor, "inquiry.ask", "inquiry", q.id, after={"service_id": str(sv.id)})
             uow.commit()
-            return inquiry_view(q, sv.name, company.name)
+            return Done(inquiry_view(q, sv.name, company.name), Changes.of(Entity.INQUIRY, q.id))
 
     def inquiries(self, actor: Actor | None, service_id: uuid.UUID) -> list[InquiryView]:
         """A service's inquiries as this actor may see them: a demand company its own, the supplier
@@ -364,7 +381,7 @@ class CatalogService:
             return []
         with self.uow() as uow:
             s = uow.session
-            sv = load_service(s, actor, service_id)
+            sv = uow.catalog.load(actor, service_id)
             stmt = _inquiry_rows().where(Inquiry.service_id == sv.id)
             if actor.role is Role.DEMAND:
                 stmt = stmt.where(Inquiry.company_id == actor.company_id)
@@ -389,8 +406,9 @@ class CatalogService:
                                        .limit(1000)).all()
             return [InquiryView(*row) for row in rows]
 
-    def answer(self, actor: Actor, inquiry_id: uuid.UUID, answer: str) -> InquiryView:
-        """The supplier answers (or corrects its answer to) an inquiry on one of its services."""
+    def answer(self, actor: Actor, inquiry_id: uuid.UUID, answer: str) -> Done[InquiryView]:
+        """The supplier answers (or corrects its answer to) an inquiry on one of its services.
+        Changes: INQUIRY {inquiry_id}."""
         require_role(actor, Role.SUPPLIER)
         clean_uuid(inquiry_id, "inquiry_id")
         answer = clean_text(answer, "inquiry.answer")
@@ -406,4 +424,4 @@ class CatalogService:
             q.answer, q.answered_by, q.answered_by_name, q.answered_at = answer, actor.user_id, actor.name, self.clock.now()
             uow.audit(actor, "inquiry.answer", "inquiry", q.id, before=before, after={"answer": answer})
             uow.commit()
-            return inquiry_view(q, service_name, company_name)
+            return Done(inquiry_view(q, service_name, company_name), Changes.of(Entity.INQUIRY, q.id))

@@ -6,24 +6,25 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import fields
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import CompanyType, Role, ScreeningStatus
-from ..models import Company, CompanyChange, User, CompanyDocument, DocumentBlob, OperatingAgency, ScreeningEvent
-from .company_docs import check_upload, current_documents, document_view, store_document
-from .dto import Actor, ChangeView, CompanyInfo, CompanyView, DocumentUpload, DocumentView, ScreeningEventView
+from ..models import Company, CompanyChange, User, CompanyDocument, DocumentBlob
+from .changes import NO_CHANGES, Changes, Done, Entity
+from .clock import Clock
+from .dto import Actor, ChangeView, CompanyInfo, CompanyView, DocumentUpload, DocumentView
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
-from .form_inputs import clean_company_info
-from .guards import company_for, require_role
-from .programme import operator_view
-from .rules.documents import DOC_LABELS, required_documents
+from .form_inputs import check_upload, clean_company_info
+from .guards import require_role
+from .repositories.documents import document_view
+from .rules.documents import DOC_LABELS
 from .rules.inputs import clean_uuid
 from .rules.limits import MAX_EMPLOYEES
 from .rules.numbers import normalize_corporate_no, normalize_mobile, normalize_phone, valid_email
-from .rules.screening import ACTION_LABELS, EDITABLE, NOT_EDITABLE_REASON, STATUS_LABELS
+from .rules.screening import EDITABLE, NOT_EDITABLE_REASON
 from .rules.korean import josa
+from .uow import UnitOfWork, UowFactory
 
 FIELD_LABELS = {
     "name": "기업명",
@@ -65,53 +66,6 @@ def field_label(name: str) -> str:
 
         return f"서류: {DOC_LABELS[DocumentType(name[4:])]}"
     return FIELD_LABELS.get(name, name)
-
-
-def info_of(c: Company) -> CompanyInfo:
-    return CompanyInfo(
-        name=c.name, representative_name=c.representative_name, representative_phone=c.representative_phone,
-        address=c.address, address_detail=c.address_detail, phone=c.phone, industry=c.industry,
-        employees=c.employees, manager_name=c.manager_name, manager_phone=c.manager_phone,
-        manager_email=c.manager_email, payment_manager_name=c.payment_manager_name,
-        payment_manager_phone=c.payment_manager_phone, issuer_type=c.issuer_type, corporate_no=c.corporate_no,
-    )
-
-
-def event_view(e: ScreeningEvent) -> ScreeningEventView:
-    return ScreeningEventView(
-        action=e.action, action_label=ACTION_LABELS[e.action], from_status=e.from_status, to_status=e.to_status,
-        reason=e.reason, actor_name=e.actor_name, actor_role=e.actor_role, at=e.at,
-    )
-
-
-def company_view(s: Session, c: Company, *, with_details: bool = True) -> CompanyView:
-    op = s.get(OperatingAgency, c.operator_id)
-    docs: tuple[DocumentView, ...] = ()
-    history: tuple[ScreeningEventView, ...] = ()
-    missing: tuple[str, ...] = ()
-    if with_details:
-        current = current_documents(s, c.id)
-        docs = tuple(document_view(d) for d in current)
-        present = {d.doc_type for d in current}
-        missing = tuple(DOC_LABELS[t] for t in required_documents(c.company_type, c.issuer_type) if t not in present)
-        events = s.scalars(select(ScreeningEvent).where(ScreeningEvent.company_id == c.id)
-                           .order_by(ScreeningEvent.at, ScreeningEvent.seq))
-        history = tuple(event_view(e) for e in events)
-    return CompanyView(
-        id=c.id, programme_year=c.programme_year, business_no=c.business_no, company_type=c.company_type,
-        info=info_of(c), operator=operator_view(op), status=c.status, status_label=STATUS_LABELS[c.status],
-        status_reason=c.status_reason, submitted_at=c.submitted_at, status_changed_at=c.status_changed_at,
-        editable=c.status in EDITABLE, not_editable_reason=NOT_EDITABLE_REASON.get(c.status),
-        changed_after_confirm_at=c.changed_after_confirm_at, budget_total=c.budget_total,
-        budget_government=c.budget_government, budget_self=c.budget_self, approved_at=c.approved_at,
-        use_period_end=c.use_period_end, documents=docs, history=history, missing_documents=missing,
-    )
-
-
-def next_seq(s: Session, model, company_id: uuid.UUID) -> int:
-    """Next position in a company's history table (the company row is locked by the caller)."""
-    s.flush()
-    return (s.scalar(select(func.max(model.seq)).where(model.company_id == company_id)) or 0) + 1
 
 
 def change_view(ch: CompanyChange) -> ChangeView:
@@ -168,7 +122,7 @@ def normalize_info(info: CompanyInfo, company_type: CompanyType) -> CompanyInfo:
 
 
 class CompanyService:
-    def __init__(self, uow, clock):
+    def __init__(self, uow: UowFactory, clock: Clock):
         self.uow = uow
         self.clock = clock
 
@@ -178,23 +132,23 @@ class CompanyService:
         if company_id is None:
             raise NotFound("기업 정보가 없는 계정입니다.")
         with self.uow() as uow:
-            return company_view(uow.session, company_for(uow.session, actor, company_id))
+            return uow.companies.read_view(actor, company_id)  # rows, not objects (a page read)
 
-    def _editable(self, s: Session, actor: Actor) -> Company:
+    def _editable(self, uow: UnitOfWork, actor: Actor) -> Company:
         require_role(actor, Role.DEMAND)
-        company = company_for(s, actor, actor.company_id, for_update=True)
+        company = uow.companies.for_actor(actor, actor.company_id, for_update=True)
         if company.status not in EDITABLE:
             raise PermissionDenied(NOT_EDITABLE_REASON[company.status], code="not_editable")
         return company
 
-    def _record_changes(self, s: Session, actor: Actor, company: Company,
+    def _record_changes(self, uow: UnitOfWork, actor: Actor, company: Company,
                         changes: list[tuple[str, str, str]], now) -> None:
         """One 수정이력 row per (field, old, new), numbered after the company's last one."""
         after_confirmation = company.confirmed_at is not None and company.status in (
             ScreeningStatus.CONFIRMED, ScreeningStatus.APPROVED)
-        first = next_seq(s, CompanyChange, company.id)
+        first = uow.companies.next_seq(CompanyChange, company.id)
         for i, (field_name, old, new) in enumerate(changes):
-            s.add(CompanyChange(
+            uow.session.add(CompanyChange(
                 id=uuid.uuid4(), company_id=company.id, field=field_name, old_value=old, new_value=new,
                 changed_by=actor.user_id, changed_by_name=actor.name, changed_at=now,
                 after_confirmation=after_confirmation, seq=first + i,
@@ -202,16 +156,17 @@ class CompanyService:
         if after_confirmation:
             company.changed_after_confirm_at = now
 
-    def update_info(self, actor: Actor, info: CompanyInfo) -> CompanyView:
+    def update_info(self, actor: Actor, info: CompanyInfo) -> Done[CompanyView]:
         """Edit the own company's information (ON_HOLD / CONFIRMED / APPROVED only).
 
         The issuer type and the payment manager are fixed after signup (FIXED_AFTER_SIGNUP).
+        Changes: the company (none when nothing differed).
         """
         info = clean_company_info(info)  # type, characters, length: before the store is asked
         now = self.clock.now()
         with _refuse_stale(), self.uow() as uow:
             s = uow.session
-            company = self._editable(s, actor)
+            company = self._editable(uow, actor)
             clean = normalize_info(info, company.company_type)
             for name in FIXED_AFTER_SIGNUP:
                 if getattr(clean, name) != getattr(company, name):
@@ -225,30 +180,34 @@ class CompanyService:
                     before[f.name], after[f.name] = _display(f.name, old), _display(f.name, new)
                     setattr(company, f.name, new)
             if not after:
-                return company_view(s, company)
-            self._record_changes(s, actor, company, [(k, before[k], after[k]) for k in after], now)
+                return Done(uow.companies.view(company), NO_CHANGES)
+            self._record_changes(uow, actor, company, [(k, before[k], after[k]) for k in after], now)
             if "name" in after:  # the demand login shows the company's name
+                uow.company_names.write(company, replace=True)  # the dashboard's name search
                 for user in s.scalars(select(User).where(User.company_id == company.id)):
                     user.display_name = company.name
             uow.audit(actor, "company.update", "company", company.id, before=before, after=after)
             uow.commit()
-            return company_view(s, company)
+            return Done(uow.companies.view(company), Changes.of(Entity.COMPANY, company.id))
 
-    def replace_document(self, actor: Actor, upload: DocumentUpload) -> CompanyView:
+    def replace_document(self, actor: Actor, upload: DocumentUpload) -> Done[CompanyView]:
+        """Store a new document of its type for the own company (the current one is replaced).
+        Changes: the new document and the one it replaced; the company."""
         now = self.clock.now()
         check_upload(upload)  # decoding the file takes a while: before the company row is locked
         with _refuse_stale(), self.uow() as uow:
-            s = uow.session
-            company = self._editable(s, actor)
-            doc, previous = store_document(s, company.id, upload, actor.user_id, now, checked=True)
+            company = self._editable(uow, actor)
+            doc, previous = uow.documents.store(company.id, upload, actor.user_id, now)
             field_name = f"doc:{upload.doc_type.value}"
             old = f"{previous.filename} ({previous.sha256[:12]})" if previous else ""
             new = f"{doc.filename} ({doc.sha256[:12]})"
-            self._record_changes(s, actor, company, [(field_name, old, new)], now)
+            self._record_changes(uow, actor, company, [(field_name, old, new)], now)
             uow.audit(actor, "company.document", "company", company.id,
                       before={field_name: old} if previous else None, after={field_name: new})
             uow.commit()
-            return company_view(s, company)
+            documents = {doc.id} | ({previous.id} if previous is not None else set())
+            return Done(uow.companies.view(company),
+                        Changes({Entity.DOCUMENT: documents, Entity.COMPANY: {company.id}}))
 
     def history(self, actor: Actor, company_id: uuid.UUID | None = None) -> list[ChangeView]:
         """회원정보 수정이력, newest first."""
@@ -257,7 +216,7 @@ class CompanyService:
             raise NotFound("기업 정보가 없는 계정입니다.")
         with self.uow() as uow:
             s = uow.session
-            company_for(s, actor, company_id)
+            uow.companies.for_actor(actor, company_id)
             rows = s.scalars(select(CompanyChange).where(CompanyChange.company_id == company_id)
                              .order_by(CompanyChange.changed_at.desc(), CompanyChange.seq.desc()))
             return [change_view(r) for r in rows]
@@ -269,6 +228,6 @@ class CompanyService:
             doc = s.get(CompanyDocument, document_id)
             if doc is None:
                 raise NotFound("서류를 찾을 수 없습니다.")
-            company_for(s, actor, doc.company_id)
+            uow.companies.for_actor(actor, doc.company_id)
             blob = s.get(DocumentBlob, doc.sha256)
             return document_view(doc), blob.content

@@ -12,23 +12,21 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..enums import DealAction, DealState, DealTab, Role, ScreeningStatus
-from ..models import OPEN_STATES, Company, Deal, DealEvent, Service, Supplier
-from .catalog import load_service
-from .clock import kst_date
+from ..enums import DealAction, DealState, DealTab, Role
+from ..models import Company, Deal, DealEvent, Service, Supplier
+from .changes import NO_CHANGES, Changes, Done, Entity
+from .clock import Clock
 from .dto import Actor, DealEventView, DealView, Page
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
-from .programme import current_settings
+from .repositories.rows import fast
 from .rules import deals as rules
 from .rules.inputs import clean_amount, clean_cursor, clean_enum, clean_page_size, clean_text, clean_uuid
 from .rules.korean import particle
 from .rules.limits import MEMO_LIMIT
-from .uow import UnitOfWork
-from .vouchers import ledger
+from .uow import UowFactory
 
 D, A = DealState, DealAction
 PAGE_SIZE = 200
@@ -80,6 +78,19 @@ def deal_view(d: Deal, company_name: str, service_name: str, list_price: int, su
     )
 
 
+def _view_rows():
+    """The columns `deal_view` reads, as a row (list pages: no ORM objects to build and expire)."""
+    return (select(fast(Deal.id), fast(Deal.company_id), fast(Deal.service_id), fast(Deal.supplier_id),
+                   fast(Deal.state), Deal.memo,
+                   Deal.requested_at, Deal.accepted_at, Deal.payment_requested_at, Deal.amount, Deal.deadline_at,
+                   Deal.closed_at, Deal.close_reason, Deal.updated_at, Company.name.label("company_name"),
+                   Service.name.label("service_name"), Service.price.label("list_price"),
+                   Supplier.name.label("supplier_name"))
+            .join(Company, Company.id == Deal.company_id)
+            .join(Service, Service.id == Deal.service_id)
+            .join(Supplier, Supplier.id == Deal.supplier_id))
+
+
 def _view_stmt():
     return (select(Deal, Company.name, Service.name, Service.price, Supplier.name)
             .join(Company, Company.id == Deal.company_id)
@@ -87,78 +98,8 @@ def _view_stmt():
             .join(Supplier, Supplier.id == Deal.supplier_id))
 
 
-def _record(uow: UnitOfWork, d: Deal, action: DealAction, before: DealState | None, actor: Actor | None,
-            at: datetime, *, memo: str | None = None, amount: int | None = None) -> None:
-    s = uow.session
-    seq = (s.scalar(select(func.max(DealEvent.seq)).where(DealEvent.deal_id == d.id)) or 0) + 1
-    s.add(DealEvent(id=uuid.uuid4(), deal_id=d.id, seq=seq, action=action, from_state=before, to_state=d.state,
-                    memo=memo, amount=amount, actor_id=actor.user_id if actor else None,
-                    actor_name=actor.name if actor else "시스템", actor_role=actor.role.value if actor else "SYSTEM",
-                    at=at))
-    after = {"state": d.state.value}
-    if memo:
-        after["memo"] = memo
-    if amount is not None:
-        after["amount"] = amount
-    uow.audit(actor, f"deal.{action.value.lower()}", "deal", d.id,
-              before={"state": before.value} if before else None, after=after, at=at)
-
-
-def _expire(uow: UnitOfWork, d: Deal, at: datetime, reason: str) -> None:
-    """Persist an expiry that happened `at` (the deadline, or now for an abandonment)."""
-    before = d.state
-    d.state, d.closed_at, d.close_reason, d.deadline_at, d.updated_at = D.EXPIRED, at, reason, None, at
-    _record(uow, d, A.EXPIRE, before, None, at, memo=reason)
-
-
-def _lapse(uow: UnitOfWork, d: Deal) -> None:
-    """Persist the expiry the clock already made: at the deadline, with the reason of its state."""
-    _expire(uow, d, d.deadline_at, rules.expiry_reason(d.state))
-
-
-def expire_open_deals(uow: UnitOfWork, company_id: uuid.UUID, now: datetime, reason: str) -> int:
-    """Expire every open deal of a company (budget abandonment); returns how many."""
-    deals = uow.session.scalars(select(Deal).where(Deal.company_id == company_id, Deal.state.in_(OPEN_STATES))
-                                .with_for_update()).all()
-    for d in deals:
-        if rules.is_overdue(d.state, d.deadline_at, now):
-            _lapse(uow, d)
-        else:
-            _expire(uow, d, now, reason)
-    return len(deals)
-
-
-def open_deal_of(s: Session, company_id: uuid.UUID, service_id: uuid.UUID, now: datetime) -> Deal | None:
-    """The company's open deal for a service as of `now` (an overdue one does not count)."""
-    d = s.scalars(select(Deal).where(Deal.company_id == company_id, Deal.service_id == service_id,
-                                     Deal.state.in_(OPEN_STATES))).first()
-    if d is None or rules.is_overdue(d.state, d.deadline_at, now):
-        return None
-    return d
-
-
-def deal_refusal(s: Session, actor: Actor, sv: Service, now: datetime, open_deal: Deal | None) -> str | None:
-    """Why this demand company cannot start a consultation on this service now, or None."""
-    c = s.get(Company, actor.company_id)
-    if c is None:
-        return "기업 정보를 찾을 수 없습니다."
-    if c.status is not ScreeningStatus.APPROVED:
-        return "예산이 확정(승인)된 수요기업만 거래상담을 요청할 수 있습니다."
-    if c.payment_method is None:
-        return "먼저 '바우처 신청'에서 결제수단을 선택해 주세요."
-    if c.use_period_end is not None and kst_date(now) > c.use_period_end:
-        return f"바우처 사용기간({c.use_period_end:%Y-%m-%d})이 끝나 새 거래를 시작할 수 없습니다."
-    budget = ledger(s, c)
-    if budget is None or budget.remaining <= 0:
-        return "남은 예산이 없어 거래상담을 요청할 수 없습니다."
-    if open_deal is not None:
-        label = rules.STATE_LABELS[open_deal.state]
-        return f"이 서비스에 진행 중인 거래({label})가 있습니다. '서비스 요청'에서 확인해 주세요."
-    return None
-
-
 class DealService:
-    def __init__(self, uow, clock):
+    def __init__(self, uow: UowFactory, clock: Clock):
         self.uow = uow
         self.clock = clock
 
@@ -178,7 +119,7 @@ class DealService:
         own = self._own(actor)
         now = self.clock.now()
         with self.uow() as uow:
-            s = uow.session
+            s = uow.session.connection()  # plain rows on the unit's connection
             by_state: dict[DealState, int] = dict(s.execute(
                 select(Deal.state, func.count()).where(own).group_by(Deal.state)).all())
             overdue = s.execute(
@@ -209,12 +150,12 @@ class DealService:
             if cursor is not None:
                 page = page.where(tuple_(Deal.updated_at, Deal.id) < tuple(cursor))  # typed bind: UTC conversion
             page = page.order_by(*newest_first).limit(limit + 1)
-            stmt = _view_stmt().where(Deal.id.in_(page.scalar_subquery())).order_by(*newest_first)
-            rows = uow.session.execute(stmt).all()
+            stmt = _view_rows().where(Deal.id.in_(page.scalar_subquery())).order_by(*newest_first)
+            rows = uow.session.connection().execute(stmt).all()  # rows, not objects (a list page)
             more = len(rows) > limit
-            rows = rows[:limit]
-            out = tuple(deal_view(*row, now) for row in rows)
-            return Page(out, (rows[-1][0].updated_at, rows[-1][0].id) if more else None)
+            out = tuple(deal_view(r, r.company_name, r.service_name, r.list_price, r.supplier_name, now)
+                        for r in rows[:limit])
+            return Page(out, (out[-1].updated_at, out[-1].id) if more else None)
 
     def get(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
         clean_uuid(deal_id, "deal_id")
@@ -252,8 +193,9 @@ class DealService:
         raise PermissionDenied("다른 기업의 거래는 볼 수 없습니다.", code="not_own")
 
     # --- start -------------------------------------------------------------------------------
-    def request(self, actor: Actor, service_id: uuid.UUID, memo: str) -> DealView:
-        """거래상담 요청 from a service's detail page."""
+    def request(self, actor: Actor, service_id: uuid.UUID, memo: str) -> Done[DealView]:
+        """거래상담 요청 from a service's detail page. Changes: DEAL {the new deal, and an overdue
+        deal of the same service persisted as expired on the way}."""
         require_role(actor, Role.DEMAND)
         clean_uuid(service_id, "service_id")
         memo = clean_text(memo, "deal.memo", required=False)
@@ -265,26 +207,24 @@ class DealService:
             with self.uow() as uow:
                 s = uow.session
                 company = s.scalars(select(Company).where(Company.id == actor.company_id).with_for_update()).one()
-                sv = load_service(s, actor, service_id)
+                sv = uow.catalog.load(actor, service_id)
                 # an overdue deal still holds the slot in the table until it is persisted as EXPIRED
-                for old in s.scalars(select(Deal).where(Deal.company_id == company.id, Deal.service_id == sv.id,
-                                                        Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
-                                     .with_for_update()):
-                    _lapse(uow, old)
+                lapsed = uow.deals.lapse_overdue_of(company.id, sv.id, now)
                 s.flush()
-                refusal = deal_refusal(s, actor, sv, now, open_deal_of(s, company.id, sv.id, now))
+                refusal = uow.deals.start_refusal(actor, now, uow.deals.open_of(company.id, sv.id, now))
                 if refusal:
                     raise InvalidTransition(refusal)
-                window = current_settings(s).deal_window_days
+                window = uow.settings.current().deal_window_days
                 d = Deal(id=uuid.uuid4(), company_id=company.id, service_id=sv.id, supplier_id=sv.supplier_id,
                          state=D.CONSULT_REQUESTED, memo=memo, requested_at=now, requested_by=actor.user_id,
                          deadline_at=rules.deadline(now, window), updated_at=now)
                 s.add(d)
                 s.flush()
-                _record(uow, d, A.REQUEST, None, actor, now, memo=memo)
+                uow.deals.record(d, A.REQUEST, None, actor, now, memo=memo)
                 uow.commit()
                 sup = s.get(Supplier, sv.supplier_id)
-                return deal_view(d, company.name, sv.name, sv.price, sup.name, now)
+                return Done(deal_view(d, company.name, sv.name, sv.price, sup.name, now),
+                            Changes.of(Entity.DEAL, d.id, *lapsed))
         except IntegrityError:  # the partial unique index: another desk opened one a moment earlier
             raise Conflict("이 서비스에 이미 진행 중인 거래가 있습니다. '서비스 요청'에서 확인해 주세요.") from None
         except StaleDataError:  # the sweep expired the old deal at the same moment
@@ -292,20 +232,22 @@ class DealService:
 
     # --- transitions -------------------------------------------------------------------------
     def act(self, actor: Actor, deal_id: uuid.UUID, action: DealAction, *, memo: str | None = None,
-            amount: int | None = None) -> DealView:
-        """Apply one action of the §5.3 table; checks role, ownership, the clock and the state."""
+            amount: int | None = None) -> Done[DealView]:
+        """Apply one action of the §5.3 table; checks role, ownership, the clock and the state.
+        What the action does beside the move is its row in `rules.STEPS`. Changes: DEAL {deal_id}."""
         clean_uuid(deal_id, "deal_id")
         action = clean_enum(action, DealAction, "action", "처리")
         if rules.ACTORS.get(action) is None or actor.role is not rules.ACTORS[action]:
             label = rules.ACTION_LABELS.get(action, str(action))
             raise PermissionDenied(f"'{label}'{particle(label, '을')} 할 권한이 없습니다.", code="role")
-        if action is A.REQUEST:
-            raise ValidationError("거래상담 요청은 서비스 상세 화면에서 합니다.")
-        if amount is not None or action is A.REQUEST_PAYMENT:  # the INTEGER column's range, before the store
+        step = rules.STEPS.get(action)
+        if step is None:
+            raise ValidationError(rules.ELSEWHERE[action])
+        if amount is not None or step.priced:  # the INTEGER column's range, before the store
             amount = clean_amount(amount, "amount", "결제요청 금액")
         memo = clean_text(memo, "deal.memo", required=False) or None
-        if action is A.REJECT and not memo:
-            raise ValidationError("반려 사유(메모)를 입력해 주세요. 수요기업에 그대로 보입니다.", field="memo")
+        if step.memo_required and not memo:
+            raise ValidationError(step.memo_required, field="memo")
         now = self.clock.now()
         try:
             with self.uow() as uow:
@@ -318,27 +260,21 @@ class DealService:
                 if actor.role is Role.AGENCY:
                     raise PermissionDenied("전문기관은 거래를 대신 처리할 수 없습니다.", code="role")
                 if rules.is_overdue(d.state, d.deadline_at, now):
-                    _lapse(uow, d)
+                    uow.deals.lapse(d)
                     uow.commit()
                     raise InvalidTransition(rules.refusal_message(D.EXPIRED, action), code="deal_expired")
-                before = d.state
-                after = rules.next_state(before, action)
+                after = rules.next_state(d.state, action)
                 if after is None:
-                    raise InvalidTransition(rules.refusal_message(before, action))
-                settings = current_settings(s) if action is A.REQUEST_PAYMENT else None
-                if settings is not None:
+                    raise InvalidTransition(rules.refusal_message(d.state, action))
+                settings = uow.settings.current() if step.priced or step.restarts_deadline else None
+                if step.priced:
                     amount = self._check_amount(settings, amount, list_price)
-                d.state, d.updated_at = after, now
-                if action is A.ACCEPT:
-                    d.accepted_at, d.deadline_at = now, None
-                elif action is A.REJECT:
-                    d.closed_at, d.close_reason, d.deadline_at = now, memo, None
-                elif action is A.REQUEST_PAYMENT:
-                    d.payment_requested_at, d.amount = now, amount
-                    d.deadline_at = rules.deadline(now, settings.deal_window_days)
-                _record(uow, d, action, before, actor, now, memo=memo, amount=amount if action is A.REQUEST_PAYMENT else None)
+                uow.deals.move(d, action, after, actor, rules.StepInput(
+                    at=now, memo=memo, amount=amount,
+                    window_days=settings.deal_window_days if settings is not None else None))
                 uow.commit()
-                return deal_view(d, company_name, service_name, list_price, supplier_name, now)
+                return Done(deal_view(d, company_name, service_name, list_price, supplier_name, now),
+                            Changes.of(Entity.DEAL, d.id))
         except StaleDataError:
             raise Conflict("다른 화면에서 이 거래가 먼저 처리되었습니다. 목록을 새로 고쳐 주세요.") from None
 
@@ -351,34 +287,31 @@ class DealService:
             raise ValidationError(f"결제요청 금액은 서비스 등록 가격({list_price:,}원)을 넘을 수 없습니다.", field="amount")
         return amount
 
-    def accept(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+    def accept(self, actor: Actor, deal_id: uuid.UUID) -> Done[DealView]:
         return self.act(actor, deal_id, A.ACCEPT)
 
-    def reject(self, actor: Actor, deal_id: uuid.UUID, memo: str) -> DealView:
+    def reject(self, actor: Actor, deal_id: uuid.UUID, memo: str) -> Done[DealView]:
         return self.act(actor, deal_id, A.REJECT, memo=memo)
 
-    def request_payment(self, actor: Actor, deal_id: uuid.UUID, amount: int) -> DealView:
+    def request_payment(self, actor: Actor, deal_id: uuid.UUID, amount: int) -> Done[DealView]:
         return self.act(actor, deal_id, A.REQUEST_PAYMENT, amount=amount)
 
-    def move_to_cart(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+    def move_to_cart(self, actor: Actor, deal_id: uuid.UUID) -> Done[DealView]:
         return self.act(actor, deal_id, A.TO_CART)
 
-    def move_from_cart(self, actor: Actor, deal_id: uuid.UUID) -> DealView:
+    def move_from_cart(self, actor: Actor, deal_id: uuid.UUID) -> Done[DealView]:
         return self.act(actor, deal_id, A.FROM_CART)
 
     # --- the clock ---------------------------------------------------------------------------
-    def sweep(self) -> int:
-        """Persist every expiry the clock has made (start-up and every few minutes); returns how many."""
+    def sweep(self) -> Done[int]:
+        """Persist every expiry the clock has made (start-up and every few minutes); the value is how
+        many. Changes: DEAL {the ids expired} (none when nothing was due)."""
         now = self.clock.now()
-        total = 0
+        expired: list[uuid.UUID] = []
         while True:
             with self.uow() as uow:
-                deals = uow.session.scalars(
-                    select(Deal).where(Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
-                    .order_by(Deal.deadline_at, Deal.id).limit(SWEEP_BATCH).with_for_update(skip_locked=True)).all()
-                for d in deals:
-                    _lapse(uow, d)
+                batch = uow.deals.lapse_due(now, SWEEP_BATCH)
                 uow.commit()
-            total += len(deals)
-            if len(deals) < SWEEP_BATCH:
-                return total
+            expired += batch
+            if len(batch) < SWEEP_BATCH:
+                return Done(len(expired), Changes.of(Entity.DEAL, *expired) if expired else NO_CHANGES)

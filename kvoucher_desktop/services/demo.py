@@ -179,7 +179,7 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
             operator_id=busan.id if i % 3 == 0 and login is None else seoul.id,
             login_id=login or f"company{i:02d}", password=DEMO_PASSWORD, password_confirm=DEMO_PASSWORD,
         )
-        actor = services.signup.submit(form)
+        actor = services.signup.submit(form).value
         if progress:
             progress(0.1 + 0.7 * (i + 1) / len(COMPANIES), name)
         screener = busan_actor if form.operator_id == busan.id else operator_actor
@@ -237,7 +237,7 @@ def _seed_catalog(services: Services, clock: FixedClock, agency: Actor, progress
         clock.advance(minutes=40)
         supplier = services.programme.save_supplier(agency, name=name, business_no=demo_business_no(900 + n),
                                                     representative_name=rep, phone=phone, email=email,
-                                                    address=address)
+                                                    address=address).value
         if password_hash is None:
             services.accounts.create_account(agency, role=Role.SUPPLIER, login_id=login_id, password=DEMO_PASSWORD,
                                              display_name=name, supplier_id=supplier.id, email=email)
@@ -302,7 +302,7 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
         clock.advance(hours=hours)
         cat.set_wished(hanbit, ids[key], True)
     clock.advance(hours=1)
-    answered = cat.ask(hanbit, ids["bridge-meet"], "30명이 동시에 회의할 때 녹화 파일은 얼마나 보관되나요?")
+    answered = cat.ask(hanbit, ids["bridge-meet"], "30명이 동시에 회의할 때 녹화 파일은 얼마나 보관되나요?").value
     clock.advance(hours=3)
     cat.answer(sup["supplier"], answered.id, "녹화 파일은 12개월 동안 보관되며, 언제든 내려받을 수 있습니다.")
     clock.advance(hours=2)
@@ -317,7 +317,7 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
     deals.request(fintech, ids["bridge-meet"], "지점 두 곳에서 함께 쓰려고 합니다. 견적 부탁드립니다.")
     # 반려 with a memo
     at(h(4 * 24))
-    webinar = deals.request(hanbit, ids["bridge-webinar"], "신제품 설명회를 200명 규모로 열고 싶습니다.")
+    webinar = deals.request(hanbit, ids["bridge-webinar"], "신제품 설명회를 200명 규모로 열고 싶습니다.").value
     clock.advance(hours=3)
     deals.reject(sup["supplier"], webinar.id,
                  "이 상품은 최대 100명까지 시청할 수 있습니다. 200명 이상은 엔터프라이즈 상품으로 다시 요청해 주세요.")
@@ -328,9 +328,9 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
                       ("wf-approval", "결재 양식 이관이 가능한지, 30명 기준 금액을 알려 주세요."),
                       ("safe-vpn", "재택근무자 18명이 사내 ERP에 접속해야 합니다."),
                       ("onclass-lms", "신입사원 교육 과정을 올려서 쓰려고 합니다.")):
-        accepted[key] = deals.request(hanbit, ids[key], memo)
+        accepted[key] = deals.request(hanbit, ids[key], memo).value
         clock.advance(minutes=40)
-    webinar2 = deals.request(fintech, ids["bridge-webinar"], "분기별 투자설명회(80명 내외)에 쓰려고 합니다.")
+    webinar2 = deals.request(fintech, ids["bridge-webinar"], "분기별 투자설명회(80명 내외)에 쓰려고 합니다.").value
     at(h(3 * 24 - 5))
     for key in accepted:
         supplier = sup[next(login for login, *_, offers in SUPPLIERS if any(o[0] == key for o in offers))]

@@ -18,11 +18,13 @@ from .rules.inputs import (
     clean_amount,
     clean_bool,
     clean_enum,
+    clean_int,
     clean_number_text,
     clean_password,
     clean_text,
     clean_uuid,
 )
+from .rules.documents import content_error, document_error, shown_name
 from .rules.limits import MAX_EMPLOYEES
 from .rules.numbers import ascii_int
 
@@ -181,3 +183,21 @@ def clean_service_form(form: Any) -> ServiceForm:
         hidden=clean_bool(form.hidden, "hidden", "숨김"),
         remove_image=clean_bool(form.remove_image, "remove_image", "이미지 삭제"),
     )
+
+
+#: a certificate's issue year (장애인기업/여성기업 확인서) is a plausible calendar year
+ISSUED_YEAR_MIN, ISSUED_YEAR_MAX = 2000, 2100
+
+
+def check_upload(upload: DocumentUpload) -> None:
+    """Kind by content, size, and the content itself: a PDF PDFium opens, an image within the
+    decoding limits (rules.documents.content_error). Messages name the cleaned file name."""
+    field = f"doc:{upload.doc_type.value}"
+    if not isinstance(upload.data, bytes):
+        raise ValidationError("올린 파일의 내용을 읽을 수 없습니다. 파일을 다시 선택해 주세요.", field=field)
+    if upload.issued_year is not None:
+        clean_int(upload.issued_year, field, "발급 연도", minimum=ISSUED_YEAR_MIN, maximum=ISSUED_YEAR_MAX)
+    shown = shown_name(upload.filename)
+    message = document_error(shown, upload.data) or content_error(shown, upload.data)
+    if message:
+        raise ValidationError(message, field=field)

@@ -26,12 +26,19 @@ def company_for(session: Session, actor: Actor, company_id: uuid.UUID, *, for_up
     company = session.scalars(stmt).one_or_none()
     if company is None:
         raise NotFound("기업 정보를 찾을 수 없습니다.")
+    check_company_access(actor, company.id, company.operator_id)
+    return company
+
+
+def check_company_access(actor: Actor, company_id: uuid.UUID, operator_id: uuid.UUID) -> None:
+    """Refuse unless the actor may see this company: the agency, its own demand login, the
+    operator of its jurisdiction (also for a company read as a row)."""
     if actor.role is Role.AGENCY:
-        return company
-    if actor.role is Role.DEMAND and actor.company_id == company.id:
-        return company
-    if actor.role is Role.OPERATOR and actor.operator_id == company.operator_id:
-        return company
+        return
+    if actor.role is Role.DEMAND and actor.company_id == company_id:
+        return
+    if actor.role is Role.OPERATOR and actor.operator_id == operator_id:
+        return
     if actor.role is Role.OPERATOR:
         raise PermissionDenied("관할 운영기관이 아닌 기업은 조회하거나 처리할 수 없습니다.", code="jurisdiction")
     raise PermissionDenied("다른 기업의 정보는 볼 수 없습니다.", code="not_own")

@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..enums import Role
 from ..models import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings, Supplier
-from .clock import kst_date
+from .changes import Changes, Done, Entity
+from .clock import Clock, kst_date
 from .dto import Actor, AnnouncementView, CategoryView, OperatorView, ProgrammeView, SupplierView
 from .errors import NotFound, ValidationError
 from .guards import require_role
+from .repositories.companies import operator_view
 from .rules.inputs import (
     clean_amount,
     clean_bool,
@@ -29,6 +31,7 @@ from .rules.inputs import (
 )
 from .rules.limits import MAX_AMOUNT
 from .rules.numbers import normalize_business_no, normalize_phone, valid_email
+from .uow import UowFactory
 
 DEFAULT_CATEGORIES = (
     ("VIDEO", "화상회의"),
@@ -77,10 +80,6 @@ def settings_view(p: ProgrammeSettings) -> ProgrammeView:
     )
 
 
-def operator_view(o: OperatingAgency) -> OperatorView:
-    return OperatorView(o.id, o.name, o.region, o.phone, o.email, o.active)
-
-
 def announcement_view(a: Announcement) -> AnnouncementView:
     return AnnouncementView(a.id, a.title, a.body, a.posted_at, a.pinned)
 
@@ -112,15 +111,8 @@ def _clean_settings(view: ProgrammeView) -> ProgrammeView:
     return clean
 
 
-def current_settings(session) -> ProgrammeSettings:
-    p = session.scalars(select(ProgrammeSettings).where(ProgrammeSettings.is_current.is_(True))).first()
-    if p is None:
-        raise NotFound("사업 설정이 없습니다. 전문기관에 문의해 주세요.")
-    return p
-
-
 class ProgrammeService:
-    def __init__(self, uow, clock):
+    def __init__(self, uow: UowFactory, clock: Clock):
         self.uow = uow
         self.clock = clock
 
@@ -164,7 +156,7 @@ class ProgrammeService:
     # --- reading ---------------------------------------------------------------------------
     def settings(self) -> ProgrammeView:
         with self.uow() as uow:
-            return settings_view(current_settings(uow.session))
+            return settings_view(uow.settings.current())
 
     def categories(self) -> list[CategoryView]:
         with self.uow() as uow:
@@ -197,19 +189,21 @@ class ProgrammeService:
             ]
 
     # --- agency edits ------------------------------------------------------------------------
-    def update_settings(self, actor: Actor, view: ProgrammeView) -> ProgrammeView:
+    def update_settings(self, actor: Actor, view: ProgrammeView) -> Done[ProgrammeView]:
+        """Changes: the settings (by programme year)."""
         require_role(actor, Role.AGENCY)
         view = _clean_settings(view)
         with self.uow() as uow:
-            p = current_settings(uow.session)
+            p = uow.settings.current()
             before = asdict(settings_view(p))
             for key, value in asdict(replace(view, year=p.year)).items():
                 setattr(p, key, value)
             uow.audit(actor, "programme.update", "programme", p.year, before=before, after=asdict(view))
             uow.commit()
-            return settings_view(p)
+            return Done(settings_view(p), Changes.of(Entity.SETTINGS, p.year))
 
-    def rename_category(self, actor: Actor, code: str, name: str) -> CategoryView:
+    def rename_category(self, actor: Actor, code: str, name: str) -> Done[CategoryView]:
+        """Changes: the category (by code)."""
         require_role(actor, Role.AGENCY)
         code = clean_text(code, "category.code", field="code")
         name = clean_text(name, "category.name", field="name")
@@ -221,10 +215,11 @@ class ProgrammeService:
             c.name = name.strip()
             uow.audit(actor, "category.rename", "category", code, before=before, after={"name": c.name})
             uow.commit()
-            return CategoryView(c.code, c.name, c.sort_order)
+            return Done(CategoryView(c.code, c.name, c.sort_order), Changes.of(Entity.CATEGORY, c.code))
 
     def save_operator(self, actor: Actor, *, name: str, region: str, phone: str, email: str,
-                      operator_id: uuid.UUID | None = None, active: bool = True) -> OperatorView:
+                      operator_id: uuid.UUID | None = None, active: bool = True) -> Done[OperatorView]:
+        """Add or edit an operating agency. Changes: the operator."""
         require_role(actor, Role.AGENCY)
         name = clean_text(name, "operator.name", field="name")
         region = clean_text(region, "operator.region", field="region")
@@ -255,10 +250,11 @@ class ProgrammeService:
             s.flush()
             uow.audit(actor, "operator.save", "operating_agency", op.id, before=before, after=asdict(operator_view(op)))
             uow.commit()
-            return operator_view(op)
+            return Done(operator_view(op), Changes.of(Entity.OPERATOR, op.id))
 
     def save_announcement(self, actor: Actor, *, title: str, body: str, pinned: bool = False,
-                          announcement_id: uuid.UUID | None = None) -> AnnouncementView:
+                          announcement_id: uuid.UUID | None = None) -> Done[AnnouncementView]:
+        """Post or edit an announcement. Changes: the announcement."""
         require_role(actor, Role.AGENCY)
         title = clean_text(title, "announcement.title", field="title")
         body = clean_text(body, "announcement.body", field="body")
@@ -281,9 +277,10 @@ class ProgrammeService:
             uow.audit(actor, "announcement.save", "announcement", a.id, before=before,
                       after={"title": a.title, "body": a.body, "pinned": a.pinned})
             uow.commit()
-            return announcement_view(a)
+            return Done(announcement_view(a), Changes.of(Entity.ANNOUNCEMENT, a.id))
 
-    def delete_announcement(self, actor: Actor, announcement_id: uuid.UUID) -> None:
+    def delete_announcement(self, actor: Actor, announcement_id: uuid.UUID) -> Done[None]:
+        """Changes: the announcement (gone)."""
         require_role(actor, Role.AGENCY)
         clean_uuid(announcement_id, "announcement_id")
         with self.uow() as uow:
@@ -293,10 +290,11 @@ class ProgrammeService:
             uow.audit(actor, "announcement.delete", "announcement", a.id, before={"title": a.title, "body": a.body})
             uow.session.delete(a)
             uow.commit()
+            return Done(None, Changes.of(Entity.ANNOUNCEMENT, announcement_id))
 
     def save_supplier(self, actor: Actor, *, name: str, business_no: str, representative_name: str,
-                      phone: str, email: str = "", address: str = "") -> SupplierView:
-        """Register a supplier company (the agency does it; no public signup)."""
+                      phone: str, email: str = "", address: str = "") -> Done[SupplierView]:
+        """Register a supplier company (the agency does it; no public signup). Changes: the supplier."""
         require_role(actor, Role.AGENCY)
         name = clean_text(name, "supplier.name", field="name")
         bno = normalize_business_no(clean_number_text(business_no, "supplier.business_no", field="business_no"))
@@ -321,11 +319,13 @@ class ProgrammeService:
             s.add(sup)
             uow.audit(actor, "supplier.create", "supplier", sup.id, after={"name": sup.name, "business_no": bno})
             uow.commit()
-            return SupplierView(sup.id, sup.name, bno, sup.representative_name, sup.phone, sup.email)
+            return Done(SupplierView(sup.id, sup.name, bno, sup.representative_name, sup.phone, sup.email),
+                        Changes.of(Entity.SUPPLIER, sup.id))
 
-    def import_previous_participants(self, actor: Actor, csv_text: str, year: int | None = None) -> int:
+    def import_previous_participants(self, actor: Actor, csv_text: str, year: int | None = None) -> Done[int]:
         """Replace the list of previous-year participants from CSV (one business number per row,
-        in the first column; a header row is allowed). Returns how many numbers were stored."""
+        in the first column; a header row is allowed). Returns how many numbers were stored.
+        Changes: the participants (the whole list: no ids)."""
         require_role(actor, Role.AGENCY)
         if isinstance(csv_text, str):  # Excel's "CSV UTF-8" starts with a BOM (a format character)
             csv_text = csv_text.removeprefix("\ufeff")
@@ -334,7 +334,7 @@ class ProgrammeService:
             year = clean_int(year, "year", "연도", minimum=2000, maximum=2100)
         with self.uow() as uow:
             s = uow.session
-            prog = current_settings(s)
+            prog = uow.settings.current()
             year = year or prog.year - 1
             numbers: set[str] = set()
             # Excel's "CSV UTF-8" starts with a BOM, which would hide the first number as a "header"
@@ -352,4 +352,4 @@ class ProgrammeService:
             s.add_all(PreviousParticipant(id=uuid.uuid4(), year=year, business_no=b) for b in sorted(numbers))
             uow.audit(actor, "programme.previous_participants", "programme", year, after={"count": len(numbers)})
             uow.commit()
-            return len(numbers)
+            return Done(len(numbers), Changes({Entity.PARTICIPANT: ()}))

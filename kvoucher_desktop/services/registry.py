@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from .accounts import AccountService
 from .audit import AuditService
 from .catalog import CatalogService
+from .clock import Clock
 from .companies import CompanyService
 from .deals import DealService
 from .gateways.identity import SimulatedIdentityVerifier
@@ -28,7 +29,7 @@ from .vouchers import VoucherService
 @dataclass
 class Services:
     engine: Engine
-    clock: object
+    clock: Clock
     sms: SimulatedSms
     identity: SimulatedIdentityVerifier
     passwords: Passwords
@@ -50,7 +51,7 @@ class Services:
 
 def build_services(
     database_url: str,
-    clock,
+    clock: Clock,
     *,
     hash_params: HashParams = PRODUCTION,
     migrate_schema: bool = True,

@@ -7,25 +7,25 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import Role, ScreeningAction, ScreeningStatus
-from ..models import Company, OperatingAgency, ScreeningEvent
-from .clock import kst_date
-from .companies import company_view, next_seq
-from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page
+from ..models import Company, CompanyNameGram, OperatingAgency, ScreeningEvent
+from .changes import NO_CHANGES, Changes, Done, Entity
+from .clock import Clock, kst_date
+from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page, rows_into
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
-from .guards import company_for, require_role
-from .programme import current_settings
+from .guards import require_role
+from .repositories.rows import fast
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
 from .rules.inputs import clean_cursor, clean_enum, clean_optional, clean_page_size, clean_search, clean_uuid, clean_uuids
 from .rules.numbers import digits_only, number_text
+from .rules.search import query_grams
 from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, STATUS_LABELS, next_status, refusal_message
-from .company_docs import current_documents
 from .rules.korean import particle
+from .uow import UnitOfWork, UowFactory
 
 PAGE_SIZE = 200
 MAX_PAGE_SIZE = 1000
@@ -44,29 +44,42 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _row(c: Company, operator_name: str) -> CompanyRow:
-    return CompanyRow(
-        id=c.id, name=c.name, business_no=c.business_no, company_type=c.company_type,
-        representative_name=c.representative_name, operator_name=operator_name, status=c.status,
-        submitted_at=c.submitted_at, status_changed_at=c.status_changed_at,
-        changed_after_confirm=c.changed_after_confirm_at is not None,
-    )
+#: the dashboard's columns, in the order of CompanyRow's fields: a list reads rows, not objects
+_ROW_COLUMNS = (
+    fast(Company.id), Company.name, Company.business_no, fast(Company.company_type), Company.representative_name,
+    OperatingAgency.name.label("operator_name"), fast(Company.status), Company.submitted_at,
+    Company.status_changed_at, Company.changed_after_confirm_at.is_not(None).label("changed_after_confirm"),
+)
+
+
+def _rows_stmt():
+    return select(*_ROW_COLUMNS).join(OperatingAgency, OperatingAgency.id == Company.operator_id)
+
+
+def _number_range(digits: str) -> tuple[str, str | None]:
+    """Bounds of the business numbers starting with `digits` that any B-tree index can serve
+    (whatever the collation: digit strings of one length sort as numbers)."""
+    if set(digits) == {"9"}:
+        return digits, None
+    return digits, str(int(digits) + 1).zfill(len(digits))
 
 
 class ScreeningService:
-    def __init__(self, uow, clock):
+    def __init__(self, uow: UowFactory, clock: Clock):
         self.uow = uow
         self.clock = clock
 
     # --- transitions -------------------------------------------------------------------------
     def act(self, actor: Actor, company_id: uuid.UUID, action: ScreeningAction, reason: str | None = None, *,
-            expected_status: ScreeningStatus | None = None) -> CompanyView:
+            expected_status: ScreeningStatus | None = None) -> Done[CompanyView]:
         """Apply one screening action; checks role, jurisdiction, state and reason.
 
         `expected_status` is the state the user saw when deciding. The GUI always sends it: when
         another desk changed the state meanwhile, the action is refused (Conflict, code
         'changed') instead of being applied to a company the user did not see. Scripts and
         the demo may leave it out; then only the transition table decides.
+
+        Changes: the company; with APPROVE also its voucher (the budget is set).
         """
         if expected_status is not None:
             expected_status = clean_enum(expected_status, ScreeningStatus, "expected_status", "심사 상태")
@@ -83,7 +96,7 @@ class ScreeningService:
         try:
             with self.uow() as uow:
                 s = uow.session
-                company = company_for(s, actor, company_id, for_update=True)
+                company = uow.companies.for_actor(actor, company_id, for_update=True)
                 before = company.status
                 if expected_status is not None and before is not expected_status:
                     raise changed_meanwhile(expected_status, before)
@@ -91,7 +104,7 @@ class ScreeningService:
                 if after is None:
                     raise InvalidTransition(refusal_message(before, action))
                 if action is ScreeningAction.RESUBMIT:
-                    self._check_documents_complete(s, company)
+                    self._check_documents_complete(uow, company)
                 company.status = after
                 company.status_reason = reason
                 company.status_changed_at = now
@@ -100,7 +113,7 @@ class ScreeningService:
                     company.confirmed_at = now
                     company.changed_after_confirm_at = None
                 if action is ScreeningAction.APPROVE:
-                    prog = current_settings(s)
+                    prog = uow.settings.current()
                     gov, own = split_budget(prog.voucher_amount, prog.government_share_pct)
                     company.budget_total, company.budget_government, company.budget_self = prog.voucher_amount, gov, own
                     company.budget_government_pct = prog.government_share_pct
@@ -111,79 +124,86 @@ class ScreeningService:
                 s.add(ScreeningEvent(
                     id=uuid.uuid4(), company_id=company.id, action=action, from_status=before, to_status=after,
                     reason=reason, actor_id=actor.user_id, actor_name=actor.name, actor_role=actor.role, at=now,
-                    seq=next_seq(s, ScreeningEvent, company.id),
+                    seq=uow.companies.next_seq(ScreeningEvent, company.id),
                 ))
                 override = actor.role is Role.AGENCY and action is not ScreeningAction.APPROVE
                 uow.audit(actor, f"screening.{action.value.lower()}" + (".override" if override else ""),
                           "company", company.id, before={"status": before.value}, after=audit_after)
                 uow.commit()
-                return company_view(s, company)
+                changes = Changes.of(Entity.COMPANY, company.id)
+                if action is ScreeningAction.APPROVE:
+                    changes |= Changes.of(Entity.VOUCHER, company.id)
+                return Done(uow.companies.view(company), changes)
         except StaleDataError:
             raise Conflict("다른 사용자가 먼저 이 기업을 처리했습니다. 목록을 새로 고친 뒤 다시 확인해 주세요.",
                            code="changed") from None
 
-    def _check_documents_complete(self, s: Session, company: Company) -> None:
-        present = {d.doc_type for d in current_documents(s, company.id)}
+    def _check_documents_complete(self, uow: UnitOfWork, company: Company) -> None:
+        present = {d.doc_type for d in uow.documents.current(company.id)}
         for doc_type in required_documents(company.company_type, company.issuer_type):
             if doc_type not in present:
                 raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'{particle(DOC_LABELS[doc_type], '을')} 첨부한 뒤 다시 제출해 주세요.",
                                       field=f"doc:{doc_type.value}")
 
     def confirm(self, actor: Actor, company_id: uuid.UUID, reason: str | None = None, *,
-                expected_status: ScreeningStatus | None = None) -> CompanyView:
+                expected_status: ScreeningStatus | None = None) -> Done[CompanyView]:
         return self.act(actor, company_id, ScreeningAction.CONFIRM, reason, expected_status=expected_status)
 
     def hold(self, actor: Actor, company_id: uuid.UUID, reason: str, *,
-             expected_status: ScreeningStatus | None = None) -> CompanyView:
+             expected_status: ScreeningStatus | None = None) -> Done[CompanyView]:
         return self.act(actor, company_id, ScreeningAction.HOLD, reason, expected_status=expected_status)
 
     def reject(self, actor: Actor, company_id: uuid.UUID, reason: str, *,
-               expected_status: ScreeningStatus | None = None) -> CompanyView:
+               expected_status: ScreeningStatus | None = None) -> Done[CompanyView]:
         return self.act(actor, company_id, ScreeningAction.REJECT, reason, expected_status=expected_status)
 
-    def resubmit(self, actor: Actor) -> CompanyView:
+    def resubmit(self, actor: Actor) -> Done[CompanyView]:
         return self.act(actor, actor.company_id, ScreeningAction.RESUBMIT)
 
     def approve(self, actor: Actor, company_id: uuid.UUID, *,
-                expected_status: ScreeningStatus | None = None) -> CompanyView:
+                expected_status: ScreeningStatus | None = None) -> Done[CompanyView]:
         return self.act(actor, company_id, ScreeningAction.APPROVE, expected_status=expected_status)
 
     def approve_many(self, actor: Actor, company_ids: list[uuid.UUID], progress=None, cancelled=None, *,
-                     expected: Mapping[uuid.UUID, ScreeningStatus] | None = None) -> BulkResult:
+                     expected: Mapping[uuid.UUID, ScreeningStatus] | None = None) -> Done[BulkResult]:
         """Confirm budgets one company at a time; a failure does not stop the others.
 
         `expected` maps ids to the state the user saw (the budget page sends it for every row);
         an id without one is checked by the transition table alone (it must be CONFIRMED).
+        Changes: the companies approved and their vouchers (none when none was).
         """
         require_role(actor, Role.AGENCY)
         company_ids = clean_uuids(company_ids, "company_ids")
         ok, failed = [], []
+        changes = NO_CHANGES
         for i, cid in enumerate(company_ids):
             if cancelled is not None and cancelled():
                 break
             try:
-                self.approve(actor, cid, expected_status=(expected or {}).get(cid))
+                changes |= self.approve(actor, cid, expected_status=(expected or {}).get(cid)).changes
                 ok.append(cid)
             except DomainError as exc:
                 failed.append((cid, exc.message))
             if progress is not None:
                 progress((i + 1) / len(company_ids), f"{i + 1}/{len(company_ids)}")
-        return BulkResult(tuple(ok), tuple(failed))
+        return Done(BulkResult(tuple(ok), tuple(failed)), changes)
 
-    def acknowledge_changes(self, actor: Actor, company_id: uuid.UUID) -> CompanyView:
-        """The operator has read the edits made after confirmation: clear the highlight."""
+    def acknowledge_changes(self, actor: Actor, company_id: uuid.UUID) -> Done[CompanyView]:
+        """The operator has read the edits made after confirmation: clear the highlight.
+        Changes: the company (none when there was no highlight)."""
         require_role(actor, Role.OPERATOR, Role.AGENCY)
         clean_uuid(company_id, "company_id")
         with self.uow() as uow:
-            s = uow.session
-            company = company_for(s, actor, company_id, for_update=True)
+            company = uow.companies.for_actor(actor, company_id, for_update=True)
+            changes = NO_CHANGES
             if company.changed_after_confirm_at is not None:
                 before = company.changed_after_confirm_at.isoformat()
                 company.changed_after_confirm_at = None
                 uow.audit(actor, "screening.acknowledge_changes", "company", company.id,
                           before={"changed_after_confirm_at": before}, after={"changed_after_confirm_at": None})
                 uow.commit()
-            return company_view(s, company)
+                changes = Changes.of(Entity.COMPANY, company.id)
+            return Done(uow.companies.view(company), changes)
 
     # --- dashboard ---------------------------------------------------------------------------
     def _scope(self, actor: Actor, stmt):
@@ -197,7 +217,7 @@ class ScreeningService:
         """Number of companies per state in the actor's jurisdiction."""
         with self.uow() as uow:
             stmt = self._scope(actor, select(Company.status, func.count()).group_by(Company.status))
-            found = dict(uow.session.execute(stmt).all())
+            found = dict(uow.session.connection().execute(stmt).all())
             return {st: int(found.get(st, 0)) for st in ScreeningStatus}
 
     def list_companies(
@@ -210,34 +230,63 @@ class ScreeningService:
         cursor: tuple | None = None,
         limit: int = PAGE_SIZE,
     ) -> Page:
-        """One page of the dashboard, newest submission first (keyset on submitted_at, id)."""
+        """One page of the dashboard, newest submission first (keyset on submitted_at, id).
+
+        A query matches a name containing it (any case) or, for three or more digits, a business
+        number starting with them. Names are found through `company_name_grams` (the gram of the
+        query with the fewest entries, walked newest first), numbers through their index; the
+        rows are read as rows straight into CompanyRow (docs/decisions.md, "Company search")."""
         # the search box: SEARCH_LIMIT characters at most, checked before the store is asked
         query = clean_search(query)
         status = None if status is None else clean_enum(status, ScreeningStatus, "status", "심사 상태")
         cursor = clean_cursor(cursor, datetime, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
-        with self.uow() as uow:
-            stmt = self._scope(actor, select(Company, OperatingAgency.name).join(
-                OperatingAgency, OperatingAgency.id == Company.operator_id))
+        self._scope(actor, select(Company.id))  # refuses other roles before the store is asked
+        operator_id = actor.operator_id if actor.role is Role.OPERATOR else None
+
+        def narrowed(stmt, submitted_at, company_id):
+            if operator_id is not None:
+                stmt = stmt.where(Company.operator_id == operator_id)
             if status is not None:
                 stmt = stmt.where(Company.status == status)
             if changed_only:
                 stmt = stmt.where(Company.changed_after_confirm_at.is_not(None))
-            q = query.strip()
-            if q:
-                digits = digits_only(q)  # full-width digits count (NFKC), other scripts' digits do not
-                conditions = [Company.name.icontains(q, autoescape=True)]
-                if len(digits) >= 3 and len(digits) == len(number_text(q).replace("-", "").replace(" ", "")):
-                    conditions.append(Company.business_no.startswith(digits, autoescape=True))
-                stmt = stmt.where(or_(*conditions))
             if cursor is not None:
                 # a plain tuple takes the column types (UTC conversion); tuple_(*cursor) would bind
                 # an aware datetime untyped and miscompare on a server whose time zone is not UTC
-                stmt = stmt.where(tuple_(Company.submitted_at, Company.id) < tuple(cursor))
-            stmt = stmt.order_by(Company.submitted_at.desc(), Company.id.desc()).limit(limit + 1)
-            rows = uow.session.execute(stmt).all()
+                stmt = stmt.where(tuple_(submitted_at, company_id) < tuple(cursor))
+            return stmt.order_by(submitted_at.desc(), company_id.desc()).limit(limit + 1)
+
+        q = query.strip()
+        with self.uow() as uow:
+            conn = uow.session.connection()
+            if not q:
+                rows = conn.execute(narrowed(_rows_stmt(), Company.submitted_at, Company.id)).all()
+            else:
+                rows = []
+                gram = uow.company_names.driving_gram(query_grams(q), operator_id)
+                if gram is not None:
+                    g = CompanyNameGram
+                    stmt = (select(*_ROW_COLUMNS).select_from(g).join(Company, Company.id == g.company_id)
+                            .join(OperatingAgency, OperatingAgency.id == Company.operator_id)
+                            .where(g.gram == gram, Company.name.icontains(q, autoescape=True)))
+                    if operator_id is not None:
+                        stmt = stmt.where(g.operator_id == operator_id)
+                    rows = conn.execute(narrowed(stmt, g.submitted_at, g.company_id)).all()
+                digits = digits_only(q)  # full-width digits count (NFKC), other scripts' digits do not
+                if len(digits) >= 3 and len(digits) == len(number_text(q).replace("-", "").replace(" ", "")):
+                    # the page's ids from (operator_id,) business_no, submitted_at, id alone, then their rows
+                    low, high = _number_range(digits)
+                    ids = select(Company.id).where(Company.business_no >= low,
+                                                   Company.business_no.startswith(digits, autoescape=True))
+                    if high is not None:
+                        ids = ids.where(Company.business_no < high)
+                    ids = narrowed(ids, Company.submitted_at, Company.id)
+                    stmt = _rows_stmt().where(Company.id.in_(ids.scalar_subquery()))
+                    seen = {r.id for r in rows}
+                    rows += [r for r in conn.execute(stmt) if r.id not in seen]
+                    rows.sort(key=lambda r: (r.submitted_at, r.id), reverse=True)
             more = len(rows) > limit
-            rows = rows[:limit]
-            page = tuple(_row(c, name) for c, name in rows)
-            next_cursor = (rows[-1][0].submitted_at, rows[-1][0].id) if more else None
+            page = rows_into(CompanyRow, rows[:limit])
+            next_cursor = (page[-1].submitted_at, page[-1].id) if more else None
             return Page(page, next_cursor)

@@ -30,8 +30,10 @@ from sqlalchemy.orm import Session
 
 from ..enums import Role
 from ..models import LoginSession, User
+from .clock import Clock
 from .dto import Actor
 from .errors import SessionInvalid
+from .uow import UowFactory
 
 #: end reasons stored in login_sessions.end_reason
 LOGOUT, PASSWORD_CHANGE, ACCOUNT_LOCKED, IDLE, EXPIRED = "logout", "password_change", "account_locked", "idle", "expired"
@@ -111,7 +113,7 @@ class SessionStore:
     """Opens, resolves and ends login sessions. Not a service: it takes no Actor, and the gate
     is built on it. `open_for` is for start-up code (the demo seeder, tests), never for views."""
 
-    def __init__(self, uow, clock, policy: SessionPolicy = PRODUCTION_SESSIONS):
+    def __init__(self, uow: UowFactory, clock: Clock, policy: SessionPolicy = PRODUCTION_SESSIONS):
         self.uow = uow
         self.clock = clock
         self.policy = policy

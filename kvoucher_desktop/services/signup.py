@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..enums import CompanyType, DocumentType, IssuerType, Role, ScreeningAction, ScreeningStatus
 from ..models import Company, OperatingAgency, PreviousParticipant, ScreeningEvent, User
-from .accounts import check_new_credentials
-from .clock import format_kst, kst_date
-from .company_docs import check_upload, ensure_blobs, store_document
+from .changes import Changes, Done, Entity
+from .clock import Clock, format_kst, kst_date
 from .dto import Actor, DocumentUpload
 from .errors import Conflict, SignupRefused, ValidationError
-from .form_inputs import clean_signup_step, employees_number
-from .programme import current_settings
+from .form_inputs import check_upload, clean_signup_step, employees_number
+from .gateways.identity import IdentityVerifier
+from .passwords import Passwords
+from .sessions import SessionStore
 from .rules.documents import DOC_LABELS, REENTRY_CERTIFICATES, required_documents
 from .rules.korean import josa, particle
 from .rules.numbers import (
@@ -28,6 +28,7 @@ from .rules.numbers import (
     normalize_phone,
     valid_email,
 )
+from .uow import UnitOfWork, UowFactory
 
 STEPS = ("terms", "identity", "company", "documents", "managers", "operator", "account")
 
@@ -85,7 +86,8 @@ def _required(value: str, field_name: str, label: str) -> str:
 
 
 class SignupService:
-    def __init__(self, uow, clock, passwords, identity, sessions):
+    def __init__(self, uow: UowFactory, clock: Clock, passwords: Passwords, identity: IdentityVerifier,
+                 sessions: SessionStore):
         self.uow = uow
         self.clock = clock
         self.passwords = passwords
@@ -96,7 +98,7 @@ class SignupService:
     def check_step(self, step: str, form: SignupForm) -> None:
         clean = self._clean(step, form)  # type, characters, length: before the store is asked
         with self.uow() as uow:
-            self._check(uow.session, step, clean)
+            self._check(uow, step, clean)
 
     @staticmethod
     def _clean(step, form) -> SignupForm:
@@ -111,32 +113,32 @@ class SignupService:
             form = self._clean(step, form)
         return form
 
-    def _check(self, s: Session, step: str, form: SignupForm) -> None:
+    def _check(self, uow: UnitOfWork, step: str, form: SignupForm) -> None:
         """The rules of one step; `form` has been cleaned (`_clean`)."""
-        getattr(self, f"_check_{step}")(s, form)
+        getattr(self, f"_check_{step}")(uow, form)
 
-    def _check_terms(self, s: Session, form: SignupForm) -> None:
+    def _check_terms(self, uow: UnitOfWork, form: SignupForm) -> None:
         if not form.agree_terms:
             raise ValidationError("이용약관에 동의해 주세요.", field="agree_terms")
         if not form.agree_privacy:
             raise ValidationError("개인정보 처리방침에 동의해 주세요.", field="agree_privacy")
-        prog = current_settings(s)
+        prog = uow.settings.current()
         today = kst_date(self.clock.now())
         if not prog.application_start <= today <= prog.application_end:
             raise SignupRefused(
                 f"{prog.year}년 수요기업 신청 기간({prog.application_start} ~ {prog.application_end})이 아닙니다."
             )
 
-    def _check_identity(self, s: Session, form: SignupForm) -> None:
+    def _check_identity(self, uow: UnitOfWork, form: SignupForm) -> None:
         if not form.identity_token or not self.identity.check(form.identity_token, form.identity_name, form.identity_phone):
             raise ValidationError("휴대폰 본인인증을 완료해 주세요.", field="identity")
 
-    def _check_company(self, s: Session, form: SignupForm) -> None:
+    def _check_company(self, uow: UnitOfWork, form: SignupForm) -> None:
         _required(form.name, "name", "기업명")
         message = business_no_error(form.business_no)
         if message:
             raise ValidationError(message, field="business_no")
-        self._check_business_no_free(s, normalize_business_no(form.business_no))
+        self._check_business_no_free(uow, normalize_business_no(form.business_no))
         if form.company_type is CompanyType.CORPORATION:
             if normalize_corporate_no(form.corporate_no) is None:
                 raise ValidationError("법인등록번호 13자리를 입력해 주세요. (예: 110111-1234567)", field="corporate_no")
@@ -157,9 +159,9 @@ class SignupService:
         _required(form.industry, "industry", "업종")
         employees_number(form.employees)
 
-    def _check_business_no_free(self, s: Session, bno: str) -> None:
-        prog = current_settings(s)
-        existing = s.scalars(
+    def _check_business_no_free(self, uow: UnitOfWork, bno: str) -> None:
+        prog = uow.settings.current()
+        existing = uow.session.scalars(
             select(Company).where(Company.business_no == bno, Company.programme_year == prog.year)
         ).first()
         if existing is None:
@@ -176,16 +178,16 @@ class SignupService:
         if bno is None:
             return False
         with self.uow() as uow:
-            return self._previous(uow.session, bno)
+            return self._previous(uow, bno)
 
-    def _previous(self, s: Session, bno: str) -> bool:
-        prog = current_settings(s)
-        return bool(s.scalar(
+    def _previous(self, uow: UnitOfWork, bno: str) -> bool:
+        prog = uow.settings.current()
+        return bool(uow.session.scalar(
             select(func.count()).select_from(PreviousParticipant)
             .where(PreviousParticipant.business_no == bno, PreviousParticipant.year == prog.year - 1)
         ))
 
-    def _check_documents(self, s: Session, form: SignupForm) -> None:
+    def _check_documents(self, uow: UnitOfWork, form: SignupForm) -> None:
         for upload in form.documents.values():
             check_upload(upload)
         for doc_type in required_documents(form.company_type, form.issuer_type):
@@ -193,8 +195,8 @@ class SignupService:
                 raise ValidationError(f"필수 서류 '{DOC_LABELS[doc_type]}'{particle(DOC_LABELS[doc_type], '을')} 첨부해 주세요.",
                                       field=f"doc:{doc_type.value}")
         bno = normalize_business_no(form.business_no)
-        prog = current_settings(s)
-        if bno and self._previous(s, bno):
+        prog = uow.settings.current()
+        if bno and self._previous(uow, bno):
             certs = [form.documents[t] for t in REENTRY_CERTIFICATES if t in form.documents]
             if not certs:
                 raise SignupRefused(
@@ -208,7 +210,7 @@ class SignupService:
                     field=f"doc:{certs[0].doc_type.value}",
                 )
 
-    def _check_managers(self, s: Session, form: SignupForm) -> None:
+    def _check_managers(self, uow: UnitOfWork, form: SignupForm) -> None:
         name, phone = form.effective_manager()
         _required(name, "manager_name", "담당자 이름")
         if normalize_mobile(phone) is None:
@@ -231,17 +233,18 @@ class SignupService:
             if not self.identity.check(form.payment_manager_token, pname, pphone):
                 raise ValidationError("결제 담당자 휴대폰 인증을 완료해 주세요.", field="payment_manager_verify")
 
-    def _check_operator(self, s: Session, form: SignupForm) -> None:
-        op = s.get(OperatingAgency, form.operator_id) if form.operator_id else None
+    def _check_operator(self, uow: UnitOfWork, form: SignupForm) -> None:
+        op = uow.session.get(OperatingAgency, form.operator_id) if form.operator_id else None
         if op is None or not op.active:
             raise ValidationError("운영기관을 선택해 주세요.", field="operator_id")
 
-    def _check_account(self, s: Session, form: SignupForm) -> None:
-        check_new_credentials(s, form.login_id.strip(), form.password, form.password_confirm)
+    def _check_account(self, uow: UnitOfWork, form: SignupForm) -> None:
+        uow.accounts.check_new_credentials(form.login_id.strip(), form.password, form.password_confirm)
 
     # --- submission -------------------------------------------------------------------------
-    def submit(self, form: SignupForm) -> Actor:
-        """Create the company (REVIEWING) and its login; returns the logged-in actor."""
+    def submit(self, form: SignupForm) -> Done[Actor]:
+        """Create the company (REVIEWING) and its login; returns the logged-in actor.
+        Changes: the new company and its account."""
         form = self._clean_all(form)  # every step's fields, before the store is asked
         try:
             return self._submit(form)
@@ -250,16 +253,16 @@ class SignupService:
             # insert: say which, as the checks would have.
             with self.uow() as uow:
                 for step in ("company", "account"):
-                    self._check(uow.session, step, form)
+                    self._check(uow, step, form)
             raise Conflict("다른 창구에서 같은 정보로 먼저 가입했습니다. 입력 내용을 확인해 주세요.") from None
 
-    def _submit(self, form: SignupForm) -> Actor:
+    def _submit(self, form: SignupForm) -> Done[Actor]:
         now = self.clock.now()
         with self.uow() as uow:
             s = uow.session
             for step in STEPS:
-                self._check(s, step, form)
-            prog = current_settings(s)
+                self._check(uow, step, form)
+            prog = uow.settings.current()
             bno = normalize_business_no(form.business_no)
             mname, mphone = form.effective_manager()
             pname, pphone = form.effective_payment_manager()
@@ -280,6 +283,7 @@ class SignupService:
             )
             s.add(company)
             s.flush()
+            uow.company_names.write(company)  # the dashboard's name search (repositories/company_names.py)
             user = User(
                 id=uuid.uuid4(), login_id=form.login_id.strip(), password_hash=self.passwords.hash(form.password),
                 role=Role.DEMAND, display_name=form.name.strip(), phone=normalize_mobile(mphone),
@@ -288,9 +292,9 @@ class SignupService:
             s.add(user)
             s.flush()
             actor = self.sessions.open(s, user, now)  # signing up logs in
-            ensure_blobs(s, form.documents.values())  # in digest order (company_docs.ensure_blobs)
+            uow.documents.ensure_blobs(form.documents.values())  # in digest order
             for upload in form.documents.values():
-                store_document(s, company.id, upload, user.id, now, checked=True)  # by the documents step
+                uow.documents.store(company.id, upload, user.id, now)  # checked by the documents step
             s.add(ScreeningEvent(
                 id=uuid.uuid4(), company_id=company.id, action=ScreeningAction.SUBMIT, from_status=None,
                 to_status=ScreeningStatus.REVIEWING, reason=None, actor_id=user.id,
@@ -306,4 +310,4 @@ class SignupService:
             self.identity.redeem(form.identity_token)
             if not form.payment_same_as_representative:
                 self.identity.redeem(form.payment_manager_token)
-            return actor
+            return Done(actor, Changes({Entity.COMPANY: {company.id}, Entity.ACCOUNT: {user.id}}))

@@ -1,4 +1,8 @@
-"""Engine creation and automatic Alembic migration for SQLite and PostgreSQL."""
+"""Engine creation and automatic Alembic migration for SQLite and PostgreSQL.
+
+Alembic (and the Mako and Pygments it imports) is loaded only when a store is behind: a current
+store is recognised by its `alembic_version` row, read with plain SQL (`HEAD_REVISION`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -68,7 +70,14 @@ def create_store_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
-def alembic_config(engine: Engine) -> Config:
+#: the newest revision in migrations/versions (tests/services/test_migrations.py checks it against
+#: the scripts): a store at this revision needs no migration, so start-up never imports Alembic
+HEAD_REVISION = "0005"
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
     script_location = str(resources.files("kvoucher_desktop") / "migrations")
     cfg = Config()
     cfg.set_main_option("script_location", script_location)
@@ -101,6 +110,8 @@ def migration_lock_path(database: Path) -> Path:
 
 
 def _upgrade(engine: Engine, conn) -> None:
+    from alembic import command
+
     cfg = alembic_config(engine)
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, "head")
@@ -122,13 +133,31 @@ def _pg_migration_lock(conn) -> None:
     conn.execute(text("SET LOCAL lock_timeout = DEFAULT"))  # the migration's own DDL waits as usual
 
 
+def is_current(engine: Engine) -> bool:
+    """The store's `alembic_version` names `HEAD_REVISION` alone (plain SQL, no Alembic).
+
+    A store without the table (new, or never migrated) is not current. Connection errors are
+    not swallowed: they reach the caller as they would from the migration."""
+    from sqlalchemy.exc import DBAPIError
+
+    with engine.connect() as conn:
+        try:
+            versions = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        except DBAPIError:  # no such table: a store to create
+            return False
+    return versions == {HEAD_REVISION}
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (run at every start).
 
-    Desks that start at once take turns: PostgreSQL holds an advisory lock for the migrating
+    A store already at `HEAD_REVISION` is left alone without importing Alembic. Otherwise desks
+    that start at once take turns: PostgreSQL holds an advisory lock for the migrating
     transaction, SQLite a file lock beside the store. The second desk waits, then finds the
     schema current and starts (docs/decisions.md, "Start-up races").
     """
+    if is_current(engine):
+        return
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             _pg_migration_lock(conn)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from datetime import datetime
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import AuditRecord
-from ..models.audit_chain import row_hash
 from .clock import Clock
 from .dto import Actor
+from .repositories.accounts import AccountRepository
+from .repositories.audit import AuditLog, dump
+from .repositories.blobs import BlobRepository
+from .repositories.budget import BudgetRepository
+from .repositories.catalog import ServiceRepository
+from .repositories.deals import DealRepository
+from .repositories.settings import SettingsRepository
+from .repositories.companies import CompanyRepository
+from .repositories.company_names import CompanyNameIndex
+from .repositories.documents import DocumentRepository
 
 R = TypeVar("R")
 
@@ -36,6 +43,42 @@ class UnitOfWork:
         if repo is None:
             repo = self._repositories[cls] = cls(self.session, self._clock)
         return repo
+
+    @property
+    def companies(self) -> CompanyRepository:
+        return self._repository(CompanyRepository)
+
+    @property
+    def company_names(self) -> CompanyNameIndex:
+        return self._repository(CompanyNameIndex)
+
+    @property
+    def documents(self) -> DocumentRepository:
+        return self._repository(DocumentRepository)
+
+    @property
+    def accounts(self) -> AccountRepository:
+        return self._repository(AccountRepository)
+
+    @property
+    def deals(self) -> DealRepository:
+        return self._repository(DealRepository)
+
+    @property
+    def budget(self) -> BudgetRepository:
+        return self._repository(BudgetRepository)
+
+    @property
+    def catalog(self) -> ServiceRepository:
+        return self._repository(ServiceRepository)
+
+    @property
+    def settings(self) -> SettingsRepository:
+        return self._repository(SettingsRepository)
+
+    @property
+    def blobs(self) -> BlobRepository:
+        return self._repository(BlobRepository)
 
     # Repositories: add one property per repository, e.g.
     #     @property
@@ -69,29 +112,10 @@ class UnitOfWork:
         """Append one audit record in the same transaction as the change, with its place in the
         log (`seq`, assigned by the INSERT itself) and the hash of its content (docs/decisions.md)."""
         assert self.session is not None
-        now = self._clock.now()
-        content = dict(
-            id=uuid.uuid4(),
-            at=at or now,
-            recorded_at=now,
-            actor_id=actor.user_id if actor else None,
-            actor_role=actor.role.value if actor else "SYSTEM",
-            actor_name=actor.name if actor else "시스템",
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=_dump(before),
-            after=_dump(after),
-        )
-        record = AuditRecord(**content, row_hash=row_hash(**content))  # seq: the INSERT computes it
-        self.session.add(record)
-        return record
+        return self._repository(AuditLog).record(actor, action, entity_type, entity_id, before, after, at)
 
 
-def _dump(data: dict | None) -> str | None:
-    if data is None:
-        return None
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+_dump = dump  # the JSON text of `before`/`after` (repositories/audit.py)
 
 
 UowFactory = Callable[[], UnitOfWork]

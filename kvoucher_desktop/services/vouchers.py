@@ -6,19 +6,20 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import case, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, event, select
 
-from ..enums import AbandonmentStatus, PaymentMethod, PaymentStatus, Role, ScreeningStatus
-from ..models import AbandonmentRequest, Company, Payment
-from .clock import kst_date
+from ..enums import AbandonmentStatus, PaymentMethod, Role, ScreeningStatus
+from ..models import AbandonmentRequest, Company
+from .changes import Changes, Done, Entity
+from .clock import Clock, kst_date
 from .dto import AbandonmentView, Actor, BudgetView, VoucherView
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from .guards import company_for, require_role
+from .guards import require_role
 from .rules.deals import EXPIRED_ABANDONED
 from .rules.inputs import clean_enum, clean_number_text, clean_page_size, clean_text, clean_uuid
 from .rules.korean import josa
 from .rules.numbers import number_text
+from .uow import UnitOfWork, UowFactory
 
 METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
 ABANDONMENT_LABELS = {
@@ -47,33 +48,6 @@ def _payment_method_is_final(target, value, oldvalue, initiator):
     if isinstance(oldvalue, PaymentMethod) and value != oldvalue:
         raise PermissionDenied("결제수단은 한 번 선택하면 바꿀 수 없습니다.", code="payment_method_final")
     return value
-
-
-def government_pct(c: Company) -> int:
-    """The government share (%) of this company's budget, as approved."""
-    if c.budget_government_pct is not None:
-        return c.budget_government_pct
-    if not c.budget_total:
-        return 0
-    return (c.budget_government or 0) * 100 // c.budget_total
-
-
-def ledger(s: Session, c: Company) -> BudgetView | None:
-    """remaining = budget − Σ SUCCEEDED − Σ IN_PROGRESS; 0 after an abandonment (SPEC §5.2)."""
-    if c.budget_total is None:
-        return None
-    sums = dict(s.execute(
-        select(Payment.status, func.coalesce(func.sum(Payment.amount), 0))
-        .where(Payment.company_id == c.id,
-               Payment.status.in_((PaymentStatus.SUCCEEDED, PaymentStatus.IN_PROGRESS)))
-        .group_by(Payment.status)).all())
-    spent = int(sums.get(PaymentStatus.SUCCEEDED, 0))
-    in_progress = int(sums.get(PaymentStatus.IN_PROGRESS, 0))
-    abandoned = c.budget_abandoned_at is not None
-    remaining = 0 if abandoned else c.budget_total - spent - in_progress
-    return BudgetView(total=c.budget_total, government=c.budget_government or 0, self_pay=c.budget_self or 0,
-                      government_pct=government_pct(c), spent=spent, in_progress=in_progress,
-                      remaining=remaining, abandoned=abandoned)
 
 
 def card_request_from(c: Company) -> date | None:
@@ -105,26 +79,26 @@ def zeropay_password_error(password: str, confirm: str) -> str | None:
 
 
 class VoucherService:
-    def __init__(self, uow, clock, passwords):
+    def __init__(self, uow: UowFactory, clock: Clock, passwords):
         self.uow = uow
         self.clock = clock
         self.passwords = passwords
 
-    def _latest_request(self, s: Session, company_id: uuid.UUID) -> AbandonmentRequest | None:
+    def _latest_request(self, uow: UnitOfWork, company_id: uuid.UUID) -> AbandonmentRequest | None:
         # a pending request first (at most one exists), else the most recent decision
         pending_first = case((AbandonmentRequest.status == AbandonmentStatus.REQUESTED, 0), else_=1)
-        return s.scalars(select(AbandonmentRequest).where(AbandonmentRequest.company_id == company_id)
+        return uow.session.scalars(select(AbandonmentRequest).where(AbandonmentRequest.company_id == company_id)
                          .order_by(pending_first, AbandonmentRequest.requested_at.desc(),
                                    AbandonmentRequest.decided_at.desc(), AbandonmentRequest.id).limit(1)).first()
 
-    def _view(self, s: Session, c: Company) -> VoucherView:
-        latest = self._latest_request(s, c.id)
+    def _view(self, uow: UnitOfWork, c: Company) -> VoucherView:
+        latest = self._latest_request(uow, c.id)
         return VoucherView(
             company_id=c.id, company_name=c.name, company_type=c.company_type, status=c.status,
             eligible=c.status is ScreeningStatus.APPROVED, why_not=NOT_ELIGIBLE.get(c.status),
             payment_method=c.payment_method, chosen_at=c.payment_method_chosen_at,
             card_request_from=card_request_from(c), zeropay_password_set=c.zeropay_password_hash is not None,
-            budget=ledger(s, c), use_period_end=c.use_period_end,
+            budget=uow.budget.ledger(c), use_period_end=c.use_period_end,
             abandonment=abandonment_view(latest, c) if latest else None,
         )
 
@@ -132,15 +106,15 @@ class VoucherService:
         """바우처 신청 page data: eligibility, chosen method, budget panel, latest abandonment."""
         clean_uuid(company_id, "company_id", optional=True)
         with self.uow() as uow:
-            c = company_for(uow.session, actor, company_id or actor.company_id)
-            return self._view(uow.session, c)
+            c = uow.companies.for_actor(actor, company_id or actor.company_id)
+            return self._view(uow, c)
 
     def choose_payment_method(self, actor: Actor, method: PaymentMethod, *, zeropay_password: str = "",
-                              zeropay_password_confirm: str = "") -> VoucherView:
+                              zeropay_password_confirm: str = "") -> Done[VoucherView]:
         """Apply for the voucher: choose ZeroPay or Shinhan card, once and for good.
 
         ZeroPay gift certificates are issued online at once, so the password is set here
-        (kept only as an Argon2id hash)."""
+        (kept only as an Argon2id hash). Changes: VOUCHER {company id}."""
         require_role(actor, Role.DEMAND)
         if not isinstance(method, PaymentMethod):
             raise ValidationError("결제수단을 선택해 주세요.", field="method")
@@ -156,8 +130,7 @@ class VoucherService:
             password_hash = self.passwords.hash(number_text(zeropay_password))
         now = self.clock.now()
         with self.uow() as uow:
-            s = uow.session
-            c = company_for(s, actor, actor.company_id, for_update=True)
+            c = uow.companies.for_actor(actor, actor.company_id, for_update=True)
             if c.payment_method is not None:
                 raise PermissionDenied(
                     f"결제수단은 이미 {josa(METHOD_LABELS[c.payment_method], '으로')} 정해졌으며 바꿀 수 없습니다.",
@@ -169,20 +142,21 @@ class VoucherService:
             uow.audit(actor, "voucher.choose_method", "company", c.id, before={"payment_method": None},
                       after={"payment_method": method.value})
             uow.commit()
-            return self._view(s, c)
+            return Done(self._view(uow, c), Changes.of(Entity.VOUCHER, c.id))
 
     # --- abandonment -------------------------------------------------------------------------
-    def request_abandonment(self, actor: Actor, reason: str) -> VoucherView:
+    def request_abandonment(self, actor: Actor, reason: str) -> Done[VoucherView]:
+        """A demand company asks to give its budget up. Changes: VOUCHER {company id}."""
         require_role(actor, Role.DEMAND)
         reason = clean_text(reason, "voucher.abandon_reason", field="reason")
         with self.uow() as uow:
             s = uow.session
-            c = company_for(s, actor, actor.company_id, for_update=True)
+            c = uow.companies.for_actor(actor, actor.company_id, for_update=True)
             if c.status is not ScreeningStatus.APPROVED:
                 raise InvalidTransition("예산이 확정(승인)된 기업만 예산포기를 신청할 수 있습니다.")
             if c.budget_abandoned_at is not None:
                 raise InvalidTransition("이미 예산포기가 확정되었습니다.")
-            latest = self._latest_request(s, c.id)
+            latest = self._latest_request(uow, c.id)
             if latest is not None and latest.status is AbandonmentStatus.REQUESTED:
                 raise Conflict("이미 예산포기를 신청했습니다. 전문기관의 확인을 기다려 주세요.")
             r = AbandonmentRequest(id=uuid.uuid4(), company_id=c.id, status=AbandonmentStatus.REQUESTED,
@@ -192,7 +166,7 @@ class VoucherService:
             s.flush()
             uow.audit(actor, "voucher.abandon_request", "company", c.id, after={"reason": reason})
             uow.commit()
-            return self._view(s, c)
+            return Done(self._view(uow, c), Changes.of(Entity.VOUCHER, c.id))
 
     def abandonments(self, actor: Actor, status: AbandonmentStatus | None = AbandonmentStatus.REQUESTED,
                      limit: int = 500) -> list[AbandonmentView]:
@@ -206,53 +180,54 @@ class VoucherService:
             if status is not None:
                 stmt = stmt.where(AbandonmentRequest.status == status)
             rows = s.execute(stmt.order_by(AbandonmentRequest.requested_at, AbandonmentRequest.id).limit(limit)).all()
-            return [abandonment_view(r, c, (ledger(s, c) or BudgetView(0, 0, 0, 0, 0, 0, 0, False)).remaining)
+            return [abandonment_view(r, c, (uow.budget.ledger(c) or BudgetView(0, 0, 0, 0, 0, 0, 0, False)).remaining)
                     for r, c in rows]
 
-    def confirm_abandonment(self, actor: Actor, request_id: uuid.UUID) -> AbandonmentView:
-        """The agency confirms: the budget shrinks to what is spent (remaining 0), open deals expire."""
-        from .deals import expire_open_deals
-
+    def confirm_abandonment(self, actor: Actor, request_id: uuid.UUID) -> Done[AbandonmentView]:
+        """The agency confirms: the budget shrinks to what is spent (remaining 0), open deals expire.
+        Changes: VOUCHER and COMPANY {company id} (the budget), DEAL {the ids expired} if any."""
         require_role(actor, Role.AGENCY)
         clean_uuid(request_id, "request_id")
         now = self.clock.now()
         with self.uow() as uow:
-            s = uow.session
-            r, c = self._pending(s, request_id)
-            budget = ledger(s, c)
+            r, c = self._pending(uow, request_id)
+            budget = uow.budget.ledger(c)
             if budget.in_progress:
                 raise Conflict("이 기업의 결제가 진행 중입니다. 결제가 끝난 뒤(성공 또는 실패) 예산포기를 확정해 주세요.",
                                code="payment_in_progress")
             # the budget becomes what was paid, with the payments' own shares (SPEC §5.2)
-            gov, own = s.execute(
-                select(func.coalesce(func.sum(Payment.government_share), 0), func.coalesce(func.sum(Payment.self_share), 0))
-                .where(Payment.company_id == c.id, Payment.status == PaymentStatus.SUCCEEDED)).one()
+            gov, own = uow.budget.paid_shares(c.id)
             r.status, r.decided_at, r.decided_by, r.decided_by_name = AbandonmentStatus.CONFIRMED, now, actor.user_id, actor.name
             r.budget_before, r.budget_after = c.budget_total, budget.spent
-            c.budget_total, c.budget_government, c.budget_self = budget.spent, int(gov), int(own)
+            c.budget_total, c.budget_government, c.budget_self = budget.spent, gov, own
             c.budget_abandoned_at = now
             used = budget.spent
-            expired = expire_open_deals(uow, c.id, now, EXPIRED_ABANDONED)
+            expired = uow.deals.expire_open_of_company(c.id, now, EXPIRED_ABANDONED)
             uow.audit(actor, "voucher.abandon_confirm", "company", c.id,
-                      before={"budget_total": r.budget_before}, after={"budget_total": used, "expired_deals": expired})
+                      before={"budget_total": r.budget_before},
+                      after={"budget_total": used, "expired_deals": len(expired)})
             uow.commit()
-            return abandonment_view(r, c, 0)
+            changes = Changes({Entity.VOUCHER: {c.id}, Entity.COMPANY: {c.id}})
+            if expired:
+                changes |= Changes.of(Entity.DEAL, *expired)
+            return Done(abandonment_view(r, c, 0), changes)
 
-    def decline_abandonment(self, actor: Actor, request_id: uuid.UUID, reason: str) -> AbandonmentView:
+    def decline_abandonment(self, actor: Actor, request_id: uuid.UUID, reason: str) -> Done[AbandonmentView]:
+        """The agency declines a request; the budget stays. Changes: VOUCHER {company id}."""
         require_role(actor, Role.AGENCY)
         clean_uuid(request_id, "request_id")
         reason = clean_text(reason, "voucher.decline_reason", field="reason")
         now = self.clock.now()
         with self.uow() as uow:
-            s = uow.session
-            r, c = self._pending(s, request_id)
+            r, c = self._pending(uow, request_id)
             r.status, r.decided_at, r.decided_by, r.decided_by_name = AbandonmentStatus.DECLINED, now, actor.user_id, actor.name
             r.decline_reason = reason
             uow.audit(actor, "voucher.abandon_decline", "company", c.id, after={"reason": reason})
             uow.commit()
-            return abandonment_view(r, c, ledger(s, c).remaining)
+            return Done(abandonment_view(r, c, uow.budget.ledger(c).remaining), Changes.of(Entity.VOUCHER, c.id))
 
-    def _pending(self, s: Session, request_id: uuid.UUID):
+    def _pending(self, uow: UnitOfWork, request_id: uuid.UUID) -> tuple[AbandonmentRequest, Company]:
+        s = uow.session
         r = s.scalars(select(AbandonmentRequest).where(AbandonmentRequest.id == request_id).with_for_update()).first()
         if r is None:
             raise NotFound("예산포기 신청을 찾을 수 없습니다.")

@@ -61,7 +61,7 @@ class ConnectionDialog(QDialog):
         self.result.setText(self.tr("연결을 확인하는 중입니다…"))
         self._busy(True)
         url = self.url.text()
-        self.ctx.run(self, lambda: check_connection(url), self._tested, self._failed)
+        self.ctx.query(lambda: check_connection(url), parent=self).success(self._tested).failure(self._failed).run()
 
     def _tested(self, description: str) -> None:
         self._busy(False)
@@ -85,7 +85,7 @@ class ConnectionDialog(QDialog):
             settings.save_database_url(url)
             return description
 
-        self.ctx.run(self, work, self._saved, self._failed)
+        self.ctx.op(work, parent=self).success(self._saved).failure(self._failed).run()
 
     def _saved(self, description: str) -> None:
         self._busy(False)
@@ -94,6 +94,6 @@ class ConnectionDialog(QDialog):
     def forget(self) -> None:
         self.error.clear_message()
         self._busy(True)
-        self.ctx.run(self, lambda: settings.save_database_url(None),
-                     lambda _r: (self._busy(False), self.result.setText(self.tr("저장된 주소를 삭제했습니다."))),
-                     self._failed)
+        self.ctx.op(lambda: settings.save_database_url(None), parent=self).success(
+            lambda _r: (self._busy(False), self.result.setText(self.tr("저장된 주소를 삭제했습니다.")))) \
+            .failure(self._failed).run()

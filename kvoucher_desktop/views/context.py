@@ -1,53 +1,136 @@
-"""What every page gets: the services, the logged-in actor and the main window's signals."""
+"""What every page gets: the services, the logged-in actor, and the window's small interface.
+
+Pages reach the window only through this context: `query`/`op`/`job` run work (views/tasks.py),
+`status` writes the status line, `navigate` opens a page, `show_success`/`show_failure` give an
+action's feedback. The window itself is any object with the few members `Window` names, so this
+module does not import the main window (which imports it).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+import shiboken6
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from ..services.dto import Actor
-from ..services.errors import SessionInvalid
-from ..services.registry import Services
-from .tasks import report_error, run_in_background
+from ..services.changes import Changes
+from ..services.errors import DomainError, SessionInvalid
+from .tasks import CollectionOp, Job, QueryOp, error_text, log_unexpected, report_error
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .main_window import MainWindow
+if TYPE_CHECKING:  # pragma: no cover - the main window's shell is shown before the services layer loads
+    from ..services.dto import Actor
+    from ..services.registry import Services
+
+
+class Window(Protocol):
+    """The part of the main window the context uses (tests pass a small stand-in)."""
+
+    actor: Actor | None
+    data_changed: Any  # Signal(object, object): (Changes, initiator)
 
 
 @dataclass
 class ViewContext:
     services: Services
-    window: "MainWindow"
+    window: Window
 
     @property
     def actor(self) -> Actor | None:
         return self.window.actor
 
-    def run(self, parent: QWidget, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None):
-        """Run service work off the GUI thread (see tasks.run_in_background).
+    # --- running work (views/tasks.py) ----------------------------------------------------------
+    def query(self, fn: Callable[[], Any], *, parent: QWidget | None, key: Any = None) -> QueryOp:
+        """A read off the GUI thread; with `key`, only the newest run of that key is delivered."""
+        return QueryOp(self, fn, parent, key)
 
-        A refused session (`SessionInvalid`: expired, ended elsewhere, account locked) is not the
-        page's error: the window returns to the login with the message (`session_ended`)."""
-        def failed(exc: BaseException) -> None:
-            if self._session_refused(exc):
-                return
-            if on_error is not None:
-                on_error(exc)
-            else:
-                report_error(parent, exc)
+    def op(self, fn: Callable[[], Any], *, parent: QWidget | None) -> CollectionOp:
+        """A change off the GUI thread; a `Done` result's changes are broadcast with `parent`."""
+        return CollectionOp(self, fn, parent)
 
-        return run_in_background(parent, fn, on_done, failed)
+    def job(self, fn: Callable[[Callable[[float, str], None], Callable[[], bool]], Any], *, title: str,
+            parent: QWidget | None, label: str = "") -> Job:
+        """Long work `fn(progress, cancelled)` with a progress dialog that can cancel."""
+        return Job(self, fn, parent, title, label)
 
-    def changed(self, what: str, ids: tuple = ()) -> None:
-        """Announce that data changed so open pages refresh the affected rows."""
-        self.window.data_changed.emit(what, ids)
+    def broadcast(self, changes: Changes, initiator: Any = None) -> None:
+        """Tell every open page what changed (the initiator may skip itself)."""
+        window = self.window
+        if not changes or (isinstance(window, QObject) and not shiboken6.isValid(window)):
+            return  # nothing changed, or the window is gone (quitting)
+        signal = getattr(window, "data_changed", None)
+        if signal is not None:
+            signal.emit(changes, initiator)
+
+    def fail(self, exc: BaseException, parent: QWidget | None = None,
+             failure: Callable[[BaseException], None] | None = None) -> None:
+        """The one place a run's error ends: a refused session returns to the login; else
+        `failure(exc)` when given, else `show_failure`."""
+        if self._session_refused(exc):
+            return
+        if failure is not None:
+            failure(exc)
+        else:
+            self.show_failure(exc, parent)
+
+    # --- the window's small interface ------------------------------------------------------------
+    def status(self, text: str, timeout_ms: int = 8000) -> None:
+        """A line in the window's status bar."""
+        bar = getattr(self.window, "statusBar", None)
+        if bar is not None:
+            bar().showMessage(text, timeout_ms)
+
+    def navigate(self, key: str, **args: Any) -> QWidget | None:
+        """Open a page: a page key, `"service_detail"` with `service_id`, `"catalog"` with
+        `query`/`category`, or the `"login"` / `"signup"` dialogs."""
+        window = self.window
+        if key == "login":
+            return window.open_login()
+        if key == "signup":
+            return window.open_signup()
+        if key == "service_detail" and "service_id" in args:
+            return window.open_service(args["service_id"])
+        if key == "catalog" and args:
+            return window.search_services(args.get("query", ""), args.get("category"))
+        return window.open_page(key)
+
+    def end_session(self, message: str) -> None:
+        """The store no longer vouches for the session: back to the login with `message`."""
+        ended = getattr(self.window, "session_ended", None)
+        if ended is not None:
+            ended(message)
+
+    def _feedback(self):
+        return getattr(self.window, "feedback", None)
+
+    def show_success(self, text: str) -> None:
+        """An action succeeded: the window's feedback bar, else the status line."""
+        feedback = self._feedback()
+        if feedback is not None:
+            feedback.success(text)
+        else:
+            self.status(text)
+
+    def show_failure(self, exc_or_text: BaseException | str, parent: QWidget | None = None) -> None:
+        """An action failed: the window's feedback bar, else a message box (views/tasks.py)."""
+        exc = DomainError(exc_or_text) if isinstance(exc_or_text, str) else exc_or_text
+        if self._session_refused(exc):
+            return
+        feedback = self._feedback()
+        if feedback is not None:
+            if not isinstance(exc, DomainError):
+                log_unexpected(exc)
+            feedback.failure(error_text(exc))
+        else:
+            report_error(parent if parent is not None else self._window_widget(), exc)
+
+    def _window_widget(self) -> QWidget | None:
+        return self.window if isinstance(self.window, QWidget) else None
 
     def error(self, parent: QWidget, exc: BaseException) -> None:
-        if not self._session_refused(exc):
-            report_error(parent, exc)
+        """Show an error that did not come from a run (same as `show_failure`)."""
+        self.show_failure(exc, parent)
 
     def _session_refused(self, exc: BaseException) -> bool:
         ended = getattr(self.window, "session_ended", None)

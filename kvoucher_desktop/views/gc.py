@@ -4,7 +4,7 @@ Python's cyclic garbage collector runs in whichever thread happens to allocate w
 threshold is crossed — often a worker of `tasks.run_in_background`. If that collection
 frees Qt wrappers (a closed dialog caught in a reference cycle), their C++ destructors run
 in the worker thread and the process crashes. So automatic collection is switched off and
-a timer on the GUI thread collects with the same generation thresholds.
+a timer on the GUI thread collects with the thresholds automatic collection would use.
 """
 
 from __future__ import annotations

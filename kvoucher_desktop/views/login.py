@@ -1,8 +1,12 @@
-"""Login dialog: Argon2id check and lockout happen in the service, off the GUI thread."""
+"""Login dialog: Argon2id check and lockout happen in the service, off the GUI thread.
+
+The dialog keeps its minimum width and fits its height to what it says: an error or the
+lockout notice wraps in its label and the dialog grows (and shrinks back) to show all of it,
+never squeezing the fields."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,7 +31,8 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("로그인"))
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with an error message
+        # not SetMinimumSize: that would replace the minimum width with the layout's (309 px)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetDefaultConstraint)
         layout.addWidget(title_label(self.tr("K-비대면 바우처 플랫폼 로그인")))
         hint = QLabel(self.tr("공급기업·운영기관·전문기관 계정은 전문기관이 발급합니다. "
                               "수요기업은 회원가입 후 이용하세요."))
@@ -56,7 +61,27 @@ class LoginDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        ctx.run(self, settings.remembered_login, self._prefill, lambda exc: None)
+        self.resize(self.minimumWidth(), self.sizeHint().height())
+        ctx.query(settings.remembered_login, parent=self).success(self._prefill).failure(lambda exc: None).run()
+
+    # --- size ---------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # e.g. a message shown, changed or cleared
+            self.fit_to_contents()
+        return handled
+
+    def fit_to_contents(self) -> None:
+        """Keep the width (never below the minimum) and take the height the wrapped text needs."""
+        layout = self.layout()
+        width = max(self.width(), self.minimumWidth())
+        if layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(width)
+        else:
+            height = layout.totalSizeHint().height()
+        height = max(height, layout.totalMinimumSize().height())
+        if self.size() != QSize(width, height):
+            self.resize(width, height)
 
     def _prefill(self, login_id: str | None) -> None:
         if login_id and not self.login_id.text():
@@ -82,7 +107,7 @@ class LoginDialog(QDialog):
                 note = settings.NO_KEYRING_LOGIN_MESSAGE if remember else ""
             return actor, note
 
-        self.ctx.run(self, work, self._done, self._failed)
+        self.ctx.op(work, parent=self).success(self._done).failure(self._failed).run()
 
     def _done(self, result) -> None:
         actor, note = result

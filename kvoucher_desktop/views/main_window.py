@@ -18,14 +18,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..services.accounts import ROLE_LABELS
+from typing import TYPE_CHECKING
+
+from ..services.changes import Changes, Entity
 from ..services.clock import format_kst
-from ..services.dto import Actor
-from ..services.registry import Services
 from .context import ViewContext
 from .pages import PAGES, PUBLIC_MENUS, ROLE_HOME, ROLE_MENUS
+from . import shortcuts
 from .simulator import SimulatorDock
+from .start import StartPage
 from .style import app_icon
+from .widgets.feedback import FeedbackBar
+from .widgets.forms import enter_presses_buttons, skip_read_only_fields
+from .window_size import fit_to_screen, scrolling_page_area
+
+if TYPE_CHECKING:  # pragma: no cover - the shell is shown before the services layer is imported
+    from ..services.dto import Actor
+    from ..services.registry import Services
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +43,14 @@ SWEEP_INTERVAL_MS = 5 * 60 * 1000
 
 
 class MainWindow(QMainWindow):
-    #: (what changed, ids) — pages refresh affected rows
-    data_changed = Signal(str, tuple)
+    #: (Changes, initiator) — every open page hears what a run changed (views/tasks.py)
+    data_changed = Signal(object, object)
     #: the logged-in actor, or None after logout
     session_changed = Signal(object)
 
-    def __init__(self, services: Services, store_label: str = "", parent: QWidget | None = None):
+    def __init__(self, services: Services | None, store_label: str = "", parent: QWidget | None = None):
+        """With `services`, the whole window; with None, the shell shown while the store opens
+        (header, menus and a start page; `attach_services` completes it, docs/decisions.md)."""
         super().__init__(parent)
         self.services = services
         self.actor: Actor | None = None
@@ -48,25 +59,46 @@ class MainWindow(QMainWindow):
         self.current_key = ""
         self.setWindowTitle(self.tr("K-비대면 바우처 플랫폼"))
         self.setWindowIcon(app_icon())
-        self.resize(1280, 820)
 
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self._build_header())
+        #: every action's success or failure, above the pages (cleared when another page opens)
+        self.feedback = FeedbackBar()
+        outer.addWidget(self.feedback)
         self.stack = QStackedWidget()
-        outer.addWidget(self.stack, 1)
+        self.page_area = scrolling_page_area(self.stack)  # a page larger than the window scrolls
+        outer.addWidget(self.page_area, 1)
         self.setCentralWidget(central)
+        fit_to_screen(self, self.page_area)  # 90 % of the screen, a minimum that keeps the header
 
-        self.simulator = SimulatorDock(services.sms, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.simulator)
-        self.simulator.hide()
-
+        self.simulator: SimulatorDock | None = None
         self.store_label = QLabel(store_label)
         self.clock_label = QLabel()
         self.statusBar().addPermanentWidget(self.store_label)
         self.statusBar().addPermanentWidget(self.clock_label)
+        self.data_changed.connect(self._broadcast)
+        self.find_action, self.reload_action = shortcuts.install_shortcuts(self)
+        self.start_page: StartPage | None = None
+        if services is not None:
+            self.attach_services(services)
+            return
+        self.start_page = StartPage(self)
+        self.stack.addWidget(self.start_page)
+        self._build_menus()
+        self._set_shell(True)
+
+    # --- start-up: the shell first, the store when it is open -----------------------------------
+    def attach_services(self, services: Services, store_label: str | None = None) -> None:
+        """The store is open: start the clock, the sweep and the simulator, and show 홈."""
+        self.services = self.ctx.services = services
+        if store_label is not None:
+            self.store_label.setText(store_label)
+        self.simulator = SimulatorDock(services.sms, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.simulator)
+        self.simulator.hide()
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(15_000)
@@ -75,10 +107,25 @@ class MainWindow(QMainWindow):
         self._sweep.timeout.connect(self.sweep_deals)
         self._sweep.start(SWEEP_INTERVAL_MS)
         QTimer.singleShot(0, self.sweep_deals)
-
-        self.data_changed.connect(self._broadcast)
         self._build_menus()
+        self._set_shell(False)
         self.open_page("home")
+        if self.start_page is not None:
+            self.stack.removeWidget(self.start_page)
+            self.start_page.deleteLater()
+            self.start_page = None
+
+    def show_start_failure(self, message: str) -> None:
+        """The store could not be opened: the reason in the shell (the connection settings stay open)."""
+        if self.start_page is not None:
+            self.start_page.show_failure(message)
+
+    def _set_shell(self, shell: bool) -> None:
+        """While the store opens, only 설정 → 데이터베이스 연결… works."""
+        for widget in (self.search, self.login_button, self.signup_button, self.brand_button):
+            widget.setEnabled(not shell)
+        for action in self.page_actions.values():
+            action.setEnabled(not shell)
 
     # --- header and menus ---------------------------------------------------------------------
     def _build_header(self) -> QFrame:
@@ -88,9 +135,11 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(20, 10, 20, 10)
         brand = QPushButton(self.tr("K-비대면 바우처 플랫폼"))
         brand.setObjectName("brandButton")
-        brand.setStyleSheet("QPushButton#brandButton { border: none; font-size: 15pt; font-weight: bold; }")
+        brand.setStyleSheet("QPushButton#brandButton { border: none; font-size: 15pt; font-weight: bold; }"
+                            " QPushButton#brandButton:focus { border: none; text-decoration: underline; }")
         brand.setCursor(Qt.CursorShape.PointingHandCursor)
         brand.clicked.connect(lambda: self.open_page("home"))
+        self.brand_button = brand
         row.addWidget(brand)
         row.addSpacing(24)
         self.search = QLineEdit()
@@ -111,6 +160,7 @@ class MainWindow(QMainWindow):
         self.logout_button.clicked.connect(self.logout)
         for button in (self.login_button, self.signup_button, self.logout_button):
             row.addWidget(button)
+        enter_presses_buttons(header)
         return header
 
     def _build_menus(self) -> None:
@@ -124,6 +174,13 @@ class MainWindow(QMainWindow):
             menus = [m for m in menus if m[0] not in titles and m[0] in ("사업안내", "사업공고", "고객센터")]
             menus = list(role_menus) + menus
         for title, keys in menus:
+            if len(keys) == 1:  # a menu of one page is the page itself: one click opens it
+                action = QAction(self.tr(title), self)
+                action.setToolTip(self.tr(PAGES[keys[0]].title))
+                action.triggered.connect(lambda _=False, k=keys[0]: self.open_page(k))
+                bar.addAction(action)
+                self.page_actions[keys[0]] = action
+                continue
             menu = bar.addMenu(self.tr(title))
             for key in keys:
                 action = QAction(self.tr(PAGES[key].title), self)
@@ -131,7 +188,8 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
                 self.page_actions[key] = action
         view = bar.addMenu(self.tr("설정"))
-        view.addAction(self.simulator.toggleViewAction())
+        if self.simulator is not None:  # none in the shell shown while the store opens
+            view.addAction(self.simulator.toggleViewAction())
         connection = QAction(self.tr("데이터베이스 연결…"), self)
         connection.triggered.connect(self.open_connection_settings)
         view.addAction(connection)
@@ -144,6 +202,8 @@ class MainWindow(QMainWindow):
         self.signup_button.setVisible(not logged_in)
         self.logout_button.setVisible(logged_in)
         if logged_in:
+            from ..services.accounts import ROLE_LABELS  # imported with the services, after the shell
+
             self.user_label.setText(self.tr("{name} 님 ({role})").format(
                 name=self.actor.name, role=self.tr(ROLE_LABELS[self.actor.role])))
         else:
@@ -160,6 +220,13 @@ class MainWindow(QMainWindow):
             page = spec.load()(self.ctx, self)
             self.pages[key] = page
             self.stack.addWidget(page)
+            skip_read_only_fields(page)  # read-only fields are no Tab stops (widgets/forms.py)
+            enter_presses_buttons(page)
+            query_changed = getattr(page, "query_changed", None)
+            if query_changed is not None:  # the catalog's own box searched: the header box follows
+                query_changed.connect(self._follow_query)
+        if key != self.current_key:
+            self.feedback.clear()  # nothing said about the previous page stays on this one
         self.stack.setCurrentWidget(page)
         self.current_key = key
         self.setWindowTitle(self.tr("{page} — K-비대면 바우처 플랫폼").format(page=self.tr(spec.title)))
@@ -168,11 +235,11 @@ class MainWindow(QMainWindow):
             refresh()
         return page
 
-    def _broadcast(self, what: str, ids: tuple) -> None:
-        for page in self.pages.values():
+    def _broadcast(self, changes: Changes, initiator: object) -> None:
+        for page in list(self.pages.values()):
             handler = getattr(page, "on_data_changed", None)
             if handler is not None:
-                handler(what, ids)
+                handler(changes, initiator)
 
     def _reset_pages(self) -> None:
         for page in self.pages.values():
@@ -186,6 +253,27 @@ class MainWindow(QMainWindow):
         page.search(text, category)
         return page
 
+    def _follow_query(self, text: str) -> None:
+        """The header box says what the catalog searched for, whichever box started it."""
+        if self.search.text() != text:
+            self.search.setText(text)
+
+    # --- keyboard (views/shortcuts.py) -----------------------------------------------------------
+    def current_page(self) -> QWidget | None:
+        page = self.stack.currentWidget()
+        return page if page is not None and page in self.pages.values() else None
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the current page's search box when it has one, else the header's."""
+        shortcuts.focus_search(self.current_page(), self.search)
+
+    def reload_page(self) -> None:
+        """F5 (새로 고침): the current page loads again; what was said of the last action goes."""
+        page = self.current_page()
+        if page is not None and (hasattr(page, "reload") or hasattr(page, "refresh")):
+            self.feedback.clear()
+            shortcuts.reload_page(page)
+
     def open_service(self, service_id) -> QWidget:
         """Open one service's detail page (from the catalog, the wishlist, a deal)."""
         page = self.open_page("service_detail")
@@ -195,9 +283,6 @@ class MainWindow(QMainWindow):
     def sweep_deals(self) -> None:
         """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy),
         after re-reading the server's clock on a shared desk; then seal the audit log."""
-        def done(count: int) -> None:
-            if count:
-                self.data_changed.emit("deal", ())
 
         services = self.services
 
@@ -212,7 +297,9 @@ class MainWindow(QMainWindow):
                 log.warning("audit seal failed: %s", exc)
             return count
 
-        self.ctx.run(self, work, done, lambda exc: log.warning("deal sweep failed: %s", exc))
+        # some deals expired: every list of deals hears it (a plain count: lists of deals reload)
+        self.ctx.op(work, parent=self).changes(lambda count: Changes.of(Entity.DEAL) if count else None).failure(
+            lambda exc: log.warning("deal sweep failed: %s", exc)).run()
 
     # --- session ------------------------------------------------------------------------------
     def open_login(self) -> None:
@@ -227,12 +314,13 @@ class MainWindow(QMainWindow):
     def _keyring_note(self, dialog) -> None:
         note = getattr(dialog, "keyring_note", "")
         if note:
-            self.statusBar().showMessage(note, 10000)
+            self.feedback.set_text(note, kind="info")
 
     def open_signup(self) -> None:
         from .signup.wizard import SignupWizard
 
         wizard = SignupWizard(self.ctx, self)
+        skip_read_only_fields(wizard)  # a verified name or phone is no Tab stop any more
         wizard.signed_up.connect(self.set_actor)
         wizard.open()
         self.signup_wizard = wizard
@@ -241,6 +329,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.search.clear()  # nothing of the previous user stays on screen
         self.statusBar().clearMessage()
+        self.feedback.clear()
         self._reset_pages()
         self._build_menus()
         self.session_changed.emit(actor)
@@ -251,7 +340,7 @@ class MainWindow(QMainWindow):
         if actor is None:
             return
         self.set_actor(None)
-        self.ctx.run(self, lambda: self.services.accounts.logout(actor), None, lambda exc: None)
+        self.ctx.op(lambda: self.services.accounts.logout(actor), parent=self).failure(lambda exc: None).run()
 
     def session_ended(self, message: str) -> None:
         """The store no longer vouches for the session (expired, ended at another desk, the password
@@ -283,6 +372,7 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(self.tr("한국시간 {t}").format(t=format_kst(self.services.clock.now())))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.simulator.detach()
+        if self.simulator is not None:
+            self.simulator.detach()
         super().closeEvent(event)
 

@@ -2,7 +2,8 @@
 
 A page is a QWidget class constructed as `PageClass(ctx: ViewContext, parent=None)`.
 It may define `refresh()` (called each time it is shown) and
-`on_data_changed(what: str, ids: tuple)` (called when any service call changed data).
+`on_data_changed(changes: Changes, initiator)` (called with what a run changed, and the widget that
+started it, so a page can skip its own changes: `tasks.from_self(page, initiator)`).
 Pages are imported lazily by dotted path so start-up stays fast.
 """
 

@@ -52,14 +52,14 @@ class PasswordDialog(QDialog):
         old, new, confirm = (self.fields[k].text() for k in ("old_password", "password", "password_confirm"))
         self.ok.setEnabled(False)
         self.error.clear_message()
-        self.ctx.run(self, lambda: self.ctx.services.accounts.change_password(actor, old, new, confirm),
-                     self._done, self._failed)
+        self.ctx.op(lambda: self.ctx.services.accounts.change_password(actor, old, new, confirm), parent=self) \
+            .success(self._done).failure(self._failed).run()
 
     def _done(self, _result) -> None:
         self.ok.setEnabled(True)
         self.accept()
         # the change ended every session of the account (this desk's too): log in again
-        self.ctx.window.session_ended(self.tr(PASSWORD_CHANGED_MESSAGE))
+        self.ctx.end_session(self.tr(PASSWORD_CHANGED_MESSAGE))
 
     def _failed(self, exc: BaseException) -> None:
         self.ok.setEnabled(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +33,33 @@ CATEGORY_BLURBS = {
     "CARE": "원격 돌봄·건강관리",
     "CONSULTING": "원격근무 제도 설계·도입 지원",
 }
+
+
+class TileButton(QPushButton):
+    """A home tile: a large button that takes Tab focus (drawn with a focus ring, style.py) and
+    opens with Enter and Return as well as with Space and a click."""
+
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setObjectName("tile")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAutoDefault(False)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName(text.replace("\n", ", "))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.isAutoRepeat() \
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            event.accept()
+            self.click()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            event.accept()  # pressing already clicked: the release must not click a second time
+            return
+        super().keyReleaseEvent(event)
 
 
 def pin_mark(a) -> str:
@@ -80,7 +108,7 @@ class HomePage(QWidget):
         layout.addWidget(title_label(self.tr("최근 사업공고"), 2))
         self.news = QListWidget()
         self.news.setMinimumHeight(150)
-        self.news.itemActivated.connect(lambda _item: ctx.window.open_page("announcements"))
+        self.news.itemActivated.connect(lambda _item: ctx.navigate("announcements"))
         layout.addWidget(self.news)
         layout.addStretch(1)
         outer = QVBoxLayout(self)
@@ -90,8 +118,9 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         services = self.ctx.services
-        self.ctx.run(self, lambda: (services.programme.categories(), services.programme.announcements(5),
-                                    services.programme.settings(), services.catalog.category_counts()), self._show)
+        self.ctx.query(lambda: (services.programme.categories(), services.programme.announcements(5),
+                                services.programme.settings(), services.catalog.category_counts()),
+                       parent=self, key="page").success(self._show).run()
 
     def _show(self, data) -> None:
         categories, announcements, prog, counts = data
@@ -105,11 +134,10 @@ class HomePage(QWidget):
         for i, cat in enumerate(categories):
             blurb = self.tr(CATEGORY_BLURBS.get(cat.code, ""))
             count = self.tr("서비스 {n}개").format(n=f"{counts.get(cat.code, 0):,}")
-            button = QPushButton(f"{cat.name}\n{blurb} · {count}" if blurb else f"{cat.name}\n{count}")
-            button.setObjectName("tile")
+            button = TileButton(f"{cat.name}\n{blurb} · {count}" if blurb else f"{cat.name}\n{count}")
             button.setMinimumHeight(84)
             button.setProperty("category", cat.code)
-            button.clicked.connect(lambda _=False, c=cat: self.ctx.window.search_services("", c.code))
+            button.clicked.connect(lambda _=False, c=cat: self.ctx.navigate("catalog", query="", category=c.code))
             self.tiles.addWidget(button, i // 3, i % 3)
             self.tile_buttons.append(button)
         self.news.clear()
@@ -128,7 +156,8 @@ class GuidePage(QWidget):
 
     def refresh(self) -> None:
         services = self.ctx.services
-        self.ctx.run(self, lambda: (services.programme.settings(), services.programme.categories()), self._show)
+        self.ctx.query(lambda: (services.programme.settings(), services.programme.categories()),
+                       parent=self, key="page").success(self._show).run()
 
     def _show(self, data) -> None:
         prog, categories = data
@@ -175,7 +204,7 @@ class AnnouncementsPage(QWidget):
         self.items = []
 
     def refresh(self) -> None:
-        self.ctx.run(self, self.ctx.services.programme.announcements, self._show)
+        self.ctx.query(self.ctx.services.programme.announcements, parent=self, key="page").success(self._show).run()
 
     def _show(self, items) -> None:
         self.items = items
@@ -200,7 +229,7 @@ class SupplierGuidePage(QWidget):
         _layout, self.browser = _text_page(self, self.tr("공급기업 안내"))
 
     def refresh(self) -> None:
-        self.ctx.run(self, self.ctx.services.programme.settings, self._show)
+        self.ctx.query(self.ctx.services.programme.settings, parent=self, key="page").success(self._show).run()
 
     def _show(self, prog) -> None:
         fee = prog.settlement_fee_bp / 100
@@ -235,7 +264,7 @@ class DemandGuidePage(QWidget):
             "<li><b>심사탈락</b> — 올해는 다시 신청할 수 없습니다.</li></ul>"))
         self.signup = QPushButton(self.tr("수요기업 회원가입"))
         self.signup.setObjectName("primary")
-        self.signup.clicked.connect(ctx.window.open_signup)
+        self.signup.clicked.connect(lambda: ctx.navigate("signup"))
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.signup)
@@ -272,7 +301,7 @@ class HelpDeskPage(QWidget):
         layout.addWidget(self.table)
 
     def refresh(self) -> None:
-        self.ctx.run(self, self.ctx.services.programme.operators, self._show)
+        self.ctx.query(self.ctx.services.programme.operators, parent=self, key="page").success(self._show).run()
 
     def _show(self, operators) -> None:
         self.table.setRowCount(len(operators))

@@ -1,6 +1,9 @@
 """The one way to run work off the GUI thread.
 
-`run_in_background(parent, fn, on_done, on_error)` runs `fn()` on the global QThreadPool;
+Pages use the helper at the end of this module through their context: `ctx.query` (a read, the
+newest per key wins), `ctx.op` (a change, its `Done` changes broadcast with the initiator) and
+`ctx.job` (long work with progress, cancel and a log). Underneath, and for the few callers outside
+a page (start-up), `run_in_background(parent, fn, on_done, on_error)` runs `fn()` on the global QThreadPool;
 the result (or the exception) comes back to the GUI thread, where `on_done(result)` or
 `on_error(exc)` is called. Workers never touch widgets. Domain errors are shown in Korean by
 `report_error`.
@@ -177,6 +180,13 @@ def run_in_background(
         else:
             report_error(parent, exc)
 
+    return _start(fn, finish_ok, finish_err)
+
+
+def _start(fn: Callable[[], Any], finish_ok: Callable[[Any], None],
+           finish_err: Callable[[BaseException], None]) -> int:
+    """Start `fn` on the pool; `finish_ok(result)` / `finish_err(exc)` run on the GUI thread."""
+    _relay_on_gui_thread()
     task = _Task(fn, finish_ok, finish_err)
     if _closing:  # quitting: nothing new starts (nothing would be delivered)
         return task.number
@@ -217,9 +227,14 @@ def error_text(exc: BaseException) -> str:
     )
 
 
-def report_error(parent: QWidget | None, exc: BaseException) -> None:
+def log_unexpected(exc: BaseException) -> None:
+    """Write an error that is not a DomainError to the log, with its traceback."""
     if not isinstance(exc, DomainError):
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc)))
+
+
+def report_error(parent: QWidget | None, exc: BaseException) -> None:
+    log_unexpected(exc)
     if not on_gui_thread():  # a widget made off the GUI thread aborts the process
         log.error("not shown (report_error was called off the GUI thread): %s", error_text(exc))
         return
@@ -232,3 +247,307 @@ def report_error(parent: QWidget | None, exc: BaseException) -> None:
         _orphans.add(box)
         box.finished.connect(lambda _r: _orphans.discard(box))
     box.open()  # non-blocking: tests and the event loop keep running
+
+
+# --- the helper pages use: ctx.query, ctx.op, ctx.job ----------------------------------------
+#
+# A page never calls run_in_background itself. It builds one of three runs from its context and
+# starts it, in Anki's builder shape:
+#
+#     ctx.query(lambda: svc.list(actor), parent=self, key="list").success(self.fill).run()
+#     ctx.op(lambda: svc.accept(actor, deal_id), parent=self).success(self.show_deal).run()
+#     ctx.job(lambda progress, cancelled: svc.bulk(actor, ids, progress, cancelled),
+#             title="예산확정", label="예산을 확정하는 중…", parent=self).success(self.done).run()
+#
+# - query: a read. Runs with the same `key` and parent overtake each other: only the newest
+#   outcome (result or error) is delivered; the others only end their busy line.
+# - op: a change. When `fn` returns `Done(value, changes)`, `.success` gets `value` and the
+#   context broadcasts `changes` with the initiator (the parent) to every open page, even when
+#   the initiator was closed meanwhile (the store changed all the same).
+# - job: long work `fn(progress, cancelled)` (calibre's contract): `progress(fraction, message)`
+#   and `cancelled()` may be called from the worker; the messages are kept in the job's `log`;
+#   a progress dialog shows them and can cancel. A `Done` result is broadcast as for an op.
+# Errors: a refused session returns the window to the login (the context decides); otherwise
+# `.failure(cb)` gets the error, or the context shows it (`ctx.show_failure`). The busy line
+# (the parent's `busy` indicator unless `.busy(...)` / `.quiet()` says otherwise) is started and
+# stopped here only. Nothing is delivered to a parent deleted meanwhile.
+
+#: (id of the parent, key) -> [number of the newest query started with it, how many are out]
+_newest: dict[tuple[int, Any], list[int]] = {}
+_AUTO = object()
+
+
+def overtake(parent: Any, key: Any) -> None:
+    """Drop the outcome of every query of `key` (and parent) still out, as a newer one would."""
+    newest = _newest.get((id(parent), key))
+    if newest is not None:
+        newest[0] = next(_numbers)
+
+
+def touched(changes: Any, kind: Any, key: Any) -> bool:
+    """True when `changes` name `key` among the changed `kind`s, or changed that kind as a whole."""
+    return changes.touches(kind) and (not changes.ids(kind) or key in changes.ids(kind))
+
+
+def from_self(widget: QWidget, initiator: Any) -> bool:
+    """True when a broadcast change was started by `widget` or one of its child widgets."""
+    if initiator is None or not isinstance(initiator, QWidget) or not shiboken6.isValid(initiator):
+        return False
+    return initiator is widget or (shiboken6.isValid(widget) and widget.isAncestorOf(initiator))
+
+
+def _alive(obj: Any) -> bool:
+    return obj is not None and shiboken6.isValid(obj)
+
+
+class _Run:
+    """What query, op and job share: callbacks, the busy line, the one error path."""
+
+    broadcasts = False
+    auto_busy = True
+
+    def __init__(self, ctx: Any, fn: Callable, parent: QWidget | None):
+        self.ctx, self.fn, self.parent = ctx, fn, parent
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[BaseException], None] | None = None
+        self._after: Callable[[], None] | None = None
+        self._declared: Any = None
+        self._indicator: Any = _AUTO if self.auto_busy else None
+        self._busy_text = ""
+        self.number = 0
+        self.running = False
+
+    # --- building ----------------------------------------------------------------------------
+    def success(self, cb: Callable[[Any], None]) -> "_Run":
+        """Called with the result (a `Done`'s value) on the GUI thread."""
+        self._success = cb
+        return self
+
+    def failure(self, cb: Callable[[BaseException], None]) -> "_Run":
+        """Called with the error instead of showing it (a refused session never comes here)."""
+        self._failure = cb
+        return self
+
+    def after(self, cb: Callable[[], None]) -> "_Run":
+        """Called once the run has ended either way, after the busy line stopped (e.g. to
+        re-enable buttons); also for an overtaken query, never for a deleted parent."""
+        self._after = cb
+        return self
+
+    def changes(self, declared: Any) -> "_Run":
+        """What to broadcast when `fn` returns a plain value instead of a `Done`: a `Changes`, or
+        a function of the value returning one (a `Done`'s own changes always win)."""
+        self._declared = declared
+        return self
+
+    def busy(self, indicator: Any = _AUTO, text: str = "") -> "_Run":
+        """Show `indicator` (default: the parent's `busy`) with `text` while the run is out."""
+        self._indicator, self._busy_text = indicator, text
+        return self
+
+    def quiet(self) -> "_Run":
+        """No busy line."""
+        self._indicator = None
+        return self
+
+    # --- running -----------------------------------------------------------------------------
+    def _resolve_indicator(self) -> Any:
+        indicator = self._indicator
+        if indicator is _AUTO:
+            indicator = getattr(self.parent, "busy", None)
+        if indicator is None or not callable(getattr(indicator, "start", None)):
+            return None
+        return indicator
+
+    def _work(self) -> Callable[[], Any]:
+        return self.fn
+
+    def _begin(self) -> None:
+        """On the GUI thread, just before the work starts."""
+
+    def _end(self) -> None:
+        """On the GUI thread, once the work ended (also for a deleted parent)."""
+
+    def _current(self) -> bool:
+        """False when the outcome is overtaken (only the newest query of a key counts)."""
+        return True
+
+    def run(self) -> "_Run":
+        """Start the work; returns this run (its `number` names the background job)."""
+        indicator = self._resolve_indicator()
+        if indicator is not None:
+            indicator.start(self._busy_text)
+        self._begin()
+        parent = self.parent
+        self.running = True
+
+        def settle() -> bool:
+            """Stop the busy line; True when the outcome is to be delivered."""
+            self.running = False
+            if indicator is not None and _alive(indicator):
+                indicator.stop()
+            self._end()
+            return not (parent is not None and not shiboken6.isValid(parent))
+
+        def finish_ok(result: Any) -> None:
+            changes = None
+            if isinstance(result, Done):
+                result, changes = result.value, result.changes
+            elif self._declared is not None:
+                changes = self._declared(result) if callable(self._declared) else self._declared
+            alive, current = settle(), self._current()
+            if alive and current and self._success is not None:
+                self._success(result)
+            if changes and self.broadcasts and self.ctx is not None:
+                self.ctx.broadcast(changes, parent)
+            if alive and self._after is not None:
+                self._after()
+
+        def finish_err(exc: BaseException) -> None:
+            alive, current = settle(), self._current()
+            if not alive:
+                if not isinstance(exc, DomainError):
+                    log.error("background task of a closed window failed: %r", exc)
+            elif current and self.ctx is not None:
+                self.ctx.fail(exc, parent, self._failure)
+            elif current:  # a widget without a context (e.g. the document viewer)
+                (self._failure or (lambda e: report_error(parent, e)))(exc)
+            if alive and self._after is not None:
+                self._after()
+
+        self.number = _start(self._work(), finish_ok, finish_err)
+        return self
+
+
+class QueryOp(_Run):
+    """A read. With a `key`, only the newest run of that key (and parent) is delivered."""
+
+    def __init__(self, ctx: Any, fn: Callable[[], Any], parent: QWidget | None, key: Any = None):
+        super().__init__(ctx, fn, parent)
+        self.key = key
+        self._slot = (id(parent), key)
+
+    def run(self) -> "QueryOp":
+        super().run()
+        if self.key is not None:
+            newest = _newest.setdefault(self._slot, [0, 0])
+            newest[0] = self.number  # numbers only grow: an older run has a smaller one
+            newest[1] += 1
+        return self
+
+    def _current(self) -> bool:
+        if self.key is None:
+            return True
+        newest = _newest.get(self._slot)
+        if newest is None:
+            return True
+        newest[1] -= 1
+        if newest[1] <= 0:  # nothing of this key is out any more
+            del _newest[self._slot]
+        return self.number >= newest[0]
+
+
+def query(fn: Callable[[], Any], *, parent: QWidget | None, key: Any = None) -> QueryOp:
+    """A read for a widget that has no context (errors go to `.failure`, else a message box)."""
+    return QueryOp(None, fn, parent, key)
+
+
+class CollectionOp(_Run):
+    """A change: a `Done` result's changes are broadcast with the parent as initiator."""
+
+    broadcasts = True
+
+
+class _Progress:
+    """What a long job reports from its worker: read by a timer on the GUI thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.fraction = 0.0
+        self.message = ""
+        self.log: list[str] = []
+        self.cancel = threading.Event()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        with self.lock:
+            self.fraction = max(0.0, min(1.0, float(fraction)))
+            if message:
+                self.message = message
+                self.log.append(message)
+
+    def read(self) -> tuple[float, str]:
+        with self.lock:
+            return self.fraction, self.message
+
+
+class Job(CollectionOp):
+    """Long work `fn(progress, cancelled)` with a progress dialog that can cancel.
+
+    `dialog` is the QProgressDialog while the job runs (None before and after); `log` holds the
+    progress messages; `cancelled` tells whether the user cancelled."""
+
+    auto_busy = False
+    POLL_MS = 100
+
+    def __init__(self, ctx: Any, fn: Callable[[Callable[[float, str], None], Callable[[], bool]], Any],
+                 parent: QWidget | None, title: str, label: str = ""):
+        super().__init__(ctx, fn, parent)
+        self.title, self.label = title, label or title
+        self.state = _Progress()
+        self.dialog: Any = None
+        self._timer: Any = None
+
+    @property
+    def log_lines(self) -> list[str]:
+        with self.state.lock:
+            return list(self.state.log)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state.cancel.is_set()
+
+    def cancel(self) -> None:
+        self.state.cancel.set()
+
+    def _work(self) -> Callable[[], Any]:
+        fn, state = self.fn, self.state
+        return lambda: fn(state.report, state.cancel.is_set)
+
+    def _begin(self) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QProgressDialog
+
+        dialog = QProgressDialog(self.label, QCoreApplication.translate("kvoucher", "취소"), 0, 1000, self.parent)
+        dialog.setWindowTitle(self.title)
+        dialog.setMinimumWidth(360)  # room for the label and the progress message beside it
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)
+        dialog.canceled.connect(self.state.cancel.set)
+        timer = QTimer(dialog)
+        timer.setInterval(self.POLL_MS)
+        timer.timeout.connect(self._show_progress)
+        timer.start()
+        self.dialog, self._timer = dialog, timer
+        dialog.show()
+
+    def _show_progress(self) -> None:
+        dialog = self.dialog
+        if not _alive(dialog):
+            return
+        fraction, message = self.state.read()
+        dialog.setValue(int(fraction * 1000))
+        dialog.setLabelText(f"{self.label} {message}" if message else self.label)
+
+    def _end(self) -> None:
+        dialog, self.dialog = self.dialog, None
+        if _alive(self._timer):
+            self._timer.stop()
+        self._timer = None
+        if _alive(dialog):
+            dialog.close()
+            dialog.deleteLater()
+        for line in self.log_lines:
+            log.debug("%s: %s", self.title, line)

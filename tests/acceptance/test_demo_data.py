@@ -80,7 +80,7 @@ def test_demo_catalog_deals_and_vouchers(tmp_path):
         assert set(closed) == {DealState.REJECTED, DealState.EXPIRED}
         assert closed[DealState.REJECTED].close_reason and closed[DealState.EXPIRED].close_reason
         # 불가 was persisted by the sweep, not only computed from the clock
-        assert services.deals.sweep() == 0
+        assert services.deals.sweep().value == 0
         assert len(services.catalog.wishlist(demand)) >= 3
         asked = services.catalog.my_inquiries(demand)
         assert any(q.answer for q in asked) and any(q.answer is None for q in services.catalog.my_inquiries(supplier))

@@ -148,7 +148,7 @@ def test_agency_creates_accounts_listed_with_their_organisation(services):
     agency = make_agency(services)
     seoul = operator_id(services, "서울")
     view = services.accounts.create_account(agency, role=Role.OPERATOR, login_id="op-seoul", password=PASSWORD,
-                                            display_name="  서울 담당  ", operator_id=seoul)
+                                            display_name="  서울 담당  ", operator_id=seoul).value
     assert (view.role, view.display_name, view.organisation) == (Role.OPERATOR, "서울 담당", "서울지역 운영기관")
     actor = services.accounts.login("op-seoul", PASSWORD)
     assert actor.operator_id == seoul and actor.role is Role.OPERATOR

@@ -36,7 +36,7 @@ def _signup(sv):
     holder = {}
 
     def call():
-        holder["actor"] = sv.signup.submit(form)
+        holder["actor"] = sv.signup.submit(form).value
     return call, lambda: holder["actor"], "company.signup", lambda: holder["actor"].company_id, None, \
         {"status": "REVIEWING", "business_no": form.business_no, "name": form.name}
 
@@ -92,13 +92,13 @@ def _agency_case(action, make_call, entity, before=None, after=None):
 
 
 def _announcement_edit(sv, agency):
-    note = sv.programme.save_announcement(agency, title="처음 제목", body="본문")
-    return lambda: sv.programme.save_announcement(agency, title="바뀐 제목", body="본문", announcement_id=note.id)
+    note = sv.programme.save_announcement(agency, title="처음 제목", body="본문").value
+    return lambda: sv.programme.save_announcement(agency, title="바뀐 제목", body="본문", announcement_id=note.id).value
 
 
 def _announcement_delete(sv, agency):
-    note = sv.programme.save_announcement(agency, title="지울 공고", body="본문")
-    return lambda: sv.programme.delete_announcement(agency, note.id) or note
+    note = sv.programme.save_announcement(agency, title="지울 공고", body="본문").value
+    return lambda: sv.programme.delete_announcement(agency, note.id).value or note
 
 
 def _lock_target(sv, agency):
@@ -106,7 +106,7 @@ def _lock_target(sv, agency):
     for _ in range(5):
         with pytest.raises(AuthenticationError):
             sv.accounts.login("locked-user", "wrong-password-1")
-    return lambda: sv.accounts.unlock(agency, target.user_id) or target
+    return lambda: sv.accounts.unlock(agency, target.user_id).value or target
 
 
 CASES = {
@@ -128,7 +128,7 @@ CASES = {
     "create_account": _agency_case(
         "account.create",
         lambda sv, a: lambda: sv.accounts.create_account(a, role=Role.OPERATOR, login_id="audited", password=PASSWORD,
-                                                         display_name="담당", operator_id=operator_id(sv)),
+                                                         display_name="담당", operator_id=operator_id(sv)).value,
         lambda sv, r: r.id, None, {"login_id": "audited", "role": "OPERATOR", "organisation": "서울지역 운영기관"}),
     "update_settings": _agency_case(
         "programme.update",
@@ -142,10 +142,10 @@ CASES = {
         "operator.save",
         lambda sv, a: lambda: sv.programme.save_operator(a, operator_id=operator_id(sv, "제주"), name="제주지역 운영기관",
                                                          region="제주", phone="064-700-2000",
-                                                         email="jeju@operator.example.kr"),
+                                                         email="jeju@operator.example.kr").value,
         lambda sv, r: r.id, {"phone": "064-700-1017"}, {"phone": "064-700-2000", "email": "jeju@operator.example.kr"}),
     "new_announcement": _agency_case(
-        "announcement.save", lambda sv, a: lambda: sv.programme.save_announcement(a, title="새 공고", body="내용"),
+        "announcement.save", lambda sv, a: lambda: sv.programme.save_announcement(a, title="새 공고", body="내용").value,
         lambda sv, r: r.id, None, {"title": "새 공고", "body": "내용", "pinned": False}),
     "edit_announcement": _agency_case("announcement.save", _announcement_edit, lambda sv, r: r.id,
                                       {"title": "처음 제목"}, {"title": "바뀐 제목"}),
@@ -154,7 +154,7 @@ CASES = {
     "save_supplier": _agency_case(
         "supplier.create",
         lambda sv, a: lambda: sv.programme.save_supplier(a, name="감사공급", business_no=valid_business_no(4242),
-                                                         representative_name="대표", phone="02-111-2222"),
+                                                         representative_name="대표", phone="02-111-2222").value,
         lambda sv, r: r.id, None, {"name": "감사공급", "business_no": valid_business_no(4242)}),
     "import_previous_participants": _agency_case(
         "programme.previous_participants",

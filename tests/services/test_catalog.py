@@ -166,7 +166,7 @@ def test_only_the_owner_supplier_edits(services, shelf):
 
 def test_image_is_stored_and_served(services):
     supplier = make_supplier_account(services)
-    row = services.catalog.save_service(supplier, ServiceForm("이미지 서비스", "CARE", "", 50_000, image=PNG))
+    row = services.catalog.save_service(supplier, ServiceForm("이미지 서비스", "CARE", "", 50_000, image=PNG)).value
     assert services.catalog.image(None, row.id) == PNG
     assert services.catalog.detail(None, row.id).image_type == "image/png"
     services.catalog.save_service(supplier, ServiceForm("이미지 서비스", "CARE", "", 50_000), row.id)
@@ -183,9 +183,9 @@ def test_supplier_list_counts_open_deals_and_unanswered_inquiries(services, shel
 
     alpha = actor_of_supplier(services, alpha_zoom.id)
     services.deals.request(buyer, shelf["zoom"], "상담 요청")
-    deal = services.deals.request(other, shelf["zoom"], "상담 요청")
+    deal = services.deals.request(other, shelf["zoom"], "상담 요청").value
     services.deals.reject(alpha, deal.id, "불가")
-    q1 = services.catalog.ask(buyer, shelf["zoom"], "몇 명까지 쓸 수 있나요?")
+    q1 = services.catalog.ask(buyer, shelf["zoom"], "몇 명까지 쓸 수 있나요?").value
     services.catalog.ask(other, shelf["meet"], "녹화 파일은 얼마나 보관하나요?")
     rows = {r.service.id: r for r in services.catalog.supplier_services(alpha)}
     assert (rows[shelf["zoom"]].open_deals, rows[shelf["zoom"]].unanswered_inquiries) == (1, 1)
@@ -222,8 +222,8 @@ def test_inquiry_visibility(services, shelf):
     other, _ = approved_buyer(services)
     alpha = actor_of_supplier(services, services.catalog.detail(None, shelf["zoom"]).supplier.id)
     beta = actor_of_supplier(services, services.catalog.detail(None, shelf["vpn"]).supplier.id)
-    mine = services.catalog.ask(buyer, shelf["zoom"], "교육 기관도 쓸 수 있나요?")
-    theirs = services.catalog.ask(other, shelf["zoom"], "설치가 필요한가요?")
+    mine = services.catalog.ask(buyer, shelf["zoom"], "교육 기관도 쓸 수 있나요?").value
+    theirs = services.catalog.ask(other, shelf["zoom"], "설치가 필요한가요?").value
     with pytest.raises(ValidationError):
         services.catalog.ask(buyer, shelf["zoom"], "   ")
     with pytest.raises(PermissionDenied):
@@ -242,7 +242,7 @@ def test_inquiry_visibility(services, shelf):
         services.catalog.answer(beta, mine.id, "남의 문의")
     with pytest.raises(ValidationError):
         services.catalog.answer(alpha, mine.id, "")
-    answered = services.catalog.answer(alpha, mine.id, "네, 교육 기관도 쓸 수 있습니다.")
+    answered = services.catalog.answer(alpha, mine.id, "네, 교육 기관도 쓸 수 있습니다.").value
     assert answered.answered_by_name and answered.answer.startswith("네")
     assert services.catalog.inquiries(buyer, shelf["zoom"])[0].answer == "네, 교육 기관도 쓸 수 있습니다."
     assert [q.id for q in services.catalog.my_inquiries(alpha, unanswered_only=True)] == [theirs.id]
@@ -251,7 +251,7 @@ def test_inquiry_visibility(services, shelf):
 
 def test_open_deal_shows_on_the_detail_page(services, shelf):
     buyer, _ = approved_buyer(services)
-    deal = services.deals.request(buyer, shelf["zoom"], "상담")
+    deal = services.deals.request(buyer, shelf["zoom"], "상담").value
     detail = services.catalog.detail(buyer, shelf["zoom"])
     assert detail.open_deal_id == deal.id and not detail.can_request_deal
     assert "진행 중인 거래" in detail.request_refusal

@@ -40,7 +40,7 @@ def test_history_is_newest_first_and_visible_to_the_screening_side(services, clo
     info = services.companies.get(demand).info
     for industry in ("도소매", "음식점", "교육서비스"):
         clock.advance(minutes=10)
-        info = services.companies.update_info(demand, replace(info, industry=industry)).info
+        info = services.companies.update_info(demand, replace(info, industry=industry)).value.info
     expected = [("음식점", "교육서비스"), ("도소매", "음식점"), ("소프트웨어 개발", "도소매")]
     for who in (demand, operator, make_agency(services)):
         history = services.companies.history(who, company_id)
@@ -53,7 +53,7 @@ def test_inputs_are_normalised_and_an_unchanged_save_records_nothing(services):
     audit_before = len(services.audit.records_unchecked(entity_id=company_id))
     same = replace(view.info, phone=view.info.phone.replace("-", ""), name=f"  {view.info.name} ",
                    representative_phone=view.info.representative_phone.replace("-", ""))
-    after = services.companies.update_info(demand, same)
+    after = services.companies.update_info(demand, same).value
     assert after.info == view.info
     assert services.companies.history(demand) == []
     assert after.changed_after_confirm_at is None
@@ -82,7 +82,7 @@ def test_edits_after_confirmation_are_highlighted_until_acknowledged(services, c
     operator = make_operator(services)
     demand, company_id = company_in_state(services, status, operator=operator)
     clock.advance(days=1)
-    view = services.companies.update_info(demand, replace(services.companies.get(demand).info, industry="도소매"))
+    view = services.companies.update_info(demand, replace(services.companies.get(demand).info, industry="도소매")).value
     assert view.status is status  # edits do not change the state
     assert view.changed_after_confirm_at == clock.now()
     assert [h.after_confirmation for h in services.companies.history(demand)] == [True]
@@ -92,7 +92,7 @@ def test_edits_after_confirmation_are_highlighted_until_acknowledged(services, c
     assert [r.id for r in services.screening.list_companies(operator, changed_only=True).rows] == [company_id]
 
     clock.advance(minutes=5)
-    acknowledged = services.screening.acknowledge_changes(operator, company_id)
+    acknowledged = services.screening.acknowledge_changes(operator, company_id).value
     assert acknowledged.changed_after_confirm_at is None
     assert not services.screening.list_companies(operator).rows[0].changed_after_confirm
     assert services.screening.list_companies(operator, changed_only=True).rows == ()
@@ -103,7 +103,7 @@ def test_acknowledging_without_changes_records_nothing(services):
     operator = make_operator(services)
     _demand, company_id = company_in_state(services, S.CONFIRMED, operator=operator)
     before = len(services.audit.records_unchecked(entity_id=company_id))
-    assert services.screening.acknowledge_changes(operator, company_id).changed_after_confirm_at is None
+    assert services.screening.acknowledge_changes(operator, company_id).value.changed_after_confirm_at is None
     assert len(services.audit.records_unchecked(entity_id=company_id)) == before
 
 
@@ -129,7 +129,7 @@ def test_business_number_and_company_type_cannot_change(services):
         name="주식회사 새이름", representative_name="새대표", representative_phone="010-9999-8888",
         address="부산광역시 해운대구 센텀중앙로 1", address_detail="3층", phone="051-700-1234", industry="도소매",
         employees=99, manager_name="새담당", manager_phone="010-7777-6666", manager_email="n@company.example.kr",
-        corporate_no="110111-7654321"))
+        corporate_no="110111-7654321")).value
     assert (edited.business_no, edited.company_type) == (view.business_no, CompanyType.CORPORATION)
     assert edited.info.corporate_no == "1101117654321"
     history = services.companies.history(demand)
@@ -178,7 +178,7 @@ def test_an_edit_racing_an_operator_action_gets_a_korean_conflict(services, monk
 def test_a_sole_proprietor_has_no_corporate_number(services):
     demand, _company_id = company_in_state(services, S.ON_HOLD)
     view = services.companies.get(demand)
-    edited = services.companies.update_info(demand, replace(view.info, corporate_no="110111-7654321"))
+    edited = services.companies.update_info(demand, replace(view.info, corporate_no="110111-7654321")).value
     assert edited.info.corporate_no is None
     assert services.companies.history(demand) == []
 
@@ -197,7 +197,7 @@ def test_a_document_replacement_appears_in_the_history(services, clock):
     old = next(d for d in services.companies.get(demand).documents if d.doc_type is DocumentType.NATIONAL_TAX)
     clock.advance(hours=2)
     upload = document(DocumentType.NATIONAL_TAX, png=True, filename="국세_재발급.png")
-    view = services.companies.replace_document(demand, upload)
+    view = services.companies.replace_document(demand, upload).value
     new = next(d for d in view.documents if d.doc_type is DocumentType.NATIONAL_TAX)
     assert [d.doc_type for d in view.documents].count(DocumentType.NATIONAL_TAX) == 1
     assert new.filename == "국세_재발급.png" and new.uploaded_at == clock.now() and new.id != old.id

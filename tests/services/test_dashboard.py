@@ -151,3 +151,79 @@ def test_paging_with_a_status_filter(services, world):
     assert sorted(r.id for r in rows) == sorted(by_status[S.REVIEWING])
     everything = _all(services, seoul, limit=2)
     assert len(everything) == sum(MIX.values()) == len({r.id for r in everything})
+
+
+# --- the name index (company_name_grams) --------------------------------------------------------
+def _grams_of(services, company_id):
+    from sqlalchemy import select
+
+    from kvoucher_desktop.models import CompanyNameGram
+
+    with services.programme.uow() as uow:
+        return set(uow.session.scalars(select(CompanyNameGram.gram).where(CompanyNameGram.company_id == company_id)))
+
+
+def test_the_name_index_follows_signup_and_name_edits(services):
+    from dataclasses import replace
+
+    from kvoucher_desktop.services.rules.search import name_grams
+
+    operator = make_operator(services)
+    demand, company_id = company_in_state(services, S.ON_HOLD, operator=operator, name="새봄디자인")
+    assert _grams_of(services, company_id) == name_grams("새봄디자인")
+
+    def found(query):
+        return {r.id for r in services.screening.list_companies(operator, query=query).rows}
+
+    assert found("봄디") == found("새봄디자인") == found("자") == {company_id}
+    info = services.companies.get(demand).info
+    services.companies.update_info(demand, replace(info, name="도담누리 Lab"))
+    assert _grams_of(services, company_id) == name_grams("도담누리 Lab")
+    assert found("봄디") == found("새봄") == set()
+    assert found("누리 l") == found("LAB") == found("담") == {company_id}
+    services.companies.update_info(demand, replace(services.companies.get(demand).info, industry="도소매"))
+    assert _grams_of(services, company_id) == name_grams("도담누리 Lab")  # other fields leave it alone
+
+
+def test_name_search_is_scoped_and_pages_through_the_index(services, clock):
+    seoul = make_operator(services, "서울")
+    busan = make_operator(services, "부산")
+    agency = make_agency(services)
+    ids = []
+    for i in range(7):
+        if i % 3 == 0:  # shared submission times: the id breaks the tie
+            clock.advance(minutes=1)
+        ids.append(signup_company(services, name=f"한빛솔루션 {i}호", region="서울").company_id)
+    other = signup_company(services, name="한빛솔루션 부산", region="부산").company_id
+    signup_company(services, name="새봄상사", region="서울")
+
+    everything = services.screening.list_companies(seoul, limit=1000).rows
+    newest_first = [r.id for r in everything if r.id in set(ids)]
+    for query in ("한", "솔루", "빛솔루션", "솔루션 "):
+        for actor, expected in ((seoul, newest_first), (agency, None), (busan, [other])):
+            rows = _all(services, actor, query=query, limit=2)
+            got = [r.id for r in rows]
+            if expected is None:
+                assert set(got) == set(ids) | {other}, query
+                assert got == [r.id for r in sorted(rows, key=lambda r: (r.submitted_at, r.id), reverse=True)]
+            else:
+                assert got == expected, (query, actor.login_id)
+    assert _all(services, seoul, query="솔루션 부", limit=2) == []
+    assert [r.id for r in _all(services, agency, query="솔루션 부", limit=2)] == [other]
+
+
+def test_digits_match_names_and_business_numbers_in_one_order(services, clock):
+    operator = make_operator(services)
+    by_number = []
+    for i in range(3):
+        clock.advance(minutes=1)
+        by_number.append(signup_company(services, business_no=valid_business_no(4_567_010 + i)).company_id)
+    prefix = valid_business_no(4_567_010)[:4]
+    clock.advance(minutes=1)
+    by_name = signup_company(services, name=f"{prefix}상사", business_no=valid_business_no(9_100_001)).company_id
+    assert not valid_business_no(9_100_001).startswith(prefix)
+    rows = _all(services, operator, query=prefix, limit=1)
+    assert [r.id for r in rows] == [by_name, *reversed(by_number)]
+    assert [r.id for r in _all(services, operator, query=prefix)] == [by_name, *reversed(by_number)]
+    nines = services.screening.list_companies(operator, query="999").rows  # no upper bound for 999…
+    assert all(r.business_no.startswith("999") or "999" in r.name for r in nines)

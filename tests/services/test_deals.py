@@ -32,7 +32,7 @@ def drive(services, state: DealState, buyer, supplier, *, price: int = 1_100_000
     """A fresh service of `supplier` and a deal of `buyer` on it, driven into `state` through the services
     (PAID and CANCELLED, which need the payment flow, are written directly)."""
     service = make_service(services, supplier, price=price)
-    deal = services.deals.request(buyer, service.id, MEMO)
+    deal = services.deals.request(buyer, service.id, MEMO).value
     if state in (D.ACCEPTED, D.PAYMENT_REQUESTED, D.IN_CART, D.PAID, D.CANCELLED):
         services.deals.accept(supplier, deal.id)
     if state in (D.PAYMENT_REQUESTED, D.IN_CART, D.PAID, D.CANCELLED):
@@ -58,7 +58,7 @@ def perform(services, actor, deal_id, action):
         kwargs["memo"] = "반려합니다."
     if action is A.REQUEST_PAYMENT:
         kwargs["amount"] = 1_000_000
-    return services.deals.act(actor, deal_id, action, **kwargs)
+    return services.deals.act(actor, deal_id, action, **kwargs).value
 
 
 ACTIONS = [a for a in DealAction if a not in (A.REQUEST, A.EXPIRE)]
@@ -125,7 +125,7 @@ def test_payment_amount_rules(services, amount, ok):
     supplier = make_supplier_account(services)
     deal = drive(services, D.ACCEPTED, buyer, supplier)
     if ok:
-        assert services.deals.request_payment(supplier, deal.id, amount).amount == amount
+        assert services.deals.request_payment(supplier, deal.id, amount).value.amount == amount
     else:
         with pytest.raises(ValidationError) as err:
             services.deals.request_payment(supplier, deal.id, amount)
@@ -140,7 +140,7 @@ def test_amount_above_the_list_price_when_the_programme_allows_it(services):
     buyer, _ = approved_buyer(services)
     supplier = make_supplier_account(services)
     deal = drive(services, D.ACCEPTED, buyer, supplier)
-    assert services.deals.request_payment(supplier, deal.id, 1_500_000).amount == 1_500_000
+    assert services.deals.request_payment(supplier, deal.id, 1_500_000).value.amount == 1_500_000
 
 
 def test_non_integer_amount_is_refused(services):
@@ -170,7 +170,7 @@ def test_only_approved_companies_with_a_method_and_budget_may_start(services):
     with pytest.raises(ValidationError) as err:
         services.deals.request(buyer, service.id, "  ")
     assert err.value.field == "memo"
-    assert services.deals.request(buyer, service.id, MEMO).state is D.CONSULT_REQUESTED
+    assert services.deals.request(buyer, service.id, MEMO).value.state is D.CONSULT_REQUESTED
 
 
 def test_hidden_services_cannot_be_requested(services):
@@ -185,7 +185,7 @@ def test_at_most_one_open_deal_per_service(services, clock):
     buyer, _ = approved_buyer(services)
     supplier = make_supplier_account(services)
     service = make_service(services, supplier)
-    first = services.deals.request(buyer, service.id, MEMO)
+    first = services.deals.request(buyer, service.id, MEMO).value
     with pytest.raises(InvalidTransition, match="진행 중인 거래"):
         services.deals.request(buyer, service.id, MEMO)
     assert services.catalog.detail(buyer, service.id).open_deal_id == first.id
@@ -195,7 +195,7 @@ def test_at_most_one_open_deal_per_service(services, clock):
     services.deals.request(buyer, make_service(services, supplier).id, MEMO)
     # once the first is closed (here: lapsed, not swept) a new one may start
     clock.advance(days=3)
-    second = services.deals.request(buyer, service.id, MEMO)
+    second = services.deals.request(buyer, service.id, MEMO).value
     assert second.id != first.id
     assert services.deals.get(buyer, first.id).state is D.EXPIRED
 
@@ -221,7 +221,7 @@ def test_a_rejected_deal_frees_the_service(services):
     buyer, _ = approved_buyer(services)
     supplier = make_supplier_account(services)
     deal = drive(services, D.REJECTED, buyer, supplier)
-    assert services.deals.request(buyer, deal.service_id, MEMO).state is D.CONSULT_REQUESTED
+    assert services.deals.request(buyer, deal.service_id, MEMO).value.state is D.CONSULT_REQUESTED
 
 
 # --- the clock ----------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_expiry_is_seen_at_every_read_before_any_sweep(services, clock):
     with services.deals.uow() as uow:
         stored = uow.session.get(Deal, deal.id)
         assert stored.state is D.EXPIRED and stored.closed_at == datetime(2021, 3, 4, tzinfo=KST)
-    assert services.deals.sweep() == 0
+    assert services.deals.sweep().value == 0
 
 
 def test_payment_request_runs_its_own_deadline(services, clock):
@@ -277,8 +277,8 @@ def test_sweep_persists_what_the_clock_expired(services, clock):
     clock.advance(days=1)
     fresh = drive(services, D.CONSULT_REQUESTED, buyer, supplier)
     clock.set(due[0].deadline_at)
-    assert services.deals.sweep() == 3
-    assert services.deals.sweep() == 0
+    assert services.deals.sweep().value == 3
+    assert services.deals.sweep().value == 0
     with services.deals.uow() as uow:
         states = {d.id: d.state for d in uow.session.scalars(select(Deal))}
         system_roles = set(uow.session.scalars(select(DealEvent.actor_role).where(DealEvent.action == A.EXPIRE)))
@@ -310,7 +310,7 @@ def test_deadline_boundary_for_any_request_time(services, clock, requested):
     last_open = datetime.combine(requested.date() + timedelta(days=2), time(23, 59, 59), tzinfo=KST)
     clock.set(last_open)
     assert services.deals.get(buyer, deal.id).state is D.CONSULT_REQUESTED
-    assert services.deals.accept(supplier, deal.id).state is D.ACCEPTED
+    assert services.deals.accept(supplier, deal.id).value.state is D.ACCEPTED
     clock.set(last_open + timedelta(seconds=1))
     assert services.deals.get(buyer, other.id).state is D.EXPIRED
     with pytest.raises(InvalidTransition):
@@ -397,7 +397,7 @@ def test_two_desks_cannot_both_act(services):
     event.listen(Session, "before_flush", meanwhile)
     try:
         if postgres:
-            assert services.deals.accept(supplier, deal.id).state is D.ACCEPTED
+            assert services.deals.accept(supplier, deal.id).value.state is D.ACCEPTED
             assert other_desk == ["blocked"]
         else:
             with pytest.raises(Conflict, match="먼저 처리"):
@@ -443,7 +443,7 @@ def test_two_desks_requesting_the_same_service(services):
     event.listen(Session, "before_flush", meanwhile)
     try:
         if postgres:
-            assert services.deals.request(buyer, service.id, MEMO).state is D.CONSULT_REQUESTED
+            assert services.deals.request(buyer, service.id, MEMO).value.state is D.CONSULT_REQUESTED
         else:
             with pytest.raises(Conflict, match="이미 진행 중인 거래"):
                 services.deals.request(buyer, service.id, MEMO)

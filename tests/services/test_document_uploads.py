@@ -11,10 +11,10 @@ import pytest
 
 from kvoucher_desktop.enums import DocumentType as D
 from kvoucher_desktop.enums import ScreeningStatus as S
-from kvoucher_desktop.services import companies as companies_module
 from kvoucher_desktop.services import catalog as catalog_module
 from kvoucher_desktop.services.dto import DocumentUpload, ServiceForm
 from kvoucher_desktop.services.errors import ValidationError
+from kvoucher_desktop.services.repositories.documents import DocumentRepository
 from kvoucher_desktop.services.rules.documents import MAX_FILENAME_BYTES
 from kvoucher_desktop.services.sample_files import blank_png, sample_jpeg, sample_pdf, sample_png
 from kvoucher_desktop.services.signup import SignupService
@@ -54,7 +54,7 @@ NAMES = [
 def test_replaced_documents_are_stored_under_a_clean_name_with_the_sniffed_extension(services, filename, data,
                                                                                     stored):
     demand, company_id = company_in_state(services, S.ON_HOLD)
-    view = services.companies.replace_document(demand, DocumentUpload(D.NATIONAL_TAX, filename, data))
+    view = services.companies.replace_document(demand, DocumentUpload(D.NATIONAL_TAX, filename, data)).value
     doc = next(d for d in view.documents if d.doc_type is D.NATIONAL_TAX)
     assert doc.filename == stored
     assert services.companies.document_content(demand, doc.id)[1] == data  # the bytes are untouched
@@ -67,7 +67,7 @@ def test_replaced_documents_are_stored_under_a_clean_name_with_the_sniffed_exten
 def test_a_long_korean_name_is_cut_to_255_bytes_keeping_its_extension(services):
     demand, _cid = company_in_state(services, S.ON_HOLD)
     view = services.companies.replace_document(
-        demand, DocumentUpload(D.LOCAL_TAX, KOREAN_300 + ".pdf.exe", sample_pdf("long")))
+        demand, DocumentUpload(D.LOCAL_TAX, KOREAN_300 + ".pdf.exe", sample_pdf("long"))).value
     name = next(d for d in view.documents if d.doc_type is D.LOCAL_TAX).filename
     assert name.endswith(".pdf") and len(name.encode("utf-8")) <= MAX_FILENAME_BYTES
     assert name[:-4] == KOREAN_300[:len(name) - 4]  # cut on a character boundary, nothing else lost
@@ -80,7 +80,7 @@ def test_signup_stores_clean_names(services):
         DocumentUpload(D.LOCAL_TAX, "..\\..\\지방세\x01.hta", sample_pdf("signup hta")),
         DocumentUpload(D.NATIONAL_TAX, KOREAN_300 + ".png", sample_png(rgb=(3, 4, 5))),
     ))
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     names = {d.doc_type: d.filename for d in services.companies.get(actor).documents}
     assert names[D.BUSINESS_REGISTRATION] == "사업자등록증.pdf"
     assert names[D.LOCAL_TAX] == "지방세.pdf"
@@ -130,7 +130,7 @@ def test_a_20000_pixel_square_is_refused_as_a_service_image(services):
 def test_an_image_within_the_limits_is_accepted(services):
     demand, _cid = company_in_state(services, S.ON_HOLD)
     view = services.companies.replace_document(demand, DocumentUpload(D.LOCAL_TAX, "큰 스캔.png",
-                                                                      blank_png(6_000, 6_000)))
+                                                                      blank_png(6_000, 6_000))).value
     assert next(d for d in view.documents if d.doc_type is D.LOCAL_TAX).content_type == "image/png"
 
 
@@ -217,7 +217,7 @@ def test_two_signups_with_the_same_new_file_both_succeed(services, second_desk, 
         both_checked.wait()
 
     monkeypatch.setattr(SignupService, "_check_account", check_then_wait)
-    results = _at_once(lambda: services.signup.submit(first), lambda: second_desk.signup.submit(second))
+    results = _at_once(lambda: services.signup.submit(first).value, lambda: second_desk.signup.submit(second).value)
     assert not any(isinstance(r, Exception) for r in results), results
     for desk, actor in zip((services, second_desk), results):
         docs = {d.doc_type: d for d in desk.companies.get(actor).documents}
@@ -229,13 +229,13 @@ def test_two_desks_replacing_with_the_same_new_file_both_succeed(services, secon
     second, _ = company_in_state(services, S.CONFIRMED)
     shared = sample_pdf("the same new scan")
     both_ready = threading.Barrier(2, timeout=20)
-    store_document = companies_module.store_document
+    store_document = DocumentRepository.store
 
     def wait_then_store(*args, **kwargs):
         both_ready.wait()  # each desk has its company; neither has stored anything yet
         return store_document(*args, **kwargs)
 
-    monkeypatch.setattr(companies_module, "store_document", wait_then_store)
+    monkeypatch.setattr(DocumentRepository, "store", wait_then_store)
     upload = DocumentUpload(D.NATIONAL_TAX, "국세.pdf", shared)
     results = _at_once(lambda: services.companies.replace_document(first, upload),
                        lambda: second_desk.companies.replace_document(second, upload))
@@ -257,8 +257,8 @@ def test_two_suppliers_saving_the_same_new_image_both_succeed(services, second_d
 
     monkeypatch.setattr(catalog_module, "search_text", wait_then_index)
     results = _at_once(
-        lambda: services.catalog.save_service(alpha, ServiceForm("알파 서비스", "CARE", "", 50_000, image=picture)),
-        lambda: second_desk.catalog.save_service(beta, ServiceForm("베타 서비스", "CARE", "", 60_000, image=picture)))
+        lambda: services.catalog.save_service(alpha, ServiceForm("알파 서비스", "CARE", "", 50_000, image=picture)).value,
+        lambda: second_desk.catalog.save_service(beta, ServiceForm("베타 서비스", "CARE", "", 60_000, image=picture)).value)
     assert not any(isinstance(r, Exception) for r in results), results
     assert [services.catalog.image(None, row.id) for row in results] == [picture, picture]
 

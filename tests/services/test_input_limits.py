@@ -240,7 +240,7 @@ def test_signup_fields(services, field):
             taken.add(key)
         check(expected, lambda: services.signup.check_step(step, form), lambda _r: expected, field)
         # the whole submission decides the same and stores the cleaned value
-        actor = check(expected, lambda: services.signup.submit(form), lambda a: a and expected, field)
+        actor = check(expected, lambda: services.signup.submit(form).value, lambda a: a and expected, field)
         if actor is None:
             return
         if field == "login_id":
@@ -271,7 +271,7 @@ def test_signup_identity_name(services, field, issuer):
         overrides = {field: value, "issuer_type": issuer, "login_id": f"ident{n}"}
         if issuer is IssuerType.STAFF:
             overrides["manager_same_as_representative"] = False
-        actor = check(expected, lambda: services.signup.submit(signup_form(services, n=n, **overrides)),
+        actor = check(expected, lambda: services.signup.submit(signup_form(services, n=n, **overrides)).value,
                       lambda a: expected, ("name", field))
         if actor is not None:
             assert getattr(services.companies.get(actor).info, field) == expected
@@ -292,7 +292,7 @@ def test_signup_payment_manager(services):
         if name_ok is not REFUSED and phone_ok is not REFUSED:
             form.payment_manager_token = verify_phone(services, name, phone)
         expected = REFUSED if REFUSED in (name_ok, phone_ok) else (name_ok, phone_ok)
-        actor = check(expected, lambda: services.signup.submit(form), lambda a: expected,
+        actor = check(expected, lambda: services.signup.submit(form).value, lambda a: expected,
                       ("payment_manager_name", "payment_manager_phone", "payment_manager_verify"))
         if actor is not None:
             info = services.companies.get(actor).info
@@ -364,7 +364,7 @@ def test_fixed_fields_of_company_info(services):
                 else number_rule("company.payment_manager_phone", normalize_mobile))
         cleaned = outcome(lambda: rule(value))
         expected = cleaned if cleaned == getattr(current, field) else REFUSED
-        check(expected, lambda: services.companies.update_info(actor, replace(current, **{field: value})),
+        check(expected, lambda: services.companies.update_info(actor, replace(current, **{field: value})).value,
               lambda view: getattr(view.info, field), field)
 
     run()
@@ -411,7 +411,7 @@ def test_service_form_fields(services, field):
         expected = outcome(lambda: rule(value))
         service_id = None if new else d["service_id"]
         fields = (field, "category_code") if field == "category_code" else field
-        row = check(expected, lambda: services.catalog.save_service(d["supplier"], form, service_id),
+        row = check(expected, lambda: services.catalog.save_service(d["supplier"], form, service_id).value,
                     lambda r: read(services.catalog.service_form(d["supplier"], r.id)), fields)
         if row is not None and field == "name":
             assert row.name == expected
@@ -437,12 +437,12 @@ def test_inquiry_question_and_answer(services):
     def run(question, answer):
         d = data()
         asked = check(outcome(lambda: clean_text(question, "inquiry.question")),
-                      lambda: services.catalog.ask(d["buyer"], d["service_id"], question),
+                      lambda: services.catalog.ask(d["buyer"], d["service_id"], question).value,
                       lambda q: _inquiry(services, d["buyer"], q.id).question, "question")
         if asked is None:
-            asked = services.catalog.ask(d["buyer"], d["service_id"], "문의합니다")
+            asked = services.catalog.ask(d["buyer"], d["service_id"], "문의합니다").value
         check(outcome(lambda: clean_text(answer, "inquiry.answer")),
-              lambda: services.catalog.answer(d["supplier"], asked.id, answer),
+              lambda: services.catalog.answer(d["supplier"], asked.id, answer).value,
               lambda q: _inquiry(services, d["supplier"], q.id).answer, "answer")
 
     run()
@@ -468,21 +468,21 @@ def test_deal_memos_and_payment_amounts(services):
         d = data()
         buyer, supplier = d["buyer"], d["supplier"]
         deal = check(outcome(lambda: clean_text(memo, "deal.memo")),
-                     lambda: services.deals.request(buyer, d["service_id"], memo),
+                     lambda: services.deals.request(buyer, d["service_id"], memo).value,
                      lambda v: services.deals.get(buyer, v.id).memo, "memo")
         if deal is None:
-            deal = services.deals.request(buyer, d["service_id"], "상담 요청")
+            deal = services.deals.request(buyer, d["service_id"], "상담 요청").value
         # 반려 memo: the deal ends, and the slot is free for the next example
         rejected = check(outcome(lambda: clean_text(reject_memo, "deal.memo")),
-                         lambda: services.deals.reject(supplier, deal.id, reject_memo),
+                         lambda: services.deals.reject(supplier, deal.id, reject_memo).value,
                          lambda v: services.deals.get(supplier, v.id).close_reason, "memo")
         if rejected is None:
             services.deals.reject(supplier, deal.id, "일정이 맞지 않습니다.")
         # a payment request's amount, on a service of its own (a requested payment holds the slot)
         service = make_service(services, supplier, price=limits.MAX_AMOUNT)
-        deal = services.deals.accept(supplier, services.deals.request(buyer, service.id, "요청").id)
+        deal = services.deals.accept(supplier, services.deals.request(buyer, service.id, "요청").value.id).value
         check(outcome(lambda: clean_amount(amount, "amount", "결제요청 금액")),
-              lambda: services.deals.request_payment(supplier, deal.id, amount),
+              lambda: services.deals.request_payment(supplier, deal.id, amount).value,
               lambda v: services.deals.get(buyer, v.id).amount, "amount")
 
     run()
@@ -502,7 +502,7 @@ def test_screening_reasons_of_operator_and_agency(services):
         d = data()
         who = d["agency"] if by_agency else d["operator"]
         expected = outcome(lambda: clean_text(reason, "screening.reason"))
-        held = check(expected, lambda: services.screening.hold(who, d["company_id"], reason),
+        held = check(expected, lambda: services.screening.hold(who, d["company_id"], reason).value,
                      lambda v: services.companies.get(d["operator"], v.id).status_reason, "reason")
         if held is not None:
             assert services.companies.get(d["demand"]).history[-1].reason == expected
@@ -521,13 +521,13 @@ def test_abandonment_and_decline_reasons(services):
         buyer, agency = d["buyer"], d["agency"]
         services.clock.advance(seconds=1)  # requests and decisions of one example are the newest
         requested = check(outcome(lambda: clean_text(reason, "voucher.abandon_reason")),
-                          lambda: services.vouchers.request_abandonment(buyer, reason),
+                          lambda: services.vouchers.request_abandonment(buyer, reason).value,
                           lambda v: services.vouchers.get(buyer).abandonment.reason, "reason")
         if requested is None:
             services.vouchers.request_abandonment(buyer, "사업 계획이 바뀌었습니다.")
         pending = services.vouchers.get(buyer).abandonment.id
         declined = check(outcome(lambda: clean_text(decline, "voucher.decline_reason")),
-                         lambda: services.vouchers.decline_abandonment(agency, pending, decline),
+                         lambda: services.vouchers.decline_abandonment(agency, pending, decline).value,
                          lambda v: services.vouchers.get(buyer).abandonment.decline_reason, "reason")
         if declined is None:
             services.vouchers.decline_abandonment(agency, pending, "사유가 부족합니다.")
@@ -552,7 +552,7 @@ def test_agency_hide_reason(services):
                                             limit=1)[0]
             return json.loads(record.after)["reason"]
         check(outcome(lambda: clean_text(reason, "service.hide_reason", required=False)),
-              lambda: services.catalog.set_hidden_by_agency(d["agency"], d["service_id"], hidden, reason), read,
+              lambda: services.catalog.set_hidden_by_agency(d["agency"], d["service_id"], hidden, reason).value, read,
               "reason")
 
     run()
@@ -568,7 +568,7 @@ def test_announcements(services):
         t = outcome(lambda: clean_text(title, "announcement.title"))
         b = outcome(lambda: clean_text(body, "announcement.body"))
         expected = REFUSED if REFUSED in (t, b) else (t, b)
-        check(expected, lambda: services.programme.save_announcement(data()["agency"], title=title, body=body),
+        check(expected, lambda: services.programme.save_announcement(data()["agency"], title=title, body=body).value,
               lambda a: next((x.title, x.body) for x in services.programme.announcements(1000) if x.id == a.id),
               ("title", "body"))
 
@@ -595,7 +595,7 @@ def test_operator_registration(services):
                  "phone": number_rule("operator.phone", normalize_phone),
                  "email": text_rule("operator.email", required=False, extra=valid_email)}
         expected = outcome(lambda: rules[field](value))
-        view = check(expected, lambda: services.programme.save_operator(data()["agency"], **typed),
+        view = check(expected, lambda: services.programme.save_operator(data()["agency"], **typed).value,
                      lambda o: getattr(next(x for x in services.programme.operators(include_inactive=True)
                                             if x.id == o.id), field), field)
         if view is not None:
@@ -629,7 +629,7 @@ def test_supplier_registration(services):
         expected = outcome(lambda: rules[field](value))
         if field == "business_no" and expected in taken:
             expected = REFUSED
-        view = check(expected, lambda: services.programme.save_supplier(data()["agency"], **typed),
+        view = check(expected, lambda: services.programme.save_supplier(data()["agency"], **typed).value,
                      lambda s: _stored(services, Supplier, s.id, field), field)
         if view is not None:
             taken.add(view.business_no)
@@ -669,7 +669,7 @@ def test_account_creation(services):
                 return services.accounts.login(typed["login_id"], value) and value
             return _stored(services, User, user.id, field)
         view = check(expected, lambda: services.accounts.create_account(
-            data()["agency"], role=Role.OPERATOR, operator_id=data()["operator_id"], **typed), read, field)
+            data()["agency"], role=Role.OPERATOR, operator_id=data()["operator_id"], **typed).value, read, field)
         if view is not None:
             taken.add(view.login_id.lower())
 
@@ -866,7 +866,7 @@ FULL_WIDTH_NO = "２２０-８１-６２５１７"
 
 
 def test_a_full_width_business_number_signs_up_as_ascii(services):
-    actor = services.signup.submit(signup_form(services, business_no=FULL_WIDTH_NO))
+    actor = services.signup.submit(signup_form(services, business_no=FULL_WIDTH_NO)).value
     assert services.companies.get(actor).business_no == "2208162517"
     agency = make_agency(services)
     assert [r.business_no for r in services.screening.list_companies(agency, query="２２０８").rows] == ["2208162517"]
@@ -887,7 +887,7 @@ def test_a_rejected_number_cannot_sign_up_again_full_width(services):
 
 def test_a_full_width_number_on_the_previous_year_list_is_caught(services):
     agency = make_agency(services)
-    assert services.programme.import_previous_participants(agency, "사업자등록번호\n２２０－８１－６２５１７\n") == 1
+    assert services.programme.import_previous_participants(agency, "사업자등록번호\n２２０－８１－６２５１７\n").value == 1
     assert services.signup.is_previous_participant("220-81-62517")
     assert services.signup.is_previous_participant(FULL_WIDTH_NO)
     for typed in (FULL_WIDTH_NO, "2208162517"):
@@ -976,7 +976,7 @@ def test_fields_are_named_for_the_wizard(services):
 def test_cleaned_form_values_are_what_is_stored(services):
     form = signup_form(services, name="  ＡＢＣ 주식회사 \u3000", employees="１，２００",
                        phone="０２－１２３４－５６７８", address="  서울시 \t".strip())
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     info = services.companies.get(actor).info
     assert info.name == "ＡＢＣ 주식회사"  # names keep what was typed (only numbers are NFKC-normalised)
     assert info.employees == 1200 and info.phone == "02-1234-5678"

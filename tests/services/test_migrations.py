@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from kvoucher_desktop.models import Base
-from kvoucher_desktop.services.store import create_store_engine, migrate
+from kvoucher_desktop.services.store import HEAD_REVISION, alembic_config, create_store_engine, is_current, migrate
 
 
 def test_migrated_schema_matches_the_models(store_url):
@@ -24,3 +30,90 @@ def test_migrated_schema_matches_the_models(store_url):
         assert "ix_users_login_id_lower" in indexes or engine.dialect.name == "sqlite"
     finally:
         engine.dispose()
+
+
+# --- start-up without Alembic when the schema is current ------------------------------------------
+def test_the_head_revision_constant_names_the_newest_migration_script():
+    """`store.HEAD_REVISION` lets start-up recognise a current store without importing Alembic; a new
+    migration script must move it (or a current store would be 'migrated' at every start)."""
+    engine = create_store_engine("sqlite://")
+    try:
+        heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    finally:
+        engine.dispose()
+    assert heads == [HEAD_REVISION]
+
+
+CURRENT_STORE_START = r"""
+import sys
+from kvoucher_desktop.app import prepare_services
+services = prepare_services(sys.argv[1], demo=False)
+services.programme.categories()
+services.dispose()
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"alembic", "mako", "pygments"})
+print("LOADED " + ",".join(loaded))
+"""
+
+
+def test_a_current_store_is_opened_without_importing_alembic(store_url, tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, KVOUCHER_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(root))
+    run = subprocess.run([sys.executable, "-c", CURRENT_STORE_START, store_url], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "LOADED \n" in run.stdout, run.stdout + run.stderr[-3000:]
+
+
+def test_a_store_behind_the_head_revision_is_still_migrated(tmp_path):
+    """A store left at the revision before the head (an older version of the app made it) is not
+    taken for current: `migrate` brings it to the head (through the lock and Alembic)."""
+    engine = create_store_engine(f"sqlite:///{(tmp_path / 'older.sqlite3').as_posix()}")
+    cfg = alembic_config(engine)
+    previous = ScriptDirectory.from_config(cfg).get_revision(HEAD_REVISION).down_revision
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, previous)
+        assert not is_current(engine)
+        migrate(engine)
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_heads() == (HEAD_REVISION,)
+        assert is_current(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_new_store_is_not_current_and_is_created(tmp_path):
+    engine = create_store_engine(f"sqlite:///{(tmp_path / 'new.sqlite3').as_posix()}")
+    try:
+        assert not is_current(engine)  # no alembic_version table yet
+        migrate(engine)
+        assert is_current(engine)
+        assert "companies" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_migration_0005_indexes_the_names_of_the_companies_already_stored(services):
+    """A store upgraded to 0005 gets the name-search entries of the companies it already holds."""
+    from sqlalchemy import select
+
+    from kvoucher_desktop.models import CompanyNameGram
+    from kvoucher_desktop.services.rules.search import name_grams
+    from tests.factories import make_operator, signup_company
+
+    operator = make_operator(services)
+    names = {signup_company(services, name=name).company_id: name for name in ("새봄디자인", "(주)한빛 Soft")}
+    cfg = alembic_config(services.engine)
+    with services.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+        assert "company_name_grams" not in inspect(conn).get_table_names()
+        command.upgrade(cfg, "0005")
+    with services.engine.connect() as conn:
+        stored = {}
+        for company_id, gram in conn.execute(select(CompanyNameGram.company_id, CompanyNameGram.gram)):
+            stored.setdefault(company_id, set()).add(gram)
+    assert stored == {company_id: name_grams(name) for company_id, name in names.items()}
+    found = services.screening.list_companies(operator, query="한빛 s").rows
+    assert [r.id for r in found] == [cid for cid, name in names.items() if name == "(주)한빛 Soft"]

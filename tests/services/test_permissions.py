@@ -65,7 +65,7 @@ def test_jurisdiction_belongs_to_the_operating_agency_not_to_one_user(services):
     colleague = make_operator(services, "서울")
     _demand, company_id = company_in_state(services, S.REVIEWING, operator=first)
     assert services.companies.get(colleague, company_id).id == company_id
-    assert services.screening.confirm(colleague, company_id).status is S.CONFIRMED
+    assert services.screening.confirm(colleague, company_id).value.status is S.CONFIRMED
 
 
 def test_agency_sees_every_jurisdiction(services):
@@ -99,9 +99,9 @@ def test_demand_can_edit_on_hold_confirmed_and_approved(services, status):
     demand, _company_id = company_in_state(services, status)
     view = services.companies.get(demand)
     assert view.editable and view.not_editable_reason is None
-    edited = services.companies.update_info(demand, replace(view.info, industry="도소매"))
+    edited = services.companies.update_info(demand, replace(view.info, industry="도소매")).value
     assert edited.info.industry == "도소매" and edited.status is status
-    replaced = services.companies.replace_document(demand, document(DocumentType.NATIONAL_TAX, png=True))
+    replaced = services.companies.replace_document(demand, document(DocumentType.NATIONAL_TAX, png=True)).value
     national = [d for d in replaced.documents if d.doc_type is DocumentType.NATIONAL_TAX]
     assert [d.content_type for d in national] == ["image/png"]
     assert replaced.status is status
@@ -194,7 +194,7 @@ def _agency_only_operations(services, target_user_id, announcement_id, confirmed
 def admin_world(services):
     agency = make_agency(services)
     demand, confirmed = company_in_state(services, S.CONFIRMED)
-    announcement = services.programme.save_announcement(agency, title="기존 공고", body="본문")
+    announcement = services.programme.save_announcement(agency, title="기존 공고", body="본문").value
     others = _other_roles(services, demand)
     ops = _agency_only_operations(services, others[Role.OPERATOR].user_id, announcement.id, confirmed)
     return agency, others, ops, confirmed
@@ -233,13 +233,13 @@ def test_agency_changes_take_effect(services):
     services.programme.rename_category(agency, "VIDEO", "영상회의")
     assert services.programme.categories()[0].name == "영상회의"
     op = services.programme.save_operator(agency, name="세종2 운영기관", region="세종", phone="044-700-9999",
-                                          email="x@operator.example.kr")
+                                          email="x@operator.example.kr").value
     assert op in services.programme.operators()
     services.programme.save_operator(agency, operator_id=op.id, name=op.name, region=op.region, phone=op.phone,
                                      email=op.email, active=False)
     assert op.id not in {o.id for o in services.programme.operators()}
     assert op.id in {o.id for o in services.programme.operators(include_inactive=True)}
-    note = services.programme.save_announcement(agency, title="공지", body="본문", pinned=True)
+    note = services.programme.save_announcement(agency, title="공지", body="본문", pinned=True).value
     assert services.programme.announcements()[0].id == note.id
     services.programme.delete_announcement(agency, note.id)
     assert services.programme.announcements() == []

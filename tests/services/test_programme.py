@@ -46,7 +46,7 @@ def test_settings_are_validated(services, change, field):
 def test_the_year_cannot_be_changed_through_the_settings(services):
     agency = make_agency(services)
     saved = services.programme.update_settings(agency, replace(services.programme.settings(), year=1999,
-                                                               voucher_amount=5_000_000))
+                                                               voucher_amount=5_000_000)).value
     assert saved.year == 2026 and saved.voucher_amount == 5_000_000
 
 
@@ -71,7 +71,7 @@ def test_a_confirmed_budget_does_not_follow_later_setting_changes(services):
 def test_previous_participants_import(services, csv_text):
     a, b = valid_business_no(31), valid_business_no(32)
     text = csv_text.format(a=a, b=b, a_dashed=valid_business_no(31, dashed=True))
-    assert services.programme.import_previous_participants(make_agency(services), text) == 2
+    assert services.programme.import_previous_participants(make_agency(services), text).value == 2
     assert services.signup.is_previous_participant(a) and services.signup.is_previous_participant(b)
     assert not services.signup.is_previous_participant(valid_business_no(33))
 
@@ -79,7 +79,7 @@ def test_previous_participants_import(services, csv_text):
 def test_previous_participants_import_replaces_the_list_and_refuses_bad_lines(services):
     agency = make_agency(services)
     services.programme.import_previous_participants(agency, valid_business_no(41))
-    assert services.programme.import_previous_participants(agency, valid_business_no(42)) == 1
+    assert services.programme.import_previous_participants(agency, valid_business_no(42)).value == 1
     assert not services.signup.is_previous_participant(valid_business_no(41))
     with pytest.raises(ValidationError) as refused:
         services.programme.import_previous_participants(

@@ -68,7 +68,7 @@ def test_transition_table(services, clock, status, action, role):
     reason = "직권 처리 사유"  # always given: the reason rule is tested separately
 
     def act():
-        return services.screening.act(actor, company_id, action, reason)
+        return services.screening.act(actor, company_id, action, reason).value
 
     if role not in ALLOWED[action]:
         with pytest.raises(PermissionDenied):
@@ -109,11 +109,11 @@ def test_hold_reason_is_shown_and_kept_in_the_history_after_resubmission(service
     operator = make_operator(services)
     demand, company_id = company_in_state(services, S.REVIEWING, operator=operator)
     clock.advance(hours=1)
-    held = services.screening.hold(operator, company_id, "  사업자등록증이 흐립니다.  ")
+    held = services.screening.hold(operator, company_id, "  사업자등록증이 흐립니다.  ").value
     assert held.status is S.ON_HOLD and held.status_reason == "사업자등록증이 흐립니다."
     assert services.companies.get(demand).status_reason == "사업자등록증이 흐립니다."  # the company sees it
     clock.advance(hours=2)
-    back = services.screening.resubmit(demand)
+    back = services.screening.resubmit(demand).value
     assert back.status is S.REVIEWING and back.status_reason is None
     clock.advance(hours=3)
     services.screening.confirm(operator, company_id)  # the same operator reviews again
@@ -155,7 +155,7 @@ def test_agency_override_needs_a_reason_and_is_audited_as_override(services, clo
     assert refused.value.field == "reason"
     assert services.companies.get(agency, company_id).status is S.REVIEWING
 
-    view = services.screening.confirm(agency, company_id, "운영기관 요청으로 직권 확정")
+    view = services.screening.confirm(agency, company_id, "운영기관 요청으로 직권 확정").value
     assert view.status is S.CONFIRMED and view.status_reason == "운영기관 요청으로 직권 확정"
     assert view.history[-1].actor_role is Role.AGENCY
     record = services.audit.records_unchecked(entity_id=company_id, action_prefix="screening.")[0]
@@ -169,7 +169,7 @@ def test_operator_confirmation_needs_no_reason(services, clock):
     operator = make_operator(services)
     _demand, company_id = company_in_state(services, S.REVIEWING, operator=operator)
     clock.advance(minutes=1)
-    view = services.screening.confirm(operator, company_id)
+    view = services.screening.confirm(operator, company_id).value
     assert view.status is S.CONFIRMED and view.status_reason is None
     assert services.audit.records_unchecked(entity_id=company_id)[0].action == "screening.confirm"
 
@@ -177,7 +177,7 @@ def test_operator_confirmation_needs_no_reason(services, clock):
 def test_approval_records_the_programme_budget(services, clock):
     _demand, company_id = company_in_state(services, S.CONFIRMED)
     clock.advance(hours=2)
-    view = services.screening.approve(make_agency(services), company_id)
+    view = services.screening.approve(make_agency(services), company_id).value
     assert view.status is S.APPROVED
     assert (view.budget_total, view.budget_government, view.budget_self) == (4_000_000, 3_600_000, 400_000)
     assert view.approved_at == clock.now()
@@ -195,7 +195,7 @@ def test_approval_rounds_the_government_share_down_and_counts_the_use_period_in_
     _demand, company_id = company_in_state(services, S.CONFIRMED)
     # 2026-04-01 00:30 KST is still 2026-03-31 in UTC: the period counts from the KST date.
     clock.set(datetime(2026, 4, 1, 0, 30, tzinfo=KST))
-    view = services.screening.approve(agency, company_id)
+    view = services.screening.approve(agency, company_id).value
     assert view.budget_total == 3_333_333
     assert view.budget_government == 2_333_333  # 2,333,333.1 rounded down to the won
     assert view.budget_self == 1_000_000
@@ -208,7 +208,7 @@ def test_approval_at_month_end_clamps_the_use_period(services, clock):
     services.programme.update_settings(agency, replace(services.programme.settings(), use_period_months=6))
     _demand, company_id = company_in_state(services, S.CONFIRMED)
     clock.set(datetime(2026, 8, 31, 23, 30, tzinfo=KST))
-    assert services.screening.approve(agency, company_id).use_period_end == date(2027, 2, 28)
+    assert services.screening.approve(agency, company_id).value.use_period_end == date(2027, 2, 28)
 
 
 def test_resubmission_is_refused_while_a_required_document_is_missing(services):
@@ -232,7 +232,7 @@ def test_resubmission_is_refused_while_a_required_document_is_missing(services):
     assert services.companies.get(demand).status is S.ON_HOLD
 
     services.companies.replace_document(demand, document(DocumentType.LOCAL_TAX))
-    assert services.screening.resubmit(demand).status is S.REVIEWING
+    assert services.screening.resubmit(demand).value.status is S.REVIEWING
     assert services.companies.get(demand, company_id).missing_documents == ()
 
 
@@ -243,7 +243,7 @@ def test_bulk_approval_approves_what_it_can_and_lists_the_rest(services):
     _d, reviewing = company_in_state(services, S.REVIEWING, operator=operator)
     steps = []
     result = services.screening.approve_many(agency, [confirmed[0], reviewing, *confirmed[1:]],
-                                             progress=lambda f, m: steps.append(f))
+                                             progress=lambda f, m: steps.append(f)).value
     assert result.succeeded == tuple(confirmed)
     assert [cid for cid, _ in result.failed] == [reviewing]
     assert "심사중" in result.failed[0][1]
@@ -257,7 +257,7 @@ def test_bulk_approval_stops_when_cancelled(services):
     ids = [company_in_state(services, S.CONFIRMED)[1] for _ in range(3)]
     done = []
     result = services.screening.approve_many(agency, ids, progress=lambda f, m: done.append(f),
-                                             cancelled=lambda: len(done) >= 1)
+                                             cancelled=lambda: len(done) >= 1).value
     assert result.succeeded == (ids[0],)
     assert [services.companies.get(agency, c).status for c in ids] == [S.APPROVED, S.CONFIRMED, S.CONFIRMED]
 

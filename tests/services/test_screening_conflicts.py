@@ -53,7 +53,7 @@ def test_rejecting_a_company_another_desk_confirmed_meanwhile_is_refused(service
     assert screening_audit(services, company_id) == ["screening.confirm"]
     # having seen the new state, the same operator may still reject it
     assert services.screening.reject(second, company_id, REJECT_REASON,
-                                     expected_status=S.CONFIRMED).status is S.REJECTED
+                                     expected_status=S.CONFIRMED).value.status is S.REJECTED
 
 
 def test_the_agency_approving_a_company_an_operator_rejected_meanwhile_is_refused(services, clock):
@@ -69,7 +69,7 @@ def test_the_agency_approving_a_company_an_operator_rejected_meanwhile_is_refuse
     # in bulk: ids with the state the page showed are checked against it; an id without one
     # by the transition table alone (it must be CONFIRMED)
     result = services.screening.approve_many(agency, [gone, kept, unnamed],
-                                             expected={gone: S.CONFIRMED, kept: S.CONFIRMED})
+                                             expected={gone: S.CONFIRMED, kept: S.CONFIRMED}).value
     assert result.succeeded == (kept,)
     failed = dict(result.failed)
     assert failed[gone].startswith(f"{CHANGED}('심사확정' → '심사탈락').")
@@ -83,7 +83,7 @@ def test_the_seen_state_without_a_change_applies_as_before(services):
     _demand, company_id = company_in_state(services, S.REVIEWING, operator=operator)
     with pytest.raises(InvalidTransition):  # a seen state that allows nothing still says why
         services.screening.approve(make_agency(services), company_id, expected_status=S.REVIEWING)
-    assert services.screening.confirm(operator, company_id, expected_status=S.REVIEWING).status is S.CONFIRMED
+    assert services.screening.confirm(operator, company_id, expected_status=S.REVIEWING).value.status is S.CONFIRMED
 
 
 def test_two_desks_deciding_at_the_same_moment_one_wins(services):
@@ -98,7 +98,7 @@ def test_two_desks_deciding_at_the_same_moment_one_wins(services):
         def decide(name, call):
             start.wait()
             try:
-                outcomes[name] = call().status
+                outcomes[name] = call().value.status
             except DomainError as exc:
                 outcomes[name] = exc
 

@@ -106,7 +106,7 @@ class World:
 def build_world(services) -> World:
     agency = make_agency(services)
     victim_view = services.accounts.create_account(agency, role=Role.AGENCY, login_id="victim-agency",
-                                                   password=PASSWORD, display_name="전문기관 두번째")
+                                                   password=PASSWORD, display_name="전문기관 두번째").value
     victim = services.accounts.login("victim-agency", PASSWORD)
     assert victim.user_id == victim_view.id
     operator = make_operator(services, "서울")
@@ -114,13 +114,13 @@ def build_world(services) -> World:
     demand, company_id = approved_buyer(services, operator=operator)
     _other, other_company_id = company_in_state(services, ScreeningStatus.REVIEWING, operator=operator)
     quitter, _quitter_company = approved_buyer(services, operator=operator)
-    abandonment = services.vouchers.request_abandonment(quitter, "사업을 접게 되었습니다.")
+    abandonment = services.vouchers.request_abandonment(quitter, "사업을 접게 되었습니다.").value
     supplier = make_supplier_account(services)
     other_supplier = make_supplier_account(services)
     service = make_service(services, supplier)
-    deal = services.deals.request(demand, service.id, "견적 부탁드립니다.")
-    inquiry = services.catalog.ask(demand, service.id, "설치도 해 주시나요?")
-    announcement = services.programme.save_announcement(agency, title="공지", body="내용")
+    deal = services.deals.request(demand, service.id, "견적 부탁드립니다.").value
+    inquiry = services.catalog.ask(demand, service.id, "설치도 해 주시나요?").value
+    announcement = services.programme.save_announcement(agency, title="공지", body="내용").value
     company = services.companies.get(demand)
     return World(
         agency=agency, victim=victim, operator=operator, busan_operator=busan_operator, demand=demand,
@@ -406,7 +406,7 @@ def test_methods_without_an_actor_pass_through(services):
     assert services.programme.settings().year
     assert services.catalog.category_counts() is not None
     services.signup.is_previous_participant("1234567891")
-    assert services.deals.sweep() == 0
+    assert services.deals.sweep().value == 0
 
 
 def test_the_service_runs_with_the_stores_account_not_the_handed_fields(services):

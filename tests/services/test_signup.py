@@ -58,7 +58,7 @@ def _no_company(services, business_no):
 @pytest.mark.parametrize("company_type,issuer_type,required", KINDS, ids=KIND_IDS)
 def test_signup_creates_a_reviewing_company_with_its_login(services, clock, company_type, issuer_type, required):
     form = signup_form(services, company_type=company_type, issuer_type=issuer_type)
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     assert actor.role is Role.DEMAND and actor.login_id == form.login_id
     view = services.companies.get(actor)
     assert view.status is ScreeningStatus.REVIEWING and view.submitted_at == clock.now()
@@ -92,7 +92,7 @@ def test_business_number_is_checked_at_the_company_step(services, text, accepted
     form = signup_form(services, business_no=text)
     if accepted:
         services.signup.check_step("company", form)
-        actor = services.signup.submit(form)
+        actor = services.signup.submit(form).value
         assert services.companies.get(actor).business_no == text.strip().replace("-", "")
     else:
         with pytest.raises(ValidationError) as refused:
@@ -137,7 +137,7 @@ def test_a_number_screened_this_year_cannot_sign_up_again(services, status):
 def previous_participant(services):
     business_no = valid_business_no(777)
     stored = services.programme.import_previous_participants(
-        make_agency(services), f"사업자등록번호\n{business_no}\n{valid_business_no(778, dashed=True)}\n")
+        make_agency(services), f"사업자등록번호\n{business_no}\n{valid_business_no(778, dashed=True)}\n").value
     assert stored == 2
     return business_no
 
@@ -171,7 +171,7 @@ def test_previous_year_participant_needs_a_certificate_issued_last_year(services
 
     fresh = signup_form(services, business_no=previous_participant,
                         documents=_docs_with(document(doc_type, issued_year=2025)))
-    actor = services.signup.submit(fresh)
+    actor = services.signup.submit(fresh).value
     docs = services.companies.get(actor).documents
     assert [(d.doc_type, d.issued_year) for d in docs if d.doc_type is doc_type] == [(doc_type, 2025)]
 
@@ -181,7 +181,7 @@ def test_only_the_previous_year_counts(services):
     older = valid_business_no(779)
     services.programme.import_previous_participants(agency, older, year=2024)
     assert not services.signup.is_previous_participant(older)
-    assert services.signup.submit(signup_form(services, business_no=older)).company_id is not None
+    assert services.signup.submit(signup_form(services, business_no=older)).value.company_id is not None
     assert not services.signup.is_previous_participant(valid_business_no(780))
 
 
@@ -209,7 +209,7 @@ def test_file_kind_is_judged_by_content_and_stored_with_its_sha256(services):
         DocumentUpload(D.NATIONAL_TAX, "scan.png", pdf),
         DocumentUpload(D.LOCAL_TAX, "local.jpg", sample_jpeg()),
     ))
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     docs = {d.doc_type: d for d in services.companies.get(actor).documents}
     assert docs[D.BUSINESS_REGISTRATION].content_type == "image/png"
     assert docs[D.NATIONAL_TAX].content_type == "application/pdf"
@@ -227,7 +227,7 @@ def test_the_same_file_may_serve_for_two_documents(services):
     same = sample_pdf("tax certificates")
     form = signup_form(services, documents=_docs_with(DocumentUpload(D.NATIONAL_TAX, "세금.pdf", same),
                                                       DocumentUpload(D.LOCAL_TAX, "세금.pdf", same)))
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     docs = {d.doc_type: d for d in services.companies.get(actor).documents}
     assert docs[D.NATIONAL_TAX].sha256 == docs[D.LOCAL_TAX].sha256
     assert services.companies.document_content(actor, docs[D.LOCAL_TAX].id)[1] == same
@@ -373,7 +373,7 @@ def test_password_rules_at_signup(services, password, confirm, field):
 
 def test_a_ten_character_password_is_enough_and_is_stored_hashed(services):
     form = signup_form(services, password="abcdefghi1", password_confirm="abcdefghi1")
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     assert services.accounts.login(form.login_id, "abcdefghi1").user_id == actor.user_id
     records = services.audit.records_unchecked(limit=10_000)
     assert all("abcdefghi1" not in (r.before or "") + (r.after or "") for r in records)
@@ -418,7 +418,7 @@ def test_simultaneous_signups_get_a_clear_refusal_not_a_database_error(services,
 
     def submit(form):
         try:
-            results[form.name] = services.signup.submit(form)
+            results[form.name] = services.signup.submit(form).value
         except Exception as exc:  # noqa: BLE001 - the assertion below names what came out
             results[form.name] = exc
 
@@ -448,6 +448,6 @@ def test_a_different_payment_manager_verifies_their_own_phone(services):
     with pytest.raises(ValidationError):
         services.signup.submit(form)
     form.payment_manager_token = verify_phone(services, "결제담당", phone)
-    actor = services.signup.submit(form)
+    actor = services.signup.submit(form).value
     info = services.companies.get(actor).info
     assert (info.payment_manager_name, info.payment_manager_phone) == ("결제담당", phone)

@@ -37,7 +37,7 @@ def test_only_approved_companies_may_apply(services, status):
 def test_shinhan_card_request_date_is_the_next_kst_day(services, clock):
     demand, _ = company_in_state(services, ScreeningStatus.APPROVED)
     clock.set(datetime(2026, 3, 31, 23, 30, tzinfo=KST))  # 14:30 UTC: still the 31st in Korea
-    view = services.vouchers.choose_payment_method(demand, PaymentMethod.SHINHAN_CARD)
+    view = services.vouchers.choose_payment_method(demand, PaymentMethod.SHINHAN_CARD).value
     assert view.payment_method is PaymentMethod.SHINHAN_CARD
     assert view.card_request_from == date(2026, 4, 1)
     assert view.zeropay_password_set is False
@@ -46,7 +46,7 @@ def test_shinhan_card_request_date_is_the_next_kst_day(services, clock):
 def test_card_date_after_midnight_kst(services, clock):
     demand, _ = company_in_state(services, ScreeningStatus.APPROVED)
     clock.set(datetime(2026, 12, 31, 0, 10, tzinfo=KST))  # still 30 Dec in UTC
-    assert services.vouchers.choose_payment_method(demand, PaymentMethod.SHINHAN_CARD).card_request_from == \
+    assert services.vouchers.choose_payment_method(demand, PaymentMethod.SHINHAN_CARD).value.card_request_from == \
         date(2027, 1, 1)
 
 
@@ -60,7 +60,7 @@ def test_zeropay_password_rules_and_hash(services):
         assert err.value.field == "zeropay_password"
     assert services.vouchers.get(demand).payment_method is None  # a refused try chose nothing
     view = services.vouchers.choose_payment_method(demand, PaymentMethod.ZEROPAY, zeropay_password=PIN,
-                                                   zeropay_password_confirm=PIN)
+                                                   zeropay_password_confirm=PIN).value
     assert view.payment_method is PaymentMethod.ZEROPAY and view.zeropay_password_set and view.card_request_from is None
     with services.vouchers.uow() as uow:
         stored = uow.session.get(Company, company_id).zeropay_password_hash
@@ -135,7 +135,7 @@ def test_abandonment_request_confirm(services):
     rejected = drive(services, DealState.REJECTED, demand, supplier)
     with pytest.raises(ValidationError):
         services.vouchers.request_abandonment(demand, "  ")
-    view = services.vouchers.request_abandonment(demand, "사업 계획이 바뀌어 바우처를 더 쓰지 않습니다.")
+    view = services.vouchers.request_abandonment(demand, "사업 계획이 바뀌어 바우처를 더 쓰지 않습니다.").value
     assert view.abandonment.status is AbandonmentStatus.REQUESTED
     with pytest.raises(Conflict):
         services.vouchers.request_abandonment(demand, "두 번째 신청")
@@ -143,7 +143,7 @@ def test_abandonment_request_confirm(services):
         services.vouchers.confirm_abandonment(demand, view.abandonment.id)
     pending = services.vouchers.abandonments(agency)
     assert [(p.company_id, p.remaining) for p in pending] == [(company_id, 4_000_000)]
-    done = services.vouchers.confirm_abandonment(agency, view.abandonment.id)
+    done = services.vouchers.confirm_abandonment(agency, view.abandonment.id).value
     assert (done.status, done.budget_before, done.budget_after) == (AbandonmentStatus.CONFIRMED, 4_000_000, 0)
     after = services.vouchers.get(demand)
     assert after.budget.remaining == 0 and after.budget.abandoned and after.budget.total == 0
@@ -174,7 +174,7 @@ def test_abandonment_keeps_what_was_spent(services):
                                 status=PaymentStatus.SUCCEEDED, amount=1_234_567, government_share=1_111_110,
                                 self_share=123_457, created_at=now, updated_at=now))
         uow.commit()
-    request = services.vouchers.request_abandonment(demand, "남은 예산을 반납합니다.").abandonment
+    request = services.vouchers.request_abandonment(demand, "남은 예산을 반납합니다.").value.abandonment
     services.vouchers.confirm_abandonment(make_agency(services), request.id)
     budget = services.vouchers.get(demand).budget
     assert (budget.total, budget.spent, budget.remaining) == (1_234_567, 1_234_567, 0)
@@ -195,7 +195,7 @@ def test_abandonment_waits_for_a_payment_in_progress(services):
                                 self_share=50_000, created_at=now, updated_at=now))
         uow.commit()
     agency = make_agency(services)
-    request = services.vouchers.request_abandonment(demand, "예산 반납").abandonment
+    request = services.vouchers.request_abandonment(demand, "예산 반납").value.abandonment
     with pytest.raises(Conflict, match="결제가 진행 중"):
         services.vouchers.confirm_abandonment(agency, request.id)
     assert services.deals.get(demand, deal.id).state is DealState.PAYMENT_REQUESTED  # nothing changed
@@ -210,15 +210,15 @@ def test_abandonment_waits_for_a_payment_in_progress(services):
 def test_abandonment_decline_needs_a_reason(services):
     demand, _ = approved_buyer(services)
     agency = make_agency(services)
-    request = services.vouchers.request_abandonment(demand, "담당자 변경").abandonment
+    request = services.vouchers.request_abandonment(demand, "담당자 변경").value.abandonment
     with pytest.raises(ValidationError):
         services.vouchers.decline_abandonment(agency, request.id, "")
-    declined = services.vouchers.decline_abandonment(agency, request.id, "공문으로 다시 신청해 주세요.")
+    declined = services.vouchers.decline_abandonment(agency, request.id, "공문으로 다시 신청해 주세요.").value
     assert declined.status is AbandonmentStatus.DECLINED
     view = services.vouchers.get(demand)
     assert view.abandonment.decline_reason == "공문으로 다시 신청해 주세요." and view.budget.remaining == 4_000_000
     # a declined request may be followed by a new one
-    assert services.vouchers.request_abandonment(demand, "다시 신청합니다.").abandonment.status is \
+    assert services.vouchers.request_abandonment(demand, "다시 신청합니다.").value.abandonment.status is \
         AbandonmentStatus.REQUESTED
 
 

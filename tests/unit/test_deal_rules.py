@@ -81,3 +81,26 @@ def test_transition_table_matches_the_spec():
     # nobody may act on a closed deal, and the clock is nobody's action
     assert rules.ACTORS[A.EXPIRE] is None
     assert rules.next_state(D.ACCEPTED, A.EXPIRE) is None  # accepted deals wait for the supplier, no deadline
+
+
+def test_every_action_of_the_table_has_a_step_row():
+    """What an action does beside the move is data: each action of TRANSITIONS has its row in STEPS,
+    and an action taken elsewhere (REQUEST) says where instead."""
+    assert {action for _state, action in rules.TRANSITIONS} <= set(rules.STEPS)
+    assert set(rules.ELSEWHERE).isdisjoint(rules.STEPS) and A.REQUEST in rules.ELSEWHERE
+    assert all(action in rules.STEPS or action in rules.ELSEWHERE for action in rules.ACTORS)
+
+
+def test_step_rows_stamp_the_fields_of_their_action():
+    at = kst(2026, 3, 2, 10, 0)
+    step = rules.StepInput(at=at, memo="일정이 맞지 않습니다.", amount=900_000, window_days=2)
+    assert rules.STEPS[A.ACCEPT].stamp(step) == {"accepted_at": at, "deadline_at": None}
+    assert rules.STEPS[A.REJECT].stamp(step) == {"closed_at": at, "close_reason": step.memo, "deadline_at": None}
+    assert rules.STEPS[A.REQUEST_PAYMENT].stamp(step) == {
+        "payment_requested_at": at, "amount": 900_000, "deadline_at": rules.deadline(at, 2)}
+    assert rules.STEPS[A.TO_CART].stamp(step) == {} and rules.STEPS[A.FROM_CART].stamp(step) == {}
+    assert rules.STEPS[A.EXPIRE].stamp(step) == {"closed_at": at, "close_reason": step.memo, "deadline_at": None}
+    # only 반려 needs a memo; only 결제요청 carries an amount and restarts the deadline
+    assert [a for a, s in rules.STEPS.items() if s.memo_required] == [A.REJECT]
+    assert [a for a, s in rules.STEPS.items() if s.priced] == [A.REQUEST_PAYMENT]
+    assert [a for a, s in rules.STEPS.items() if s.restarts_deadline] == [A.REQUEST_PAYMENT]

@@ -67,11 +67,11 @@ def main(url: str, mode: str, delete: bool) -> int:
             times["sweep_ended"] = time.monotonic()
             sweep_ended.set()
 
-    original_build = app_module.build_main_window
+    original_attach = app_module.attach_store
 
-    def build_main_window(services, store_url):
+    def attach_store(window, services, store_url):
         services.deals.sweep = slow_sweep  # the window's start-up sweep runs this
-        window = original_build(services, store_url)
+        original_attach(window, services, store_url)
 
         def close_when_sweeping() -> None:
             if not sweep_started.is_set():
@@ -83,9 +83,8 @@ def main(url: str, mode: str, delete: bool) -> int:
             times["closed"] = time.monotonic()
 
         QTimer.singleShot(0, close_when_sweeping)
-        return window
 
-    app_module.build_main_window = build_main_window
+    app_module.attach_store = attach_store
     QApplication.instance() or QApplication(sys.argv[:1])
     code = app_module.main(["--database-url", url])
     times["main_returned"] = time.monotonic()

@@ -58,3 +58,9 @@ def shoot(widget: QWidget, name: str) -> str | None:
     path = str(Path(folder) / f"{name}.png")
     assert widget.grab().save(path)
     return path
+
+
+def record_changes(window, into: list) -> None:
+    """Collect what the window broadcasts as (kind, ids) pairs, e.g. ("deal", (deal_id,))."""
+    window.data_changed.connect(lambda changes, _initiator: into.extend(
+        (kind.value, tuple(ids)) for kind, ids in changes.items()))

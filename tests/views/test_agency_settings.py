@@ -84,7 +84,7 @@ def test_save_new_amount_and_share_applies_to_later_approvals(qtbot, agency_desk
     assert "5,000,000원" in page.message.body.text() and "자부담 1,500,000원" in page.message.body.text()
     assert page.settlement_fee.text() == "2.50 %"
     # a later approval uses the new amount; the earlier one keeps its budget
-    approved = services.screening.approve(agency, later_id)
+    approved = services.screening.approve(agency, later_id).value
     assert (approved.budget_total, approved.budget_government, approved.budget_self) == (5_000_000, 3_500_000,
                                                                                           1_500_000)
     kept = services.companies.get(before)

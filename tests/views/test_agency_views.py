@@ -163,6 +163,7 @@ def test_budget_page_drops_a_company_the_dashboard_rejects(qtbot, agency_desk, s
     dash.detail.reject_button.click()
     type_text(dash.detail.pending_dialog.edit, "서류 위조")
     dash.detail.pending_dialog.ok_button.click()
+    dash.detail.pending_dialog.yes_button.click()  # 심사탈락 is final: the second question
     settle(qtbot)  # announced with ctx.changed: the budget page removes the row and its tick
     assert budget.model.rowCount() == 0 and not budget.model.checked
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from kvoucher_desktop.services.dto import Page
 from kvoucher_desktop.services.errors import DomainError
 from kvoucher_desktop.views import tasks
+from kvoucher_desktop.views.context import ViewContext
 from kvoucher_desktop.views.main_window import MainWindow
 from kvoucher_desktop.views.tasks import pending_tasks, report_error, run_in_background
 from kvoucher_desktop.views.widgets.tables import Column, KeysetTableModel
@@ -209,8 +210,7 @@ def test_a_paged_model_fetches_its_first_page_once_when_a_view_fetches_during_th
         time.sleep(0.05)
         return Page(rows=(SimpleNamespace(id=len(calls), name="a"),), next_cursor=("next",))
 
-    ctx = SimpleNamespace(run=lambda parent, fn, on_done=None, on_error=None:
-                          run_in_background(parent, fn, on_done, on_error))
+    ctx = ViewContext(None, SimpleNamespace(actor=None))
     model = KeysetTableModel(ctx, [Column("이름", lambda row: row.name)])
     model.modelReset.connect(lambda: model.fetchMore())  # as a view does
     model.set_source(fetch)

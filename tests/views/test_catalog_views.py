@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kvoucher_desktop.enums import DealTab, Role
+from kvoucher_desktop.services.changes import Changes, Entity
 from kvoucher_desktop.services.dto import Actor, ServiceRow
 from tests.factories import approved_buyer, make_agency, make_service, make_supplier_account
 from tests.views.helpers import type_text
@@ -268,7 +269,7 @@ def test_inquiry_is_checked_kept_on_error_and_listed_after_asking(qtbot, desk, c
     # the supplier answers at its desk; the history shows the answer once told
     inquiry = sqlite_services.catalog.my_inquiries(demand)[0]
     sqlite_services.catalog.answer(catalog.supplier, inquiry.id, "네, 원격 설치를 무료로 해 드립니다.")
-    window.data_changed.emit("inquiry", (inquiry.id,))
+    window.data_changed.emit(Changes.of(Entity.INQUIRY, inquiry.id), None)
     settle(qtbot)
     assert model.index(0, 3).data() == "답변 완료"
     assert mine.detail.answer.text() == "네, 원격 설치를 무료로 해 드립니다."
@@ -284,7 +285,7 @@ def test_consultation_request_needs_a_memo_and_creates_the_deal(qtbot, desk, cat
     demand, _company = approved_buyer(services)
     window = desk(demand)
     announced = []
-    window.data_changed.connect(lambda what, ids: announced.append((what, ids)))
+    window.data_changed.connect(lambda changes, _initiator: announced.append(changes))
     detail = open_detail(qtbot, window, catalog.video.id)
     assert detail.request_button.isEnabled() and detail.refusal_label.text() == ""
     shoot(window, "catalog_detail_demand")
@@ -304,7 +305,7 @@ def test_consultation_request_needs_a_memo_and_creates_the_deal(qtbot, desk, cat
     assert not dialog.isVisible()
     assert services.deals.counts(demand)[DealTab.CONSULT] == 1
     deal = dialog.deal
-    assert ("deal", (deal.id,)) in announced
+    assert Changes.of(Entity.DEAL, deal.id) in announced
     assert detail.deal_notice.isVisible() and "거래상담을 요청했습니다" in detail.deal_notice.title.text()
     # requested Monday 2026-03-02 10:00 KST: the supplier has until Wednesday 24:00
     assert "2026-03-04 24:00까지" in detail.deal_notice.body.text()

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kvoucher_desktop.enums import DealAction, DealState, DealTab, PaymentMethod, Role, ScreeningStatus
+from kvoucher_desktop.services.changes import Changes, Entity
 from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.dto import ServiceForm
 from kvoucher_desktop.services.rules.deals import EXPIRED_NO_PAYMENT
@@ -20,7 +21,7 @@ from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEvent
 from kvoucher_desktop.views.deals.pay import PayPreviewDialog
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
 from tests.factories import company_in_state, make_supplier_account
-from tests.views.helpers import type_text
+from tests.views.helpers import record_changes, type_text
 from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
 
 D, T = DealState, DealTab
@@ -42,7 +43,7 @@ class Store:
         def service(name: str, price: int):
             return services.catalog.save_service(self.supplier, ServiceForm(
                 name=name, category_code=category, keywords="화상회의, 협업", price=price,
-                description="비대면 업무를 위한 서비스입니다."))
+                description="비대면 업무를 위한 서비스입니다.")).value
 
         self.svc_consult = service("화상회의 솔루션 베이직", 1_000_000)
         self.svc_accepted = service("협업 메신저 프로", 1_200_000)
@@ -52,13 +53,13 @@ class Store:
         self.demand, self.company_id = company_in_state(services, ScreeningStatus.APPROVED, name="테스트상사")
         services.vouchers.choose_payment_method(self.demand, PaymentMethod.SHINHAN_CARD)
         deals = services.deals
-        self.consult = deals.request(self.demand, self.svc_consult.id, "3월 중 화상회의 30석 도입을 상담하고 싶습니다.").id
-        self.accepted = deals.request(self.demand, self.svc_accepted.id, "팀 메신저 20명 사용 견적 부탁드립니다.").id
+        self.consult = deals.request(self.demand, self.svc_consult.id, "3월 중 화상회의 30석 도입을 상담하고 싶습니다.").value.id
+        self.accepted = deals.request(self.demand, self.svc_accepted.id, "팀 메신저 20명 사용 견적 부탁드립니다.").value.id
         deals.accept(self.supplier, self.accepted)
-        self.pr_a = deals.request(self.demand, self.svc_a.id, "재택 근무자 보안 설정 요청").id
+        self.pr_a = deals.request(self.demand, self.svc_a.id, "재택 근무자 보안 설정 요청").value.id
         deals.accept(self.supplier, self.pr_a)
         deals.request_payment(self.supplier, self.pr_a, 800_000)
-        self.pr_b = deals.request(self.demand, self.svc_b.id, "직무 교육 10명").id
+        self.pr_b = deals.request(self.demand, self.svc_b.id, "직무 교육 10명").value.id
         deals.accept(self.supplier, self.pr_b)
         deals.request_payment(self.supplier, self.pr_b, 500_000)
 
@@ -132,7 +133,7 @@ def test_tab_titles_carry_the_counts_of_each_side(qtbot, desk, store):
 def test_supplier_accepts_and_requests_payment_with_an_amount(qtbot, desk, store):
     window, page = open_inbox(qtbot, desk, store.supplier)
     announced = []
-    window.data_changed.connect(lambda what, ids: announced.append((what, ids)))
+    record_changes(window, announced)
     select(qtbot, page, store.consult)
     page.detail.accept_button.click()
     settle(qtbot)
@@ -265,7 +266,7 @@ def test_pay_tab_ticks_deals_totals_them_and_pays_nothing(qtbot, desk, store):
 
     # a third deal of 3,000,000 makes 4,300,000: more than the budget, refused before any dialog
     services = store.services
-    big = services.deals.request(store.demand, store.big.id, "그룹웨어 전사 구축").id
+    big = services.deals.request(store.demand, store.big.id, "그룹웨어 전사 구축").value.id
     services.deals.accept(store.supplier, big)
     services.deals.request_payment(store.supplier, big, 3_000_000)
     page.refresh()
@@ -338,7 +339,7 @@ def test_a_refresh_patches_rows_and_keeps_the_selection(qtbot, desk, store, cloc
     # the supplier asks for payment on the accepted deal on its own desk: a new row on top
     clock.advance(minutes=5)
     store.services.deals.request_payment(store.supplier, store.accepted, 1_000_000)
-    page.on_data_changed("deal", (store.accepted,))
+    page.on_data_changed(Changes.of(Entity.DEAL, store.accepted), None)
     settle(qtbot)
     assert resets == []
     assert model.rowCount() == 3 and model.row_at(0).id == store.accepted

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from kvoucher_desktop.enums import DocumentType, ScreeningStatus
 from kvoucher_desktop.services.dto import DocumentUpload
@@ -199,7 +199,7 @@ def test_save_as_proposes_the_type_label_and_forces_the_sniffed_extension(qtbot,
         asked.append((caption, proposed, name_filter))
         return answer["path"], name_filter
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(viewer_module, "save_file_name", fake_dialog)
     viewer = open_viewer(qtbot, qapp, two_pages, title="사업자등록증",
                          info="사업자등록증 · 올린 파일 사업자등록증.pdf.bat")
     assert viewer.save_as() is None  # cancelled: nothing written

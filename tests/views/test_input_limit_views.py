@@ -16,7 +16,7 @@ from tests.views.page_support import desk, settle  # noqa: F401  (desk is a fixt
 
 
 class _Window(QObject):
-    data_changed = Signal(str, tuple)
+    data_changed = Signal(object, object)
     actor = None
 
 

@@ -14,7 +14,11 @@ CHANGED = "다른 창구에서 먼저 처리되어 상태가 바뀌었습니다"
 
 
 def shown_messages(widget) -> list[str]:
-    return [box.text() for box in widget.findChildren(QMessageBox) if box.isVisible()]
+    """What the user is told of a failed action: a message box of `widget`, or the failure the
+    window's feedback bar shows."""
+    boxes = [box.text() for box in widget.findChildren(QMessageBox) if box.isVisible()]
+    feedback = getattr(widget.window(), "feedback", None)
+    return boxes + ([feedback.text] if feedback is not None and feedback.is_failure else [])
 
 
 def test_confirming_what_another_desk_rejected_meanwhile_is_refused_and_the_panel_reloads(
@@ -65,6 +69,7 @@ def test_the_panel_sends_the_state_it_showed(qtbot, desk, sqlite_services, monke
     page.detail.reject_button.click()
     page.detail.pending_dialog.edit.setPlainText("허위 서류 제출 확인")
     page.detail.pending_dialog.ok_button.click()
+    page.detail.pending_dialog.yes_button.click()  # 심사탈락 is final: the second question
     settle(qtbot)
     assert sent == [S.CONFIRMED]
     assert services.companies.get(operator, company_id).status is S.REJECTED

@@ -164,7 +164,7 @@ def operator_ctx(qapp, sqlite_services):
 
 
 class _Window(QObject):
-    data_changed = Signal(str, tuple)
+    data_changed = Signal(object, object)
 
     def __init__(self, actor):
         super().__init__()
@@ -414,6 +414,7 @@ def test_action_buttons_follow_the_transition_table(qtbot, desk, sqlite_services
     page.detail.reject_button.click()
     type_text(page.detail.pending_dialog.edit, "허위 서류 제출 확인")
     page.detail.pending_dialog.ok_button.click()
+    page.detail.pending_dialog.yes_button.click()  # 심사탈락 is final: the second question
     settle(qtbot)
     assert services.companies.get(operator, companies[S.CONFIRMED]).status is S.REJECTED
     assert page.detail.reason_notice.isVisible() and "허위 서류 제출 확인" in page.detail.reason_notice.title.text()

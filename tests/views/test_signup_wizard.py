@@ -45,7 +45,7 @@ from tests.views.helpers import shoot, type_text
 class _Window(QObject):
     """The part of the main window a ViewContext uses."""
 
-    data_changed = Signal(str, tuple)
+    data_changed = Signal(object, object)
     actor = None
 
 

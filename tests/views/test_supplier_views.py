@@ -39,7 +39,7 @@ def register(services, supplier, name="클라우드 화상회의 1년 이용권"
     form = ServiceForm(name=name, category_code=category_code(services, kw.pop("category", "화상회의")),
                        keywords=kw.pop("keywords", "화상회의, 원격수업"), price=price,
                        description=kw.pop("description", "최대 100명 동시 접속."), **kw)
-    return services.catalog.save_service(supplier, form)
+    return services.catalog.save_service(supplier, form).value
 
 
 def open_editor(qtbot, page, *, edit: bool = False) -> ServiceEditorDialog:
@@ -278,7 +278,7 @@ def asked(sqlite_services, clock):
     quiet = register(services, supplier, "원격근무 협업툴", 300_000, category="재택근무")
     demand, _company = company_in_state(services, ScreeningStatus.APPROVED)
     clock.advance(minutes=30)
-    inquiry = services.catalog.ask(demand, service.id, QUESTION)
+    inquiry = services.catalog.ask(demand, service.id, QUESTION).value
     return supplier, demand, service, quiet, inquiry
 
 
@@ -346,7 +346,7 @@ def test_an_empty_answer_is_refused_and_an_unsent_draft_is_kept(qtbot, supplier_
     services = sqlite_services
     supplier, demand, service, quiet, first = asked
     clock.advance(minutes=5)
-    second = services.catalog.ask(demand, quiet.id, "협업툴 사용자 수 제한이 있나요?")
+    second = services.catalog.ask(demand, quiet.id, "협업툴 사용자 수 제한이 있나요?").value
     window, _ = supplier_desk(supplier)
     page = window.open_page("supplier_inquiries")
     settle(qtbot)

@@ -65,7 +65,7 @@ def paid_deal(services, demand):
     """A deal of `demand` at 결제요청 (1,100,000원), and its supplier's id."""
     supplier = make_supplier_account(services)
     service = make_service(services, supplier, price=2_000_000)
-    deal = services.deals.request(demand, service.id, "화상회의 도입을 상담하고 싶습니다.")
+    deal = services.deals.request(demand, service.id, "화상회의 도입을 상담하고 싶습니다.").value
     services.deals.accept(supplier, deal.id)
     services.deals.request_payment(supplier, deal.id, 1_100_000)
     return deal.id, supplier.supplier_id

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from ..clock import Clock
 from ..errors import ValidationError, VerificationError
 from ..rules.inputs import clean_number_text, clean_text
 from ..rules.numbers import normalize_mobile
+from .sms import SmsSender
 
 CODE_VALID = timedelta(minutes=3)
 MAX_TRIES = 5
@@ -37,6 +39,9 @@ class IdentityVerifier(Protocol):
 
     def confirm(self, request_id: str, code: str) -> VerifiedIdentity: ...
 
+    def expires_at(self, request_id: str) -> datetime | None:
+        """When the code sent for `request_id` stops being accepted (None: unknown request)."""
+
     def check(self, token: str, name: str, phone: str) -> bool:
         """True if the token proves that `name` verified `phone` recently."""
 
@@ -55,7 +60,7 @@ class _Request:
 
 
 class SimulatedIdentityVerifier:
-    def __init__(self, clock, sms, seed: int | None = None):
+    def __init__(self, clock: Clock, sms: SmsSender, seed: int | None = None):
         self._clock = clock
         self._sms = sms
         self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
@@ -99,6 +104,11 @@ class SimulatedIdentityVerifier:
             )
             self._tokens[identity.token] = identity
             return identity
+
+    def expires_at(self, request_id: str) -> datetime | None:
+        with self._lock:
+            req = self._requests.get(request_id)
+        return req.sent_at + CODE_VALID if req is not None else None
 
     def check(self, token: str, name: str, phone: str) -> bool:
         with self._lock:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Protocol
 
+from ..clock import Clock
 from ..rules.numbers import normalize_mobile
 
 
@@ -24,7 +25,7 @@ class SmsSender(Protocol):
 class SimulatedSms:
     """Records messages instead of sending them; listeners see each one (simulator panel)."""
 
-    def __init__(self, clock):
+    def __init__(self, clock: Clock):
         self._clock = clock
         self._lock = threading.Lock()
         self.outbox: list[SmsMessage] = []

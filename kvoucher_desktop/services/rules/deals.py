@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ...enums import DealAction, DealState, Role
@@ -32,6 +34,51 @@ ACTORS: dict[DealAction, Role | None] = {
     A.TO_CART: Role.DEMAND,
     A.FROM_CART: Role.DEMAND,
     A.EXPIRE: None,
+}
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What one action is taken with: when, the memo typed (or the expiry reason), the amount
+    asked, and the programme's deadline window (read only for a step that restarts the deadline)."""
+
+    at: datetime
+    memo: str | None = None
+    amount: int | None = None
+    window_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """What an action does besides moving the state (and `updated_at`), beside the transition table."""
+
+    #: the deal's fields the action sets, from what it was taken with
+    stamp: Callable[[StepInput], dict[str, object]]
+    #: the message when the action needs a memo and none was typed (None: the memo is optional)
+    memo_required: str | None = None
+    #: the action carries an amount: checked against the list price and the programme's rule,
+    #: recorded with the event
+    priced: bool = False
+    #: the action restarts the D+window deadline (the programme's window is read for it)
+    restarts_deadline: bool = False
+
+
+#: action -> what it does; every action of TRANSITIONS has a row (PAY and CANCEL will be rows too)
+STEPS: dict[DealAction, Step] = {
+    A.ACCEPT: Step(lambda i: {"accepted_at": i.at, "deadline_at": None}),
+    A.REJECT: Step(lambda i: {"closed_at": i.at, "close_reason": i.memo, "deadline_at": None},
+                   memo_required="반려 사유(메모)를 입력해 주세요. 수요기업에 그대로 보입니다."),
+    A.REQUEST_PAYMENT: Step(lambda i: {"payment_requested_at": i.at, "amount": i.amount,
+                                       "deadline_at": deadline(i.at, i.window_days)},
+                            priced=True, restarts_deadline=True),
+    A.TO_CART: Step(lambda i: {}),
+    A.FROM_CART: Step(lambda i: {}),
+    A.EXPIRE: Step(lambda i: {"closed_at": i.at, "close_reason": i.memo, "deadline_at": None}),
+}
+
+#: actions taken elsewhere than `DealService.act`, with the message that says where
+ELSEWHERE: dict[DealAction, str] = {
+    A.REQUEST: "거래상담 요청은 서비스 상세 화면에서 합니다.",
 }
 
 #: states in which an answer is awaited and the deadline runs

@@ -50,3 +50,21 @@ def split_keywords(text: str) -> list[str]:
         if word and word not in out:
             out.append(word)
     return out
+
+
+# --- company names (심사관리 search) ------------------------------------------------------------
+def name_grams(name: str) -> set[str]:
+    """The index entries of a company name: every character and every pair of adjacent characters
+    of the lower-cased name (spaces included). A substring of the name has its characters (one
+    character) or its pairs (longer) among them, so the index narrows any substring search."""
+    text = (name or "").lower()
+    return set(text) | {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def query_grams(query: str) -> set[str]:
+    """What a name must have in the index to contain `query`: the character of a one-character
+    query, the adjacent pairs of a longer one (the match itself is still checked on the name)."""
+    text = (query or "").lower()
+    if len(text) == 1:
+        return {text}
+    return {text[i:i + 2] for i in range(len(text) - 1)}

@@ -15,8 +15,9 @@ from ...services.errors import Conflict, NotFound
 from ...services.rules.money import format_krw
 from ...services.rules.numbers import format_business_no
 from ...services.vouchers import ABANDONMENT_LABELS
+from ...services.changes import Changes, Entity
+from ..tasks import from_self
 from ..widgets.busy import page_head
-from ..widgets.forms import LatestLoad
 from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row, set_rows_keeping_selection
@@ -72,7 +73,6 @@ class AbandonmentsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.pending_dialog = None
-        self._announcing = False
         self.model = AbandonmentTableModel(self)
         self._build()
 
@@ -80,7 +80,6 @@ class AbandonmentsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("예산포기 확인"))
-        self.loads = LatestLoad(self.ctx, self, self.busy)
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.reload_button)
@@ -139,12 +138,12 @@ class AbandonmentsPage(QWidget):
             set_rows_keeping_selection(self.table, rows)
             self._update_status()
 
-        self.loads.run(lambda: vouchers.abandonments(actor, status), done,
-                       text=self.tr("예산포기 신청을 불러오는 중…"), after=self._update_buttons)
+        self.ctx.query(lambda: vouchers.abandonments(actor, status), parent=self, key="list") \
+            .busy(text=self.tr("예산포기 신청을 불러오는 중…")).success(done).after(self._update_buttons).run()
         self._update_buttons()
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what == "voucher" and not self._announcing:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if changes.touches(Entity.VOUCHER) and not from_self(self, initiator):
             self.refresh()
 
     def _update_status(self) -> None:
@@ -204,32 +203,21 @@ class AbandonmentsPage(QWidget):
         else:
             fn, text = (lambda: vouchers.decline_abandonment(actor, row.id, decline_reason)), \
                 self.tr("예산포기 신청을 반려하는 중…")
-        self.busy.start(text)
-        self._update_buttons()
-
         def done(view: AbandonmentView) -> None:
-            self.busy.stop()
             if self.current_status() in (None, view.status):
                 self.model.update_row(view)
             else:
                 self.model.remove_keys([view.id])
             self._update_status()
-            self._update_buttons()
             message = self.tr("'{name}'의 예산포기를 확정했습니다. 잔액이 0원이 되었습니다.") \
                 if view.status is AbandonmentStatus.CONFIRMED else \
                 self.tr("'{name}'의 예산포기 신청을 반려했습니다.")
-            self.ctx.window.statusBar().showMessage(message.format(name=view.company_name), 8000)
-            self._announcing = True
-            try:
-                self.ctx.changed("voucher", (view.company_id,))
-            finally:
-                self._announcing = False
+            self.ctx.show_success(message.format(name=view.company_name))
 
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self._update_buttons()
-            self.ctx.error(self, exc)
+            self.ctx.show_failure(exc, self)
             if isinstance(exc, (Conflict, NotFound)):
                 self.refresh()  # decided meanwhile at another desk: show the truth
 
-        self.ctx.run(self, fn, done, failed)
+        self.ctx.op(fn, parent=self).busy(text=text).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()

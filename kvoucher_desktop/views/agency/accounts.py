@@ -32,9 +32,9 @@ from ...services.rules.numbers import format_business_no
 from ..widgets.busy import BusyIndicator, page_head
 from ..widgets.common import ErrorLabel, SearchBox
 from ..widgets.dialogs import ask_reason, ask_yes_no
+from ..widgets.feedback import tell, window_feedback
 from ..widgets.files import choose_csv, decode_text
-from ..widgets.forms import FieldErrors, run_busy
-from ..widgets.notice import NoticeBox
+from ..widgets.forms import FieldErrors
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table, selected_row
 
 CREATABLE_ROLES = (Role.OPERATOR, Role.SUPPLIER, Role.AGENCY)
@@ -101,11 +101,12 @@ class SupplierDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("등록하는 중…"),
-                 lambda: programme.save_supplier(actor, **values), done, failed,
-                 after=lambda: self.save_button.setEnabled(not self.busy.busy))
+        self.ctx.op(lambda: programme.save_supplier(actor, **values), parent=self) \
+            .busy(text=self.tr("등록하는 중…")).success(done).failure(failed) \
+            .after(lambda: self.save_button.setEnabled(not self.busy.busy)).run()
+        self.save_button.setEnabled(False)
 
 
 class AccountAdminPage(QWidget):
@@ -116,7 +117,6 @@ class AccountAdminPage(QWidget):
         self.choose_file = choose_csv
         self.pending_dialog = None
         self.supplier_dialog: SupplierDialog | None = None
-        self._loads = 0  # numbers each list load; only the latest one may fill the table
         self._build()
 
     # --- layout ------------------------------------------------------------------------------
@@ -130,9 +130,6 @@ class AccountAdminPage(QWidget):
         self.import_button.clicked.connect(self.import_participants)
         head.addWidget(self.import_button)
         layout.addLayout(head)
-        self.message = NoticeBox("success")
-        self.message.hide()
-        layout.addWidget(self.message)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -253,22 +250,21 @@ class AccountAdminPage(QWidget):
         role = Role(self.role_filter.currentData()) if self.role_filter.currentData() else None
         query = self.search.text().strip()
         self.search_timer.stop()
-        self._loads += 1
-        load_no = self._loads
 
         def load():
             return (services.accounts.list_accounts(actor, role, query), services.programme.operators(),
                     services.programme.suppliers())
 
         def done(result) -> None:
-            if load_no != self._loads:  # a newer search (typed meanwhile) fills the table
-                return
             accounts, operators, suppliers = result
             self.model.set_rows(accounts)
             self._fill_combo(self.operator, [(f"{o.name} ({o.region})", str(o.id)) for o in operators])
             self._fill_suppliers(suppliers)
 
-        run_busy(self.ctx, self, self.busy, self.tr("계정을 불러오는 중…"), load, done, after=self._update_buttons)
+        # a newer search (typed meanwhile) overtakes this one: only the newest fills the table
+        self.ctx.query(load, parent=self, key="accounts").busy(text=self.tr("계정을 불러오는 중…")) \
+            .success(done).after(self._update_buttons).run()
+        self._update_buttons()
 
     def _fill_combo(self, combo: QComboBox, items: list[tuple[str, object]], select=None) -> None:
         keep = select if select is not None else combo.currentData()
@@ -297,8 +293,12 @@ class AccountAdminPage(QWidget):
         return self.tr("정상")
 
     def _say(self, title: str, body: str = "", kind: str = "success") -> None:
-        self.message.set_text(title, body, kind)
-        self.message.show()
+        tell(self.ctx, title, body, kind)
+
+    @property
+    def message(self):
+        """Where this page's outcomes are told: the window's feedback bar."""
+        return window_feedback(self.ctx)
 
     # --- actions -----------------------------------------------------------------------------
     def create_account(self) -> None:
@@ -325,15 +325,15 @@ class AccountAdminPage(QWidget):
             self._say(self.tr("계정을 만들었습니다: {login} ({role}{org})").format(
                 login=user.login_id, role=ROLE_LABELS[user.role], org=organisation),
                 self.tr("아이디와 처음 비밀번호를 담당자에게 안전하게 전달해 주세요."))
-            self.ctx.changed("account", (user.id,))
             self.refresh()
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("계정을 만드는 중…"),
-                 lambda: accounts.create_account(actor, **values), done, failed, after=self._update_buttons)
+        self.ctx.op(lambda: accounts.create_account(actor, **values), parent=self) \
+            .busy(text=self.tr("계정을 만드는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()
 
     def open_supplier_dialog(self) -> SupplierDialog:
         dialog = SupplierDialog(self.ctx, self)
@@ -346,9 +346,9 @@ class AccountAdminPage(QWidget):
         self.supplier_dialog = None
         self._say(self.tr("공급기업을 등록했습니다: {name}").format(name=supplier.name),
                   self.tr("이제 이 공급기업의 계정을 만들 수 있습니다."))
-        self.ctx.changed("supplier", (supplier.id,))
         programme = self.ctx.services.programme
-        self.ctx.run(self, programme.suppliers, lambda rows: self._fill_suppliers(rows, select=supplier.id))
+        self.ctx.query(programme.suppliers, parent=self, key="suppliers").quiet() \
+            .success(lambda rows: self._fill_suppliers(rows, select=supplier.id)).run()
 
     def unlock_selected(self) -> None:
         user = selected_row(self.table)
@@ -360,10 +360,10 @@ class AccountAdminPage(QWidget):
         def done(_result) -> None:
             self.model.update_row(dataclasses.replace(user, locked_until=None, active=True))
             self._say(self.tr("'{login}' 계정의 로그인 잠금을 해제했습니다.").format(login=user.login_id))
-            self.ctx.changed("account", (user.id,))
 
-        run_busy(self.ctx, self, self.busy, self.tr("잠금 해제하는 중…"), lambda: accounts.unlock(actor, user.id),
-                 done, after=self._update_buttons)
+        self.ctx.op(lambda: accounts.unlock(actor, user.id), parent=self) \
+            .busy(text=self.tr("잠금 해제하는 중…")).success(done).after(self._update_buttons).run()
+        self._update_buttons()
 
     def lock_selected(self) -> None:
         """Ask for the reason, then lock the selected account (its sessions end at once)."""
@@ -386,16 +386,16 @@ class AccountAdminPage(QWidget):
             self.model.update_row(dataclasses.replace(user, active=False))
             self._say(self.tr("'{login}' 계정을 잠갔습니다.").format(login=user.login_id),
                       self.tr("'로그인 잠금 해제'로 다시 사용하게 할 수 있습니다."))
-            self.ctx.changed("account", (user.id,))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
                 self._say(self.tr("잠그지 못했습니다."), exc.message, "danger")
             else:
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("계정을 잠그는 중…"),
-                 lambda: accounts.lock(actor, user.id, reason), done, failed, after=self._update_buttons)
+        self.ctx.op(lambda: accounts.lock(actor, user.id, reason), parent=self) \
+            .busy(text=self.tr("계정을 잠그는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()
 
     def import_participants(self) -> None:
         chosen = self.choose_file(self, self.tr("전년도 참여기업 CSV 파일 선택"))
@@ -418,14 +418,13 @@ class AccountAdminPage(QWidget):
         def done(count: int) -> None:
             self._say(self.tr("전년도 참여기업 {n}개 사업자등록번호를 등록했습니다.").format(n=f"{count:,}"),
                       self.tr("파일: {file} (기존 목록은 이 파일의 내용으로 바뀌었습니다)").format(file=filename))
-            self.ctx.changed("previous_participants", ())
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
                 self._say(self.tr("가져오지 못했습니다."), exc.message, "danger")
             else:
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("가져오는 중…"),
-                 lambda: programme.import_previous_participants(actor, text), done, failed,
-                 after=self._update_buttons)
+        self.ctx.op(lambda: programme.import_previous_participants(actor, text), parent=self) \
+            .busy(text=self.tr("가져오는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()

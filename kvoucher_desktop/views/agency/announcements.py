@@ -23,7 +23,7 @@ from ...services.dto import AnnouncementView
 from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel
 from ..widgets.dialogs import ask_yes_no
-from ..widgets.forms import FieldErrors, run_busy
+from ..widgets.forms import FieldErrors
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
 
@@ -94,8 +94,9 @@ class AnnouncementAdminPage(QWidget):
             if select is not None and self.model.position_of(select) is not None:
                 self.table.selectRow(self.model.position_of(select))
 
-        run_busy(self.ctx, self, self.busy, self.tr("공고를 불러오는 중…"), programme.announcements, done,
-                 after=self._update_buttons)
+        self.ctx.query(programme.announcements, parent=self).busy(text=self.tr("공고를 불러오는 중…")).success(done) \
+            .after(self._update_buttons).run()
+        self._update_buttons()
 
     def _current_changed(self, current, _previous) -> None:
         row = self.model.row_at(current.row()) if current.isValid() else None
@@ -132,17 +133,17 @@ class AnnouncementAdminPage(QWidget):
         def done(saved: AnnouncementView) -> None:
             self.editing = saved
             self.editor.setTitle(self.tr("공고 수정"))
-            self.ctx.changed("announcement", (saved.id,))
             self.refresh(select=saved.id)
+            self.ctx.show_success(self.tr("'{title}' 공고를 저장했습니다.").format(title=saved.title))
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("저장하는 중…"),
-                 lambda: programme.save_announcement(actor, title=title, body=body, pinned=pinned,
-                                                     announcement_id=announcement_id),
-                 done, failed, after=self._update_buttons)
+        self.ctx.op(lambda: programme.save_announcement(actor, title=title, body=body, pinned=pinned,
+                                                     announcement_id=announcement_id), parent=self) \
+            .busy(text=self.tr("저장하는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()
 
     def delete_current(self) -> None:
         target = self.editing
@@ -160,11 +161,12 @@ class AnnouncementAdminPage(QWidget):
 
         def done(_result) -> None:
             self.new_announcement()
-            self.ctx.changed("announcement", (target.id,))
             self.refresh()
+            self.ctx.show_success(self.tr("'{title}' 공고를 삭제했습니다.").format(title=target.title))
 
-        run_busy(self.ctx, self, self.busy, self.tr("삭제하는 중…"),
-                 lambda: programme.delete_announcement(actor, target.id), done, after=self._update_buttons)
+        self.ctx.op(lambda: programme.delete_announcement(actor, target.id), parent=self) \
+            .busy(text=self.tr("삭제하는 중…")).success(done).after(self._update_buttons).run()
+        self._update_buttons()
 
     def _update_buttons(self) -> None:
         idle = not self.busy.busy

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ...services.audit_chain import SEAL_MARGIN, AuditProblem, AuditVerification, ProblemKind, default_anchor_path
 from ...services.clock import format_kst
 from ..widgets.busy import page_head
-from ..widgets.forms import run_busy
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table
 
@@ -92,9 +91,10 @@ class AuditVerifyPage(QWidget):
             return
         audit = self.ctx.services.audit
         anchor = default_anchor_path()
-        run_busy(self.ctx, self, self.busy, self.tr("감사 로그를 검증하는 중…"),
-                 lambda: audit.verify(actor, anchor_file=anchor), self.show_result,
-                 after=lambda: self.run_button.setEnabled(not self.busy.busy))
+        self.ctx.query(lambda: audit.verify(actor, anchor_file=anchor), parent=self) \
+            .busy(text=self.tr("감사 로그를 검증하는 중…")).success(self.show_result) \
+            .after(lambda: self.run_button.setEnabled(not self.busy.busy)).run()
+        self.run_button.setEnabled(False)
 
     def show_result(self, result: AuditVerification) -> None:
         self.result = result

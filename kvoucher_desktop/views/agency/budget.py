@@ -3,28 +3,28 @@ one at a time or ticked in bulk with a progress dialog that can cancel (SPEC §5
 
 from __future__ import annotations
 
-import threading
 import uuid
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...enums import ScreeningStatus
+from ...services.changes import Changes, Entity
 from ...services.clock import format_kst
 from ...services.dto import BulkResult, CompanyRow, ProgrammeView
 from ...services.rules.money import format_krw, split_budget
 from ...services.rules.numbers import format_business_no
 from ...services.screening import PAGE_SIZE
-from ..screening.queue_model import CHANGED_BACKGROUND, company_type_label
+from ..widgets.company_values import CHANGED_BACKGROUND, company_type_label
+from ..tasks import from_self
 from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_yes_no
 from ..widgets.notice import NoticeBox
@@ -126,28 +126,21 @@ class BudgetQueueModel(KeysetTableModel):
         self.checked_changed.emit(len(self.checked))
 
 
-class _ProgressBridge(QObject):
-    """Carries progress reports from the worker thread to the GUI thread (queued signal)."""
-
-    progress = Signal(float, str)
-
-
 class BudgetConfirmPage(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None, *, page_size: int = PAGE_SIZE):
         super().__init__(parent)
         self.ctx = ctx
         self.settings: ProgrammeView | None = None
         self.last_result: BulkResult | None = None
-        self.progress_dialog: QProgressDialog | None = None
+        self.progress_dialog = None  # the bulk job's progress dialog while it runs
         self.pending_dialog = None
-        self._announcing = False
         self.model = BudgetQueueModel(ctx, page_size=page_size, parent=self)
         self._build()
         self.model.checked_changed.connect(lambda _n: self._update_buttons())
         self.model.loading_changed.connect(lambda _b: self._update_status())
         self.model.page_loaded.connect(lambda _n: self._update_status())
         self.model.rowsRemoved.connect(lambda *_: self._update_status())
-        self.model.failed.connect(lambda exc: self.ctx.error(self, exc))
+        self.model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -208,10 +201,8 @@ class BudgetConfirmPage(QWidget):
 
     def _load_settings(self) -> None:
         programme = self.ctx.services.programme
-        self.busy.start(self.tr("사업 설정을 불러오는 중…"))
 
         def done(settings: ProgrammeView) -> None:
-            self.busy.stop()
             self.settings = settings
             gov, own = split_budget(settings.voucher_amount, settings.government_share_pct)
             self.programme_notice.set_text(
@@ -222,11 +213,8 @@ class BudgetConfirmPage(QWidget):
                     gov=format_krw(gov), pct=settings.government_share_pct, own=format_krw(own),
                     months=settings.use_period_months))
 
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, programme.settings, done, failed)
+        self.ctx.query(programme.settings, parent=self, key="settings") \
+            .busy(text=self.tr("사업 설정을 불러오는 중…")).success(done).after(self._update_buttons).run()
 
     def _update_status(self) -> None:
         n = self.model.rowCount()
@@ -278,48 +266,22 @@ class BudgetConfirmPage(QWidget):
         actor = self.ctx.actor
         screening = self.ctx.services.screening
         rows = {i: self.model.row_at(self.model.position_of(i)) for i in ids if self.model.position_of(i) is not None}
-        cancel = threading.Event()
-        bridge = _ProgressBridge(self)
-        dialog = QProgressDialog(self.tr("예산을 확정하는 중…"), self.tr("취소"), 0, 1000, self)
-        dialog.setWindowTitle(self.tr("예산확정"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        dialog.canceled.connect(cancel.set)
-
-        def report(fraction: float, message: str) -> None:
-            if self.progress_dialog is dialog:
-                dialog.setValue(int(fraction * 1000))
-                dialog.setLabelText(self.tr("예산을 확정하는 중… {progress}").format(progress=message))
-
-        bridge.progress.connect(report)
-        self.progress_dialog = dialog
-        dialog.show()
-        self._update_buttons()
-
-        def finish() -> None:
-            self.progress_dialog = None
-            dialog.close()
-            dialog.deleteLater()
-            bridge.deleteLater()
-
-        def done(result: BulkResult) -> None:
-            was_cancelled = cancel.is_set()
-            finish()
-            self._show_result(result, rows, len(ids), was_cancelled)
-            self._update_buttons()
-
-        def failed(exc: BaseException) -> None:
-            finish()
-            self._update_buttons()
-            self.ctx.error(self, exc)
-
         # the state each row showed: a company another desk changed meanwhile is refused
         seen = {cid: row.status for cid, row in rows.items()}
-        self.ctx.run(self, lambda: screening.approve_many(actor, ids, progress=bridge.progress.emit,
-                                                          cancelled=cancel.is_set, expected=seen), done, failed)
+
+        def done(result: BulkResult) -> None:
+            self._show_result(result, rows, len(ids), job.cancelled)
+
+        def ended() -> None:
+            self.progress_dialog = None
+            self._update_buttons()
+
+        job = self.ctx.job(lambda progress, cancelled: screening.approve_many(
+            actor, ids, progress=progress, cancelled=cancelled, expected=seen),
+            title=self.tr("예산확정"), label=self.tr("예산을 확정하는 중…"), parent=self)
+        job.success(done).after(ended).run()
+        self.progress_dialog = job.dialog
+        self._update_buttons()
 
     def _show_result(self, result: BulkResult, rows: dict, asked: int, cancelled: bool) -> None:
         self.last_result = result
@@ -341,19 +303,17 @@ class BudgetConfirmPage(QWidget):
             self.failure_list.addItem(f"{who}: {reason}")
         self.failure_list.setVisible(bool(result.failed))
         self.result_notice.show()
-        if result.succeeded:
-            self._announcing = True
-            try:
-                self.ctx.changed("company", tuple(result.succeeded))
-            finally:
-                self._announcing = False
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
         """A company changed elsewhere: drop it here when it is no longer CONFIRMED."""
-        if what != "company" or self._announcing:
+        if not changes.touches(Entity.COMPANY) or from_self(self, initiator):
             return
         actor = self.ctx.actor
         companies = self.ctx.services.companies
+        ids = changes.ids(Entity.COMPANY)
+        if not ids:  # some companies changed: load the list again
+            self.model.reload()
+            return
         for company_id in ids:
             if self.model.position_of(company_id) is None:
                 continue
@@ -364,4 +324,5 @@ class BudgetConfirmPage(QWidget):
                     self.model.remove_keys([cid])
                     self.model.checked_changed.emit(len(self.model.checked))
 
-            self.ctx.run(self, lambda cid=company_id: companies.get(actor, cid), done, lambda _e: None)
+            self.ctx.query(lambda cid=company_id: companies.get(actor, cid), parent=self).quiet() \
+                .success(done).failure(lambda _e: None).run()

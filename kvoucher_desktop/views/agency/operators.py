@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ...services.dto import OperatorView
 from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel
-from ..widgets.forms import FieldErrors, run_busy
+from ..widgets.forms import FieldErrors
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
 INACTIVE = QColor("#9aa5b1")
@@ -113,8 +113,9 @@ class OperatorAdminPage(QWidget):
             if select is not None and self.model.position_of(select) is not None:
                 self.table.selectRow(self.model.position_of(select))
 
-        run_busy(self.ctx, self, self.busy, self.tr("운영기관을 불러오는 중…"),
-                 lambda: programme.operators(include_inactive=True), done, after=self._update_buttons)
+        self.ctx.query(lambda: programme.operators(include_inactive=True), parent=self) \
+            .busy(text=self.tr("운영기관을 불러오는 중…")).success(done).after(self._update_buttons).run()
+        self._update_buttons()
 
     def _current_changed(self, current, _previous) -> None:
         row = self.model.row_at(current.row()) if current.isValid() else None
@@ -152,15 +153,16 @@ class OperatorAdminPage(QWidget):
         def done(saved: OperatorView) -> None:
             self.editing = saved
             self.editor.setTitle(self.tr("운영기관 정보 수정"))
-            self.ctx.changed("operator", (saved.id,))
             self.refresh(select=saved.id)
+            self.ctx.show_success(self.tr("'{name}' 운영기관 정보를 저장했습니다.").format(name=saved.name))
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("저장하는 중…"),
-                 lambda: programme.save_operator(actor, **values), done, failed, after=self._update_buttons)
+        self.ctx.op(lambda: programme.save_operator(actor, **values), parent=self) \
+            .busy(text=self.tr("저장하는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()
 
     def _update_buttons(self) -> None:
         idle = not self.busy.busy

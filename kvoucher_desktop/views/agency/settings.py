@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.dto import CategoryView, ProgrammeView
+from ...services.changes import Changes, Entity
 from ...services.errors import DomainError
 from ...services.rules.money import split_budget
 from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel, mark_invalid, scrolling_body
-from ..widgets.forms import FieldErrors, run_busy
+from ..widgets.feedback import clear_feedback, tell, window_feedback
+from ..widgets.forms import FieldErrors, set_read_only
 from ..widgets.notice import NoticeBox
 
 #: the largest voucher amount the form accepts (a QSpinBox holds 32-bit integers)
@@ -80,9 +82,6 @@ class ProgrammeSettingsPage(QWidget):
             self.tr("바꾼 설정은 저장한 뒤에 예산확정(승인)하는 기업부터 적용됩니다."),
             self.tr("이미 승인된 기업의 예산(바우처 금액, 정부지원금, 자부담)과 이용기간은 바뀌지 않습니다."))
         layout.addWidget(self.notice)
-        self.message = NoticeBox("success")
-        self.message.hide()
-        layout.addWidget(self.message)
 
         columns = QHBoxLayout()
         columns.setSpacing(16)
@@ -97,7 +96,7 @@ class ProgrammeSettingsPage(QWidget):
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.year = QLineEdit()
-        self.year.setReadOnly(True)
+        set_read_only(self.year)
         self.year.setMaximumWidth(120)
         self.year.setToolTip(self.tr("사업연도는 바꿀 수 없습니다."))
         form.addRow(self.tr("사업연도"), self.year)
@@ -200,8 +199,9 @@ class ProgrammeSettingsPage(QWidget):
             self.show_settings(settings)
             self.show_categories(categories)
 
-        run_busy(self.ctx, self, self.busy, self.tr("사업 설정을 불러오는 중…"),
-                 lambda: (programme.settings(), programme.categories()), done, after=self._update_buttons)
+        self.ctx.query(lambda: (programme.settings(), programme.categories()), parent=self) \
+            .busy(text=self.tr("사업 설정을 불러오는 중…")).success(done).after(self._update_buttons).run()
+        self._update_buttons()
 
     def show_settings(self, p: ProgrammeView) -> None:
         self.loaded = p
@@ -229,7 +229,7 @@ class ProgrammeSettingsPage(QWidget):
         self.category_edits = {}
         for i, c in enumerate(self.categories):
             code = QLineEdit(c.code)
-            code.setReadOnly(True)
+            set_read_only(code)
             code.setFixedWidth(150)
             code.setToolTip(self.tr("카테고리 코드 (바뀌지 않음)"))
             name = QLineEdit(c.name)
@@ -269,15 +269,19 @@ class ProgrammeSettingsPage(QWidget):
         self.category_button.setEnabled(idle and bool(self.category_edits))
 
     def _say(self, title: str, body: str = "", kind: str = "success") -> None:
-        self.message.set_text(title, body, kind)
-        self.message.show()
+        tell(self.ctx, title, body, kind)
+
+    @property
+    def message(self):
+        """Where this page's outcomes are told: the window's feedback bar."""
+        return window_feedback(self.ctx)
 
     # --- actions -----------------------------------------------------------------------------
     def save(self) -> None:
         if self.loaded is None:
             return
         self.errors.clear()
-        self.message.hide()
+        clear_feedback(self.ctx)
         actor = self.ctx.actor
         programme = self.ctx.services.programme
         values = self.form_values()
@@ -289,18 +293,18 @@ class ProgrammeSettingsPage(QWidget):
                       self.tr("앞으로 승인하는 기업의 예산: {total}원 (정부지원금 {gov}원, 자부담 {own}원), "
                               "이용기간 {months}개월.").format(total=f"{saved.voucher_amount:,}", gov=f"{gov:,}",
                                                           own=f"{own:,}", months=saved.use_period_months))
-            self.ctx.changed("programme", ())
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("저장하는 중…"),
-                 lambda: programme.update_settings(actor, values), done, failed, after=self._update_buttons)
+        self.ctx.op(lambda: programme.update_settings(actor, values), parent=self) \
+            .busy(text=self.tr("저장하는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()
 
     def save_categories(self) -> None:
         self.category_error.clear_message()
-        self.message.hide()
+        clear_feedback(self.ctx)
         for edit in self.category_edits.values():
             mark_invalid(edit, False)
         changes = [(c.code, self.category_edits[c.code].text()) for c in self.categories
@@ -315,7 +319,7 @@ class ProgrammeSettingsPage(QWidget):
             renamed = []
             for code, name in changes:
                 try:
-                    renamed.append(programme.rename_category(actor, code, name))
+                    renamed.append(programme.rename_category(actor, code, name).value)
                 except DomainError as exc:
                     exc.category_code = code  # which row to mark
                     exc.renamed = renamed
@@ -329,7 +333,7 @@ class ProgrammeSettingsPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, DomainError):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
                 return
             self._apply_renamed(getattr(exc, "renamed", []))
             self.category_error.show_message(exc.message)
@@ -338,13 +342,14 @@ class ProgrammeSettingsPage(QWidget):
                 mark_invalid(edit, True)
                 edit.setFocus()
 
-        run_busy(self.ctx, self, self.busy, self.tr("카테고리 이름을 저장하는 중…"), work, done, failed,
-                 after=self._update_buttons)
+        self.ctx.op(work, parent=self).busy(text=self.tr("카테고리 이름을 저장하는 중…")).success(done).failure(failed) \
+            .after(self._update_buttons).run()
+        self._update_buttons()
 
     def _apply_renamed(self, renamed: list[CategoryView]) -> None:
         by_code = {c.code: c for c in renamed}
         self.categories = [by_code.get(c.code, c) for c in self.categories]
         for c in renamed:
             self.category_edits[c.code].setText(c.name)
-        if renamed:
-            self.ctx.changed("category", tuple(by_code))
+        if renamed:  # also the ones renamed before a refusal: every page hears them
+            self.ctx.broadcast(Changes({Entity.CATEGORY: by_code}), self)

@@ -87,19 +87,17 @@ class DealRequestDialog(QDialog):
         actor, deals = self.ctx.actor, self.ctx.services.deals
         service_id, memo = self.detail.service.id, self.memo.toPlainText()
         self.ok_button.setEnabled(False)
-        self.busy.start(self.tr("요청하는 중…"))
 
         def done(deal) -> None:
-            self.busy.stop()
             self.ok_button.setEnabled(True)
             self.deal = deal
             self.requested.emit(deal)
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
             self.ok_button.setEnabled(True)
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        self.ctx.run(self, lambda: deals.request(actor, service_id, memo), done, failed)
+        self.ctx.op(lambda: deals.request(actor, service_id, memo), parent=self) \
+            .busy(text=self.tr("요청하는 중…")).success(done).failure(failed).run()

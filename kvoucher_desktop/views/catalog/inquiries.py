@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from ...services.clock import format_kst
 from ...services.dto import InquiryView
 from ..widgets.busy import page_head
-from ..widgets.forms import LatestLoad
+from ...services.changes import Changes, Entity
 from ..widgets.common import scrolling_body, title_label
 from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
 from .models import InquiryListModel
@@ -84,7 +84,6 @@ class MyInquiriesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("서비스 문의 내역"))
-        self.loads = LatestLoad(self.ctx, self, self.busy)
         layout.addLayout(head)
         filters = QHBoxLayout()
         self.unanswered_only = QCheckBox(self.tr("답변 대기만 보기"))
@@ -136,7 +135,8 @@ class MyInquiriesPage(QWidget):
                                self.tr("남긴 문의가 없습니다. 서비스 상세 화면의 '서비스 문의'에서 공급기업에 물어볼 수 있습니다."))
             self.empty.setVisible(n == 0)
 
-        self.loads.run(lambda: catalog.my_inquiries(actor, unanswered_only=only), done)
+        self.ctx.query(lambda: catalog.my_inquiries(actor, unanswered_only=only), parent=self, key="list") \
+            .success(done).run()
 
     def _selection_changed(self) -> None:
         self.detail.show_inquiry(selected_row(self.table))
@@ -151,8 +151,8 @@ class MyInquiriesPage(QWidget):
     def open_service(self) -> None:
         q = selected_row(self.table)
         if q is not None:
-            self.ctx.window.open_service(q.service_id)
+            self.ctx.navigate("service_detail", service_id=q.service_id)
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what == "inquiry" and self._loaded:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if changes.touches(Entity.INQUIRY) and self._loaded:
             self.reload()

@@ -154,22 +154,20 @@ class InquiryPanel(QWidget):
         text = self.question.toPlainText()
         actor, catalog, service_id = self.ctx.actor, self.ctx.services.catalog, self.service_id
         self.ask_button.setEnabled(False)
-        self.busy.start(self.tr("문의를 등록하는 중…"))
 
         def done(q: InquiryView) -> None:
-            self.busy.stop()
-            self.ask_button.setEnabled(True)
             if q.service_id != self.service_id:
                 return
             if self.question.toPlainText() == text:
                 self.question.clear()
             self.show_inquiries([q, *self.items])
+            self.ctx.show_success(self.tr("문의를 등록했습니다. 공급기업이 답변하면 여기와 '서비스 문의 내역'에 보입니다."))
             self.asked.emit(q)
 
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ask_button.setEnabled(True)
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        self.ctx.run(self, lambda: catalog.ask(actor, service_id, text), done, failed)
+        self.ctx.op(lambda: catalog.ask(actor, service_id, text), parent=self) \
+            .busy(text=self.tr("문의를 등록하는 중…")).success(done).failure(failed) \
+            .after(lambda: self.ask_button.setEnabled(True)).run()

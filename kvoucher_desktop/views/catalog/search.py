@@ -7,7 +7,7 @@ chosen category stay when the user leaves and comes back (e.g. from a service's 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.catalog import PAGE_SIZE
-from ..screening.dashboard import chip_style
+from ...services.changes import Changes, Entity
 from ..widgets.busy import page_head
+from ..widgets.chips import chip_style
 from ..widgets.common import SearchBox
 from ..widgets.tables import make_table, selected_row
 from .models import ServiceSearchModel
@@ -29,6 +30,9 @@ CHIP_COLOURS = ("#1e4e8c", "#e6eef8")
 
 
 class CatalogSearchPage(QWidget):
+    #: the query of each new search, whichever box started it (the header box follows it)
+    query_changed = Signal(str)
+
     def __init__(self, ctx, parent: QWidget | None = None, *, page_size: int = PAGE_SIZE):
         super().__init__(parent)
         self.ctx = ctx
@@ -38,9 +42,9 @@ class CatalogSearchPage(QWidget):
         self.total: int | None = None  # matches of the current search (catalog.count)
         self._started = False
         self._searched = False
-        self._count_generation = 0
         self.model = ServiceSearchModel(ctx, page_size, self)
         self._build()
+        self.model.show_busy(self.busy, self.tr("검색하는 중…"))
         self.model.loading_changed.connect(lambda _b: self._update_status())
         self.model.page_loaded.connect(lambda _n: self._update_status())
         self.model.modelReset.connect(self._update_status)
@@ -148,7 +152,7 @@ class CatalogSearchPage(QWidget):
                 self.categories = list(categories)
             self._update_chip_texts()
 
-        self.ctx.run(self, programme.categories, done)
+        self.ctx.query(programme.categories, parent=self, key="categories").quiet().success(done).run()
         if self._searched:  # shown again: counts may have changed meanwhile
             self._count(self.box.text().strip(), self.current_category())
 
@@ -195,6 +199,15 @@ class CatalogSearchPage(QWidget):
         self._update_chip_texts()
         self.run_search()
 
+    def focus_search(self) -> None:
+        """Ctrl+F: into the search box, its text selected to type over."""
+        self.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.box.selectAll()
+
+    def reload(self) -> None:
+        """새로 고침 (F5): the results and the chips' counts again, for the same query."""
+        self.run_search()
+
     def _chip_toggled(self, _button, checked: bool) -> None:
         if checked:
             self.run_search()
@@ -203,6 +216,7 @@ class CatalogSearchPage(QWidget):
         self.box.timer.stop()
         self._searched = True
         query, category = self.box.text().strip(), self.current_category()
+        self.query_changed.emit(self.box.text())
         self.total = None
         self.model.set_search(query, category)
         self._count(query, category)
@@ -210,31 +224,26 @@ class CatalogSearchPage(QWidget):
         self._update_buttons()
 
     def _count(self, query: str, category: str | None) -> None:
-        self._count_generation += 1
-        generation = self._count_generation
         catalog = self.ctx.services.catalog
 
         def done(counts: dict[str, int]) -> None:
-            if generation == self._count_generation:
-                # one grouped query gives the result count and every chip's count for this query
-                self.category_counts, self._counts_loaded = dict(counts), True
-                self.total = sum(counts.values()) if category is None else counts.get(category, 0)
-                self._update_chip_texts()
-                self._update_status()
+            # one grouped query gives the result count and every chip's count for this query
+            self.category_counts, self._counts_loaded = dict(counts), True
+            self.total = sum(counts.values()) if category is None else counts.get(category, 0)
+            self._update_chip_texts()
+            self._update_status()
 
-        self.ctx.run(self, lambda: catalog.category_counts(query), done, lambda _e: None)
+        # a newer search overtakes this count: only the newest is shown
+        self.ctx.query(lambda: catalog.category_counts(query), parent=self, key="counts").quiet() \
+            .success(done).failure(lambda _e: None).run()
 
     def _search_failed(self, exc: BaseException) -> None:
         self._update_status()
-        self.ctx.error(self, exc)
+        self.ctx.show_failure(exc, self)
 
     def _update_status(self) -> None:
         n = self.model.rowCount()
         loading = self.model.loading
-        if loading and not self.busy.busy:
-            self.busy.start(self.tr("검색하는 중…"))
-        elif not loading and self.busy.busy:
-            self.busy.stop()
         total = self.total if self.total is not None else (n if self.model.exhausted and not loading else None)
         self.count_label.setText(self.tr("검색 결과 {n}건").format(n=f"{total:,}") if total is not None
                                  else self.tr("검색 결과"))
@@ -274,11 +283,11 @@ class CatalogSearchPage(QWidget):
             index = self.table.currentIndex()
             row = self.model.row_at(index.row()) if index.isValid() else None
         if row is not None:
-            self.ctx.window.open_service(row.id)
+            self.ctx.navigate("service_detail", service_id=row.id)
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
         """A service was registered, edited or hidden, or a category or supplier renamed: recount and
         search again (keeps the query)."""
-        if what in ("service", "category", "supplier") and self._started:
+        if changes.touches(Entity.SERVICE, Entity.CATEGORY, Entity.SUPPLIER) and self._started:
             self.load_categories()
             self.run_search()

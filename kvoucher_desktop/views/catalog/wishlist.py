@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, 
 
 from ...services.rules.korean import particle
 from ..widgets.busy import page_head
-from ..widgets.forms import LatestLoad
+from ...services.changes import Changes, Entity
+from ..tasks import from_self
 from ..widgets.tables import make_table, selected_row, set_rows_keeping_selection
 from .models import ServiceListModel
 
@@ -17,12 +18,10 @@ class WishlistPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._loaded = False
-        self._announcing = False
         self.model = ServiceListModel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("찜한 서비스"))
-        self.loads = LatestLoad(self.ctx, self, self.busy)
         layout.addLayout(head)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
@@ -41,7 +40,7 @@ class WishlistPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty_layout.addWidget(self.empty)
         go = QPushButton(self.tr("서비스 검색으로"))
-        go.clicked.connect(lambda: self.ctx.window.open_page("catalog"))
+        go.clicked.connect(lambda: self.ctx.navigate("catalog"))
         empty_layout.addWidget(go, 0, Qt.AlignmentFlag.AlignCenter)
         empty_layout.addStretch(2)
         self.stack.addWidget(empty)
@@ -71,7 +70,7 @@ class WishlistPage(QWidget):
             set_rows_keeping_selection(self.table, rows)
             self._update_view()
 
-        self.loads.run(lambda: catalog.wishlist(actor), done)
+        self.ctx.query(lambda: catalog.wishlist(actor), parent=self, key="list").success(done).run()
 
     def _update_view(self) -> None:
         n = self.model.rowCount()
@@ -87,7 +86,7 @@ class WishlistPage(QWidget):
     def open_selected(self) -> None:
         row = selected_row(self.table)
         if row is not None:
-            self.ctx.window.open_service(row.id)
+            self.ctx.navigate("service_detail", service_id=row.id)
 
     def remove_selected(self) -> None:
         row = selected_row(self.table)
@@ -99,23 +98,20 @@ class WishlistPage(QWidget):
         def done(_wished) -> None:
             self.model.remove_keys([row.id])
             self._update_view()
-            self.ctx.window.statusBar().showMessage(self.tr("'{name}'{eul} 찜한 서비스에서 뺐습니다.")
-                                                    .format(name=row.name, eul=particle(row.name, "을")), 4000)
-            self._announcing = True
-            try:
-                self.ctx.changed("wishlist", (row.id,))
-            finally:
-                self._announcing = False
+            self.ctx.show_success(self.tr("'{name}'{eul} 찜한 서비스에서 뺐습니다.")
+                                  .format(name=row.name, eul=particle(row.name, "을")))
 
         def failed(exc: BaseException) -> None:
             self._update_buttons()
-            self.ctx.error(self, exc)
+            self.ctx.show_failure(exc, self)
 
-        self.ctx.run(self, lambda: catalog.set_wished(actor, row.id, False), done, failed)
+        self.ctx.op(lambda: catalog.set_wished(actor, row.id, False), parent=self) \
+            .quiet().success(done).failure(failed).run()
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if self._announcing or not self._loaded:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if from_self(self, initiator) or not self._loaded:
             return
-        if what in ("wishlist", "category", "supplier") or (
-                what == "service" and any(self.model.position_of(i) is not None for i in ids)):
+        services = changes.ids(Entity.SERVICE)
+        if changes.touches(Entity.WISH, Entity.CATEGORY, Entity.SUPPLIER) or (changes.touches(Entity.SERVICE) and (
+                not services or any(self.model.position_of(i) is not None for i in services))):
             self.reload()

@@ -28,7 +28,8 @@ from ...services.errors import DomainError
 from ...services.rules import deals as deal_rules
 from ...services.rules.money import format_krw
 from ..widgets.busy import BusyIndicator
-from ..widgets.common import ErrorLabel, build_detail_head, title_label
+from ..widgets.common import ErrorLabel, title_label
+from ..widgets.detail_panel import DetailPanel, info_form
 from ..widgets.dialogs import ask_reason, tell
 from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
@@ -123,25 +124,23 @@ class PaymentRequestDialog(QDialog):
         amount = self.amount_edit.value()
         actor, deals, deal_id = self.ctx.actor, self.ctx.services.deals, self.deal.id
         self.ok_button.setEnabled(False)
-        self.busy.start(self.tr("결제요청 중…"))
 
         def done(view: DealView) -> None:
-            self.busy.stop()
-            self.ok_button.setEnabled(True)
             self.accept()
             self.requested.emit(view)
 
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ok_button.setEnabled(True)
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
                 return
             self.adjustSize()  # room for the message (wrapped labels do not grow a dialog by themselves)
             if getattr(exc, "field", None) != "amount":
                 self.refused.emit(exc)
 
-        self.ctx.run(self, lambda: deals.request_payment(actor, deal_id, amount), done, failed)
+        # the dialog is a child of the panel: the inbox hears the change as its own
+        self.ctx.op(lambda: deals.request_payment(actor, deal_id, amount), parent=self) \
+            .busy(text=self.tr("결제요청 중…")).success(done).failure(failed) \
+            .after(lambda: self.ok_button.setEnabled(True)).run()
 
 
 def _tr(text: str) -> str:
@@ -181,18 +180,17 @@ def next_step_text(deal: DealView, role: Role) -> tuple[str, str, str]:
     return _tr("{state} 상태의 거래입니다.").format(state=deal.state_label), deal.close_reason or "", "info"
 
 
-class DealDetailPanel(QWidget):
+class DealDetailPanel(DetailPanel):
     """Loads one deal (and its events) in the background and offers the actor's actions."""
 
     deal_changed = Signal(object)  # DealView after an action of this panel
     refused = Signal(object)  # DomainError: the service refused an action (the deal may have moved on)
 
     def __init__(self, ctx, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, StateBadge(), parent)
+        self.empty_title = self.tr("거래 상세")
+        self.placeholder.setText(self.tr("왼쪽 목록에서 거래를 선택하면 내용과 처리 이력이 여기에 표시됩니다."))
         self.role = ctx.actor.role if ctx.actor is not None else None
-        self.view: DealView | None = None
-        self._wanted: uuid.UUID | None = None
         self._acting = False
         self.pending_dialog = None  # the open reason / amount dialog (tests answer it)
         self.message_box = None  # the last refusal shown
@@ -201,12 +199,7 @@ class DealDetailPanel(QWidget):
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = build_detail_head(self, StateBadge(), self.tr(
-            "왼쪽 목록에서 거래를 선택하면 내용과 처리 이력이 여기에 표시됩니다."))
-
-        self.content = QWidget()
-        content = QVBoxLayout(self.content)
-        content.setContentsMargins(0, 0, 0, 0)
+        content = self.content_layout
         self.notice = NoticeBox("info")
         content.addWidget(self.notice)
 
@@ -236,24 +229,14 @@ class DealDetailPanel(QWidget):
         actions.addWidget(self.service_button)
         content.addLayout(actions)
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setVerticalSpacing(5)
-        self.info_labels: dict[str, QLabel] = {}
-        rows = (
+        self.info_form, self.info_labels = info_form((
             ("supplier", self.tr("공급기업")), ("company", self.tr("수요기업")),
             ("memo", self.tr("요청 메모")), ("amount", self.tr("금액")),
             ("deadline", self.tr("응답기한")), ("dates", self.tr("진행")),
             ("closed", self.tr("반려·불가")),
-        )
-        for key, text in rows:
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.info_labels[key] = label
-            form.addRow(text, label)
-        self.info_form = form
-        content.addLayout(form)
+        ))
+        self.info_form.setVerticalSpacing(5)
+        content.addLayout(self.info_form)
 
         content.addWidget(title_label(self.tr("처리 이력"), level=2))
         self.events_model = DealEventModel(self)
@@ -263,56 +246,30 @@ class DealDetailPanel(QWidget):
         self.events_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.events_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         content.addWidget(self.events_table, 1)
-        layout.addWidget(self.content, 1)
 
     # --- showing -----------------------------------------------------------------------------
     @property
     def deal_id(self) -> uuid.UUID | None:
-        return self._wanted
-
-    def clear(self) -> None:
-        self._wanted = None
-        self.view = None
-        self.name_label.setText(self.tr("거래 상세"))
-        self.badge.hide()
-        self.sub_label.clear()
-        self.placeholder.show()
-        self.content.hide()
+        return self.shown_id
 
     def show_deal(self, deal_id: uuid.UUID) -> None:
         """Load the deal and its history in the background; the old one stays until it arrives."""
-        self._wanted = deal_id
-        actor = self.ctx.actor
-        deals = self.ctx.services.deals
-        self.busy.start(self.tr("거래를 불러오는 중…"))
+        self.load(deal_id, self.tr("거래를 불러오는 중…"))
 
-        def done(result) -> None:
-            self.busy.stop()
-            view, events = result
-            if view.id == self._wanted:
-                self._show(view, events)
-
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            if deal_id == self._wanted:
-                self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: (deals.get(actor, deal_id), deals.events(actor, deal_id)), done, failed)
+    def fetch(self, deal_id: uuid.UUID):
+        actor, deals = self.ctx.actor, self.ctx.services.deals
+        return lambda: (deals.get(actor, deal_id), deals.events(actor, deal_id))
 
     def reload(self) -> None:
-        if self._wanted is not None:
-            self.show_deal(self._wanted)
+        if self.shown_id is not None:
+            self.show_deal(self.shown_id)
 
-    def _show(self, view: DealView, events=None) -> None:
+    def present(self, view: DealView, events=None) -> None:
         self.view = view
-        self.placeholder.hide()
-        self.content.show()
-        self.name_label.setText(view.service_name)
-        self.badge.set_state(view.state, view.state_label)
-        self.badge.show()
         demand = self.role is Role.DEMAND
-        self.sub_label.setText(self.tr("{other} · 요청 {at}").format(
+        self.show_head(view.service_name, self.tr("{other} · 요청 {at}").format(
             other=view.supplier_name if demand else view.company_name, at=format_kst(view.requested_at)))
+        self.badge.set_state(view.state, view.state_label)
         title, body, kind = next_step_text(view, self.role)
         self.notice.set_text(title, body, kind)
 
@@ -359,36 +316,35 @@ class DealDetailPanel(QWidget):
         return [a for a, b in self.action_buttons.items() if not b.isHidden()]
 
     # --- actions -----------------------------------------------------------------------------
-    def _act(self, busy_text: str, fn) -> None:
+    def _act(self, busy_text: str, fn, done_text: str = "") -> None:
         if self.view is None or self._acting:
             return
+        service = self.view.service_name
         self._acting = True
         self._update_buttons()
-        self.busy.start(busy_text)
 
-        def done(view: DealView) -> None:
-            self.busy.stop()
-            self._acting = False
-            self._after_change(view)
-
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
+        def ended() -> None:
             self._acting = False
             self._update_buttons()
-            self.show_refusal(exc)
 
-        self.ctx.run(self, fn, done, failed)
+        def done(view: DealView) -> None:
+            if done_text:  # the window's feedback bar: the outcome of every action in one place
+                self.ctx.show_success(done_text.format(service=service))
+            self._after_change(view)
+
+        self.ctx.op(fn, parent=self).busy(text=busy_text).after(ended) \
+            .success(done).failure(self.show_refusal).run()
 
     def _after_change(self, view: DealView) -> None:
-        if view.id == self._wanted:
-            self._show(view)
+        if view.id == self.shown_id:
+            self.present(view)
             self.reload()  # the new event in the history
         self.deal_changed.emit(view)
 
     def show_refusal(self, exc: BaseException) -> None:
         """The service said no: say why in Korean and let the page catch up with the deal."""
         if not isinstance(exc, DomainError):
-            self.ctx.error(self, exc)
+            self.ctx.show_failure(exc, self)
             return
         self.message_box = tell(self, self.tr("처리할 수 없습니다"), exc.message, warning=True)
         self.reload()
@@ -397,7 +353,8 @@ class DealDetailPanel(QWidget):
     def accept_deal(self) -> None:
         actor, deals, view = self.ctx.actor, self.ctx.services.deals, self.view
         if view is not None:
-            self._act(self.tr("거래를 수락하는 중…"), lambda: deals.accept(actor, view.id))
+            self._act(self.tr("거래를 수락하는 중…"), lambda: deals.accept(actor, view.id),
+                      self.tr("'{service}' 거래상담을 수락했습니다. 이제 결제를 요청할 수 있습니다."))
 
     def reject_deal(self) -> None:
         view = self.view
@@ -409,12 +366,16 @@ class DealDetailPanel(QWidget):
             self.tr("'{service}' 거래를 반려합니다. 반려 메모는 수요기업({company})에 그대로 보입니다.").format(
                 service=view.service_name, company=view.company_name),
             self.tr("반려"),
-            lambda memo: self._act(self.tr("반려하는 중…"), lambda: deals.reject(actor, view.id, memo)))
+            lambda memo: self._act(self.tr("반려하는 중…"), lambda: deals.reject(actor, view.id, memo),
+                                   self.tr("'{service}' 거래를 반려했습니다.")))
 
     def request_payment(self) -> None:
         if self.view is None:
             return
         dialog = PaymentRequestDialog(self.ctx, self.view, self)
+        dialog.requested.connect(lambda view: self.ctx.show_success(self.tr(
+            "'{service}' 거래에 {amount} 결제를 요청했습니다.").format(
+                service=view.service_name, amount=format_krw(view.amount or 0))))
         dialog.requested.connect(self._after_change)
         dialog.refused.connect(lambda exc: (self.reload(), self.refused.emit(exc)))
         self.pending_dialog = dialog
@@ -423,13 +384,15 @@ class DealDetailPanel(QWidget):
     def move_to_cart(self) -> None:
         actor, deals, view = self.ctx.actor, self.ctx.services.deals, self.view
         if view is not None:
-            self._act(self.tr("장바구니에 담는 중…"), lambda: deals.move_to_cart(actor, view.id))
+            self._act(self.tr("장바구니에 담는 중…"), lambda: deals.move_to_cart(actor, view.id),
+                      self.tr("'{service}' 거래를 장바구니에 담았습니다."))
 
     def move_from_cart(self) -> None:
         actor, deals, view = self.ctx.actor, self.ctx.services.deals, self.view
         if view is not None:
-            self._act(self.tr("장바구니에서 빼는 중…"), lambda: deals.move_from_cart(actor, view.id))
+            self._act(self.tr("장바구니에서 빼는 중…"), lambda: deals.move_from_cart(actor, view.id),
+                      self.tr("'{service}' 거래를 장바구니에서 뺐습니다."))
 
     def open_service(self) -> None:
         if self.view is not None:
-            self.ctx.window.open_service(self.view.service_id)
+            self.ctx.navigate("service_detail", service_id=self.view.service_id)

@@ -10,7 +10,7 @@ paying is the next issue and the pay button says so without touching any deal.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,12 +24,72 @@ from PySide6.QtWidgets import (
 from ...enums import DealTab, Role
 from ...services.deals import DEMAND_TABS, SUPPLIER_TABS
 from ...services.rules.money import format_krw
+from ...services.changes import Changes, Entity
+from ..tasks import from_self
 from ..widgets.busy import page_head
+from ..widgets.counts import load_counts
 from ..widgets.dialogs import tell
 from ..widgets.tables import make_table, selected_row
 from .detail import DealDetailPanel
 from .models import DealTableModel, PayTableModel, tab_label
 from .pay import PayPreviewDialog
+
+
+#: the widest 서비스명 / company column (px); longer names are cut with "…" and shown in full as a tooltip
+NAME_MAX_WIDTHS = (340, 220)
+#: 메모 keeps at least this much before the name columns stop growing
+MEMO_MIN_WIDTH = 120
+CELL_PADDING = 12
+
+
+def fit_name_columns(table, model: DealTableModel) -> None:
+    """서비스명 and the company get the width their loaded texts need (up to a cap) as far as the
+    table has room beside the fixed columns and a readable 메모; 메모 takes what is left."""
+    header = table.horizontalHeader()
+    names = model.name_columns
+    metrics = table.fontMetrics()
+    memo = len(model.columns) - 1
+    fixed = sum(header.sectionSize(i) for i in range(len(model.columns)) if i not in names and i != memo)
+    room = table.viewport().width() - fixed - MEMO_MIN_WIDTH
+    wanted = []
+    for column, cap in zip(names, NAME_MAX_WIDTHS):
+        spec = model.columns[column]
+        texts = [spec.title, *(spec.text(r) for r in model.rows())]
+        need = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
+        wanted.append(max(spec.width, min(need, cap)))
+    floor = [model.columns[c].width for c in names]
+    if sum(wanted) > room:  # not enough room: each keeps its starting width and shares what is left
+        spare = max(0, room - sum(floor))
+        extra = [w - f for w, f in zip(wanted, floor)]
+        total = sum(extra) or 1
+        wanted = [f + spare * e // total for f, e in zip(floor, extra)]
+    for column, width in zip(names, wanted):
+        if header.sectionSize(column) != width:
+            header.resizeSection(column, width)
+
+
+def sort_by_headers(table) -> None:
+    """A header click sorts the loaded rows (DealTableModel.sort); a third one restores the order."""
+    header = table.horizontalHeader()
+    header.setSortIndicatorClearable(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    header.setToolTip(_tr("제목을 누르면 불러온 거래를 그 열로 정렬합니다. 세 번째 누르면 처음 순서로 돌아갑니다."))
+
+
+def status_text(tab: DealTab, model: DealTableModel) -> str:
+    """The line under a tab's table: how many deals are shown and whether more can be loaded."""
+    n = model.rowCount()
+    if model.loading:
+        return _tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
+    if n == 0 and model.exhausted:
+        return _tr("'{tab}'에 해당하는 거래가 없습니다.").format(tab=tab_label(tab))
+    text = _tr("{n}건 표시").format(n=f"{n:,}")
+    return text if model.exhausted else text + _tr(" · 아래로 스크롤하면 더 불러옵니다")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DealInboxPage", text)
 
 
 class DealInboxPage(QWidget):
@@ -45,8 +105,8 @@ class DealInboxPage(QWidget):
         self.models: dict[DealTab, DealTableModel] = {}
         self.tables = {}
         self._stale: set[DealTab] = set()
+        self._switched: DealTab | None = None  # a tab switched to whose rows are still on their way
         self._started = False
-        self._announcing = False
         self.message_box = None
         self.pay_dialog = None
         self._build()
@@ -108,10 +168,12 @@ class DealInboxPage(QWidget):
         else:
             model = DealTableModel(self.ctx, tab, self.role, parent=self)
         table = make_table(model, stretch=-1)
+        sort_by_headers(table)
         table.selectionModel().selectionChanged.connect(lambda *_a, t=tab: self._selection_changed(t))
-        model.failed.connect(lambda exc: self.ctx.error(self, exc))
+        model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
         model.loading_changed.connect(lambda _b: self._update_status_line())
         model.page_loaded.connect(lambda _n: self._update_status_line())
+        model.page_loaded.connect(lambda _n, t=tab: self._tab_arrived(t))
         model.synced.connect(lambda t=tab: self._tab_synced(t))
         self.models[tab] = model
         self.tables[tab] = table
@@ -162,19 +224,11 @@ class DealInboxPage(QWidget):
         self._update_status_line()
 
     def load_counts(self) -> None:
-        actor, deals = self.ctx.actor, self.ctx.services.deals
-        self.busy.start(self.tr("건수를 세는 중…"))
+        load_counts(self.ctx, self, self.ctx.services.deals.counts, self._counts_arrived)
 
-        def done(counts) -> None:
-            self.busy.stop()
-            self.counts = dict(counts)
-            self._update_tab_titles()
-
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: deals.counts(actor), done, failed)
+    def _counts_arrived(self, counts: dict) -> None:
+        self.counts = counts
+        self._update_tab_titles()
 
     def load_budget(self) -> None:
         actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
@@ -183,7 +237,7 @@ class DealInboxPage(QWidget):
             self.remaining = view.budget.remaining if view.budget is not None else None
             self._update_pay_line()
 
-        self.ctx.run(self, lambda: vouchers.get(actor), done, lambda exc: self.ctx.error(self, exc))
+        self.ctx.query(lambda: vouchers.get(actor), parent=self, key="budget").quiet().success(done).run()
 
     def _update_tab_titles(self) -> None:
         for i, tab in enumerate(self.tab_keys):
@@ -201,13 +255,30 @@ class DealInboxPage(QWidget):
         model = self.models[tab]
         if tab in self._stale or not model.started:
             self._stale.discard(tab)
+            self._switched = tab  # the panel follows the tab once its rows are in (_tab_arrived)
             model.sync()
         else:
+            self._switched = None
             self._follow_detail(tab)
-        row = selected_row(self.tables[tab])
-        if row is not None and row.id != self.detail.deal_id:
-            self.detail.show_deal(row.id)
+            self._detail_of_tab(tab)
+        self._fit_columns(tab)
         self._update_status_line()
+
+    def _detail_of_tab(self, tab: DealTab) -> None:
+        """After a tab switch: the deal selected in the tab, or nothing (never the left tab's)."""
+        row = selected_row(self.tables[tab])
+        if row is None:
+            self.detail.clear()
+        elif row.id != self.detail.deal_id:
+            self.detail.show_deal(row.id)
+
+    def _tab_arrived(self, tab: DealTab) -> None:
+        """Rows of a tab came in (a first page, a page more, or a refresh)."""
+        self._fit_columns(tab)
+        if tab is self._switched and tab is self.current_tab():
+            self._switched = None
+            self._follow_detail(tab)
+            self._detail_of_tab(tab)
 
     def _tab_synced(self, tab: DealTab) -> None:
         self._update_status_line()
@@ -219,6 +290,7 @@ class DealInboxPage(QWidget):
             table.selectionModel().clear()
         if tab is self.current_tab():
             self._follow_detail(tab)
+        self._tab_arrived(tab)
 
     def _follow_detail(self, tab: DealTab) -> None:
         """The deal in the detail panel is selected in the tab it is now in (after it moved there)."""
@@ -230,22 +302,17 @@ class DealInboxPage(QWidget):
         if pos is not None:
             table.selectRow(pos)
 
+    def _fit_columns(self, tab: DealTab) -> None:
+        fit_name_columns(self.tables[tab], self.models[tab])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.current_tab() is not None:
+            self._fit_columns(self.current_tab())
+
     def _update_status_line(self) -> None:
         tab = self.current_tab()
-        if tab is None:
-            self.status_line.setText("")
-            return
-        model = self.models[tab]
-        n = model.rowCount()
-        if model.loading:
-            text = self.tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
-        elif n == 0 and model.exhausted:
-            text = self.tr("'{tab}'에 해당하는 거래가 없습니다.").format(tab=tab_label(tab))
-        else:
-            text = self.tr("{n}건 표시").format(n=f"{n:,}")
-            if not model.exhausted:
-                text += self.tr(" · 아래로 스크롤하면 더 불러옵니다")
-        self.status_line.setText(text)
+        self.status_line.setText(status_text(tab, self.models[tab]) if tab is not None else "")
 
     # --- selection and changes ---------------------------------------------------------------
     def _selection_changed(self, tab: DealTab) -> None:
@@ -266,15 +333,11 @@ class DealInboxPage(QWidget):
         return True
 
     def _deal_changed(self, view) -> None:
-        self._announcing = True
-        try:
-            self.ctx.changed("deal", (view.id,))
-        finally:
-            self._announcing = False
+        """The detail panel changed a deal (its op told every other page)."""
         self.refresh(detail=False)  # the panel reloads itself
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what != "deal" or self._announcing or not self._started:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if not changes.touches(Entity.DEAL) or from_self(self, initiator) or not self._started:
             return
         self.refresh()
 
@@ -305,10 +368,8 @@ class DealInboxPage(QWidget):
         total = model.checked_total()
         actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
         self.pay_button.setEnabled(False)
-        self.busy.start(self.tr("남은 예산을 확인하는 중…"))
 
         def done(view) -> None:
-            self.busy.stop()
             self.remaining = view.budget.remaining if view.budget is not None else 0
             self._update_pay_line()
             if total > self.remaining:
@@ -321,8 +382,8 @@ class DealInboxPage(QWidget):
             self.pay_dialog.open()
 
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
             self._update_pay_line()
-            self.ctx.error(self, exc)
+            self.ctx.show_failure(exc, self)
 
-        self.ctx.run(self, lambda: vouchers.get(actor), done, failed)
+        self.ctx.query(lambda: vouchers.get(actor), parent=self, key="budget") \
+            .busy(text=self.tr("남은 예산을 확인하는 중…")).success(done).failure(failed).run()

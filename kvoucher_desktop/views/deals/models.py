@@ -70,6 +70,11 @@ def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def last_if_none(value) -> tuple:
+    """A sort key that puts a missing value after every present one."""
+    return (value is None, value if value is not None else 0)
+
+
 class DealTableModel(KeysetTableModel):
     """One inbox tab of the actor, most recently changed first, paged in the background."""
 
@@ -81,6 +86,9 @@ class DealTableModel(KeysetTableModel):
         self.role = role
         self.merging = False  # True while a refresh patches rows (the views' selections follow by themselves)
         self._columns = self.make_columns()
+        #: (column, order) of a header click, or None: the inbox's own order (most recently changed first)
+        self.sort_order: tuple[int, Qt.SortOrder] | None = None
+        self._arrival: dict = {}  # key -> place in the inbox's own order of the loaded rows
 
     def make_columns(self) -> list[Column]:
         tr = self.tr
@@ -88,20 +96,23 @@ class DealTableModel(KeysetTableModel):
         closed = self.tab is DealTab.CLOSED
         if self.tab in PAYMENT_TABS:
             date_column = Column(tr("결제요청일시"), lambda d: format_kst(d.payment_requested_at or d.requested_at),
-                                 ALIGN_CENTER, 124)
+                                 ALIGN_CENTER, 124, sort=lambda d: d.payment_requested_at or d.requested_at)
         else:
-            date_column = Column(tr("요청일시"), lambda d: format_kst(d.requested_at), ALIGN_CENTER, 124)
+            date_column = Column(tr("요청일시"), lambda d: format_kst(d.requested_at), ALIGN_CENTER, 124,
+                                 sort=lambda d: d.requested_at)
         other = (lambda d: d.supplier_name) if demand else (lambda d: d.company_name)
         columns = [
             Column(tr("서비스명"), lambda d: d.service_name, width=150, tooltip=lambda d: d.service_name),
             Column(tr("공급기업") if demand else tr("수요기업"), other, width=100, tooltip=other),
             Column(tr("상태"), lambda d: d.state_label, ALIGN_CENTER, 62),
             date_column,
-            Column(tr("금액"), lambda d: format_krw(pay_amount(d)), ALIGN_RIGHT, 96, tooltip=amount_tooltip),
+            Column(tr("금액"), lambda d: format_krw(pay_amount(d)), ALIGN_RIGHT, 96, tooltip=amount_tooltip,
+                   sort=pay_amount),
         ]
         if closed:
             columns += [
-                Column(tr("종료일시"), lambda d: format_kst(d.closed_at), ALIGN_CENTER, 124),
+                Column(tr("종료일시"), lambda d: format_kst(d.closed_at), ALIGN_CENTER, 124,
+                       sort=lambda d: last_if_none(d.closed_at)),
                 Column(tr("반려 메모·불가 사유"), lambda d: one_line(d.close_reason), width=200,
                        tooltip=lambda d: d.close_reason or ""),
             ]
@@ -110,7 +121,8 @@ class DealTableModel(KeysetTableModel):
                 Column(tr("결제기한") if self.tab in PAYMENT_TABS else tr("응답기한"),
                        lambda d: format_deadline_kst(d.deadline_at) or "-", ALIGN_CENTER, 124,
                        tooltip=lambda d: self.tr("{at}이 지나면 불가 처리됩니다.").format(
-                           at=format_deadline_kst(d.deadline_at)) if d.deadline_at else ""),
+                           at=format_deadline_kst(d.deadline_at)) if d.deadline_at else "",
+                       sort=lambda d: last_if_none(d.deadline_at)),
                 Column(tr("메모"), lambda d: one_line(d.memo), width=200, tooltip=lambda d: d.memo),
             ]
         return columns
@@ -132,8 +144,6 @@ class DealTableModel(KeysetTableModel):
             self.start()
             return
         fetch, want = self._fetch, max(len(self._rows), 1)
-        self._generation += 1  # a page of an earlier fetchMore would not fit any more
-        generation = self._generation
         self._set_loading(True)
 
         def work():
@@ -145,12 +155,11 @@ class DealTableModel(KeysetTableModel):
                 if cursor is None or len(rows) >= want:
                     return rows, cursor
 
-        self._ctx.run(self, work, lambda result: self._synced(generation, *result),
-                      lambda exc: self._page_failed(generation, exc))
+        # the same key as a page: a page of an earlier fetchMore would not fit any more (overtaken)
+        self._ctx.query(work, parent=self, key="page").quiet() \
+            .success(lambda result: self._synced(*result)).failure(self._page_failed).run()
 
-    def _synced(self, generation: int, rows: list, cursor) -> None:
-        if generation != self._generation:
-            return
+    def _synced(self, rows: list, cursor) -> None:
         self.merge_rows(rows)
         self._cursor = cursor
         self._exhausted = cursor is None
@@ -161,7 +170,8 @@ class DealTableModel(KeysetTableModel):
         """Make the rows equal to `new_rows` with single-row removes, inserts and updates."""
         self.merging = True
         try:
-            self._merge(new_rows)
+            self._note_arrival(new_rows, restart=True)
+            self._merge(self._ordered(new_rows))
         finally:
             self.merging = False
 
@@ -205,6 +215,57 @@ class DealTableModel(KeysetTableModel):
     def state_column(self) -> int:
         return 2
 
+    @property
+    def name_columns(self) -> tuple[int, int]:
+        """서비스명 and the other company's name: the columns that get the width their text needs."""
+        return self.state_column - 2, self.state_column - 1
+
+    # --- sorting the loaded rows (header clicks) ---------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the loaded rows by `column` (-1: the inbox's own order). Pages loaded later by
+        scrolling, and refreshes, are put into the same order; the service's paging is untouched."""
+        self.sort_order = (column, Qt.SortOrder(order)) if 0 <= column < len(self._columns) else None
+        self._resort()
+
+    def set_rows(self, rows) -> None:
+        rows = list(rows)
+        self._note_arrival(rows, restart=True)
+        super().set_rows(self._ordered(rows))
+
+    def append_rows(self, rows: list) -> None:
+        self._note_arrival(rows, restart=False)
+        super().append_rows(rows)
+        if self.sort_order is not None:
+            self._resort()
+
+    def _note_arrival(self, rows, restart: bool) -> None:
+        if restart:
+            self._arrival = {}
+        for r in rows:
+            self._arrival.setdefault(self._key(r), len(self._arrival))
+
+    def _ordered(self, rows: list) -> list:
+        ordered = sorted(rows, key=lambda r: self._arrival.get(self._key(r), len(self._arrival)))
+        if self.sort_order is None:
+            return ordered
+        column, order = self.sort_order
+        spec = self._columns[column]
+        key = spec.sort or spec.text
+        return sorted(ordered, key=key, reverse=order == Qt.SortOrder.DescendingOrder)  # stable either way
+
+    def _resort(self) -> None:
+        ordered = self._ordered(self._rows)
+        if [self._key(r) for r in ordered] == [self._key(r) for r in self._rows]:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        kept = [(self._key(self._rows[i.row()]), i.column()) if i.isValid() else None for i in persistent]
+        self._rows = ordered
+        self._reindex()
+        self.changePersistentIndexList(
+            persistent, [self.index(self._index[k[0]], k[1]) if k is not None else QModelIndex() for k in kept])
+        self.layoutChanged.emit()
+
 
 class PayTableModel(DealTableModel):
     """결제하기: payment-requested deals (also those in the cart) with a check box each."""
@@ -216,7 +277,8 @@ class PayTableModel(DealTableModel):
         self.checked: set[uuid.UUID] = set()
 
     def make_columns(self) -> list[Column]:
-        return [Column(self.tr("선택"), lambda d: "", ALIGN_CENTER, 44), *super().make_columns()]
+        return [Column(self.tr("선택"), lambda d: "", ALIGN_CENTER, 44, sort=lambda d: d.id not in self.checked),
+                *super().make_columns()]
 
     @property
     def state_column(self) -> int:

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...services.clock import format_kst
+from ...services.changes import Changes, Entity
 from ...services.dto import ChangeView
+from ..tasks import touched
 from ..widgets.busy import page_head
-from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
-
-
-class ChangeTableModel(RowTableModel):
-    """ChangeView rows; changes made after confirmation are tinted (the operator is told)."""
-
-    AFTER_CONFIRMATION = QColor("#fff7e0")
-
-    def __init__(self, parent=None, *, show_marker: bool = True):
-        super().__init__([], key=lambda c: (c.field, c.changed_at, c.new_value), parent=parent)
-        columns = [
-            Column(self.tr("항목"), lambda c: c.field_label, width=150),
-            Column(self.tr("이전 값"), lambda c: c.old_value, width=220, tooltip=lambda c: c.old_value),
-            Column(self.tr("변경 값"), lambda c: c.new_value, width=220, tooltip=lambda c: c.new_value),
-            Column(self.tr("변경자"), lambda c: c.changed_by_name, width=150),
-            Column(self.tr("변경 시각(한국시간)"), lambda c: format_kst(c.changed_at), ALIGN_CENTER, 140),
-        ]
-        if show_marker:
-            columns.append(Column(self.tr("비고"), self._marker, ALIGN_CENTER, 120))
-        self._columns = columns
-
-    def _marker(self, change: ChangeView) -> str:
-        return self.tr("심사확정 후 변경") if change.after_confirmation else ""
-
-    def row_data(self, row: ChangeView, column: int, role: int):
-        if role == Qt.ItemDataRole.BackgroundRole and row.after_confirmation:
-            return self.AFTER_CONFIRMATION
-        return None
+from ..widgets.company_values import ChangeTableModel  # noqa: F401  (shown here, and by the screening detail)
+from ..widgets.tables import make_table
 
 
 class ChangeHistoryPage(QWidget):
@@ -66,22 +39,17 @@ class ChangeHistoryPage(QWidget):
 
     def refresh(self) -> None:
         actor = self.ctx.actor
-        if actor is None or self.busy.busy:
+        if actor is None:
             return
         self._company_id = actor.company_id
-        self.busy.start(self.tr("수정이력을 불러오는 중…"))
 
         def done(changes: list[ChangeView]) -> None:
-            self.busy.stop()
             self.model.set_rows(changes)
             self.empty.setVisible(not changes)
 
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
+        self.ctx.query(lambda: self.ctx.services.companies.history(actor), parent=self, key="history") \
+            .busy(text=self.tr("수정이력을 불러오는 중…")).success(done).run()
 
-        self.ctx.run(self, lambda: self.ctx.services.companies.history(actor), done, failed)
-
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what == "company" and self._company_id in ids:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if self._company_id is not None and touched(changes, Entity.COMPANY, self._company_id):
             self.refresh()

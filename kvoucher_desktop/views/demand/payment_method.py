@@ -160,8 +160,9 @@ class PaymentMethodDialog(QDialog):
         mark_invalid(self.password_confirm, False)
         self.ok_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
-        self.ctx.run(self, lambda: vouchers.choose_payment_method(
-            actor, method, zeropay_password=password, zeropay_password_confirm=confirm), self._done, self._failed)
+        self.ctx.op(lambda: vouchers.choose_payment_method(
+            actor, method, zeropay_password=password, zeropay_password_confirm=confirm), parent=self) \
+            .success(self._done).failure(self._failed).run()
 
     def _done(self, view: VoucherView) -> None:
         self.password.clear()
@@ -173,7 +174,7 @@ class PaymentMethodDialog(QDialog):
         self.ok_button.setEnabled(True)
         self.cancel_button.setEnabled(True)
         if not self.errors.show(exc):
-            self.ctx.error(self, exc)
+            self.ctx.show_failure(exc, self)
         elif getattr(exc, "field", None) == "zeropay_password" and len(self.password.text()) == 6 \
                 and self.password.text() != self.password_confirm.text():
             # a well-formed password that the confirmation does not repeat: the confirmation is wrong

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -17,22 +18,19 @@ from PySide6.QtWidgets import (
 from ...enums import ScreeningStatus
 from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
+from ...services.changes import Changes, Entity
 from ...services.dto import CompanyView, VoucherView
+from ..tasks import touched
 from ...services.rules.korean import particle
-from ...services.rules.screening import STATUS_LABELS
 from ..widgets.budget import BudgetPanel
 from ..widgets.busy import page_head
+from ..widgets.company_values import transition_text
 from ..widgets.common import StatusBadge, title_label, scrolling_body
 from ..widgets.notice import NoticeBox
 from ...services.vouchers import METHOD_LABELS
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table
 
 S = ScreeningStatus
-
-
-def transition_text(from_status: ScreeningStatus | None, to_status: ScreeningStatus) -> str:
-    before = STATUS_LABELS[from_status] if from_status is not None else "—"
-    return f"{before} → {STATUS_LABELS[to_status]}"
 
 
 class ScreeningEventTableModel(RowTableModel):
@@ -107,6 +105,13 @@ class ScreeningStatusPage(QWidget):
         row.addWidget(self.company_label, 1)
         state_layout.addLayout(row)
         self.explanation = NoticeBox("info")
+        # 심사보류: the way to fix what the operator asked for is one click away
+        self.edit_info_button = QPushButton(self.tr("기업정보 수정"))
+        self.edit_info_button.setObjectName("primary")
+        self.edit_info_button.setToolTip(self.tr("보류 사유를 고친 뒤 재제출하면 다시 심사합니다."))
+        self.edit_info_button.clicked.connect(lambda: self.ctx.navigate("company_info"))
+        self.edit_info_button.hide()
+        self.explanation.layout().addWidget(self.edit_info_button, 0, Qt.AlignmentFlag.AlignLeft)
         state_layout.addWidget(self.explanation)
         layout.addWidget(state_box)
 
@@ -155,9 +160,8 @@ class ScreeningStatusPage(QWidget):
     # --- data --------------------------------------------------------------------------------
     def refresh(self) -> None:
         actor = self.ctx.actor
-        if actor is None or self.busy.busy:
+        if actor is None:
             return
-        self.busy.start(self.tr("심사 현황을 불러오는 중…"))
         companies, vouchers = self.ctx.services.companies, self.ctx.services.vouchers
 
         def load() -> tuple[CompanyView, VoucherView | None]:
@@ -166,21 +170,13 @@ class ScreeningStatusPage(QWidget):
             voucher = vouchers.get(actor) if company.status is S.APPROVED else None
             return company, voucher
 
-        def done(result: tuple[CompanyView, VoucherView | None]) -> None:
-            self.busy.stop()
-            self.show_company(*result)
+        self.ctx.query(load, parent=self, key="status").busy(text=self.tr("심사 현황을 불러오는 중…")) \
+            .success(lambda result: self.show_company(*result)).run()
 
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, load, done, failed)
-
-    def on_data_changed(self, what: str, ids: tuple) -> None:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
         if self.view is None:
             return
-        mine = what in ("company", "voucher") and self.view.id in ids
-        if mine or (what == "payment" and self.view.status is S.APPROVED):
+        if touched(changes, Entity.COMPANY, self.view.id) or touched(changes, Entity.VOUCHER, self.view.id):
             self.refresh()
 
     def show_company(self, view: CompanyView, voucher: VoucherView | None = None) -> None:
@@ -207,6 +203,7 @@ class ScreeningStatusPage(QWidget):
                                "가능합니다.").format(method=self.tr(METHOD_LABELS[voucher.payment_method]),
                                            ro=particle(self.tr(METHOD_LABELS[voucher.payment_method]), "으로"))
         self.explanation.set_text(headline, text, kind)
+        self.edit_info_button.setVisible(view.status is S.ON_HOLD)
 
         budget = voucher.budget if voucher is not None and view.status is S.APPROVED else None
         before = None

@@ -21,10 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Role, ScreeningStatus
+from ...services.changes import Changes, Entity
 from ...services.dto import CompanyView
 from ...services.rules.screening import STATUS_LABELS
 from ...services.screening import PAGE_SIZE
+from ..tasks import from_self, touched
 from ..widgets.busy import BusyIndicator
+from ..widgets.chips import chip_style
+from ..widgets.counts import load_counts
 from ..widgets.common import STATUS_COLOURS, title_label, SearchBox
 from ..widgets.tables import make_table
 from .detail import CompanyDetailPanel
@@ -36,20 +40,12 @@ CHIP_ORDER = (ScreeningStatus.REVIEWING, ScreeningStatus.ON_HOLD, ScreeningStatu
               ScreeningStatus.APPROVED, ScreeningStatus.REJECTED)
 
 
-def chip_style(fg: str, bg: str) -> str:
-    return (
-        f"QPushButton {{ border: 1px solid #bcccdc; border-radius: 14px; padding: 5px 14px; background: white; }}"
-        f" QPushButton:checked {{ color: {fg}; background: {bg}; border: 2px solid {fg}; font-weight: bold; }}"
-    )
-
-
 class ScreeningDashboardPage(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None, *, page_size: int = PAGE_SIZE):
         super().__init__(parent)
         self.ctx = ctx
         self.counts: dict[ScreeningStatus, int] = {}
         self._started = False
-        self._announcing = False
         actor = ctx.actor
         self.agency = actor is not None and actor.role is Role.AGENCY
         self.model = ScreeningQueueModel(ctx, show_operator=self.agency, page_size=page_size, parent=self)
@@ -57,7 +53,7 @@ class ScreeningDashboardPage(QWidget):
         self.model.loading_changed.connect(lambda _b: self._update_status_line())
         self.model.page_loaded.connect(lambda _n: self._update_status_line())
         self.model.modelReset.connect(self._update_status_line)
-        self.model.failed.connect(lambda exc: self.ctx.error(self, exc))
+        self.model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
         self.detail.company_changed.connect(self._company_changed)
 
     # --- layout ------------------------------------------------------------------------------
@@ -159,26 +155,16 @@ class ScreeningDashboardPage(QWidget):
             if name:
                 self.scope_label.setText(self.tr("{operator} 관할 기업").format(operator=name))
 
-        self.ctx.run(self, lambda: programme.operators(include_inactive=True), done, lambda _e: None)
+        self.ctx.query(lambda: programme.operators(include_inactive=True), parent=self).quiet() \
+            .success(done).failure(lambda _e: None).run()
 
     def load_counts(self) -> None:
-        actor = self.ctx.actor
-        if actor is None:
-            return
-        screening = self.ctx.services.screening
-        self.busy.start(self.tr("건수를 세는 중…"))
+        load_counts(self.ctx, self, self.ctx.services.screening.counts, self._counts_arrived)
 
-        def done(counts) -> None:
-            self.busy.stop()
-            self.counts = dict(counts)
-            self._update_chip_texts()
-            self._update_status_line()
-
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: screening.counts(actor), done, failed)
+    def _counts_arrived(self, counts: dict) -> None:
+        self.counts = counts
+        self._update_chip_texts()
+        self._update_status_line()
 
     def _update_chip_texts(self) -> None:
         total = sum(self.counts.values()) if self.counts else None
@@ -239,26 +225,23 @@ class ScreeningDashboardPage(QWidget):
         return True
 
     def _company_changed(self, view: CompanyView) -> None:
+        """The detail panel changed a company (its op told every other page)."""
         self.model.update_row(row_from_view(view))
         self.load_counts()
-        self._announcing = True
-        try:
-            self.ctx.changed("company", (view.id,))
-        finally:
-            self._announcing = False
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what != "company" or self._announcing or not self._started:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if not changes.touches(Entity.COMPANY) or from_self(self, initiator) or not self._started:
             return
         self.load_counts()
+        ids = changes.ids(Entity.COMPANY)
         loaded = [i for i in ids if self.model.position_of(i) is not None]
-        if len(loaded) > 50:
+        if not ids or len(loaded) > 50:  # some companies changed, or many: load the list again
             self.apply_filters()
             return
         actor = self.ctx.actor
         companies = self.ctx.services.companies
-        for company_id in loaded:
-            self.ctx.run(self, lambda cid=company_id: companies.get(actor, cid),
-                         lambda view: self.model.update_row(row_from_view(view)), lambda _e: None)
-        if self.detail.view is not None and self.detail.view.id in ids:
+        for company_id in loaded:  # only the affected rows change (dataChanged)
+            self.ctx.query(lambda cid=company_id: companies.get(actor, cid), parent=self).quiet() \
+                .success(lambda view: self.model.update_row(row_from_view(view))).failure(lambda _e: None).run()
+        if self.detail.view is not None and touched(changes, Entity.COMPANY, self.detail.view.id):
             self.detail.reload()

@@ -5,133 +5,46 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from ...enums import Role, ScreeningAction, ScreeningStatus
-from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
-from ...services.companies import ISSUER_LABELS
-from ...services.dto import ChangeView, CompanyView, ScreeningEventView
+from ...services.dto import CompanyView
 from ...services.errors import Conflict
-from ...services.rules.money import format_krw
-from ...services.rules.numbers import format_business_no, format_corporate_no
+from ...services.rules.numbers import format_business_no
 from ...services.rules.screening import ACTORS, TRANSITIONS
-from ..demand.history import ChangeTableModel
-from ..demand.status import transition_text
-from ..widgets.common import StatusBadge, build_detail_head
-from ..widgets.dialogs import ask_reason, ask_yes_no
-from ..widgets.document_preview import format_size
+from ..widgets.common import StatusBadge
+from ..widgets.detail_panel import DetailPanel
+from ..widgets.dialogs import ReasonDialog, ask_reason, ask_yes_no
 from ..widgets.documents import open_document
 from ..widgets.notice import NoticeBox
-from ..widgets.tables import (
-    ALIGN_CENTER,
-    ALIGN_RIGHT,
-    Column,
-    RowTableModel,
-    make_table,
-    selected_row,
+from .company_tabs import (  # noqa: F401  (the panel's models, named here before they moved)
+    CompanyTabs,
+    PanelChangeModel,
+    PanelEventModel,
+    actor_text,
+    change_summary,
+    event_summary,
 )
 from .queue_model import company_type_label
 
 A = ScreeningAction
 
-
-def actor_text(event: ScreeningEventView) -> str:
-    return f"{event.actor_name} ({ROLE_LABELS[event.actor_role]})"
-
-
-def event_summary(event: ScreeningEventView) -> str:
-    """The whole event as a tooltip: every cell of a row says all of it."""
-    lines = [
-        f"{format_kst(event.at)} (한국시간) · {event.action_label}",
-        f"상태: {transition_text(event.from_status, event.to_status)}",
-        f"처리자: {actor_text(event)}",
-    ]
-    if event.reason:
-        lines.append(f"사유: {event.reason}")
-    return "\n".join(lines)
+#: what the tabs hold, reachable on the panel as before (tests and the dashboard read them)
+TAB_PARTS = ("info_labels", "info_form", "doc_model", "doc_table", "missing_label", "open_button",
+             "history_model", "history_table", "changes_model", "changes_table", "change_detail")
 
 
-class PanelEventModel(RowTableModel):
-    """심사 이력 in the narrow detail panel: 시각 | 처리 (with who) | 사유 (wrapped, spare width)."""
-
-    def __init__(self, parent=None):
-        super().__init__([], key=lambda e: (e.at, e.action, e.to_status), parent=parent)
-        self._columns = [
-            # date over time, so the column stays narrow
-            Column(self.tr("시각"), lambda e: format_kst(e.at).replace(" ", "\n"), ALIGN_CENTER, 84,
-                   tooltip=event_summary),
-            Column(self.tr("처리"), lambda e: f"{e.action_label}\n{e.actor_name}", ALIGN_CENTER, 96,
-                   tooltip=event_summary),
-            Column(self.tr("사유"), lambda e: e.reason or "-", width=200, tooltip=event_summary),
-        ]
-
-
-def change_summary(change: ChangeView) -> str:
-    """One change in full: what, before → after, who and when (tooltip and the box below the table)."""
-    lines = [
-        f"{change.field_label}" + (" · 심사확정 후 변경" if change.after_confirmation else ""),
-        f"이전 값: {change.old_value or '(없음)'}",
-        f"변경 값: {change.new_value or '(없음)'}",
-        f"변경: {change.changed_by_name} · {format_kst(change.changed_at)} (한국시간)",
-    ]
-    return "\n".join(lines)
-
-
-class PanelChangeModel(ChangeTableModel):
-    """수정 이력 in the narrow detail panel: 항목 (over its time) | 이전 값 | 변경 값.
-
-    Who and when are on the second line of 항목 and in the tooltip; rows changed after
-    confirmation keep the yellow background of ChangeTableModel and are bold.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent, show_marker=False)
-        self._columns = [
-            Column(self.tr("항목"), lambda c: f"{c.field_label}\n{format_kst(c.changed_at)[5:]}", width=118,
-                   tooltip=change_summary),
-            Column(self.tr("이전 값"), lambda c: c.old_value or "-", width=130, tooltip=change_summary),
-            Column(self.tr("변경 값"), lambda c: c.new_value or "-", width=130, tooltip=change_summary),
-        ]
-
-    def row_data(self, row: ChangeView, column: int, role: int):
-        if role == Qt.ItemDataRole.FontRole and row.after_confirmation:
-            parent = self.parent()
-            font = QFont(parent.font()) if isinstance(parent, QWidget) else QFont()
-            font.setBold(True)
-            return font
-        return super().row_data(row, column, role)
-
-
-def _value_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class CompanyDetailPanel(QWidget):
+class CompanyDetailPanel(DetailPanel):
     """Loads one company in the background and offers the actions its state allows."""
 
     company_changed = Signal(object)  # CompanyView after an action of this panel
 
     def __init__(self, ctx, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.view: CompanyView | None = None
-        self._wanted: uuid.UUID | None = None
+        super().__init__(ctx, StatusBadge(), parent)
+        self.empty_title = self.tr("기업 상세")
+        self.placeholder.setText(self.tr("왼쪽 목록에서 기업을 선택하면 상세 정보와 서류가 여기에 표시됩니다."))
         self.pending_dialog = None  # the open reason/confirmation dialog (tests answer it)
         self.last_preview = None
         self._build()
@@ -139,12 +52,7 @@ class CompanyDetailPanel(QWidget):
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = build_detail_head(self, StatusBadge(), self.tr(
-            "왼쪽 목록에서 기업을 선택하면 상세 정보와 서류가 여기에 표시됩니다."))
-
-        self.content = QWidget()
-        content = QVBoxLayout(self.content)
-        content.setContentsMargins(0, 0, 0, 0)
+        content = self.content_layout
         self.changed_notice = NoticeBox("warning")
         ack_row = QHBoxLayout()
         ack_row.addStretch(1)
@@ -177,202 +85,37 @@ class CompanyDetailPanel(QWidget):
         actions.addStretch(1)
         content.addLayout(actions)
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._info_tab(), self.tr("기업정보"))
-        self.tabs.addTab(self._documents_tab(), self.tr("제출 서류"))
-        self.tabs.addTab(self._history_tab(), self.tr("심사 이력"))
-        self.tabs.addTab(self._changes_tab(), self.tr("수정 이력"))
-        content.addWidget(self.tabs, 1)
-        layout.addWidget(self.content, 1)
-
-    def _info_tab(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        inner = QWidget()
-        form = QFormLayout(inner)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.info_labels: dict[str, QLabel] = {}
-        rows = (
-            ("business_no", self.tr("사업자등록번호")), ("company_type", self.tr("기업형태")),
-            ("corporate_no", self.tr("법인등록번호")), ("name", self.tr("기업명")),
-            ("representative", self.tr("대표자")), ("phone", self.tr("회사 전화번호")),
-            ("address", self.tr("사업장 주소")), ("industry", self.tr("업종")),
-            ("employees", self.tr("상시 근로자 수")), ("issuer", self.tr("바우처 발급자")),
-            ("manager", self.tr("담당자")), ("payment_manager", self.tr("결제 담당자")),
-            ("operator", self.tr("운영기관")), ("submitted", self.tr("신청일시")),
-            ("budget", self.tr("예산")),
-        )
-        for key, text in rows:
-            label = _value_label()
-            self.info_labels[key] = label
-            form.addRow(text, label)
-        self.info_form = form
-        scroll.setWidget(inner)
-        return scroll
-
-    def _documents_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        self.doc_model = RowTableModel([
-            Column(self.tr("서류"), lambda d: d.label, width=150),
-            Column(self.tr("파일"), lambda d: d.filename, width=160, tooltip=lambda d: d.filename),
-            Column(self.tr("종류"), lambda d: "PDF" if d.content_type == "application/pdf"
-                   else d.content_type.split("/")[-1].upper(), ALIGN_CENTER, 52),
-            Column(self.tr("크기"), lambda d: format_size(d.size), ALIGN_RIGHT, 62),
-            Column(self.tr("올린 시각"), lambda d: format_kst(d.uploaded_at), ALIGN_CENTER, 126),
-        ], parent=self)
-        self.doc_table = make_table(self.doc_model, stretch=1)
-        self.doc_table.doubleClicked.connect(lambda _i: self.open_selected_document())
-        layout.addWidget(self.doc_table, 1)
-        self.missing_label = QLabel()
-        self.missing_label.setObjectName("errorLabel")
-        self.missing_label.setWordWrap(True)
-        layout.addWidget(self.missing_label)
-        row = QHBoxLayout()
-        self.open_button = QPushButton(self.tr("열기/미리보기"))
+        self.tabs = CompanyTabs()
+        for name in TAB_PARTS:
+            setattr(self, name, getattr(self.tabs, name))
         self.open_button.clicked.connect(self.open_selected_document)
-        row.addWidget(self.open_button)
-        hint = QLabel(self.tr("이미지는 미리보기로, PDF는 PDF 뷰어로 엽니다. 창에서 저장할 수도 있습니다."))
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        row.addWidget(hint, 1)
-        layout.addLayout(row)
-        return tab
-
-    def _history_tab(self) -> QWidget:
-        # three columns that fit the panel (~420 px): the reason takes the spare width and wraps
-        self.history_model = PanelEventModel(self)
-        self.history_table = make_table(self.history_model, stretch=2)
-        self.history_table.setWordWrap(True)
-        self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # rows grow with the wrapped reason (and shrink back when the panel gets wider)
-        self.history_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        return self.history_table
-
-    def _changes_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        self.changes_model = PanelChangeModel(self)
-        self.changes_table = make_table(self.changes_model, stretch=(1, 2))
-        # two text lines per row: the field over its time, and each value wrapped to two lines
-        # and elided after that (the full text is in the tooltip and in the box below)
-        self.changes_table.setWordWrap(True)
-        self.changes_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        lines = self.changes_table.fontMetrics().lineSpacing()
-        self.changes_table.verticalHeader().setDefaultSectionSize(2 * lines + 12)
-        self.changes_table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected_change())
-        layout.addWidget(self.changes_table, 1)
-        self.change_detail = QLabel()
-        self.change_detail.setObjectName("changeDetail")
-        self.change_detail.setWordWrap(True)
-        self.change_detail.setTextFormat(Qt.TextFormat.PlainText)
-        self.change_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.change_detail.setStyleSheet(
-            "QLabel#changeDetail { background: white; border: 1px solid #d9e2ec; border-radius: 4px; padding: 6px; }")
-        self.change_detail.hide()
-        layout.addWidget(self.change_detail)
-        hint = QLabel(self.tr("노란색·굵은 글씨 행은 심사확정 이후에 바뀐 항목입니다. "
-                              "행을 선택하면 전체 내용이 아래에 표시됩니다."))
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        return tab
-
-    def _show_selected_change(self) -> None:
-        change = selected_row(self.changes_table)
-        if change is None:
-            self.change_detail.clear()
-            self.change_detail.hide()
-            return
-        self.change_detail.setText(change_summary(change))
-        self.change_detail.show()
+        self.doc_table.doubleClicked.connect(lambda _i: self.open_selected_document())
+        content.addWidget(self.tabs, 1)
 
     # --- showing -----------------------------------------------------------------------------
-    def clear(self) -> None:
-        self._wanted = None
-        self.view = None
-        self.name_label.setText(self.tr("기업 상세"))
-        self.badge.hide()
-        self.sub_label.clear()
-        self.placeholder.show()
-        self.content.hide()
-
     def show_company(self, company_id: uuid.UUID, *, announce: bool = False) -> None:
         """Load a company, its documents and modification history in the background.
 
         `announce`: tell the dashboard (company_changed) once loaded, because the company was
         changed at another desk (a refused action) and its queue row is out of date."""
-        self._wanted = company_id
-        actor = self.ctx.actor
-        companies = self.ctx.services.companies
-        self.busy.start(self.tr("기업 정보를 불러오는 중…"))
-        self._update_buttons()
+        self.load(company_id, self.tr("기업 정보를 불러오는 중…"),
+                  (lambda result: self.company_changed.emit(result[0])) if announce else None)
 
-        def done(result) -> None:
-            self.busy.stop()
-            view, changes = result
-            if view.id == self._wanted:
-                self._show(view, changes)
-            self._update_buttons()
-            if announce:
-                self.company_changed.emit(view)
-
-        def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self._update_buttons()
-            if company_id == self._wanted:
-                self.ctx.error(self, exc)
-
-        self.ctx.run(self, lambda: (companies.get(actor, company_id), companies.history(actor, company_id)),
-                     done, failed)
+    def fetch(self, company_id: uuid.UUID):
+        actor, companies = self.ctx.actor, self.ctx.services.companies
+        return lambda: (companies.get(actor, company_id), companies.history(actor, company_id))
 
     def reload(self, *, announce: bool = False) -> None:
         if self.view is not None:
             self.show_company(self.view.id, announce=announce)
 
-    def _show(self, view: CompanyView, changes=None) -> None:
+    def present(self, view: CompanyView, changes=None) -> None:
         self.view = view
-        info = view.info
-        self.placeholder.hide()
-        self.content.show()
-        self.name_label.setText(info.name)
-        self.badge.set_status(view.status)
-        self.badge.show()
-        self.sub_label.setText(self.tr("{bno} · {ctype} · {operator}").format(
+        self.show_head(view.info.name, self.tr("{bno} · {ctype} · {operator}").format(
             bno=format_business_no(view.business_no), ctype=company_type_label(view.company_type),
             operator=view.operator.name))
-        labels = self.info_labels
-        labels["business_no"].setText(format_business_no(view.business_no))
-        labels["company_type"].setText(company_type_label(view.company_type))
-        labels["corporate_no"].setText(format_corporate_no(info.corporate_no) or "-")
-        labels["name"].setText(info.name)
-        labels["representative"].setText(f"{info.representative_name} · {info.representative_phone}")
-        labels["phone"].setText(info.phone)
-        labels["address"].setText(f"{info.address} {info.address_detail}".strip())
-        labels["industry"].setText(info.industry)
-        labels["employees"].setText(self.tr("{n}명").format(n=info.employees))
-        labels["issuer"].setText(ISSUER_LABELS[info.issuer_type.value])
-        labels["manager"].setText(f"{info.manager_name} · {info.manager_phone} · {info.manager_email}")
-        labels["payment_manager"].setText(f"{info.payment_manager_name} · {info.payment_manager_phone}")
-        labels["operator"].setText(f"{view.operator.name} ({view.operator.phone})")
-        labels["submitted"].setText(format_kst(view.submitted_at))
-        if view.budget_total is not None:
-            labels["budget"].setText(self.tr("{total} (정부지원 {gov} / 자부담 {own}), 이용기간 {end}까지").format(
-                total=format_krw(view.budget_total), gov=format_krw(view.budget_government),
-                own=format_krw(view.budget_self), end=view.use_period_end.isoformat() if view.use_period_end else "-"))
-        else:
-            labels["budget"].setText(self.tr("미확정"))
-
-        self.doc_model.set_rows(view.documents)
-        if view.missing_documents:
-            self.missing_label.setText(self.tr("미첨부 필수 서류: {docs}").format(docs=", ".join(view.missing_documents)))
-        self.missing_label.setVisible(bool(view.missing_documents))
-        self.history_model.set_rows(view.history)
-        if changes is not None:
-            self.changes_model.set_rows(changes)
-            self._show_selected_change()
+        self.badge.set_status(view.status)
+        self.tabs.show_company(view, changes)
 
         changed = view.changed_after_confirm_at is not None
         if changed:
@@ -407,7 +150,8 @@ class CompanyDetailPanel(QWidget):
 
     # --- actions -----------------------------------------------------------------------------
     def start_action(self, action: ScreeningAction) -> None:
-        """Ask what the action needs (a reason, or a yes) and then run it."""
+        """Ask what the action needs (a reason, or a yes) and then run it; 심사탈락 is final and
+        asks once more after the reason."""
         if not self.allowed(action):
             return
         view = self.view
@@ -430,8 +174,35 @@ class CompanyDetailPanel(QWidget):
         title, prompt, ok_text = texts[action]
         if agency and action is not A.CONFIRM:
             title = self.tr("{title}(직권)").format(title=title)
-        self.pending_dialog = ask_reason(self, title, prompt.format(name=name), ok_text,
-                                         lambda reason: self._run_action(view.id, action, reason, view.status))
+
+        def reasoned(reason: str) -> None:
+            if action is A.REJECT:
+                self._confirm_rejection(view, reason, dialog)
+            else:
+                self._run_action(view.id, action, reason, view.status)
+
+        dialog = ask_reason(self, title, prompt.format(name=name), ok_text, reasoned)
+        self.pending_dialog = dialog
+
+    def _confirm_rejection(self, view: CompanyView, reason: str, reason_dialog: ReasonDialog) -> None:
+        """The second question of 심사탈락: it names the company and says the decision is final.
+        취소 (or Esc) goes back to the reason dialog with everything typed in it."""
+        box = ask_yes_no(
+            self, self.tr("심사탈락 확인"),
+            self.tr("'{name}'을(를) 심사탈락 처리할까요?\n\n심사탈락은 최종 결정으로 되돌릴 수 없으며, "
+                    "이 기업은 올해 다시 신청할 수 없습니다.\n\n사유: {reason}").format(name=view.info.name, reason=reason),
+            self.tr("심사탈락 확정"), lambda: self._run_action(view.id, A.REJECT, reason, view.status), danger=True)
+        box.setDefaultButton(box.button(QMessageBox.StandardButton.Cancel))  # Enter alone never rejects
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is box.yes_button:
+                return
+            if self.view is not None and self.view.id == view.id:  # still the company the reason is for
+                self.pending_dialog = reason_dialog
+                reason_dialog.open()
+
+        box.finished.connect(answered)
+        self.pending_dialog = box
 
     def _run_action(self, company_id: uuid.UUID, action: ScreeningAction, reason: str | None,
                     seen: ScreeningStatus) -> None:
@@ -451,28 +222,23 @@ class CompanyDetailPanel(QWidget):
         self._run(self.tr("확인 처리하는 중…"), lambda: screening.acknowledge_changes(actor, company_id))
 
     def _run(self, text: str, fn) -> None:
-        self.busy.start(text)
-        self._update_buttons()
+        """Run a screening change; every other page hears what changed from the helper."""
 
         def done(view: CompanyView) -> None:
-            self.busy.stop()
-            if self._wanted == view.id:
-                self._show(view)
-            self._update_buttons()
+            if self.shown_id == view.id:
+                self.present(view)
             self.company_changed.emit(view)
 
         def failed(exc: BaseException) -> None:
-            self.busy.stop()
-            self._update_buttons()
-            self.ctx.error(self, exc)
+            self.ctx.show_failure(exc, self)
             # someone else may have acted first: show the current state (and in the queue)
             self.reload(announce=isinstance(exc, Conflict) and exc.code == "changed")
 
-        self.ctx.run(self, fn, done, failed)
+        self.ctx.op(fn, parent=self).busy(text=text).success(done).failure(failed) \
+            .after(self._update_buttons).run()
+        self._update_buttons()
 
     def open_selected_document(self) -> None:
-        doc = selected_row(self.doc_table)
-        if doc is None and self.doc_model.rowCount() > 0:
-            doc = self.doc_model.row_at(0)
+        doc = self.tabs.selected_document()
         if doc is not None:
             open_document(self.ctx, self, doc, shown=lambda d: setattr(self, "last_preview", d))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
-from ...enums import CompanyType, ScreeningStatus
+from ...enums import ScreeningStatus
 from ...services.clock import format_kst, to_kst
 from ...services.dto import CompanyRow, CompanyView
 from ...services.rules.numbers import format_business_no
@@ -14,8 +14,7 @@ from ...services.screening import PAGE_SIZE
 from ..widgets.common import STATUS_COLOURS
 from ..widgets.tables import ALIGN_CENTER, Column, KeysetTableModel
 
-CHANGED_BACKGROUND = QColor("#fff1c7")
-CHANGED_FOREGROUND = QColor("#9a3412")
+from ..widgets.company_values import CHANGED_BACKGROUND, CHANGED_FOREGROUND, company_type_label
 
 
 def row_from_view(view: CompanyView) -> CompanyRow:
@@ -31,12 +30,6 @@ def row_from_view(view: CompanyView) -> CompanyRow:
 def short_kst(moment) -> str:
     """MM-DD HH:MM in Korean time: a programme year fits, and the table stays narrow."""
     return to_kst(moment).strftime("%m-%d %H:%M") if moment else ""
-
-
-def company_type_label(company_type: CompanyType) -> str:
-    if company_type is CompanyType.CORPORATION:
-        return QCoreApplication.translate("CompanyType", "법인")
-    return QCoreApplication.translate("CompanyType", "개인")
 
 
 class ScreeningQueueModel(KeysetTableModel):

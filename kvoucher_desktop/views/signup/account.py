@@ -16,7 +16,7 @@ from ...services.rules.numbers import (
     password_error,
 )
 from ...services.signup import SignupForm
-from .base import StepPage, add_row, form_layout, hint
+from .base import StepPage, WrapLabel, add_row, form_layout, hint
 
 
 class AccountPage(StepPage):
@@ -77,6 +77,9 @@ class AccountPage(StepPage):
         self.bind("login_id", self.login_edit)
         self.bind("password", self.password_edit)
         self.bind("password_confirm", self.confirm_edit)
+        self.pair_hint(self.login_edit, self.login_hint)
+        self.pair_hint(self.password_edit, self.password_hint)
+        self.pair_hint(self.confirm_edit, self.confirm_hint)
         self.login_edit.textChanged.connect(self._update_hints)
         self.password_edit.textChanged.connect(self._update_hints)
         self.confirm_edit.textChanged.connect(self._update_hints)
@@ -142,9 +145,7 @@ class AccountPage(StepPage):
         while self.summary.rowCount():
             self.summary.removeRow(0)
         for label, value in rows:
-            text = QLabel(value)
-            text.setWordWrap(True)
-            add_row(self.summary, label, text)
+            add_row(self.summary, label, WrapLabel(value))  # long values wrap, never clipped
 
     def summary_text(self) -> str:
         parts = []

@@ -1,7 +1,7 @@
 """What every signup page shares: a scrolling body, an error label, and the Next check.
 
 A page fills the wizard's `SignupForm` from its widgets (`save`), then Next runs
-`services.signup.check_step(step, form)` in the background (`ctx.run`): `validatePage`
+`services.signup.check_step(step, form)` in the background (`ctx.query`): `validatePage`
 starts the check and returns False; Next and Back are disabled and a small busy line shows
 meanwhile; when the check passes the page lets the wizard go on (`wizard.next()`, for which
 `validatePage` answers True once). A `DomainError` is shown on the page and the widget named by
@@ -15,7 +15,7 @@ import copy
 import logging
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -79,6 +79,35 @@ def notice(text: str = "") -> QLabel:
     return label
 
 
+#: a run of letters longer than this may break anywhere (a long Hangul name has no spaces)
+_LONG_WORD = 12
+_BREAK = "\u200b"  # zero-width space: a break opportunity that shows nothing
+
+
+def breakable(text: str) -> str:
+    """`text` with invisible break opportunities inside words longer than `_LONG_WORD`."""
+    words = text.split(" ")
+    return " ".join(_BREAK.join(w) if len(w) > _LONG_WORD else w for w in words)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped value that never forces its column wider: long words wrap anywhere.
+    `text()` gives back exactly what was set."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        self._plain = text
+        super().setText(breakable(text))
+
+    def text(self) -> str:
+        return self._plain
+
+
 class _Body(QWidget):
     """The scrolling body of a page: never squeezed below its natural height (it scrolls)."""
 
@@ -97,6 +126,7 @@ class StepPage(QWizardPage):
         self._fields: dict[str, QWidget] = {}
         self._marked: list[QWidget] = []
         self._error_widgets: list[QWidget] = []  # changing one of these clears the message
+        self._hints: dict[QWidget, QLabel] = {}  # a field's live hint (✔ when its format is right)
         self._checking = False
         self._passed = False  # the background check passed: the next validatePage says yes
 
@@ -141,9 +171,10 @@ class StepPage(QWizardPage):
         return bool(getattr(wiz, "closed", False))
 
     def run_task(self, parent: QWidget, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                 on_error: Callable[[BaseException], None]):
-        """`ctx.run` whose callbacks are skipped once the wizard has closed (the widgets of a
-        deleted wizard are never reached: `run_in_background` drops results of a dead parent)."""
+                 on_error: Callable[[BaseException], None], *, busy_text: str | None = None, key=None):
+        """`ctx.query` whose callbacks are skipped once the wizard has closed (the widgets of a
+        deleted wizard are never reached: the helper drops results of a dead parent); with
+        `busy_text`, the parent's busy line shows it meanwhile."""
 
         def done(result):
             if not self.wizard_closed():
@@ -153,11 +184,13 @@ class StepPage(QWizardPage):
             if not self.wizard_closed():
                 on_error(exc)
 
-        return self.ctx.run(parent, fn, done, failed)
+        run = self.ctx.query(fn, parent=parent, key=key)
+        run = run.busy(text=busy_text) if busy_text is not None else run.quiet()
+        return run.success(done).failure(failed).run()
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None]):
-        return self.run_task(self, fn, on_done, on_error)
+            on_error: Callable[[BaseException], None], *, busy_text: str | None = None):
+        return self.run_task(self, fn, on_done, on_error, busy_text=busy_text)
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll `widget` into view once the layout has settled (e.g. a grown SMS inbox)."""
@@ -179,6 +212,10 @@ class StepPage(QWizardPage):
         elif isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(lambda _i, w=widget: self.field_changed(w))
         return widget
+
+    def pair_hint(self, widget: QWidget, label: QLabel) -> None:
+        """`label` is `widget`'s live hint: a refusal of the field replaces a ✔ there."""
+        self._hints[widget] = label
 
     def widget_for(self, field: str | None) -> QWidget | None:
         return self._fields.get(field or "")
@@ -213,6 +250,13 @@ class StepPage(QWizardPage):
         if widget is None:
             return
         mark_invalid(widget, True)
+        hint_label = self._hints.get(widget)
+        if hint_label is not None and hint_label.objectName() == "hintOk":
+            # never a green ✔ beside a red field: the hint says what is wrong instead
+            hint_label.setText(message)
+            hint_label.setObjectName("hintError")
+            hint_label.style().unpolish(hint_label)
+            hint_label.style().polish(hint_label)
         if widget not in self._marked:
             self._marked.append(widget)
         self.scroll.ensureWidgetVisible(widget)
@@ -254,7 +298,8 @@ class StepPage(QWizardPage):
         self._set_checking(True)
         service, step = self.ctx.services.signup, self.step
         self.run(lambda: service.check_step(step, checked),
-                 lambda _r: self._check_done(checked), self._check_failed)
+                 lambda _r: self._check_done(checked), self._check_failed,
+                 busy_text=self.tr("입력한 내용을 확인하고 있습니다…"))
 
     def _check_done(self, checked: SignupForm) -> None:
         self._set_checking(False)
@@ -280,11 +325,7 @@ class StepPage(QWizardPage):
             self._passed = False
 
     def _set_checking(self, checking: bool) -> None:
-        self._checking = checking
-        if checking:
-            self.busy.start(self.tr("입력한 내용을 확인하고 있습니다…"))
-        else:
-            self.busy.stop()
+        self._checking = checking  # the check's run shows the busy line
         self.completeChanged.emit()  # the wizard re-evaluates Next / Finish (and Back)
         wiz = self.wizard()
         if checking and wiz is not None:

@@ -93,7 +93,9 @@ class CompanyPage(StepPage):
         add_row(company_form, self.tr("기업 구분 *"), type_widget)
         add_row(company_form, self.tr("기업명 *"), self.name_edit)
         add_row(company_form, self.tr("사업자등록번호 *"), _stack(self.business_no_edit, self.business_no_hint))
-        add_row(company_form, self.tr("법인등록번호"), _stack(self.corporate_no_edit, self.corporate_hint))
+        self.corporate_label = add_row(company_form, self.tr("법인등록번호"),
+                                       _stack(self.corporate_no_edit, self.corporate_hint))
+        self._corporate_typed = ""  # what was typed, kept while 개인사업자 is chosen
         company_box.setLayout(company_form)
 
         self.rep_name_edit = _edit(self.tr("예: 홍길동"), limit("company.representative_name"))
@@ -144,6 +146,7 @@ class CompanyPage(StepPage):
         self.bind("phone", self.phone_edit)
         self.bind("industry", self.industry_edit)
         self.bind("employees", self.employees_edit)
+        self.pair_hint(self.business_no_edit, self.business_no_hint)
 
         self.corp_radio.toggled.connect(self._type_changed)
         self.business_no_edit.textChanged.connect(self._business_no_changed)
@@ -154,8 +157,19 @@ class CompanyPage(StepPage):
         return CompanyType.CORPORATION if self.corp_radio.isChecked() else CompanyType.SOLE
 
     def _type_changed(self) -> None:
+        """법인: 법인등록번호 is required (marked *) and editable. 개인: it does not apply — the field
+        is disabled and empty, and what was typed comes back if 법인 is chosen again."""
         corp = self.corp_radio.isChecked()
+        if corp:
+            if not self.corporate_no_edit.text():
+                self.corporate_no_edit.setText(self._corporate_typed)
+        else:
+            self._corporate_typed = self.corporate_no_edit.text()
+            self.corporate_no_edit.clear()
+            if self.corporate_no_edit in self._error_widgets or self.corporate_no_edit in self._marked:
+                self.clear_errors()  # the message was about a field that no longer applies
         self.corporate_no_edit.setEnabled(corp)
+        self.corporate_label.setText(self.tr("법인등록번호 *") if corp else self.tr("법인등록번호"))
         self.corporate_hint.setText(
             self.tr("법인은 필수입니다. 13자리 숫자 (예: 110111-1234567)") if corp
             else self.tr("법인사업자만 입력합니다."))

@@ -44,7 +44,7 @@ class IdentityPage(StepPage):
 
         verify_box = QGroupBox(self.tr("휴대폰 본인인증"))
         self.verify = PhoneVerifyBox(ctx.services.identity, run=self.run_task, name_label=self.tr("이름"),
-                                     phone_label=self.tr("휴대폰 번호"))
+                                     phone_label=self.tr("휴대폰 번호"), clock=ctx.services.clock)
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(self.verify)
         self.who_hint = hint()
@@ -83,7 +83,12 @@ class IdentityPage(StepPage):
 
     def show_error(self, message: str, field: str | None = None) -> None:
         if field == "identity" and self.verify.is_verified:
-            # verified here, refused by the service: the verification has expired
+            if self.form.identity_token != self.verify.token():
+                # the refusal is about what was checked before this verification finished
+                # (Next pressed while the code was being confirmed): check what there is now
+                self.start_check()
+                return
+            # verified here, refused by the service for this very token: it has expired
             self.verify.expire(self.tr("본인인증 유효시간이 지났습니다. 인증번호를 다시 받아 인증해 주세요."))
         super().show_error(message, field)
 

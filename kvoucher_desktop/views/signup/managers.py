@@ -60,7 +60,7 @@ class ManagersPage(StepPage):
         self.payment_same_radio.setChecked(True)
         self.payment_verify = PhoneVerifyBox(
             ctx.services.identity, run=self.run_task, name_label=self.tr("결제 담당자 이름"),
-            phone_label=self.tr("결제 담당자 휴대폰"))
+            phone_label=self.tr("결제 담당자 휴대폰"), clock=ctx.services.clock)
         self.payment_verify.setVisible(False)
         self.payment_inbox = SimInbox()
         self.payment_inbox.setVisible(False)
@@ -97,6 +97,9 @@ class ManagersPage(StepPage):
 
     def show_error(self, message: str, field: str | None = None) -> None:
         if field == "payment_manager_verify" and self.payment_verify.is_verified:
+            if self.form.payment_manager_token != self.payment_verify.token():
+                self.start_check()  # refused what was checked before this verification finished
+                return
             self.payment_verify.expire(self.tr("결제 담당자 인증 유효시간이 지났습니다. 다시 인증해 주세요."))
         super().show_error(message, field)
 

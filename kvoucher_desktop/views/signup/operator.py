@@ -56,8 +56,8 @@ class OperatorPage(StepPage):
         if self._loaded or self._loading:
             return
         self._loading = True
-        self.busy.start(self.tr("운영기관 목록을 불러오고 있습니다…"))
-        self.run(self.ctx.services.programme.operators, self._operators_loaded, self._operators_failed)
+        self.run(self.ctx.services.programme.operators, self._operators_loaded, self._operators_failed,
+                 busy_text=self.tr("운영기관 목록을 불러오고 있습니다…"))
 
     @property
     def loaded(self) -> bool:
@@ -65,7 +65,6 @@ class OperatorPage(StepPage):
 
     def _operators_loaded(self, operators) -> None:
         self._loading = False
-        self.busy.stop()
         self._loaded = True
         self.operators = list(operators)
         self.table.setRowCount(len(self.operators))
@@ -77,7 +76,6 @@ class OperatorPage(StepPage):
 
     def _operators_failed(self, exc: BaseException) -> None:
         self._loading = False
-        self.busy.stop()
         wiz = self.wizard()
         if wiz is not None and wiz.currentPage() is self:
             self.show_exception(exc)

@@ -2,7 +2,7 @@
 
 `SignupWizard(ctx, parent)` walks seven pages; each page's Next fills the shared
 `SignupForm` and runs `services.signup.check_step` in the background. "가입 신청" submits in
-the background too (`ctx.run`); on success the wizard emits `signed_up(actor)`, tells the
+the background too (`ctx.op`); on success the wizard emits `signed_up(actor)`, tells the
 user the company is now 심사중, and closes. Errors are shown on the page that owns the field,
 with everything typed kept. No service is called on the GUI thread: the programme settings
 and the operators are read in the background when the wizard opens.
@@ -160,7 +160,8 @@ class SignupWizard(QWizard):
     # --- what the pages need from the services (read once, in the background) -----------------
     def _load(self) -> None:
         programme = self.ctx.services.programme
-        self.ctx.run(self, programme.settings, self._settings_loaded, self._settings_failed)
+        self.ctx.query(programme.settings, parent=self).quiet() \
+            .success(self._settings_loaded).failure(self._settings_failed).run()
         self.operator_page.load()
 
     def _settings_loaded(self, settings) -> None:
@@ -220,7 +221,8 @@ class SignupWizard(QWizard):
         form.documents = dict(self.form.documents)
         self._set_busy(True)
         service = self.ctx.services.signup
-        self.ctx.run(self, lambda: service.submit(form), self._submitted, self._submit_failed)
+        self.ctx.op(lambda: service.submit(form), parent=self).quiet() \
+            .success(self._submitted).failure(self._submit_failed).run()
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -33,7 +33,7 @@ from ...services.rules.limits import limit
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import ErrorLabel, mark_invalid
 from ..widgets.files import FileChooser, choose_image
-from ..widgets.forms import FieldErrors, run_busy
+from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
 
 THUMB_W, THUMB_H = 176, 120
@@ -249,10 +249,12 @@ class ServiceEditorDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
         text = self.tr("분류를 불러오는 중…") if service_id is None else self.tr("서비스 정보를 불러오는 중…")
-        run_busy(self.ctx, self, self.busy, text, load, done, failed, after=self._update_buttons)
+        self.ctx.query(load, parent=self, key="form").busy(text=text).success(done).failure(failed) \
+            .after(self._update_buttons).run()
+        self._update_buttons()
 
     def _fill_categories(self, categories: list[CategoryView]) -> None:
         chosen = self.category_combo.currentData() or ""
@@ -353,17 +355,16 @@ class ServiceEditorDialog(QDialog):
         def done(row: ServiceRow) -> None:
             self.saved_row = row
             self.service_id = row.id
-            self.ctx.changed("service", (row.id,))
             self.saved.emit(row)
             self.accept()
 
         def failed(exc: BaseException) -> None:
             if not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.busy, self.tr("저장하는 중…"),
-                 lambda: catalog.save_service(actor, form, service_id), done, failed,
-                 after=self._update_buttons)
+        self.ctx.op(lambda: catalog.save_service(actor, form, service_id), parent=self) \
+            .busy(text=self.tr("저장하는 중…")).success(done).failure(failed).after(self._update_buttons).run()
+        self._update_buttons()
 
 
 def _size_text(n: int) -> str:

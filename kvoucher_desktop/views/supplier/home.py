@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPush
 from ...services.dto import SupplierView
 from ...services.rules.numbers import format_business_no
 from ..widgets.busy import page_head
-from ..widgets.forms import run_busy
+from ...services.changes import Changes, Entity
+from ..tasks import touched
 from ..widgets.notice import NoticeBox
 
 
@@ -45,9 +46,9 @@ class SupplierHomePage(QWidget):
         layout.addWidget(self.note)
         links = QHBoxLayout()
         self.services_button = QPushButton(self.tr("서비스 관리 열기"))
-        self.services_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_services"))
+        self.services_button.clicked.connect(lambda: self.ctx.navigate("supplier_services"))
         self.inquiries_button = QPushButton(self.tr("서비스 문의 답변 열기"))
-        self.inquiries_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_inquiries"))
+        self.inquiries_button.clicked.connect(lambda: self.ctx.navigate("supplier_inquiries"))
         links.addWidget(self.services_button)
         links.addWidget(self.inquiries_button)
         links.addStretch(1)
@@ -69,10 +70,11 @@ class SupplierHomePage(QWidget):
         def done(suppliers: list[SupplierView]) -> None:
             self.show_supplier(next((s for s in suppliers if s.id == actor.supplier_id), None))
 
-        run_busy(self.ctx, self, self.busy, self.tr("기업 정보를 불러오는 중…"), programme.suppliers, done)
+        self.ctx.query(programme.suppliers, parent=self, key="supplier") \
+            .busy(text=self.tr("기업 정보를 불러오는 중…")).success(done).run()
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what == "supplier" and self.supplier is not None and self.supplier.id in ids:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if self.supplier is not None and touched(changes, Entity.SUPPLIER, self.supplier.id):
             self.refresh()
 
     def show_supplier(self, supplier: SupplierView | None) -> None:

@@ -28,7 +28,9 @@ from ...services.clock import format_kst
 from ...services.dto import InquiryView
 from ..widgets.busy import BusyIndicator, page_head
 from ..widgets.common import ErrorLabel, title_label
-from ..widgets.forms import FieldErrors, LatestLoad, run_busy
+from ...services.changes import Changes, Entity
+from ..tasks import from_self
+from ..widgets.forms import FieldErrors, set_read_only
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table, selected_row
 
@@ -72,7 +74,6 @@ class SupplierInquiriesPage(QWidget):
         self.current: InquiryView | None = None
         #: answers typed but not yet sent, by inquiry id (kept while the user looks at other rows)
         self.drafts: dict[uuid.UUID, str] = {}
-        self._announcing = False
         self._build()
 
     # --- layout ------------------------------------------------------------------------------
@@ -80,9 +81,8 @@ class SupplierInquiriesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("서비스 문의 답변"))
-        self.loads = LatestLoad(self.ctx, self, self.busy)
         self.services_button = QPushButton(self.tr("← 서비스 관리"))
-        self.services_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_services"))
+        self.services_button.clicked.connect(lambda: self.ctx.navigate("supplier_services"))
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.services_button)
@@ -135,7 +135,7 @@ class SupplierInquiriesPage(QWidget):
         self.detail_meta.setObjectName("hint")
         self.detail_meta.setWordWrap(True)
         self.question = QPlainTextEdit()
-        self.question.setReadOnly(True)
+        set_read_only(self.question)
         self.question.setMaximumHeight(110)
         self.question.setFrameShape(QFrame.Shape.NoFrame)
         self.question.setStyleSheet("QPlainTextEdit { background: #f8fafc; }")
@@ -197,11 +197,11 @@ class SupplierInquiriesPage(QWidget):
                 self.show_inquiry(None)
             self._update_counts()
 
-        self.loads.run(lambda: catalog.my_inquiries(actor, unanswered_only=only), done,
-                       text=self.tr("문의를 불러오는 중…"))
+        self.ctx.query(lambda: catalog.my_inquiries(actor, unanswered_only=only), parent=self, key="list") \
+            .busy(text=self.tr("문의를 불러오는 중…")).success(done).run()
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what in ("inquiry", "service") and not self._announcing:
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if changes.touches(Entity.INQUIRY, Entity.SERVICE) and not from_self(self, initiator):
             self.refresh()
 
     def _update_counts(self) -> None:
@@ -290,18 +290,15 @@ class SupplierInquiriesPage(QWidget):
                 self.show_inquiry(saved)
                 self.saved_label.setText(self.tr("답변을 수정했습니다.") if edit else self.tr("답변을 등록했습니다."))
             self._update_counts()
-            self._announcing = True
-            try:
-                self.ctx.changed("inquiry", (saved.id,))
-            finally:
-                self._announcing = False
 
         def failed(exc: BaseException) -> None:
             if self.current is not None and self.current.id != inquiry.id:
                 self.drafts[inquiry.id] = text  # the user moved on; the text waits for them
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
             elif not self.errors.show(exc):
-                self.ctx.error(self, exc)
+                self.ctx.show_failure(exc, self)
 
-        run_busy(self.ctx, self, self.answer_busy, self.tr("답변을 보내는 중…"),
-                 lambda: catalog.answer(actor, inquiry.id, text), done, failed, after=self._update_buttons)
+        self.ctx.op(lambda: catalog.answer(actor, inquiry.id, text), parent=self) \
+            .busy(self.answer_busy, self.tr("답변을 보내는 중…")).success(done).failure(failed) \
+            .after(self._update_buttons).run()
+        self._update_buttons()

@@ -19,7 +19,8 @@ from ...services.dto import ServiceRow, SupplierServiceRow
 from ...services.rules.money import format_krw
 from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_yes_no
-from ..widgets.forms import LatestLoad, run_busy
+from ..widgets.feedback import clear_feedback, tell, window_feedback
+from ...services.changes import Changes, Entity
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row
 from .editor import ServiceEditorDialog
@@ -102,21 +103,18 @@ class SupplierServicesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("서비스 관리"))
-        self.loads = LatestLoad(self.ctx, self, self.busy)  # only the latest list load fills the table
+        self._loaded = False  # whether a list has arrived yet
         self.inquiries_button = QPushButton(self.tr("서비스 문의 답변 →"))
-        self.inquiries_button.clicked.connect(lambda: self.ctx.window.open_page("supplier_inquiries"))
+        self.inquiries_button.clicked.connect(lambda: self.ctx.navigate("supplier_inquiries"))
         self.deals_button = QPushButton(self.tr("서비스 요청(거래) →"))
-        self.deals_button.clicked.connect(lambda: self.ctx.window.open_page("deal_inbox"))
+        self.deals_button.clicked.connect(lambda: self.ctx.navigate("deal_inbox"))
         self.reload_button = QPushButton(self.tr("새로 고침"))
-        self.reload_button.clicked.connect(lambda: (self.message.hide(), self.refresh()))
+        self.reload_button.clicked.connect(lambda: (clear_feedback(self.ctx), self.refresh()))
         head.addWidget(self.inquiries_button)
         head.addWidget(self.deals_button)
         head.addWidget(self.reload_button)
         layout.addLayout(head)
 
-        self.message = NoticeBox("success")
-        self.message.hide()
-        layout.addWidget(self.message)
         self.agency_notice = NoticeBox("warning")
         self.agency_notice.hide()
         layout.addWidget(self.agency_notice)
@@ -165,6 +163,7 @@ class SupplierServicesPage(QWidget):
         keep = self._select_after_load or self._current_id()
 
         def done(rows: list[SupplierServiceRow]) -> None:
+            self._loaded = True
             self.model.set_rows(rows)
             self._select_after_load = None
             if keep is not None:
@@ -172,12 +171,14 @@ class SupplierServicesPage(QWidget):
             self._update_summary()
             self._update_buttons()
 
-        self.loads.run(lambda: catalog.supplier_services(actor), done,
-                       text=self.tr("서비스 목록을 불러오는 중…"), after=self._update_buttons)
+        # only the latest list load fills the table
+        self.ctx.query(lambda: catalog.supplier_services(actor), parent=self, key="list") \
+            .busy(text=self.tr("서비스 목록을 불러오는 중…")).success(done).after(self._update_buttons).run()
         self._update_buttons()
 
-    def on_data_changed(self, what: str, ids: tuple) -> None:
-        if what in ("service", "inquiry", "deal", "payment", "evaluation"):
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        """Its own changes too: the list shows the saved row (and selects it)."""
+        if changes.touches(Entity.SERVICE, Entity.INQUIRY, Entity.DEAL):
             self.refresh()
 
     def _current_id(self) -> uuid.UUID | None:
@@ -194,7 +195,7 @@ class SupplierServicesPage(QWidget):
 
     def _update_summary(self) -> None:
         rows = self.model.rows()
-        self.empty_notice.setVisible(not rows and self.loads.generation > 0 and not self.busy.busy)
+        self.empty_notice.setVisible(not rows and self._loaded and not self.busy.busy)
         by_agency = [r.service.name for r in rows if r.service.hidden_by_agency]
         if by_agency:
             self.agency_notice.set_text(
@@ -251,16 +252,20 @@ class SupplierServicesPage(QWidget):
         self._select_after_load = row.id
         if not self.select_service(row.id):
             self.refresh()  # a new service: the change announcement reloads; make sure it is picked
-        self.message.set_text(
-            (self.tr("'{name}' 서비스를 등록했습니다.") if new else self.tr("'{name}' 서비스를 저장했습니다.")).format(
-                name=row.name),
-            self.tr("숨김으로 저장했으므로 서비스 검색에는 보이지 않습니다.") if row.hidden else "", kind="success")
-        self.message.show()
+        tell(self.ctx,
+             (self.tr("'{name}' 서비스를 등록했습니다.") if new else self.tr("'{name}' 서비스를 저장했습니다.")).format(
+                 name=row.name),
+             self.tr("숨김으로 저장했으므로 서비스 검색에는 보이지 않습니다.") if row.hidden else "")
+
+    @property
+    def message(self):
+        """Where this page's outcomes are told: the window's feedback bar."""
+        return window_feedback(self.ctx)
 
     def open_detail(self) -> None:
         row = selected_row(self.table)
         if row is not None:
-            self.ctx.window.open_service(row.service.id)
+            self.ctx.navigate("service_detail", service_id=row.service.id)
 
     def toggle_hidden(self) -> None:
         row = selected_row(self.table)
@@ -282,7 +287,7 @@ class SupplierServicesPage(QWidget):
 
         def work() -> ServiceRow:
             form = catalog.service_form(actor, service_id)
-            return catalog.save_service(actor, dataclasses.replace(form, hidden=hidden), service_id)
+            return catalog.save_service(actor, dataclasses.replace(form, hidden=hidden), service_id)  # a Done
 
         def done(saved: ServiceRow) -> None:
             self._select_after_load = saved.id
@@ -292,10 +297,9 @@ class SupplierServicesPage(QWidget):
                 title = self.tr("'{name}' 서비스를 숨겼습니다. 서비스 검색에 보이지 않습니다.")
             else:
                 title = self.tr("'{name}' 서비스를 공개했습니다. 서비스 검색에 다시 보입니다.")
-            self.message.set_text(title.format(name=saved.name), "",
-                                  kind="warning" if saved.hidden_by_agency and not saved.hidden else "success")
-            self.message.show()
-            self.ctx.changed("service", (saved.id,))
+            tell(self.ctx, title.format(name=saved.name), "",
+                 kind="warning" if saved.hidden_by_agency and not saved.hidden else "success")
 
-        run_busy(self.ctx, self, self.busy, self.tr("숨기는 중…") if hidden else self.tr("공개하는 중…"), work, done,
-                 after=self._update_buttons)
+        self.ctx.op(work, parent=self).busy(text=self.tr("숨기는 중…") if hidden else self.tr("공개하는 중…")) \
+            .success(done).after(self._update_buttons).run()
+        self._update_buttons()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from .heading import title_label
+
 
 class BusyIndicator(QWidget):
     """An indeterminate bar with a message; counts nested start/stop pairs."""
@@ -45,8 +47,6 @@ def page_head(title: str) -> tuple[QHBoxLayout, BusyIndicator]:
 
     Returns (row, busy); the page adds its own buttons to the row and the row to its layout.
     """
-    from .common import title_label
-
     head = QHBoxLayout()
     head.addWidget(title_label(title))
     head.addStretch(1)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QVBox
 from ...enums import ScreeningStatus
 from ...services.rules.limits import SEARCH_LIMIT
 from ...services.rules.screening import STATUS_LABELS
+from .heading import title_label  # noqa: F401  (pages import it from here)
 
 STATUS_COLOURS = {
     ScreeningStatus.REVIEWING: ("#1d4ed8", "#dbeafe"),
@@ -38,10 +39,6 @@ class StatusBadge(QLabel):
         self.adjustSize()
 
 
-def title_label(text: str, level: int = 1) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("pageTitle" if level == 1 else "sectionTitle")
-    return label
 
 
 
@@ -106,35 +103,3 @@ class SearchBox(QLineEdit):
         self.timer.timeout.connect(on_search)
         self.textChanged.connect(lambda _t: self.timer.start())
         self.returnPressed.connect(on_search)
-
-
-def build_detail_head(panel: QWidget, badge: QLabel, placeholder: str) -> QVBoxLayout:
-    """The top of a list's detail panel: title and state badge, a sub line, a busy line and the
-    placeholder shown while nothing is selected. Sets `name_label`, `badge`, `sub_label`, `busy`
-    and `placeholder` on `panel` and returns its layout for the rest."""
-    from PySide6.QtWidgets import QHBoxLayout
-
-    from .busy import BusyIndicator
-
-    layout = QVBoxLayout(panel)
-    layout.setContentsMargins(12, 0, 0, 0)
-    head = QHBoxLayout()
-    panel.name_label = QLabel()
-    panel.name_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
-    panel.name_label.setWordWrap(True)
-    panel.badge = badge
-    head.addWidget(panel.name_label, 1)
-    head.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
-    layout.addLayout(head)
-    panel.sub_label = QLabel()
-    panel.sub_label.setObjectName("hint")
-    panel.sub_label.setWordWrap(True)
-    layout.addWidget(panel.sub_label)
-    panel.busy = BusyIndicator()
-    layout.addWidget(panel.busy)
-    panel.placeholder = QLabel(placeholder)
-    panel.placeholder.setObjectName("hint")
-    panel.placeholder.setWordWrap(True)
-    panel.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    layout.addWidget(panel.placeholder, 1)
-    return layout

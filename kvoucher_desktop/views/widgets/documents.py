@@ -37,4 +37,4 @@ def open_document(ctx, parent: QWidget, doc: DocumentView,
         if shown is not None:
             shown(viewer)
 
-    ctx.run(parent, lambda: ctx.services.companies.document_content(actor, doc.id), done)
+    ctx.query(lambda: ctx.services.companies.document_content(actor, doc.id), parent=parent).quiet().success(done).run()

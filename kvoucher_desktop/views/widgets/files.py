@@ -3,6 +3,9 @@
 Pages keep the chooser in an attribute, `(parent, title) -> (file name, bytes) | None`
 (the same shape as the signup wizard's `choose_file`), so tests can supply bytes without a
 dialog.
+
+Every file dialog comes from `file_dialog`, which gives Qt's own (non-native) dialog Korean
+labels: Qt's Korean translation leaves some of them ("Look in:", "Files of type:") in English.
 """
 
 from __future__ import annotations
@@ -16,8 +19,56 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 FileChooser = Callable[[QWidget, str], "tuple[str, bytes] | None"]
 
 
+def _label(text: str) -> str:
+    return QCoreApplication.translate("FileDialog", text)
+
+
+def korean_labels(dialog: QFileDialog) -> QFileDialog:
+    """Label every part of `dialog` in Korean (a native dialog speaks the system's language)."""
+    saving = dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    labels = {
+        QFileDialog.DialogLabel.LookIn: _label("찾는 위치:"),
+        QFileDialog.DialogLabel.FileName: _label("파일 이름(&N):"),
+        QFileDialog.DialogLabel.FileType: _label("파일 형식(&T):"),
+        QFileDialog.DialogLabel.Accept: _label("저장(&S)") if saving else _label("열기(&O)"),
+        QFileDialog.DialogLabel.Reject: _label("취소"),
+    }
+    for which, text in labels.items():
+        dialog.setLabelText(which, text)
+    return dialog
+
+
+def file_dialog(parent: QWidget | None, title: str, directory: str, name_filter: str, *,
+                save: bool = False) -> QFileDialog:
+    """An open (or save) dialog with Korean labels; `selected_path` runs it."""
+    dialog = QFileDialog(parent, title, directory, name_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+    return korean_labels(dialog)
+
+
+def selected_path(dialog: QFileDialog) -> str:
+    """Run `dialog` (modal) and return the chosen path, or "" when cancelled."""
+    if dialog.exec() != QFileDialog.DialogCode.Accepted:
+        return ""
+    files = dialog.selectedFiles()
+    return files[0] if files else ""
+
+
+def open_file_name(parent: QWidget | None, caption: str, directory: str, name_filter: str) -> tuple[str, str]:
+    """QFileDialog.getOpenFileName with Korean labels: (path or "", the filter chosen)."""
+    dialog = file_dialog(parent, caption, directory, name_filter)
+    return selected_path(dialog), dialog.selectedNameFilter()
+
+
+def save_file_name(parent: QWidget | None, caption: str, proposed: str, name_filter: str) -> tuple[str, str]:
+    """QFileDialog.getSaveFileName with Korean labels: (path or "", the filter chosen)."""
+    dialog = file_dialog(parent, caption, proposed, name_filter, save=True)
+    return selected_path(dialog), dialog.selectedNameFilter()
+
+
 def _choose(parent: QWidget, title: str, name_filter: str) -> tuple[str, bytes] | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, str(Path.home()), name_filter)
+    path, _ = open_file_name(parent, title, str(Path.home()), name_filter)
     if not path:
         return None
     p = Path(path)

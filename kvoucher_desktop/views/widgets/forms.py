@@ -1,14 +1,63 @@
-"""Form plumbing shared by pages: show a refused input on its field, run work with a busy line."""
+"""Form plumbing shared by pages: show a refused input on its field, read-only fields."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser, QTextEdit, QWidget
 
 from ...services.errors import DomainError
-from .busy import BusyIndicator
 from .common import ErrorLabel, mark_invalid
+
+
+_EDITS = (QLineEdit, QTextEdit, QPlainTextEdit)
+
+
+def set_read_only(widget: QLineEdit | QTextEdit | QPlainTextEdit, read_only: bool = True) -> None:
+    """Make a field read-only (or editable again). A read-only field keeps its text selectable
+    by mouse but leaves the Tab chain, so Tab goes from one field the user can change to the next."""
+    widget.setReadOnly(read_only)
+    _follow_read_only(widget)
+
+
+def _follow_read_only(widget: QWidget) -> None:
+    policy = Qt.FocusPolicy.ClickFocus if widget.isReadOnly() else Qt.FocusPolicy.StrongFocus
+    if widget.focusPolicy() != policy and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+        widget.setFocusPolicy(policy)
+
+
+class _ReadOnlyWatch(QObject):
+    """Keeps a field's Tab stop in step with its read-only state when other code toggles it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ReadOnlyChange and isinstance(watched, _EDITS):
+            _follow_read_only(watched)
+        return False
+
+
+def skip_read_only_fields(root: QWidget) -> None:
+    """Every line and text field under `root` is out of the Tab chain while it is read-only, now
+    and whenever it changes (the main window calls this for each page it creates)."""
+    watch = root.findChild(_ReadOnlyWatch, "readOnlyWatch")
+    if watch is None:
+        watch = _ReadOnlyWatch(root)
+        watch.setObjectName("readOnlyWatch")
+    for kind in _EDITS:
+        for widget in root.findChildren(kind):
+            if widget.property("_readOnlyWatched") or isinstance(widget, QTextBrowser):
+                continue  # a document to read (guide, terms) keeps its Tab stop to scroll by keys
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QWidget) \
+                    and widget.parent().focusProxy() is widget:
+                continue  # the edit inside a spin box or a combo box: its owner decides
+            widget.setProperty("_readOnlyWatched", True)
+            widget.installEventFilter(watch)
+            _follow_read_only(widget)
+
+
+def enter_presses_buttons(root: QWidget) -> None:
+    """Enter on a focused button of `root` presses it, as Space does. Outside a dialog Qt leaves
+    Enter to a button only when it is an "auto default" one, and in a window that is all it does."""
+    for button in root.findChildren(QPushButton):
+        button.setAutoDefault(True)
 
 
 class FieldErrors:
@@ -27,7 +76,7 @@ class FieldErrors:
             mark_invalid(widget, False)
 
     def show(self, exc: BaseException) -> bool:
-        """True when `exc` was a DomainError shown here (other errors are for ctx.error)."""
+        """True when `exc` was a DomainError shown here (other errors are for ctx.show_failure)."""
         if not isinstance(exc, DomainError):
             return False
         self.label.show_message(exc.message)
@@ -39,58 +88,3 @@ class FieldErrors:
                 widget.selectAll()
         return True
 
-
-def run_busy(ctx, parent: QWidget, busy: BusyIndicator, text: str, fn: Callable[[], Any],
-             on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None = None,
-             after: Callable[[], None] | None = None) -> None:
-    """ctx.run with a visible busy line; `after` runs once either way (e.g. re-enable buttons)."""
-    busy.start(text)
-    if after is not None:
-        after()
-
-    def finish_ok(result) -> None:
-        busy.stop()
-        on_done(result)
-        if after is not None:
-            after()
-
-    def finish_err(exc: BaseException) -> None:
-        busy.stop()
-        if on_error is not None:
-            on_error(exc)
-        else:
-            ctx.error(parent, exc)
-        if after is not None:
-            after()
-
-    ctx.run(parent, fn, finish_ok, finish_err)
-
-
-class LatestLoad:
-    """A page's background loads where only the newest result is shown: a reload started while an
-    earlier one is still out makes the earlier result (or error) stale. Errors go to `on_error`,
-    else `ctx.error`; `after` (e.g. re-enable buttons) runs once either way, stale or not."""
-
-    def __init__(self, ctx, parent: QWidget, busy: BusyIndicator):
-        self.ctx, self.parent, self.busy = ctx, parent, busy
-        self.generation = 0  # also tells whether anything was loaded yet
-
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], *, text: str = "",
-            on_error: Callable[[BaseException], None] | None = None,
-            after: Callable[[], None] | None = None) -> None:
-        self.generation += 1
-        generation = self.generation
-
-        def done(result) -> None:
-            if generation == self.generation:
-                on_done(result)
-            if after is not None:
-                after()
-
-        def failed(exc: BaseException) -> None:
-            if after is not None:
-                after()
-            if generation == self.generation:
-                (on_error or (lambda e: self.ctx.error(self.parent, e)))(exc)
-
-        run_busy(self.ctx, self.parent, self.busy, text, fn, done, failed)

@@ -2,11 +2,17 @@
 
 Talks to an `IdentityVerifier` (services.identity): `start(name, phone)` sends a code by SMS,
 `confirm(request_id, code)` returns a `VerifiedIdentity`. A real identity provider is network
-I/O, so both run in the background (`run(parent, fn, on_done, on_error)`, by default
-`run_in_background`); meanwhile the buttons are disabled, name/phone/code are read-only (what
+I/O, so both run in the background (`run(parent, fn, on_done, on_error, busy_text=, key=)`, by
+default `tasks.query`; "다시 인증" overtakes an answer still out); meanwhile the buttons are disabled, name/phone/code are read-only (what
 was typed stays) and a busy line shows. Once verified, name and phone are locked (the token
 proves exactly those); "다시 인증" unlocks them and forgets the token.
 The code itself is never shown here: in the simulator it appears in the SMS panel only.
+
+Enter in the code field means 확인 (and in the phone field 인증번호 받기); the key goes no further,
+so a dialog's default button (a wizard's 다음) is not pressed with it. While a code is out, an
+m:ss countdown shows how long it stays valid: the provider says when it expires
+(`expires_at(request_id)`, asked in the same background call as `start`) and the injected clock
+says how long is left, read every second; only at 0:00 does the box say the code has expired.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -28,12 +36,32 @@ from PySide6.QtWidgets import (
 from ...services.errors import DomainError
 from ...services.rules.limits import limit
 from ...services.rules.numbers import normalize_mobile
-from ..tasks import error_text, run_in_background
+from ..tasks import error_text, overtake, query
 from .busy import BusyIndicator
 from .common import ErrorLabel, mark_invalid
 
-#: run(parent, fn, on_done, on_error): how the box runs identity calls off the GUI thread
-Runner = Callable[[QWidget, Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any]
+#: run(parent, fn, on_done, on_error, *, busy_text, key): how the box runs identity calls off the GUI
+#: thread, with the box's busy line and only the newest answer of `key` delivered
+Runner = Callable[..., Any]
+
+#: the key of the box's identity calls (start_over overtakes an answer still out)
+IDENTITY_KEY = "identity"
+
+
+def run_query(parent: QWidget, fn: Callable[[], Any], on_done: Callable[[Any], None],
+              on_error: Callable[[BaseException], None], *, busy_text: str | None = None, key=None):
+    """The default runner: a query of the background helper."""
+    run = query(fn, parent=parent, key=key)
+    run = run.busy(text=busy_text) if busy_text is not None else run.quiet()
+    return run.success(on_done).failure(on_error).run()
+
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def format_remaining(seconds: float) -> str:
+    """m:ss of a non-negative number of seconds, rounded up (2:59.4 left shows 3:00 → 2:59 next)."""
+    whole = max(0, int(-(-seconds // 1)))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +76,14 @@ class PhoneVerifyBox(QWidget):
 
     def __init__(self, identity, parent: QWidget | None = None, *, run: Runner | None = None,
                  name_label: str = "", phone_label: str = "", show_simulator_note: bool = True,
-                 label_width: int = 130):
+                 label_width: int = 130, clock=None):
         super().__init__(parent)
         self._identity = identity
-        self._run: Runner = run or run_in_background
+        self._clock = clock  # services.clock: how long the sent code stays valid
+        self._expires_at: datetime | None = None
+        self._run: Runner = run or run_query
         self._request_id: str | None = None
         self._pending = ""  # "send" or "confirm" while the identity provider is asked
-        self._generation = 0  # start_over() makes answers to earlier requests stale
         self._error_widget: QWidget | None = None
         self._buttons_before = (True, False)  # (send, confirm) enabled before a request
         self._read_only_before = (False, False, False)  # (name, phone, code)
@@ -74,6 +103,13 @@ class PhoneVerifyBox(QWidget):
         self.code_edit.setEnabled(False)
         self.confirm_button = QPushButton(self.tr("확인"))
         self.confirm_button.setEnabled(False)
+        self.countdown_label = QLabel()
+        self.countdown_label.setObjectName("countdown")
+        self.countdown_label.setToolTip(self.tr("인증번호 남은 유효시간"))
+        self.countdown_label.hide()
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
         self.status_label = QLabel()
         self.status_label.setObjectName("hint")
         self.status_label.setWordWrap(True)
@@ -93,7 +129,11 @@ class PhoneVerifyBox(QWidget):
         grid.addWidget(self.phone_edit, 1, 1)
         grid.addWidget(self.send_button, 1, 2)
         grid.addWidget(QLabel(self.tr("인증번호")), 2, 0)
-        grid.addWidget(self.code_edit, 2, 1)
+        code_row = QHBoxLayout()
+        code_row.setContentsMargins(0, 0, 0, 0)
+        code_row.addWidget(self.code_edit, 1)
+        code_row.addWidget(self.countdown_label)
+        grid.addLayout(code_row, 2, 1)
         grid.addWidget(self.confirm_button, 2, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnMinimumWidth(0, label_width)
@@ -111,7 +151,8 @@ class PhoneVerifyBox(QWidget):
 
         self.send_button.clicked.connect(self._on_send_clicked)
         self.confirm_button.clicked.connect(self.confirm)
-        self.code_edit.returnPressed.connect(self.confirm)
+        self.code_edit.installEventFilter(self)  # Enter: 확인, and nothing else
+        self.phone_edit.installEventFilter(self)  # Enter: 인증번호 받기
         for edit in (self.name_edit, self.phone_edit, self.code_edit):
             edit.textEdited.connect(lambda _t, e=edit: self._edited(e))
 
@@ -145,6 +186,28 @@ class PhoneVerifyBox(QWidget):
                 self.name_edit if not self.name() else self.phone_edit)
         return self.code_edit
 
+    def seconds_left(self) -> float | None:
+        """Seconds the sent code is still valid for (None: no code out, or no expiry known)."""
+        if self._request_id is None or self._expires_at is None or self._clock is None:
+            return None
+        return max(0.0, (self._expires_at - self._clock.now()).total_seconds())
+
+    def code_expired(self) -> bool:
+        left = self.seconds_left()
+        return left is not None and left <= 0
+
+    # --- keys ---------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.KeyPress and event.key() in _ENTER_KEYS:
+            if watched is self.code_edit:
+                self.confirm()
+                return True
+            if watched is self.phone_edit and not self.is_verified:
+                if self.send_button.isEnabled():
+                    self.send()
+                return True
+        return super().eventFilter(watched, event)
+
     # --- actions ----------------------------------------------------------------------------
     def _on_send_clicked(self) -> None:
         if self.is_verified:
@@ -160,17 +223,20 @@ class PhoneVerifyBox(QWidget):
             mark_invalid(edit, False)
         name, phone = self.name(), self.phone()
         self.sending.emit(normalize_mobile(phone) or "")
-        self._set_pending("send", self.tr("인증번호를 보내고 있습니다…"))
-        identity, generation = self._identity, self._generation
-        self._run(self, lambda: identity.start(name, phone),
-                  lambda request_id: self._sent(generation, request_id, phone),
-                  lambda exc: self._send_failed(generation, exc))
+        self._set_pending("send")
+        identity = self._identity
 
-    def _sent(self, generation: int, request_id: str, phone: str) -> None:
+        def work():
+            request_id = identity.start(name, phone)
+            expires = getattr(identity, "expires_at", None)
+            return request_id, (expires(request_id) if expires is not None else None)
+
+        self._run(self, work, lambda sent: self._sent(sent, phone), self._send_failed,
+                  busy_text=self.tr("인증번호를 보내고 있습니다…"), key=IDENTITY_KEY)
+
+    def _sent(self, sent: tuple[str, datetime | None], phone: str) -> None:
         self._set_pending("")
-        if generation != self._generation:
-            return
-        self._request_id = request_id
+        self._request_id, self._expires_at = sent
         self.code_edit.clear()
         self.code_edit.setEnabled(True)
         self.confirm_button.setEnabled(True)
@@ -178,13 +244,12 @@ class PhoneVerifyBox(QWidget):
         self.status_label.setText(
             self.tr("{phone}(으)로 인증번호를 보냈습니다. 3분 안에 입력해 주세요.").format(phone=phone))
         self.sim_note.setVisible(self._show_sim_note)
+        self._start_countdown()
         self.code_edit.setFocus()
         self.code_sent.emit(normalize_mobile(phone) or phone)
 
-    def _send_failed(self, generation: int, exc: BaseException) -> None:
+    def _send_failed(self, exc: BaseException) -> None:
         self._set_pending("")
-        if generation != self._generation:
-            return
         if isinstance(exc, DomainError):
             self._show_error(exc.message, self.widget_for(exc.field))
         else:  # logged by the background helper
@@ -198,22 +263,23 @@ class PhoneVerifyBox(QWidget):
         if self._request_id is None:
             self._show_error(self.tr("먼저 '인증번호 받기'를 눌러 인증번호를 받아 주세요."), self.send_button)
             return
+        if self.code_expired():
+            self._tick()
+            return
         code = self.code_edit.text().strip()
         if not code:
             self._show_error(self.tr("문자로 받은 인증번호 6자리를 입력해 주세요."), self.code_edit)
             return
-        self._set_pending("confirm", self.tr("인증번호를 확인하고 있습니다…"))
-        identity, request_id, generation = self._identity, self._request_id, self._generation
-        self._run(self, lambda: identity.confirm(request_id, code),
-                  lambda result: self._confirmed(generation, result),
-                  lambda exc: self._confirm_failed(generation, exc))
+        self._set_pending("confirm")
+        identity, request_id = self._identity, self._request_id
+        self._run(self, lambda: identity.confirm(request_id, code), self._confirmed, self._confirm_failed,
+                  busy_text=self.tr("인증번호를 확인하고 있습니다…"), key=IDENTITY_KEY)
 
-    def _confirmed(self, generation: int, result) -> None:
+    def _confirmed(self, result) -> None:
         self._set_pending("")
-        if generation != self._generation:
-            return
         self.result = result
         self._request_id = None
+        self._stop_countdown()
         self.code_edit.clear()
         self.name_edit.setReadOnly(True)
         self.phone_edit.setReadOnly(True)
@@ -228,10 +294,8 @@ class PhoneVerifyBox(QWidget):
         self._repolish(self.status_label)
         self.verified.emit(result)
 
-    def _confirm_failed(self, generation: int, exc: BaseException) -> None:
+    def _confirm_failed(self, exc: BaseException) -> None:
         self._set_pending("")
-        if generation != self._generation:
-            return
         if isinstance(exc, DomainError):
             self._show_error(exc.message, self.code_edit)
         else:  # logged by the background helper
@@ -244,10 +308,11 @@ class PhoneVerifyBox(QWidget):
 
     def start_over(self) -> None:
         """Forget the verification so name or phone can be changed (then verify again)."""
-        self._generation += 1
+        overtake(self, IDENTITY_KEY)  # an answer to an earlier request is not shown any more
         self._set_pending("")
         self.result = None
         self._request_id = None
+        self._stop_countdown()
         self.name_edit.setReadOnly(False)
         self.phone_edit.setReadOnly(False)
         self.code_edit.clear()
@@ -261,9 +326,42 @@ class PhoneVerifyBox(QWidget):
         self.name_edit.setFocus()
         self.reset.emit()
 
+    # --- countdown --------------------------------------------------------------------------
+    def _start_countdown(self) -> None:
+        if self.seconds_left() is None:  # a provider that does not say: the text says 3분
+            self._stop_countdown()
+            return
+        self.countdown_label.show()
+        self._countdown.start()
+        self._tick()
+
+    def _stop_countdown(self) -> None:
+        self._countdown.stop()
+        self.countdown_label.hide()
+        self.countdown_label.clear()
+
+    def _tick(self) -> None:
+        """Show what is left of the code's validity; at 0:00 say that it has expired."""
+        left = self.seconds_left()
+        if left is None:
+            self._stop_countdown()
+            return
+        self.countdown_label.setText(format_remaining(left))
+        if left > 0:
+            return
+        self._countdown.stop()
+        self._request_id = None
+        self.code_edit.setEnabled(False)
+        self.confirm_button.setEnabled(False)
+        self._buttons_before = (self._buttons_before[0], False)
+        self.sim_note.hide()
+        self.status_label.setText(self.tr(
+            "인증번호 유효시간이 지났습니다. '인증번호 다시 받기'를 눌러 새 인증번호를 받아 주세요."))
+
     # --- helpers ----------------------------------------------------------------------------
-    def _set_pending(self, what: str, text: str = "") -> None:
-        """While the provider is asked: buttons off, inputs read-only (kept), a busy line."""
+    def _set_pending(self, what: str) -> None:
+        """While the provider is asked: buttons off, inputs read-only (kept); the run shows the
+        busy line."""
         if bool(what) == bool(self._pending):
             self._pending = what
             return
@@ -275,13 +373,11 @@ class PhoneVerifyBox(QWidget):
             self.confirm_button.setEnabled(False)
             for edit in (self.name_edit, self.phone_edit, self.code_edit):
                 edit.setReadOnly(True)
-            self.busy.start(text)
         else:
             self.send_button.setEnabled(self._buttons_before[0])
             self.confirm_button.setEnabled(self._buttons_before[1])
             for edit, read_only in zip((self.name_edit, self.phone_edit, self.code_edit), self._read_only_before):
                 edit.setReadOnly(read_only)
-            self.busy.stop()
 
     def _edited(self, edit: QLineEdit) -> None:
         """The user changed `edit`: drop its mark, and the message if it was about it."""

@@ -3,7 +3,7 @@
 `RowTableModel` holds a list of rows (dataclasses) and a list of `Column`s; it answers
 the display role from the columns and updates single rows in place (`dataChanged`).
 `KeysetTableModel` adds paging: `fetchMore` asks a page function for the rows after the
-last cursor *in the background* (ctx.run) and appends them with `beginInsertRows`, so a
+last cursor *in the background* (ctx.query) and appends them with `beginInsertRows`, so a
 list of 80,000 companies only ever holds what the user has scrolled to.
 """
 
@@ -14,6 +14,8 @@ from typing import Any, Callable, Hashable, Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ..tasks import overtake
 
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
@@ -29,6 +31,8 @@ class Column:
     align: Qt.AlignmentFlag = ALIGN_LEFT
     width: int = 120
     tooltip: Callable[[Any], str] | None = None
+    #: the value a header click sorts by (models that sort); None: the shown text
+    sort: Callable[[Any], Any] | None = None
 
 
 class RowTableModel(QAbstractTableModel):
@@ -140,7 +144,7 @@ class KeysetTableModel(RowTableModel):
     """Rows paged through the database with a keyset cursor, fetched off the GUI thread.
 
     `set_source(fetch)` takes `fetch(cursor) -> Page` (a service call) and starts over;
-    results of an older source that arrive late are dropped (generation counter).
+    results of an older source that arrive late are dropped (the newest page query wins).
     """
 
     loading_changed = Signal(bool)
@@ -155,11 +159,16 @@ class KeysetTableModel(RowTableModel):
         self._cursor: tuple | None = None
         self._exhausted = True
         self._loading = False
-        self._generation = 0
+        #: (indicator, text) shown while a page is out (`show_busy`); none by default
+        self._busy_line: tuple[Any, str] | None = None
 
     @property
     def loading(self) -> bool:
         return self._loading
+
+    def show_busy(self, indicator, text: str = "") -> None:
+        """Show `indicator` (a page's busy line) with `text` while a page is being fetched."""
+        self._busy_line = (indicator, text)
 
     @property
     def exhausted(self) -> bool:
@@ -167,7 +176,7 @@ class KeysetTableModel(RowTableModel):
 
     def set_source(self, fetch: Callable[[tuple | None], Any] | None) -> None:
         """Forget the loaded rows and load the first page from `fetch`."""
-        self._generation += 1
+        overtake(self, "page")  # a page of the previous source that arrives late is dropped
         self._fetch = fetch
         self._cursor = None
         self._exhausted = fetch is None
@@ -187,18 +196,15 @@ class KeysetTableModel(RowTableModel):
             self._load()
 
     def _load(self) -> None:
-        fetch, cursor, generation = self._fetch, self._cursor, self._generation
+        fetch, cursor = self._fetch, self._cursor
         self._set_loading(True)
-        self._ctx.run(
-            self,  # a page that arrives after the model is gone (logout) is dropped
-            lambda: fetch(cursor),
-            on_done=lambda page: self._page_arrived(generation, page),
-            on_error=lambda exc: self._page_failed(generation, exc),
-        )
+        # one page is out at a time; a page of a source replaced meanwhile is overtaken (newest
+        # wins), and one that arrives after the model is gone (logout) is dropped
+        query = self._ctx.query(lambda: fetch(cursor), parent=self, key="page")
+        query = query.busy(*self._busy_line) if self._busy_line is not None else query.quiet()
+        query.success(self._page_arrived).failure(self._page_failed).run()
 
-    def _page_arrived(self, generation: int, page) -> None:
-        if generation != self._generation:
-            return  # a newer source replaced the one this page belongs to
+    def _page_arrived(self, page) -> None:
         self._cursor = page.next_cursor
         self._exhausted = page.next_cursor is None
         before = len(self._rows)
@@ -206,9 +212,7 @@ class KeysetTableModel(RowTableModel):
         self._set_loading(False)
         self.page_loaded.emit(len(self._rows) - before)
 
-    def _page_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _page_failed(self, exc: BaseException) -> None:
         self._exhausted = True
         self._set_loading(False)
         self.failed.emit(exc)

@@ -4,7 +4,7 @@
 documents, signup uploads and (later) receipts share it. The kind is sniffed from the bytes
 (the `kind` a caller passes is only a claim): PDF pages are drawn by PDFium
 (services.pdf.render_page) and pictures decoded by Qt, both in the background
-(tasks.run_in_background) with a busy line, only the newest request being shown. Pages are
+(tasks.query) with a busy line, only the newest request being shown. Pages are
 turned with the buttons, the page list or PgUp/PgDn (Home/End), zoomed with the buttons,
 Ctrl+± or Ctrl+wheel; Ctrl+0 fits the width; Esc closes. "다른 이름으로 저장…" proposes
 `<title>.<sniffed extension>` and forces that extension on whatever name is chosen
@@ -24,7 +24,6 @@ from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -44,8 +43,9 @@ from ...services.rules.documents import (
     sniff_content_type,
     with_sniffed_extension,
 )
-from ..tasks import run_in_background
+from ..tasks import query
 from .busy import BusyIndicator
+from .files import save_file_name
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class DocumentViewer(QDialog):
         self.fit_width = True
         self.saved_path: Path | None = None
         self._source: QImage | None = None
-        self._generation = 0
+        self._dirty = False  # a request came while a draw was out: draw again when it is back
         self._inflight = False
         self._requested_width = 0
         self._shown_once = False
@@ -314,7 +314,7 @@ class DocumentViewer(QDialog):
             return None
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         patterns = " ".join(f"*{ext}" for ext in EXTENSIONS[self.kind])
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = save_file_name(
             self, self.tr("다른 이름으로 저장"), str(Path(folder) / self.proposed_name()),
             f"{self.tr(KIND_LABELS[self.kind])} ({patterns})")
         if not chosen:
@@ -364,35 +364,33 @@ class DocumentViewer(QDialog):
         """Draw what the controls say; while a draw is out, only the newest request follows it."""
         if self.kind is None:
             return
-        self._generation += 1
+        self._dirty = True
         if not self._inflight:
             self._start()
 
     def _start(self) -> None:
-        generation = self._generation
+        self._dirty = False
         kind, data, source = self.kind, self.data, self._source
         index, zoom = self.current_page, None if self.fit_width else self.zoom
         width = self._requested_width = self.available_width()
         ratio = self.devicePixelRatioF()
         self._inflight = True
-        self.busy.start(self.tr("쪽을 그리는 중…") if kind == PDF else self.tr("그림을 그리는 중…"))
-        run_in_background(self, lambda: draw(kind, data, source, index, zoom, width, ratio),
-                          lambda result: self._drawn(generation, result),
-                          lambda exc: self._draw_failed(generation, exc))
+        query(lambda: draw(kind, data, source, index, zoom, width, ratio), parent=self) \
+            .busy(self.busy, self.tr("쪽을 그리는 중…") if kind == PDF else self.tr("그림을 그리는 중…")) \
+            .success(self._drawn).failure(self._draw_failed).run()
 
-    def _settle(self, generation: int) -> bool:
+    def _settle(self) -> bool:
         """One draw came back; False when a newer request was made meanwhile (and is started)."""
         self._inflight = False
-        self.busy.stop()
-        if generation != self._generation:
+        if self._dirty:
             self._start()
             return False
         return True
 
-    def _drawn(self, generation: int, result: Drawn) -> None:
+    def _drawn(self, result: Drawn) -> None:
         if result.source is not None:
             self._source = result.source
-        if not self._settle(generation):
+        if not self._settle():
             return
         self.page_count = result.page_count
         self.zoom = result.zoom
@@ -402,8 +400,8 @@ class DocumentViewer(QDialog):
         self._update_controls()
         self.rendered.emit(self.current_page)
 
-    def _draw_failed(self, generation: int, exc: BaseException) -> None:
-        if not self._settle(generation):
+    def _draw_failed(self, exc: BaseException) -> None:
+        if not self._settle():
             return
         if isinstance(exc, PdfError):
             text = self.tr("PDF 파일을 열 수 없습니다. 손상되었거나 암호가 걸린 파일일 수 있습니다.")

@@ -1,0 +1,130 @@
+"""서비스 요청 as a new user found it (issue: what a new user tripped over): after a tab switch the
+detail pane shows the new tab's selection or nothing; 서비스명 and company names get the width
+they need while 메모 takes what is left; the headers sort the loaded rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QHeaderView
+
+from kvoucher_desktop.enums import DealTab
+from kvoucher_desktop.services.dto import ServiceForm
+from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
+from tests.views.test_deal_inbox import Store, open_inbox, select, show_tab
+
+T = DealTab
+LONG_SERVICE = "클라우드 화상회의·웨비나 통합 솔루션 1년 이용권"
+LONG_COMPANY = "주식회사 테스트상사 비대면사업본부"
+
+
+@pytest.fixture
+def store(sqlite_services):
+    return Store(sqlite_services)
+
+
+def header_click(qtbot, table, column: int) -> None:
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+# --- the detail pane follows the tab ----------------------------------------------------------------
+def test_a_tab_switch_shows_that_tabs_selection_or_nothing(qtbot, desk, store):
+    _window, page = open_inbox(qtbot, desk, store.demand)
+    select(qtbot, page, store.consult)
+    show_tab(qtbot, page, T.PAYMENT_REQUESTED)  # nothing picked there yet
+    assert page.detail.deal_id is None and page.detail.view is None
+    assert page.detail.placeholder.isVisible() and not page.detail.content.isVisible()
+
+    select(qtbot, page, store.pr_a)
+    show_tab(qtbot, page, T.CONSULT)  # back: the deal still selected in 거래상담
+    assert page.detail.view is not None and page.detail.view.id == store.consult
+    show_tab(qtbot, page, T.PAYMENT_REQUESTED)
+    assert page.detail.view.id == store.pr_a
+    show_tab(qtbot, page, T.CART)  # an empty tab
+    assert page.detail.deal_id is None and page.detail.placeholder.isVisible()
+
+
+# --- column widths ----------------------------------------------------------------------------------
+def long_named_deal(store: Store):
+    services = store.services
+    category = services.programme.categories()[0].code
+    service = services.catalog.save_service(store.supplier, ServiceForm(
+        name=LONG_SERVICE, category_code=category, keywords="화상회의", price=2_000_000,
+        description="긴 이름의 서비스입니다."))
+    service = getattr(service, "value", service)
+    deal = services.deals.request(store.demand, service.id, "긴 메모 " * 30)
+    return getattr(deal, "value", deal).id
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
+def test_names_get_their_width_and_memo_takes_the_rest(qtbot, desk, store, size):
+    deal_id = long_named_deal(store)
+    window = desk(store.supplier, size=size)
+    page = window.open_page("deal_inbox")
+    settle(qtbot)
+    qtbot.wait(20)
+    table, model = page.tables[T.CONSULT], page.models[T.CONSULT]
+    assert model.position_of(deal_id) is not None
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    last = len(model.columns) - 1
+    assert model.columns[last].title == "메모"
+    assert header.sectionResizeMode(last) == QHeaderView.ResizeMode.Stretch
+    service_width = header.sectionSize(0)
+    if size[0] >= 1600:  # room for the whole name, and 메모 still has the rest
+        assert service_width >= metrics.horizontalAdvance(LONG_SERVICE) + 8
+        assert header.sectionSize(last) >= 120  # 메모 takes what is left
+    else:  # less room: the name still grows beyond its starting width, 메모 keeps a readable minimum
+        assert service_width > 150
+    assert header.sectionSize(1) >= metrics.horizontalAdvance("테스트상사") + 8
+    shoot(window, f"deal_inbox_widths_{size[0]}")
+
+
+# --- sorting ----------------------------------------------------------------------------------------
+def test_headers_sort_the_loaded_rows_and_a_third_click_restores_the_order(qtbot, desk, store):
+    _window, page = open_inbox(qtbot, desk, store.demand)
+    model = show_tab(qtbot, page, T.PAYMENT_REQUESTED)
+    table = page.tables[T.PAYMENT_REQUESTED]
+    natural = [r.id for r in model.rows()]
+    assert set(natural) == {store.pr_a, store.pr_b}
+    amount = [c.title for c in model.columns].index("금액")
+    select(qtbot, page, store.pr_b)
+
+    header_click(qtbot, table, amount)
+    assert [r.amount for r in model.rows()] == [500_000, 800_000]
+    assert table.horizontalHeader().sortIndicatorSection() == amount
+    header_click(qtbot, table, amount)
+    assert [r.amount for r in model.rows()] == [800_000, 500_000]
+    # the selection follows its row through the sort
+    assert [model.row_at(i.row()).id for i in table.selectionModel().selectedRows()] == [store.pr_b]
+    assert page.detail.view.id == store.pr_b
+
+    # a refresh keeps the order the user chose
+    page.refresh()
+    settle(qtbot)
+    assert [r.amount for r in model.rows()] == [800_000, 500_000]
+
+    header_click(qtbot, table, amount)  # third click: back to the inbox's order
+    assert [r.id for r in model.rows()] == natural
+
+
+def test_rows_loaded_later_take_their_place_in_the_chosen_order(qtbot, desk, store, qtmodeltester):
+    _window, page = open_inbox(qtbot, desk, store.demand)
+    model = show_tab(qtbot, page, T.PAYMENT_REQUESTED)
+    natural = model.rows()
+    service_column = 0
+    model.sort(service_column, Qt.SortOrder.AscendingOrder)
+    first = model.rows()
+    later = [dataclasses.replace(first[0], id=uuid.uuid4(), service_name="가나다 서비스"),
+             dataclasses.replace(first[0], id=uuid.uuid4(), service_name="하하 서비스")]
+    model.append_rows(later)  # as a further page would arrive while scrolling
+    names = [r.service_name for r in model.rows()]
+    assert names == sorted(names) and len(names) == 4
+    qtmodeltester.check(model, force_py=True)
+    model.sort(-1)
+    assert [r.id for r in model.rows()] == [r.id for r in natural] + [r.id for r in later]  # arrival order
