@@ -130,6 +130,11 @@ class AccountService:
                 uow.audit(actor, "account.logout", "user", actor.user_id)
             uow.commit()
 
+    def current(self, actor: Actor) -> Actor:
+        """The actor as the store has it now (its shown name follows a renamed company, a changed
+        account): the window's header reads it again when it hears its own account changed."""
+        return self.sessions.resolve(actor)
+
     def create_account(
         self,
         actor: Actor,

@@ -160,7 +160,8 @@ class CompanyService:
         """Edit the own company's information (ON_HOLD / CONFIRMED / APPROVED only).
 
         The issuer type and the payment manager are fixed after signup (FIXED_AFTER_SIGNUP).
-        Changes: the company (none when nothing differed).
+        Changes: the company (none when nothing differed); on a rename also ACCOUNT {the ids of
+        the company's logins}, whose shown name is the company's.
         """
         info = clean_company_info(info)  # type, characters, length: before the store is asked
         now = self.clock.now()
@@ -182,13 +183,18 @@ class CompanyService:
             if not after:
                 return Done(uow.companies.view(company), NO_CHANGES)
             self._record_changes(uow, actor, company, [(k, before[k], after[k]) for k in after], now)
+            changes = {Entity.COMPANY: {company.id}}
             if "name" in after:  # the demand login shows the company's name
                 uow.company_names.write(company, replace=True)  # the dashboard's name search
+                renamed = set()
                 for user in s.scalars(select(User).where(User.company_id == company.id)):
                     user.display_name = company.name
+                    renamed.add(user.id)
+                if renamed:  # their logins show another name (the window's header among them)
+                    changes[Entity.ACCOUNT] = renamed
             uow.audit(actor, "company.update", "company", company.id, before=before, after=after)
             uow.commit()
-            return Done(uow.companies.view(company), Changes.of(Entity.COMPANY, company.id))
+            return Done(uow.companies.view(company), Changes(changes))
 
     def replace_document(self, actor: Actor, upload: DocumentUpload) -> Done[CompanyView]:
         """Store a new document of its type for the own company (the current one is replaced).

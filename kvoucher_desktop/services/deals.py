@@ -50,6 +50,15 @@ def _tab_states(tab: DealTab, role: Role) -> tuple[DealState, ...]:
     }[tab]
 
 
+def tab_of(state: DealState, role: Role, current: DealTab | None = None) -> DealTab | None:
+    """The inbox tab of `role` that lists a deal in `state`: `current` when it does, else the
+    first of the side's tabs that does (None when no tab of that side lists it)."""
+    tabs = DEMAND_TABS if role is Role.DEMAND else SUPPLIER_TABS if role is Role.SUPPLIER else ()
+    if current in tabs and state in _tab_states(current, role):
+        return current
+    return next((tab for tab in tabs if state in _tab_states(tab, role)), None)
+
+
 def _tab_condition(tab: DealTab, role: Role, now: datetime):
     states = _tab_states(tab, role)
     if tab is DealTab.CLOSED:
@@ -261,8 +270,9 @@ class DealService:
                     raise PermissionDenied("전문기관은 거래를 대신 처리할 수 없습니다.", code="role")
                 if rules.is_overdue(d.state, d.deadline_at, now):
                     uow.deals.lapse(d)
-                    uow.commit()
-                    raise InvalidTransition(rules.refusal_message(D.EXPIRED, action), code="deal_expired")
+                    uow.commit()  # the expiry stands; the refusal says it was committed
+                    raise InvalidTransition(rules.refusal_message(D.EXPIRED, action), code="deal_expired",
+                                            changes=Changes.of(Entity.DEAL, d.id))
                 after = rules.next_state(d.state, action)
                 if after is None:
                     raise InvalidTransition(rules.refusal_message(d.state, action))

@@ -6,12 +6,16 @@ from __future__ import annotations
 class DomainError(Exception):
     code = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 changes=None):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.field = field
+        #: what the use case had already committed before it refused (a `Changes`, or None):
+        #: e.g. a deal found overdue is recorded as expired, then the action is refused
+        self.changes = changes
 
     def __str__(self) -> str:
         return self.message

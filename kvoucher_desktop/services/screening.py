@@ -244,8 +244,8 @@ class ScreeningService:
         self._scope(actor, select(Company.id))  # refuses other roles before the store is asked
         operator_id = actor.operator_id if actor.role is Role.OPERATOR else None
 
-        def narrowed(stmt, submitted_at, company_id):
-            if operator_id is not None:
+        def narrowed(stmt, submitted_at, company_id, scoped=False):
+            if operator_id is not None and not scoped:
                 stmt = stmt.where(Company.operator_id == operator_id)
             if status is not None:
                 stmt = stmt.where(Company.status == status)
@@ -269,10 +269,12 @@ class ScreeningService:
                     g = CompanyNameGram
                     stmt = (select(*_ROW_COLUMNS).select_from(g).join(Company, Company.id == g.company_id)
                             .join(OperatingAgency, OperatingAgency.id == Company.operator_id)
-                            .where(g.gram == gram, Company.name.icontains(q, autoescape=True)))
+                            .where(g.gram == gram))
+                    if len(q.lower()) > 2:  # its pairs narrow, the name decides; a shorter query is its gram
+                        stmt = stmt.where(Company.name.icontains(q, autoescape=True))
                     if operator_id is not None:
                         stmt = stmt.where(g.operator_id == operator_id)
-                    rows = conn.execute(narrowed(stmt, g.submitted_at, g.company_id)).all()
+                    rows = conn.execute(narrowed(stmt, g.submitted_at, g.company_id, scoped=True)).all()
                 digits = digits_only(q)  # full-width digits count (NFKC), other scripts' digits do not
                 if len(digits) >= 3 and len(digits) == len(number_text(q).replace("-", "").replace(" ", "")):
                     # the page's ids from (operator_id,) business_no, submitted_at, id alone, then their rows

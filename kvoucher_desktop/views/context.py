@@ -1,8 +1,8 @@
 """What every page gets: the services, the logged-in actor, and the window's small interface.
 
 Pages reach the window only through this context: `query`/`op`/`job` run work (views/tasks.py),
-`status` writes the status line, `navigate` opens a page, `show_success`/`show_failure` give an
-action's feedback. The window itself is any object with the few members `Window` names, so this
+`status` writes the status line, `navigate` opens a page, `show_success`/`show_failure` (and
+`show_notice` for a two-line outcome of any kind, `clear_feedback`) give an action's feedback. The window itself is any object with the few members `Window` names, so this
 module does not import the main window (which imports it).
 """
 
@@ -104,13 +104,42 @@ class ViewContext:
     def _feedback(self):
         return getattr(self.window, "feedback", None)
 
-    def show_success(self, text: str) -> None:
-        """An action succeeded: the window's feedback bar, else the status line."""
+    @property
+    def feedback(self):
+        """The window's feedback bar, to read what it says (`text`, `title`, `body`, `kind`);
+        None without one. Pages tell through `show_success` / `show_notice` / `show_failure`."""
+        return self._feedback()
+
+    def clear_feedback(self) -> None:
+        """The page starts over (e.g. 새로 고침): whatever the feedback bar says goes."""
         feedback = self._feedback()
         if feedback is not None:
-            feedback.success(text)
+            feedback.clear()
+
+    def clear_failure(self) -> None:
+        """A new action starts (an op): a failure the feedback bar still shows of an earlier one
+        goes; a success stays until its own time is up."""
+        feedback = self._feedback()
+        if feedback is not None and getattr(feedback, "is_failure", False):
+            feedback.clear()
+
+    def show_success(self, text: str, detail: str = "") -> None:
+        """An action succeeded (`detail`: a second line): the window's feedback bar, else the
+        status line."""
+        feedback = self._feedback()
+        if feedback is not None:
+            feedback.success(text, detail)
         else:
-            self.status(text)
+            self.status(f"{text} {detail}".strip())
+
+    def show_notice(self, title: str, body: str = "", kind: str = "info") -> None:
+        """An outcome of another kind (success / info / warning / danger), with a second line:
+        the window's feedback bar, else the status line."""
+        feedback = self._feedback()
+        if feedback is not None:
+            feedback.set_text(title, body, kind)
+        else:
+            self.status(f"{title} {body}".strip())
 
     def show_failure(self, exc_or_text: BaseException | str, parent: QWidget | None = None) -> None:
         """An action failed: the window's feedback bar, else a message box (views/tasks.py)."""

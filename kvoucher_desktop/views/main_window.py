@@ -1,35 +1,28 @@
-"""Main window: header with search and login, menus by role, pages in a stack."""
+"""Main window: the pages in a stack, the start-up attach, the clock and the deal sweep."""
 
 from __future__ import annotations
 
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from typing import TYPE_CHECKING
 
 from ..services.changes import Changes, Entity
 from ..services.clock import format_kst
 from .context import ViewContext
-from .pages import PAGES, PUBLIC_MENUS, ROLE_HOME, ROLE_MENUS
+from .pages import PAGES
 from . import shortcuts
 from .simulator import SimulatorDock
 from .start import StartPage
 from .style import app_icon
+from .tasks import touched
 from .widgets.feedback import FeedbackBar
 from .widgets.forms import enter_presses_buttons, skip_read_only_fields
+from .window_chrome import WindowChrome
+from .window_session import WindowSession
 from .window_size import fit_to_screen, scrolling_page_area
 
 if TYPE_CHECKING:  # pragma: no cover - the shell is shown before the services layer is imported
@@ -42,7 +35,9 @@ log = logging.getLogger(__name__)
 SWEEP_INTERVAL_MS = 5 * 60 * 1000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowChrome, WindowSession, QMainWindow):
+    """Header and menus: views/window_chrome.py; login, logout and the 설정 dialogs: views/window_session.py."""
+
     #: (Changes, initiator) — every open page hears what a run changed (views/tasks.py)
     data_changed = Signal(object, object)
     #: the logged-in actor, or None after logout
@@ -120,104 +115,14 @@ class MainWindow(QMainWindow):
         if self.start_page is not None:
             self.start_page.show_failure(message)
 
-    def _set_shell(self, shell: bool) -> None:
-        """While the store opens, only 설정 → 데이터베이스 연결… works."""
-        for widget in (self.search, self.login_button, self.signup_button, self.brand_button):
-            widget.setEnabled(not shell)
-        for action in self.page_actions.values():
-            action.setEnabled(not shell)
-
-    # --- header and menus ---------------------------------------------------------------------
-    def _build_header(self) -> QFrame:
-        header = QFrame()
-        header.setObjectName("header")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(20, 10, 20, 10)
-        brand = QPushButton(self.tr("K-비대면 바우처 플랫폼"))
-        brand.setObjectName("brandButton")
-        brand.setStyleSheet("QPushButton#brandButton { border: none; font-size: 15pt; font-weight: bold; }"
-                            " QPushButton#brandButton:focus { border: none; text-decoration: underline; }")
-        brand.setCursor(Qt.CursorShape.PointingHandCursor)
-        brand.clicked.connect(lambda: self.open_page("home"))
-        self.brand_button = brand
-        row.addWidget(brand)
-        row.addSpacing(24)
-        self.search = QLineEdit()
-        self.search.setObjectName("globalSearch")
-        self.search.setPlaceholderText(self.tr("서비스명, 키워드, 기업명으로 검색"))
-        self.search.setMinimumWidth(320)
-        self.search.setClearButtonEnabled(True)
-        self.search.returnPressed.connect(lambda: self.search_services(self.search.text(), None))
-        row.addWidget(self.search, 1)
-        row.addSpacing(24)
-        self.user_label = QLabel()
-        row.addWidget(self.user_label)
-        self.login_button = QPushButton(self.tr("로그인"))
-        self.login_button.clicked.connect(self.open_login)
-        self.signup_button = QPushButton(self.tr("회원가입"))
-        self.signup_button.clicked.connect(self.open_signup)
-        self.logout_button = QPushButton(self.tr("로그아웃"))
-        self.logout_button.clicked.connect(self.logout)
-        for button in (self.login_button, self.signup_button, self.logout_button):
-            row.addWidget(button)
-        enter_presses_buttons(header)
-        return header
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        bar.clear()
-        self.page_actions: dict[str, QAction] = {}
-        menus = list(PUBLIC_MENUS)
-        if self.actor is not None:
-            role_menus = ROLE_MENUS[self.actor.role]
-            titles = {t for t, _ in role_menus}
-            menus = [m for m in menus if m[0] not in titles and m[0] in ("사업안내", "사업공고", "고객센터")]
-            menus = list(role_menus) + menus
-        for title, keys in menus:
-            if len(keys) == 1:  # a menu of one page is the page itself: one click opens it
-                action = QAction(self.tr(title), self)
-                action.setToolTip(self.tr(PAGES[keys[0]].title))
-                action.triggered.connect(lambda _=False, k=keys[0]: self.open_page(k))
-                bar.addAction(action)
-                self.page_actions[keys[0]] = action
-                continue
-            menu = bar.addMenu(self.tr(title))
-            for key in keys:
-                action = QAction(self.tr(PAGES[key].title), self)
-                action.triggered.connect(lambda _=False, k=key: self.open_page(k))
-                menu.addAction(action)
-                self.page_actions[key] = action
-        view = bar.addMenu(self.tr("설정"))
-        if self.simulator is not None:  # none in the shell shown while the store opens
-            view.addAction(self.simulator.toggleViewAction())
-        connection = QAction(self.tr("데이터베이스 연결…"), self)
-        connection.triggered.connect(self.open_connection_settings)
-        view.addAction(connection)
-        if self.actor is not None:
-            password = QAction(self.tr("비밀번호 변경…"), self)
-            password.triggered.connect(self.open_password_dialog)
-            view.addAction(password)
-        logged_in = self.actor is not None
-        self.login_button.setVisible(not logged_in)
-        self.signup_button.setVisible(not logged_in)
-        self.logout_button.setVisible(logged_in)
-        if logged_in:
-            from ..services.accounts import ROLE_LABELS  # imported with the services, after the shell
-
-            self.user_label.setText(self.tr("{name} 님 ({role})").format(
-                name=self.actor.name, role=self.tr(ROLE_LABELS[self.actor.role])))
-        else:
-            self.user_label.setText("")
-
-    def menu_titles(self) -> list[str]:
-        return [a.text() for a in self.menuBar().actions()]
-
     # --- pages ------------------------------------------------------------------------------
     def open_page(self, key: str) -> QWidget:
         spec = PAGES[key]
         page = self.pages.get(key)
         if page is None:
-            page = spec.load()(self.ctx, self)
+            # built inside the stack: adding a built page to it from elsewhere would polish every
+            # widget of the page again under the application's style sheet
+            page = spec.load()(self.ctx, self.stack)
             self.pages[key] = page
             self.stack.addWidget(page)
             skip_read_only_fields(page)  # read-only fields are no Tab stops (widgets/forms.py)
@@ -236,10 +141,27 @@ class MainWindow(QMainWindow):
         return page
 
     def _broadcast(self, changes: Changes, initiator: object) -> None:
+        self._follow_own_account(changes)
         for page in list(self.pages.values()):
             handler = getattr(page, "on_data_changed", None)
             if handler is not None:
                 handler(changes, initiator)
+
+    def _follow_own_account(self, changes: Changes) -> None:
+        """The logged-in account changed (e.g. its company was renamed): the header's "{name} 님"
+        reads the actor again."""
+        actor = self.actor
+        if actor is None or self.services is None or not touched(changes, Entity.ACCOUNT, actor.user_id):
+            return
+        accounts = self.services.accounts
+
+        def fresh(current: Actor) -> None:
+            if self.actor is actor:  # still the same session
+                self.actor = current
+                self._build_menus()  # the header's name and role
+
+        self.ctx.query(lambda: accounts.current(actor), parent=self, key="own_account").quiet() \
+            .success(fresh).failure(lambda exc: log.warning("own account not read again: %s", exc)).run()
 
     def _reset_pages(self) -> None:
         for page in self.pages.values():
@@ -286,87 +208,20 @@ class MainWindow(QMainWindow):
 
         services = self.services
 
-        def work() -> int:
+        def work():
             sync = getattr(services.clock, "sync", None)  # shared desks: follow the server's clock
             if sync is not None:
                 sync()
-            count = services.deals.sweep()
+            swept = services.deals.sweep()
             try:  # seal what the audit log recorded more than a few minutes ago (docs/decisions.md)
                 services.audit.seal()
             except Exception as exc:  # noqa: BLE001 - housekeeping: the next sweep tries again
                 log.warning("audit seal failed: %s", exc)
-            return count
+            return swept
 
-        # some deals expired: every list of deals hears it (a plain count: lists of deals reload)
-        self.ctx.op(work, parent=self).changes(lambda count: Changes.of(Entity.DEAL) if count else None).failure(
-            lambda exc: log.warning("deal sweep failed: %s", exc)).run()
-
-    # --- session ------------------------------------------------------------------------------
-    def open_login(self) -> None:
-        from .login import LoginDialog
-
-        dialog = LoginDialog(self.ctx, self)
-        dialog.logged_in.connect(self.set_actor)
-        dialog.logged_in.connect(lambda _a: self._keyring_note(dialog))
-        dialog.open()
-        self.login_dialog = dialog
-
-    def _keyring_note(self, dialog) -> None:
-        note = getattr(dialog, "keyring_note", "")
-        if note:
-            self.feedback.set_text(note, kind="info")
-
-    def open_signup(self) -> None:
-        from .signup.wizard import SignupWizard
-
-        wizard = SignupWizard(self.ctx, self)
-        skip_read_only_fields(wizard)  # a verified name or phone is no Tab stop any more
-        wizard.signed_up.connect(self.set_actor)
-        wizard.open()
-        self.signup_wizard = wizard
-
-    def set_actor(self, actor: Actor | None) -> None:
-        self.actor = actor
-        self.search.clear()  # nothing of the previous user stays on screen
-        self.statusBar().clearMessage()
-        self.feedback.clear()
-        self._reset_pages()
-        self._build_menus()
-        self.session_changed.emit(actor)
-        self.open_page(ROLE_HOME[actor.role] if actor is not None else "home")
-
-    def logout(self) -> None:
-        actor = self.actor
-        if actor is None:
-            return
-        self.set_actor(None)
-        self.ctx.op(lambda: self.services.accounts.logout(actor), parent=self).failure(lambda exc: None).run()
-
-    def session_ended(self, message: str) -> None:
-        """The store no longer vouches for the session (expired, ended at another desk, the password
-        changed, the account locked): back to the public pages, with the login and the message."""
-        actor = self.actor
-        if actor is None:  # several loads refused at once: the first one returned to the login
-            return
-        self.set_actor(None)
-        self.open_login()
-        self.login_dialog.login_id.setText(actor.login_id)
-        self.login_dialog.password.setFocus()
-        self.login_dialog.error.show_message(message)
-
-    def open_password_dialog(self) -> None:
-        from .password import PasswordDialog
-
-        dialog = PasswordDialog(self.ctx, self)
-        dialog.open()
-        self.password_dialog = dialog
-
-    def open_connection_settings(self) -> None:
-        from .connection import ConnectionDialog
-
-        dialog = ConnectionDialog(self.ctx, self.store_label.text(), self)
-        dialog.open()
-        self.connection_dialog = dialog
+        # the sweep's Done names the deals it expired (none when nothing was due): the helper
+        # broadcasts DEAL {those ids}, so every list of deals hears it
+        self.ctx.op(work, parent=self).failure(lambda exc: log.warning("deal sweep failed: %s", exc)).run()
 
     def _update_clock(self) -> None:
         self.clock_label.setText(self.tr("한국시간 {t}").format(t=format_kst(self.services.clock.now())))

@@ -1,10 +1,15 @@
-"""Fonts, icon and the calm style sheet shared by every window."""
+"""Fonts, icon, palette and the calm style sheet shared by every window.
+
+The text colour and the 10 pt size are the application's palette and font, not a universal
+`QWidget { … }` rule: such a rule gives every widget a font and a palette of its own when it is
+polished, and each is propagated to all its children again (docs/decisions.md, "Start-up").
+"""
 
 from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 FONT_FAMILY = "NanumGothic"
@@ -14,8 +19,10 @@ PRIMARY = "#1e4e8c"
 #: the ring around whatever has the keyboard focus (buttons, tiles, tabs, tables)
 FOCUS = "#d97706"
 
+#: the text colour of every widget (the palette's text roles; a rule may still colour its own)
+TEXT = "#1f2933"
+
 STYLE_SHEET = f"""
-QWidget {{ font-size: 10pt; color: #1f2933; }}
 QMainWindow, QDialog, QWizard {{ background: #f5f7fa; }}
 QLabel#pageTitle {{ font-size: 16pt; font-weight: bold; color: {PRIMARY}; padding: 4px 0 8px 0; }}
 QLabel#sectionTitle {{ font-size: 12pt; font-weight: bold; color: #243b53; padding: 6px 0 2px 0; }}
@@ -117,11 +124,26 @@ def install_qt_translations(app: QApplication) -> None:
     install_translations(app)
 
 
+def text_palette(palette: QPalette) -> QPalette:
+    """`palette` with TEXT for every text role in every state (the sheet's rule did not know
+    states; its `:disabled` rules still grey what they name), placeholders half as strong."""
+    text = QColor(TEXT)
+    placeholder = QColor(text)
+    placeholder.setAlpha(128)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                     QPalette.ColorRole.ToolTipText):
+            palette.setColor(group, role, text)
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, placeholder)
+    return palette
+
+
 def apply_style(app: QApplication) -> None:
     install_qt_translations(app)
     family = register_fonts()
     font = QFont(family, 10)
     font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
-    app.setFont(font)
+    app.setFont(font)  # 10 pt, as the style sheet's text used to say for every widget
+    app.setPalette(text_palette(app.palette()))
     app.setStyleSheet(STYLE_SHEET + spin_arrow_rules())
     app.setWindowIcon(app_icon())

@@ -263,7 +263,10 @@ def report_error(parent: QWidget | None, exc: BaseException) -> None:
 #   outcome (result or error) is delivered; the others only end their busy line.
 # - op: a change. When `fn` returns `Done(value, changes)`, `.success` gets `value` and the
 #   context broadcasts `changes` with the initiator (the parent) to every open page, even when
-#   the initiator was closed meanwhile (the store changed all the same).
+#   the initiator was closed meanwhile (the store changed all the same). A refusal that carries
+#   what was committed before it (`DomainError.changes`, e.g. a deal found expired) is reported
+#   and those changes are broadcast all the same. Starting an op (or a
+#   job) clears a failure the window's feedback bar still shows: it was about an earlier action.
 # - job: long work `fn(progress, cancelled)` (calibre's contract): `progress(fraction, message)`
 #   and `cancelled()` may be called from the worker; the messages are kept in the job's `log`;
 #   a progress dialog shows them and can cancel. A `Done` result is broadcast as for an op.
@@ -412,6 +415,9 @@ class _Run:
                 self.ctx.fail(exc, parent, self._failure)
             elif current:  # a widget without a context (e.g. the document viewer)
                 (self._failure or (lambda e: report_error(parent, e)))(exc)
+            committed = getattr(exc, "changes", None)  # what the use case committed before it refused
+            if committed and self.broadcasts and self.ctx is not None:
+                self.ctx.broadcast(committed, parent)
             if alive and self._after is not None:
                 self._after()
 
@@ -453,9 +459,18 @@ def query(fn: Callable[[], Any], *, parent: QWidget | None, key: Any = None) -> 
 
 
 class CollectionOp(_Run):
-    """A change: a `Done` result's changes are broadcast with the parent as initiator."""
+    """A change: a `Done` result's changes are broadcast with the parent as initiator.
+
+    Starting one is the user's next action: a failure the window's feedback bar still shows of an
+    earlier one goes (`ctx.clear_failure`); a query (a read) leaves it."""
 
     broadcasts = True
+
+    def run(self) -> "CollectionOp":
+        clear = getattr(self.ctx, "clear_failure", None)
+        if clear is not None:
+            clear()
+        return super().run()
 
 
 class _Progress:

@@ -39,6 +39,16 @@ def test_company_edits_name_the_company_and_the_documents(services):
     assert first.changes.ids(Entity.DOCUMENT) == {added.id}  # nothing replaced
 
 
+def test_a_rename_names_the_logins_whose_shown_name_is_the_company(services):
+    demand, company_id = company_in_state(services, S.ON_HOLD)
+    info = services.companies.get(demand).info
+    renamed = services.companies.update_info(demand, replace(info, name="주식회사 새이름"))
+    assert renamed.changes == Changes({Entity.COMPANY: {company_id}, Entity.ACCOUNT: {demand.user_id}})
+    # an edit that leaves the name alone changes no login
+    other = services.companies.update_info(demand, replace(renamed.value.info, industry="도소매"))
+    assert other.changes == Changes.of(Entity.COMPANY, company_id)
+
+
 def test_screening_transitions_name_the_company_and_an_approval_its_voucher(services):
     operator = make_operator(services)
     agency = make_agency(services)

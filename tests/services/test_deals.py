@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kvoucher_desktop.enums import DealAction, DealState, DealTab, Role, ScreeningStatus
 from kvoucher_desktop.models import AuditRecord, Deal, DealEvent
 from kvoucher_desktop.services.clock import KST
+from kvoucher_desktop.services.changes import Changes, Entity
 from kvoucher_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kvoucher_desktop.services.rules import deals as rules
 
@@ -249,6 +250,19 @@ def test_expiry_is_seen_at_every_read_before_any_sweep(services, clock):
         stored = uow.session.get(Deal, deal.id)
         assert stored.state is D.EXPIRED and stored.closed_at == datetime(2021, 3, 4, tzinfo=KST)
     assert services.deals.sweep().value == 0
+
+
+def test_a_refusal_of_an_overdue_deal_carries_the_expiry_it_committed(services, clock):
+    buyer, _ = approved_buyer(services)
+    supplier = make_supplier_account(services)
+    deal = drive(services, D.CONSULT_REQUESTED, buyer, supplier)
+    clock.set(deal.deadline_at)
+    with pytest.raises(InvalidTransition) as refused:
+        services.deals.accept(supplier, deal.id)
+    assert refused.value.changes == Changes.of(Entity.DEAL, deal.id)  # the expiry is committed: pages hear it
+    with pytest.raises(InvalidTransition) as again:  # now plainly closed: nothing more was committed
+        services.deals.accept(supplier, deal.id)
+    assert not again.value.changes
 
 
 def test_payment_request_runs_its_own_deadline(services, clock):

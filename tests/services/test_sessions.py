@@ -138,6 +138,7 @@ ARGS = {
     ("accounts", "create_account"): lambda w: ((), dict(role=Role.OPERATOR, login_id="forged-op", password=PASSWORD,
                                                           display_name="위조 심사담당", operator_id=w.seoul_id)),
     ("accounts", "list_accounts"): lambda w: ((), {}),
+    ("accounts", "current"): lambda w: ((), {}),
     ("accounts", "lock"): lambda w: ((w.operator.user_id, "위조된 잠금"), {}),
     ("accounts", "logout"): lambda w: ((), {}),
     ("accounts", "unlock"): lambda w: ((w.operator.user_id,), {}),

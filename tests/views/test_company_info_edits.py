@@ -283,3 +283,17 @@ def test_detail_panel_history_columns_fit_the_panel(qtbot, desk, sqlite_services
     page.splitter.setSizes([500, 780])
     qtbot.waitUntil(lambda: detail.history_table.rowHeight(hold_row) < narrow, timeout=2000)
     assert _fits(detail.history_table, 2)
+
+
+def test_a_rename_of_the_own_company_refreshes_the_header_name(qtbot, desk, sqlite_services):
+    demand, _ = company_in_state(sqlite_services, S.ON_HOLD)
+    window, page = open_info(qtbot, desk, demand)
+    assert window.user_label.text().startswith(f"{demand.name} 님")
+    info = sqlite_services.companies.get(demand).info
+    renamed = "주식회사 바뀐이름"
+    # what the page's 저장 runs: the helper broadcasts ACCOUNT {the demand's user id} with COMPANY
+    window.ctx.op(lambda: sqlite_services.companies.update_info(demand, replace(info, name=renamed)),
+                  parent=page).run()
+    settle(qtbot)
+    assert window.user_label.text().startswith(f"{renamed} 님")
+    assert window.actor.name == renamed and window.actor.user_id == demand.user_id

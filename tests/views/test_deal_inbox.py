@@ -208,6 +208,70 @@ def test_reject_needs_a_memo_and_the_demand_sees_it(qtbot, desk, store):
     shoot(demand_window, "deal_inbox_demand_closed")
 
 
+def test_after_accepting_the_page_follows_the_deal_to_its_new_tab(qtbot, desk, store):
+    _window, page = open_inbox(qtbot, desk, store.supplier)
+    select(qtbot, page, store.consult)
+    page.detail.accept_button.click()
+    settle(qtbot)
+    # the deal left 거래상담: the page shows 거래수락, the deal selected there and in the panel
+    assert page.current_tab() is T.ACCEPTED
+    table, model = page.tables[T.ACCEPTED], page.models[T.ACCEPTED]
+    assert [model.row_at(i.row()).id for i in table.selectionModel().selectedRows()] == [store.consult]
+    assert page.detail.view.id == store.consult and page.detail.badge.text() == "거래수락"
+    assert not page.tables[T.CONSULT].selectionModel().selectedRows()
+    # the next step follows too: 결제요청 moves it on to the 결제요청 tab
+    page.detail.payment_button.click()
+    page.detail.pending_dialog.ok_button.click()
+    settle(qtbot)
+    assert page.current_tab() is T.PAYMENT_REQUESTED and page.detail.view.id == store.consult
+    pay_model = page.models[T.PAYMENT_REQUESTED]
+    assert [pay_model.row_at(i.row()).id
+            for i in page.tables[T.PAYMENT_REQUESTED].selectionModel().selectedRows()] == [store.consult]
+
+
+def test_a_failed_deal_action_is_told_in_the_bar_and_the_typed_memo_stays(qtbot, desk, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from kvoucher_desktop.services.errors import Conflict
+    from kvoucher_desktop.services.sessions import ungated
+
+    window, page = open_inbox(qtbot, desk, store.supplier)
+    select(qtbot, page, store.consult)
+
+    def busy_elsewhere(*_args, **_kwargs):
+        raise Conflict("다른 화면에서 이 거래가 먼저 처리되었습니다. 목록을 새로 고쳐 주세요.")
+
+    monkeypatch.setattr(ungated(store.services.deals), "act", busy_elsewhere)  # 반려 goes through act
+    page.detail.reject_button.click()
+    type_text(page.detail.pending_dialog.edit, REJECT_MEMO)
+    page.detail.pending_dialog.ok_button.click()
+    settle(qtbot)
+    assert window.feedback.is_failure and window.feedback.text == (
+        "다른 화면에서 이 거래가 먼저 처리되었습니다. 목록을 새로 고쳐 주세요.")
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]  # no box
+    assert store.state(store.consult) is D.CONSULT_REQUESTED
+    # 반려 again: the memo typed before is still there
+    page.detail.reject_button.click()
+    assert page.detail.pending_dialog.edit.toPlainText() == REJECT_MEMO
+    monkeypatch.undo()
+    page.detail.pending_dialog.ok_button.click()
+    settle(qtbot)
+    assert store.state(store.consult) is D.REJECTED and not window.feedback.is_failure
+    assert page.detail.reject_memo == ""  # done: a later 반려 dialog starts empty
+
+
+def test_a_refused_action_on_an_overdue_deal_still_tells_every_page_of_the_expiry(qtbot, desk, store, clock):
+    supplier_window, supplier = open_inbox(qtbot, desk, store.supplier)
+    heard = []
+    record_changes(supplier_window, heard)
+    select(qtbot, supplier, store.consult)
+    clock.set(DEADLINE)
+    supplier.detail.accept_button.click()
+    settle(qtbot)
+    assert supplier_window.feedback.is_failure
+    assert ("deal", (store.consult,)) in heard  # the expiry the refusal committed is broadcast
+
+
 # --- the demand's actions ------------------------------------------------------------------------
 def test_demand_moves_a_deal_to_the_cart_and_back(qtbot, desk, store, monkeypatch):
     window, page = open_inbox(qtbot, desk, store.demand)
@@ -279,23 +343,23 @@ def test_pay_tab_ticks_deals_totals_them_and_pays_nothing(qtbot, desk, store):
     page.pay_button.click()
     settle(qtbot)
     assert page.pay_dialog is None
-    assert page.message_box.isVisible()
-    assert "남은 예산(4,000,000원)보다 많습니다" in page.message_box.text()
+    assert window.feedback.isVisible() and window.feedback.is_failure  # the bar, as every failure
+    assert "남은 예산(4,000,000원)보다 많습니다" in window.feedback.text
     assert {store.state(d) for d in (store.pr_a, store.pr_b, big)} == {D.PAYMENT_REQUESTED}
 
 
 # --- the clock -----------------------------------------------------------------------------------
 def test_an_unanswered_request_becomes_expired_and_loses_its_actions(qtbot, desk, store, clock):
-    _window, supplier = open_inbox(qtbot, desk, store.supplier)
+    supplier_window, supplier = open_inbox(qtbot, desk, store.supplier)
     select(qtbot, supplier, store.consult)
     assert supplier.detail.visible_actions() == [DealAction.ACCEPT, DealAction.REJECT]
 
     clock.set(DEADLINE)  # 00:00 KST of D+3: nobody answered
     supplier.detail.accept_button.click()  # from a screen drawn before the deadline
     settle(qtbot)
-    box = supplier.detail.message_box
-    assert box is not None and box.isVisible()
-    assert box.text() == "응답 기한이 지나 불가 처리된 거래입니다. '거래수락'을 할 수 없습니다."
+    box = supplier_window.feedback  # the window's feedback bar, as for every action's failure
+    assert box is not None and box.isVisible() and box.is_failure
+    assert box.text == "응답 기한이 지나 불가 처리된 거래입니다. '거래수락'을 할 수 없습니다."
     assert store.state(store.consult) is D.EXPIRED
     # the tab and the panel caught up
     assert supplier.models[T.CONSULT].position_of(store.consult) is None

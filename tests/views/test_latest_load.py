@@ -169,6 +169,27 @@ def test_an_op_hands_the_value_and_broadcasts_the_changes_with_its_initiator(qtb
     assert got == ["view", 3, 4] and len(window.heard) == 2 and window.heard[1][0] == changes
 
 
+def test_a_refusal_broadcasts_what_was_committed_before_it(qtbot):
+    ctx, window, page = made(qtbot)
+    window.feedback = feedback = Feedback()
+    committed = Changes.of(Entity.DEAL, uuid.uuid4())
+
+    def expired():
+        raise DomainError("응답 기한이 지나 불가 처리된 거래입니다.", changes=committed)
+
+    ctx.op(expired, parent=page).run()
+    settle(qtbot)
+    assert feedback.said == [("failure", "응답 기한이 지나 불가 처리된 거래입니다.")]
+    assert window.heard == [(committed, page)]
+    ctx.op(refused_plainly, parent=page).failure(lambda exc: None).run()  # nothing committed: nothing heard
+    settle(qtbot)
+    assert len(window.heard) == 1
+
+
+def refused_plainly():
+    raise DomainError("처리할 수 없습니다.")
+
+
 def test_a_job_reports_progress_keeps_a_log_and_can_be_cancelled(qtbot):
     ctx, window, page = made(qtbot)
     window.show()
@@ -236,3 +257,28 @@ def test_overtake_drops_what_is_still_out_and_declared_changes_stand_in_for_a_pl
     assert len(heard) == 2 and set(heard) == {declared, own}  # the runs end in any order
     assert touched(declared, Entity.DEAL, 7) and touched(own, Entity.DEAL, 7)
     assert not touched(own, Entity.DEAL, 8) and not touched(own, Entity.COMPANY, 7)
+
+
+def test_starting_an_op_clears_a_failure_the_bar_still_shows_a_query_does_not(qtbot):
+    from kvoucher_desktop.views.widgets.feedback import FeedbackBar
+
+    ctx, window, page = made(qtbot)
+    window.feedback = bar = FeedbackBar(window)
+    bar.failure("승인하지 못했습니다.")
+    ctx.query(lambda: "rows", parent=page, key="list").run()  # a read is no new action
+    settle(qtbot)
+    assert bar.is_failure and bar.text == "승인하지 못했습니다."
+    release = threading.Event()
+    run = ctx.op(lambda: release.wait(5), parent=page).run()
+    assert run.running and not bar.is_failure and bar.text == ""  # gone as the op starts
+    release.set()
+    settle(qtbot)
+    bar.success("저장했습니다.")
+    ctx.op(lambda: 1, parent=page).run()  # a success is left to its own timer
+    assert bar.text == "저장했습니다."
+    settle(qtbot)
+    bar.failure("가져오지 못했습니다.")
+    job = ctx.job(lambda progress, cancelled: 1, title="예산확정", parent=page).run()
+    assert not bar.is_failure  # a job is an action too
+    settle(qtbot)
+    assert not job.running

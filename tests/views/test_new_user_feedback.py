@@ -155,3 +155,23 @@ def test_saving_an_announcement_is_told_in_the_bar(qtbot, agency_window):
     page.save_button.click()
     settle(qtbot)
     assert window.feedback.isVisible() and window.feedback.text == "'2026년 공급기업 모집' 공고를 저장했습니다."
+
+
+def test_a_failure_goes_when_the_user_starts_the_next_action(qtbot, agency_window, sqlite_services):
+    from tests.factories import make_operator
+
+    make_operator(sqlite_services, login_id="feedback-next")
+    window = agency_window
+    page = window.open_page("manage_accounts")
+    settle(qtbot)
+    row = next(i for i in range(page.model.rowCount()) if page.model.row_at(i).login_id == "feedback-next")
+    page.table.selectRow(row)
+    window.ctx.show_failure(DomainError("잠그지 못했습니다."))
+    page.refresh()  # reading again is no new action: the failure stays
+    settle(qtbot)
+    assert window.feedback.is_failure and window.feedback.text == "잠그지 못했습니다."
+    page.table.selectRow(row)
+    page.unlock_button.click()  # the next action: what failed before is no longer the news
+    assert not window.feedback.is_failure
+    settle(qtbot)
+    assert window.feedback.kind == "success" and window.feedback.text == "'feedback-next' 계정의 로그인 잠금을 해제했습니다."

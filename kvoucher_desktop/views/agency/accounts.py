@@ -1,22 +1,19 @@
 """계정 관리: the agency creates operator, supplier and agency accounts (there is no public
 signup for them), registers supplier companies, locks (deactivates) and unlocks accounts, and
-imports the list of previous-year participants from CSV (SPEC §3, §8)."""
+imports the list of previous-year participants from CSV (SPEC §3, §8).
+
+The page loads the list and acts; the new-account form and the supplier dialog build and
+validate what is typed (account_forms.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-import uuid
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -28,85 +25,15 @@ from ...services.accounts import ROLE_LABELS
 from ...services.clock import format_kst
 from ...services.dto import SupplierView, UserView
 from ...services.errors import ValidationError
-from ...services.rules.numbers import format_business_no
-from ..widgets.busy import BusyIndicator, page_head
-from ..widgets.common import ErrorLabel, SearchBox
+from ..widgets.busy import page_head
+from ..widgets.common import SearchBox
 from ..widgets.dialogs import ask_reason, ask_yes_no
-from ..widgets.feedback import tell, window_feedback
 from ..widgets.files import choose_csv, decode_text
-from ..widgets.forms import FieldErrors
 from ..widgets.tables import ALIGN_CENTER, Column, RowTableModel, make_table, selected_row
+from .account_forms import CREATABLE_ROLES, AccountForm, SupplierDialog
 
-CREATABLE_ROLES = (Role.OPERATOR, Role.SUPPLIER, Role.AGENCY)
 #: the search waits this long after the last key before asking the store
 SEARCH_DELAY_MS = 350
-
-
-def _uuid(data) -> uuid.UUID | None:
-    """Combo boxes keep ids as text (Qt compares plain strings reliably)."""
-    return uuid.UUID(data) if data else None
-
-
-class SupplierDialog(QDialog):
-    """Registers a supplier company; stays open with the field marked when refused."""
-
-    saved = Signal(object)  # SupplierView
-
-    def __init__(self, ctx, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(self.tr("공급기업 등록"))
-        self.setMinimumWidth(440)
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.fields = {
-            "name": QLineEdit(), "business_no": QLineEdit(), "representative_name": QLineEdit(),
-            "phone": QLineEdit(), "email": QLineEdit(), "address": QLineEdit(),
-        }
-        self.fields["business_no"].setPlaceholderText("123-45-67890")
-        self.fields["phone"].setPlaceholderText("02-1234-5678")
-        labels = {
-            "name": self.tr("공급기업명"), "business_no": self.tr("사업자등록번호"),
-            "representative_name": self.tr("대표자명"), "phone": self.tr("연락처"),
-            "email": self.tr("이메일"), "address": self.tr("주소"),
-        }
-        for key, edit in self.fields.items():
-            form.addRow(labels[key], edit)
-        layout.addLayout(form)
-        self.error = ErrorLabel()
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        cancel = QPushButton(self.tr("취소"))
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("등록"))
-        self.save_button.setObjectName("primary")
-        self.save_button.clicked.connect(self.save)
-        row.addWidget(cancel)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
-        self.errors = FieldErrors(self.error, self.fields)
-
-    def save(self) -> None:
-        self.errors.clear()
-        actor = self.ctx.actor
-        programme = self.ctx.services.programme
-        values = {key: edit.text() for key, edit in self.fields.items()}
-
-        def done(supplier: SupplierView) -> None:
-            self.saved.emit(supplier)
-            self.accept()
-
-        def failed(exc: BaseException) -> None:
-            if not self.errors.show(exc):
-                self.ctx.show_failure(exc, self)
-
-        self.ctx.op(lambda: programme.save_supplier(actor, **values), parent=self) \
-            .busy(text=self.tr("등록하는 중…")).success(done).failure(failed) \
-            .after(lambda: self.save_button.setEnabled(not self.busy.busy)).run()
-        self.save_button.setEnabled(False)
 
 
 class AccountAdminPage(QWidget):
@@ -177,71 +104,21 @@ class AccountAdminPage(QWidget):
         splitter.setSizes([620, 460])
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
-        self._role_changed()
 
     def _create_form(self) -> QWidget:
-        box = QGroupBox(self.tr("새 계정 만들기"))
-        form = QFormLayout(box)
-        self.role = QComboBox()
-        for role in CREATABLE_ROLES:
-            self.role.addItem(ROLE_LABELS[role], role.value)
-        self.role.currentIndexChanged.connect(lambda _i: self._role_changed())
-        form.addRow(self.tr("구분"), self.role)
-        self.operator = QComboBox()
-        form.addRow(self.tr("소속 운영기관"), self.operator)
-        supplier_row = QWidget()
-        supplier_layout = QHBoxLayout(supplier_row)
-        supplier_layout.setContentsMargins(0, 0, 0, 0)
-        self.supplier = QComboBox()
-        self.supplier.setMinimumWidth(180)
-        self.new_supplier_button = QPushButton(self.tr("새 공급기업 등록…"))
-        self.new_supplier_button.clicked.connect(self.open_supplier_dialog)
-        supplier_layout.addWidget(self.supplier, 1)
-        supplier_layout.addWidget(self.new_supplier_button)
-        self.supplier_row = supplier_row
-        form.addRow(self.tr("공급기업"), supplier_row)
-        self.login_id = QLineEdit()
-        self.login_id.setPlaceholderText(self.tr("영문으로 시작, 4~30자"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(self.tr("10자 이상"))
-        self.password_confirm = QLineEdit()
-        self.password_confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.display_name = QLineEdit()
-        self.display_name.setPlaceholderText(self.tr("예: 서울 운영기관 심사담당"))
-        self.phone = QLineEdit()
-        self.phone.setPlaceholderText("010-1234-5678")
-        self.email = QLineEdit()
-        form.addRow(self.tr("아이디"), self.login_id)
-        form.addRow(self.tr("비밀번호"), self.password)
-        form.addRow(self.tr("비밀번호 확인"), self.password_confirm)
-        form.addRow(self.tr("이름"), self.display_name)
-        form.addRow(self.tr("연락처"), self.phone)
-        form.addRow(self.tr("이메일"), self.email)
-        self.error = ErrorLabel()
-        form.addRow(self.error)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.create_button = QPushButton(self.tr("계정 만들기"))
-        self.create_button.setObjectName("primary")
-        self.create_button.clicked.connect(self.create_account)
-        row.addWidget(self.create_button)
-        form.addRow(row)
-        self.form = form
-        self.errors = FieldErrors(self.error, {
-            "role": self.role, "operator_id": self.operator, "supplier_id": self.supplier,
-            "login_id": self.login_id, "password": self.password, "password_confirm": self.password_confirm,
-            "display_name": self.display_name,
-        })
-        return box
+        self.account_form = f = AccountForm()
+        f.create_button.clicked.connect(self.create_account)
+        f.new_supplier_button.clicked.connect(self.open_supplier_dialog)
+        # the form's inputs, named as before on the page
+        self.role, self.operator, self.supplier, self.supplier_row = f.role, f.operator, f.supplier, f.supplier_row
+        self.new_supplier_button, self.create_button = f.new_supplier_button, f.create_button
+        self.login_id, self.password, self.password_confirm = f.login_id, f.password, f.password_confirm
+        self.display_name, self.phone, self.email = f.display_name, f.phone, f.email
+        self.error, self.errors, self.form = f.error, f.errors, f.form
+        return f
 
     def selected_role(self) -> Role:
-        return Role(self.role.currentData())
-
-    def _role_changed(self) -> None:
-        role = self.selected_role()
-        self.form.setRowVisible(self.operator, role is Role.OPERATOR)
-        self.form.setRowVisible(self.supplier_row, role is Role.SUPPLIER)
+        return self.account_form.selected_role()
 
     # --- data --------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -258,25 +135,13 @@ class AccountAdminPage(QWidget):
         def done(result) -> None:
             accounts, operators, suppliers = result
             self.model.set_rows(accounts)
-            self._fill_combo(self.operator, [(f"{o.name} ({o.region})", str(o.id)) for o in operators])
-            self._fill_suppliers(suppliers)
+            self.account_form.fill_operators(operators)
+            self.account_form.fill_suppliers(suppliers)
 
         # a newer search (typed meanwhile) overtakes this one: only the newest fills the table
         self.ctx.query(load, parent=self, key="accounts").busy(text=self.tr("계정을 불러오는 중…")) \
             .success(done).after(self._update_buttons).run()
         self._update_buttons()
-
-    def _fill_combo(self, combo: QComboBox, items: list[tuple[str, object]], select=None) -> None:
-        keep = select if select is not None else combo.currentData()
-        combo.clear()
-        for text, data in items:
-            combo.addItem(text, data)
-        if keep is not None and combo.findData(keep) >= 0:
-            combo.setCurrentIndex(combo.findData(keep))
-
-    def _fill_suppliers(self, suppliers: list[SupplierView], select=None) -> None:
-        self._fill_combo(self.supplier, [(f"{s.name} ({format_business_no(s.business_no)})", str(s.id))
-                                         for s in suppliers], None if select is None else str(select))
 
     def _update_buttons(self) -> None:
         idle = not self.busy.busy
@@ -293,34 +158,26 @@ class AccountAdminPage(QWidget):
         return self.tr("정상")
 
     def _say(self, title: str, body: str = "", kind: str = "success") -> None:
-        tell(self.ctx, title, body, kind)
+        self.ctx.show_notice(title, body, kind)
 
     @property
     def message(self):
-        """Where this page's outcomes are told: the window's feedback bar."""
-        return window_feedback(self.ctx)
+        """Where this page's outcomes are told: the window's feedback bar (read through the context)."""
+        return self.ctx.feedback
 
     # --- actions -----------------------------------------------------------------------------
     def create_account(self) -> None:
         self.errors.clear()
-        role = self.selected_role()
-        if self.password.text() != self.password_confirm.text():
-            self.errors.show(ValidationError(self.tr("비밀번호 확인이 일치하지 않습니다."), field="password_confirm"))
+        try:
+            values = self.account_form.values()
+        except ValidationError as exc:
+            self.errors.show(exc)
             return
         actor = self.ctx.actor
         accounts = self.ctx.services.accounts
-        values = dict(
-            role=role, login_id=self.login_id.text().strip(), password=self.password.text(),
-            display_name=self.display_name.text(),
-            operator_id=_uuid(self.operator.currentData()) if role is Role.OPERATOR else None,
-            supplier_id=_uuid(self.supplier.currentData()) if role is Role.SUPPLIER else None,
-            phone=self.phone.text().strip() or None, email=self.email.text().strip() or None,
-        )
 
         def done(user: UserView) -> None:
-            for edit in (self.login_id, self.password, self.password_confirm, self.display_name, self.phone,
-                         self.email):
-                edit.clear()
+            self.account_form.clear_inputs()
             organisation = f" · {user.organisation}" if user.organisation else ""
             self._say(self.tr("계정을 만들었습니다: {login} ({role}{org})").format(
                 login=user.login_id, role=ROLE_LABELS[user.role], org=organisation),
@@ -348,7 +205,7 @@ class AccountAdminPage(QWidget):
                   self.tr("이제 이 공급기업의 계정을 만들 수 있습니다."))
         programme = self.ctx.services.programme
         self.ctx.query(programme.suppliers, parent=self, key="suppliers").quiet() \
-            .success(lambda rows: self._fill_suppliers(rows, select=supplier.id)).run()
+            .success(lambda rows: self.account_form.fill_suppliers(rows, select=supplier.id)).run()
 
     def unlock_selected(self) -> None:
         user = selected_row(self.table)

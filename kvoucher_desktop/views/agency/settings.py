@@ -29,7 +29,6 @@ from ...services.errors import DomainError
 from ...services.rules.money import split_budget
 from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel, mark_invalid, scrolling_body
-from ..widgets.feedback import clear_feedback, tell, window_feedback
 from ..widgets.forms import FieldErrors, set_read_only
 from ..widgets.notice import NoticeBox
 
@@ -269,19 +268,19 @@ class ProgrammeSettingsPage(QWidget):
         self.category_button.setEnabled(idle and bool(self.category_edits))
 
     def _say(self, title: str, body: str = "", kind: str = "success") -> None:
-        tell(self.ctx, title, body, kind)
+        self.ctx.show_notice(title, body, kind)
 
     @property
     def message(self):
-        """Where this page's outcomes are told: the window's feedback bar."""
-        return window_feedback(self.ctx)
+        """Where this page's outcomes are told: the window's feedback bar (read through the context)."""
+        return self.ctx.feedback
 
     # --- actions -----------------------------------------------------------------------------
     def save(self) -> None:
         if self.loaded is None:
             return
         self.errors.clear()
-        clear_feedback(self.ctx)
+        self.ctx.clear_feedback()
         actor = self.ctx.actor
         programme = self.ctx.services.programme
         values = self.form_values()
@@ -304,7 +303,7 @@ class ProgrammeSettingsPage(QWidget):
 
     def save_categories(self) -> None:
         self.category_error.clear_message()
-        clear_feedback(self.ctx)
+        self.ctx.clear_feedback()
         for edit in self.category_edits.values():
             mark_invalid(edit, False)
         changes = [(c.code, self.category_edits[c.code].text()) for c in self.categories

@@ -30,7 +30,7 @@ from ...services.rules.money import format_krw
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import ErrorLabel, title_label
 from ..widgets.detail_panel import DetailPanel, info_form
-from ..widgets.dialogs import ask_reason, tell
+from ..widgets.dialogs import ask_reason
 from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
 from ..widgets.notice import NoticeBox
@@ -193,7 +193,7 @@ class DealDetailPanel(DetailPanel):
         self.role = ctx.actor.role if ctx.actor is not None else None
         self._acting = False
         self.pending_dialog = None  # the open reason / amount dialog (tests answer it)
-        self.message_box = None  # the last refusal shown
+        self.reject_memo = ""  # a 반려 memo whose action failed: the next 반려 dialog starts with it
         self._build()
         self.clear()
 
@@ -316,7 +316,7 @@ class DealDetailPanel(DetailPanel):
         return [a for a, b in self.action_buttons.items() if not b.isHidden()]
 
     # --- actions -----------------------------------------------------------------------------
-    def _act(self, busy_text: str, fn, done_text: str = "") -> None:
+    def _act(self, busy_text: str, fn, done_text: str = "", failed=None) -> None:
         if self.view is None or self._acting:
             return
         service = self.view.service_name
@@ -332,8 +332,13 @@ class DealDetailPanel(DetailPanel):
                 self.ctx.show_success(done_text.format(service=service))
             self._after_change(view)
 
+        def refused(exc: BaseException) -> None:
+            if failed is not None:
+                failed(exc)
+            self.show_refusal(exc)
+
         self.ctx.op(fn, parent=self).busy(text=busy_text).after(ended) \
-            .success(done).failure(self.show_refusal).run()
+            .success(done).failure(refused).run()
 
     def _after_change(self, view: DealView) -> None:
         if view.id == self.shown_id:
@@ -342,11 +347,11 @@ class DealDetailPanel(DetailPanel):
         self.deal_changed.emit(view)
 
     def show_refusal(self, exc: BaseException) -> None:
-        """The service said no: say why in Korean and let the page catch up with the deal."""
+        """The service said no: the window's feedback bar says why (as for every action's failure)
+        and the page catches up with the deal."""
+        self.ctx.show_failure(exc, self)
         if not isinstance(exc, DomainError):
-            self.ctx.show_failure(exc, self)
             return
-        self.message_box = tell(self, self.tr("처리할 수 없습니다"), exc.message, warning=True)
         self.reload()
         self.refused.emit(exc)
 
@@ -361,13 +366,22 @@ class DealDetailPanel(DetailPanel):
         if view is None:
             return
         actor, deals = self.ctx.actor, self.ctx.services.deals
+
+        def kept(memo: str):  # a failed 반려 keeps what was typed for the next try
+            return lambda _exc: setattr(self, "reject_memo", memo)
+
+        def reject(memo: str) -> None:
+            self.reject_memo = ""
+            self._act(self.tr("반려하는 중…"), lambda: deals.reject(actor, view.id, memo),
+                      self.tr("'{service}' 거래를 반려했습니다."), failed=kept(memo))
+
         self.pending_dialog = ask_reason(
             self, self.tr("거래 반려"),
             self.tr("'{service}' 거래를 반려합니다. 반려 메모는 수요기업({company})에 그대로 보입니다.").format(
                 service=view.service_name, company=view.company_name),
-            self.tr("반려"),
-            lambda memo: self._act(self.tr("반려하는 중…"), lambda: deals.reject(actor, view.id, memo),
-                                   self.tr("'{service}' 거래를 반려했습니다.")))
+            self.tr("반려"), reject)
+        if self.reject_memo:
+            self.pending_dialog.edit.setPlainText(self.reject_memo)
 
     def request_payment(self) -> None:
         if self.view is None:

@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import DealTab, Role
-from ...services.deals import DEMAND_TABS, SUPPLIER_TABS
+from ...services.deals import DEMAND_TABS, SUPPLIER_TABS, tab_of
 from ...services.rules.money import format_krw
 from ...services.changes import Changes, Entity
 from ..tasks import from_self
 from ..widgets.busy import page_head
 from ..widgets.counts import load_counts
-from ..widgets.dialogs import tell
 from ..widgets.tables import make_table, selected_row
 from .detail import DealDetailPanel
 from .models import DealTableModel, PayTableModel, tab_label
@@ -107,7 +106,6 @@ class DealInboxPage(QWidget):
         self._stale: set[DealTab] = set()
         self._switched: DealTab | None = None  # a tab switched to whose rows are still on their way
         self._started = False
-        self.message_box = None
         self.pay_dialog = None
         self._build()
 
@@ -333,8 +331,17 @@ class DealInboxPage(QWidget):
         return True
 
     def _deal_changed(self, view) -> None:
-        """The detail panel changed a deal (its op told every other page)."""
+        """The detail panel changed a deal (its op told every other page): the lists catch up and,
+        when the deal left the current tab (수락 moves it from 거래상담 to 거래수락), the page
+        follows it to the tab that lists it now, where it is selected (`_follow_detail`)."""
         self.refresh(detail=False)  # the panel reloads itself
+        current = self.current_tab()
+        target = tab_of(view.state, self.role, current)
+        if target is not None and target is not current and view.id == self.detail.deal_id:
+            self.tables[current].selectionModel().clear()
+            self.set_tab(target)
+        elif target is None and view.id == self.detail.deal_id:
+            self.detail.clear()  # no tab of this side lists it any more
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
         if not changes.touches(Entity.DEAL) or from_self(self, initiator) or not self._started:
@@ -363,7 +370,7 @@ class DealInboxPage(QWidget):
         model: PayTableModel = self.models[DealTab.PAY]
         rows = model.checked_rows()
         if not rows:
-            self.message_box = tell(self, self.tr("결제하기"), self.tr("결제할 거래를 선택해 주세요."))
+            self.ctx.show_failure(self.tr("결제할 거래를 선택해 주세요."), self)
             return
         total = model.checked_total()
         actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
@@ -373,10 +380,10 @@ class DealInboxPage(QWidget):
             self.remaining = view.budget.remaining if view.budget is not None else 0
             self._update_pay_line()
             if total > self.remaining:
-                self.message_box = tell(self, self.tr("결제하기"), self.tr(
+                self.ctx.show_failure(self.tr(
                     "선택한 거래의 합계({total})가 남은 예산({remaining})보다 많습니다. "
                     "남은 예산 안에서 결제할 거래를 다시 선택해 주세요.").format(
-                        total=format_krw(total), remaining=format_krw(self.remaining)), warning=True)
+                        total=format_krw(total), remaining=format_krw(self.remaining)), self)
                 return
             self.pay_dialog = PayPreviewDialog(rows, self.remaining, self)
             self.pay_dialog.open()

@@ -170,11 +170,11 @@ class StepPage(QWizardPage):
         wiz = self.wizard()
         return bool(getattr(wiz, "closed", False))
 
-    def run_task(self, parent: QWidget, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                 on_error: Callable[[BaseException], None], *, busy_text: str | None = None, key=None):
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None], *, busy_text: str | None = None):
         """`ctx.query` whose callbacks are skipped once the wizard has closed (the widgets of a
         deleted wizard are never reached: the helper drops results of a dead parent); with
-        `busy_text`, the parent's busy line shows it meanwhile."""
+        `busy_text`, the page's busy line shows it meanwhile."""
 
         def done(result):
             if not self.wizard_closed():
@@ -184,13 +184,9 @@ class StepPage(QWizardPage):
             if not self.wizard_closed():
                 on_error(exc)
 
-        run = self.ctx.query(fn, parent=parent, key=key)
+        run = self.ctx.query(fn, parent=self)
         run = run.busy(text=busy_text) if busy_text is not None else run.quiet()
         return run.success(done).failure(failed).run()
-
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None], *, busy_text: str | None = None):
-        return self.run_task(self, fn, on_done, on_error, busy_text=busy_text)
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll `widget` into view once the layout has settled (e.g. a grown SMS inbox)."""

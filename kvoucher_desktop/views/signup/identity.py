@@ -43,7 +43,7 @@ class IdentityPage(StepPage):
         issuer_layout.addWidget(self.staff_note)
 
         verify_box = QGroupBox(self.tr("휴대폰 본인인증"))
-        self.verify = PhoneVerifyBox(ctx.services.identity, run=self.run_task, name_label=self.tr("이름"),
+        self.verify = PhoneVerifyBox(ctx.services.identity, ctx=ctx, name_label=self.tr("이름"),
                                      phone_label=self.tr("휴대폰 번호"), clock=ctx.services.clock)
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(self.verify)

@@ -59,7 +59,7 @@ class ManagersPage(StepPage):
         self.payment_group.addButton(self.payment_other_radio)
         self.payment_same_radio.setChecked(True)
         self.payment_verify = PhoneVerifyBox(
-            ctx.services.identity, run=self.run_task, name_label=self.tr("결제 담당자 이름"),
+            ctx.services.identity, ctx=ctx, name_label=self.tr("결제 담당자 이름"),
             phone_label=self.tr("결제 담당자 휴대폰"), clock=ctx.services.clock)
         self.payment_verify.setVisible(False)
         self.payment_inbox = SimInbox()

@@ -19,7 +19,6 @@ from ...services.dto import ServiceRow, SupplierServiceRow
 from ...services.rules.money import format_krw
 from ..widgets.busy import page_head
 from ..widgets.dialogs import ask_yes_no
-from ..widgets.feedback import clear_feedback, tell, window_feedback
 from ...services.changes import Changes, Entity
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, RowTableModel, make_table, selected_row
@@ -109,7 +108,7 @@ class SupplierServicesPage(QWidget):
         self.deals_button = QPushButton(self.tr("서비스 요청(거래) →"))
         self.deals_button.clicked.connect(lambda: self.ctx.navigate("deal_inbox"))
         self.reload_button = QPushButton(self.tr("새로 고침"))
-        self.reload_button.clicked.connect(lambda: (clear_feedback(self.ctx), self.refresh()))
+        self.reload_button.clicked.connect(lambda: (self.ctx.clear_feedback(), self.refresh()))
         head.addWidget(self.inquiries_button)
         head.addWidget(self.deals_button)
         head.addWidget(self.reload_button)
@@ -252,15 +251,15 @@ class SupplierServicesPage(QWidget):
         self._select_after_load = row.id
         if not self.select_service(row.id):
             self.refresh()  # a new service: the change announcement reloads; make sure it is picked
-        tell(self.ctx,
-             (self.tr("'{name}' 서비스를 등록했습니다.") if new else self.tr("'{name}' 서비스를 저장했습니다.")).format(
-                 name=row.name),
-             self.tr("숨김으로 저장했으므로 서비스 검색에는 보이지 않습니다.") if row.hidden else "")
+        self.ctx.show_success(
+            (self.tr("'{name}' 서비스를 등록했습니다.") if new else self.tr("'{name}' 서비스를 저장했습니다.")).format(
+                name=row.name),
+            self.tr("숨김으로 저장했으므로 서비스 검색에는 보이지 않습니다.") if row.hidden else "")
 
     @property
     def message(self):
-        """Where this page's outcomes are told: the window's feedback bar."""
-        return window_feedback(self.ctx)
+        """Where this page's outcomes are told: the window's feedback bar (read through the context)."""
+        return self.ctx.feedback
 
     def open_detail(self) -> None:
         row = selected_row(self.table)
@@ -297,8 +296,8 @@ class SupplierServicesPage(QWidget):
                 title = self.tr("'{name}' 서비스를 숨겼습니다. 서비스 검색에 보이지 않습니다.")
             else:
                 title = self.tr("'{name}' 서비스를 공개했습니다. 서비스 검색에 다시 보입니다.")
-            tell(self.ctx, title.format(name=saved.name), "",
-                 kind="warning" if saved.hidden_by_agency and not saved.hidden else "success")
+            self.ctx.show_notice(title.format(name=saved.name), "",
+                                 "warning" if saved.hidden_by_agency and not saved.hidden else "success")
 
         self.ctx.op(work, parent=self).busy(text=self.tr("숨기는 중…") if hidden else self.tr("공개하는 중…")) \
             .success(done).after(self._update_buttons).run()

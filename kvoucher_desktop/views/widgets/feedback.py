@@ -5,8 +5,9 @@ that stays until the user closes it or the next outcome replaces it. Either goes
 opens another page, so nothing of an earlier page lingers. The bar is read by screen readers
 (its accessible name is the message and an alert is raised) and closed with its ✕ button or Esc.
 
-The bar also takes the notice-box calls (`set_text(title, body, kind)`, `title`, `body`, `kind`)
-so a page that reported into its own box can hand the same call to the window's bar.
+The bar also takes the notice-box calls (`set_text(title, body, kind)`, `title`, `body`, `kind`).
+Pages never hold it: they tell through their context (`ctx.show_success(text, detail)`,
+`ctx.show_notice(title, body, kind)`, `ctx.show_failure(exc)`, `ctx.clear_feedback()`).
 """
 
 from __future__ import annotations
@@ -142,28 +143,3 @@ class FeedbackBar(QFrame):
             f" QToolButton#feedbackClose:focus {{ border: 2px solid {fg}; border-radius: 4px; }}"
         )
         self.title.setStyleSheet("font-weight: bold; font-size: 10.5pt;")
-
-
-def tell(ctx, title: str, body: str = "", kind: str = "success") -> None:
-    """A page's outcome: a plain success goes through `ctx.show_success`; one with a detail line
-    or of another kind straight to the window's bar (the status line when there is none)."""
-    if kind == "success" and not body and hasattr(ctx, "show_success"):
-        ctx.show_success(title)
-        return
-    feedback = window_feedback(ctx)
-    if feedback is not None:
-        feedback.set_text(title, body, kind)
-    elif hasattr(ctx, "status"):
-        ctx.status(f"{title} {body}".strip())
-
-
-def clear_feedback(ctx) -> None:
-    """A new action starts: what the bar says of the previous one goes."""
-    feedback = window_feedback(ctx)
-    if feedback is not None:
-        feedback.clear()
-
-
-def window_feedback(ctx) -> FeedbackBar | None:
-    """The window's feedback bar (None for a context without a window that has one)."""
-    return getattr(getattr(ctx, "window", None), "feedback", None)

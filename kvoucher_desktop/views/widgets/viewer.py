@@ -11,6 +11,7 @@ Ctrl+± or Ctrl+wheel; Ctrl+0 fits the width; Esc closes. "다른 이름으로 �
 (rules.documents.save_as_name / with_sniffed_extension).
 
 `show_viewer(parent, title, data, kind, info=...)` opens one (non-modal, deleted on close).
+The page and zoom controls are a bar of their own (viewer_bar.py); this dialog draws and decides.
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -44,15 +43,14 @@ from ...services.rules.documents import (
     with_sniffed_extension,
 )
 from ..tasks import query
-from .busy import BusyIndicator
 from .files import save_file_name
+from .viewer_bar import ZOOM_STEPS, ViewerBar
 
 log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 PICTURES = ("image/png", "image/jpeg")
 KIND_LABELS = {PDF: "PDF 문서", "image/png": "PNG 이미지", "image/jpeg": "JPG 이미지"}
-ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 MARGIN = 12  # around the page inside the scroll area
 
 
@@ -174,48 +172,19 @@ class DocumentViewer(QDialog):
         self.info_label.setVisible(bool(info))
         layout.addWidget(self.info_label)
 
-        bar = QHBoxLayout()
-        self.prev_button = QPushButton(self.tr("◀ 이전 쪽"))
-        self.prev_button.setToolTip(self.tr("이전 쪽 (PgUp)"))
-        self.prev_button.clicked.connect(self.previous_page)
-        self.page_combo = QComboBox()
-        self.page_combo.setMinimumWidth(70)
-        self.page_combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.page_combo.setAccessibleName(self.tr("쪽 번호"))
-        self.page_combo.activated.connect(self.go_to)
-        self.page_total = QLabel(self.tr("/ 1쪽"))
-        self.next_button = QPushButton(self.tr("다음 쪽 ▶"))
-        self.next_button.setToolTip(self.tr("다음 쪽 (PgDn)"))
-        self.next_button.clicked.connect(self.next_page)
-        self.zoom_out_button = QPushButton(self.tr("축소 −"))
-        self.zoom_out_button.setToolTip(self.tr("축소 (Ctrl+-)"))
-        self.zoom_out_button.clicked.connect(self.zoom_out)
-        self.zoom_label = QLabel("100%")
-        self.zoom_label.setMinimumWidth(48)
-        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.zoom_in_button = QPushButton(self.tr("확대 +"))
-        self.zoom_in_button.setToolTip(self.tr("확대 (Ctrl++)"))
-        self.zoom_in_button.clicked.connect(self.zoom_in)
-        self.fit_button = QPushButton(self.tr("폭 맞춤"))
-        self.fit_button.setToolTip(self.tr("창 너비에 맞춤 (Ctrl+0)"))
-        self.fit_button.setCheckable(True)
-        self.fit_button.setStyleSheet("QPushButton:checked { background: #e6eef8; border-color: #1e4e8c; }")
-        self.fit_button.clicked.connect(self.fit_to_width)
-        self.page_widgets = (self.prev_button, self.page_combo, self.page_total, self.next_button)
-        for w in self.page_widgets:
-            bar.addWidget(w)
-        self.separator = QFrame()
-        self.separator.setFrameShape(QFrame.Shape.VLine)
-        self.separator.setFrameShadow(QFrame.Shadow.Sunken)
-        bar.addWidget(self.separator)
-        for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        self.busy = BusyIndicator()
-        bar.addWidget(self.busy)
-        layout.addLayout(bar)
-        for w in (*self.page_widgets, self.separator):
-            w.setVisible(self.kind == PDF)
+        self.bar = bar = ViewerBar(self.kind == PDF)
+        bar.previous_page.connect(self.previous_page)
+        bar.next_page.connect(self.next_page)
+        bar.page_chosen.connect(self.go_to)
+        bar.zoom_in.connect(self.zoom_in)
+        bar.zoom_out.connect(self.zoom_out)
+        bar.fit_to_width.connect(self.fit_to_width)
+        # the bar's controls, named as before on the viewer
+        self.prev_button, self.page_combo, self.page_total = bar.prev_button, bar.page_combo, bar.page_total
+        self.next_button, self.separator, self.page_widgets = bar.next_button, bar.separator, bar.page_widgets
+        self.zoom_out_button, self.zoom_label = bar.zoom_out_button, bar.zoom_label
+        self.zoom_in_button, self.fit_button, self.busy = bar.zoom_in_button, bar.fit_button, bar.busy
+        layout.addWidget(bar)
 
         self.page_label = QLabel()
         self.page_label.setObjectName("viewerPage")
@@ -421,22 +390,9 @@ class DocumentViewer(QDialog):
         self.failed.emit(text)
 
     def _update_controls(self) -> None:
-        pdf = self.kind == PDF
-        count = max(1, self.page_count)
-        if self.page_combo.count() != count:
-            self.page_combo.clear()
-            self.page_combo.addItems([str(n) for n in range(1, count + 1)])
-        self.page_combo.setCurrentIndex(self.current_page)
-        self.page_combo.setEnabled(pdf and self.page_count > 1)
-        self.page_total.setText(self.tr("/ {n}쪽").format(n=count))
-        self.prev_button.setEnabled(pdf and self.current_page > 0)
-        self.next_button.setEnabled(pdf and self.current_page < self.page_count - 1)
         shown = self.kind is not None
-        self.zoom_label.setText(f"{round(self.zoom * 100)}%")
-        self.zoom_in_button.setEnabled(shown and self.zoom < ZOOM_STEPS[-1] - 0.005)
-        self.zoom_out_button.setEnabled(shown and self.zoom > ZOOM_STEPS[0] + 0.005)
-        self.fit_button.setEnabled(shown)
-        self.fit_button.setChecked(self.fit_width)
+        self.bar.show_state(paged=self.kind == PDF, shown=shown, page_count=self.page_count,
+                            current_page=self.current_page, zoom=self.zoom, fit_width=self.fit_width)
         self.save_button.setEnabled(shown)
 
 
