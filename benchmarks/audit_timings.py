@@ -95,7 +95,7 @@ def audited(services, n: int) -> tuple[float, float]:
 
 def plain(services, n: int) -> tuple[float, float]:
     """The same transaction and row into the pre-0004 table."""
-    from kvoucher_desktop.services.uow import _dump
+    from kvoucher_desktop.services.repositories.audit import dump as _dump
 
     with services.audit.uow() as uow:
         uow.session.add(PlainAudit(id=uuid.uuid4(), at=services.clock.now(), actor_id=None, actor_role="SYSTEM",
@@ -129,7 +129,7 @@ def bulk_audited(services, n: int) -> None:
 
 
 def bulk_plain(services, n: int) -> None:
-    from kvoucher_desktop.services.uow import _dump
+    from kvoucher_desktop.services.repositories.audit import dump as _dump
 
     with services.audit.uow() as uow:
         for i in range(n):

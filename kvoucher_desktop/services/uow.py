@@ -11,7 +11,7 @@ from ..models import AuditRecord
 from .clock import Clock
 from .dto import Actor
 from .repositories.accounts import AccountRepository
-from .repositories.audit import AuditLog, dump
+from .repositories.audit import AuditLog
 from .repositories.blobs import BlobRepository
 from .repositories.budget import BudgetRepository
 from .repositories.catalog import ServiceRepository
@@ -113,9 +113,6 @@ class UnitOfWork:
         log (`seq`, assigned by the INSERT itself) and the hash of its content (docs/decisions.md)."""
         assert self.session is not None
         return self._repository(AuditLog).record(actor, action, entity_type, entity_id, before, after, at)
-
-
-_dump = dump  # the JSON text of `before`/`after` (repositories/audit.py)
 
 
 UowFactory = Callable[[], UnitOfWork]

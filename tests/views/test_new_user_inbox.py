@@ -128,3 +128,64 @@ def test_rows_loaded_later_take_their_place_in_the_chosen_order(qtbot, desk, sto
     qtmodeltester.check(model, force_py=True)
     model.sort(-1)
     assert [r.id for r in model.rows()] == [r.id for r in natural] + [r.id for r in later]  # arrival order
+
+
+# --- a 1280x800 screen with the demo's long names ------------------------------------------------------
+DEMO_SERVICE = "마음쉼표 임직원 원격 심리상담 (30인·6개월)"
+DEMO_SUPPLIER = "마음쉼표헬스케어"
+DEMO_DEMAND = "주식회사 한빛소프트랩"
+
+
+def demo_named_store(sqlite_services):
+    """Deals with names as long as the demo's, in every tab the checks below look at."""
+    from tests.factories import company_in_state, make_supplier_account
+    from kvoucher_desktop.enums import PaymentMethod, ScreeningStatus
+
+    services = sqlite_services
+    supplier = make_supplier_account(services, name=DEMO_SUPPLIER)
+    category = services.programme.categories()[0].code
+    demand, _ = company_in_state(services, ScreeningStatus.APPROVED, name=DEMO_DEMAND)
+    services.vouchers.choose_payment_method(demand, PaymentMethod.SHINHAN_CARD)
+    ids = []
+    for i, name in enumerate((DEMO_SERVICE, "걸음건강 비대면 건강관리 앱 (50인·12개월)", "시니어안심 비대면 돌봄 서비스 (가족 20명)")):
+        service = services.catalog.save_service(supplier, ServiceForm(
+            name=name, category_code=category, keywords="상담", price=1_200_000,
+            description="비대면 서비스입니다.")).value
+        deal = services.deals.request(demand, service.id, "임직원 30명이 6개월 동안 이용할 수 있는지 상담을 요청드립니다.").value
+        ids.append(deal.id)
+    services.deals.accept(supplier, ids[1])
+    services.deals.accept(supplier, ids[2])
+    services.deals.request_payment(supplier, ids[2], 1_200_000)
+    return supplier, demand, ids
+
+
+def at_1280_by_800(desk, actor):
+    from PySide6.QtCore import QRect
+
+    from kvoucher_desktop.views.window_size import fit_to_screen
+
+    window = desk(actor)
+    fit_to_screen(window, window.page_area, QRect(0, 0, 1280, 800))
+    return window
+
+
+def test_zz_probe(qtbot, desk, sqlite_services):
+    supplier, demand, ids = demo_named_store(sqlite_services)
+    for actor in (demand, supplier):
+        window = at_1280_by_800(desk, actor)
+        page = window.open_page("deal_inbox")
+        settle(qtbot)
+        qtbot.wait(50)
+        table, model = page.tables[T.CONSULT], page.models[T.CONSULT]
+        header = table.horizontalHeader()
+        m = table.fontMetrics()
+        print("window", window.size(), "page_area", window.page_area.viewport().size(), "table vp", table.viewport().width(),
+              "splitter", page.splitter.sizes())
+        print([(c.title, header.sectionSize(i)) for i, c in enumerate(model.columns)])
+        print("need", m.horizontalAdvance(DEMO_SERVICE), m.horizontalAdvance(DEMO_SUPPLIER), m.horizontalAdvance(DEMO_DEMAND),
+              m.horizontalAdvance("2026-03-02 10:00"), m.horizontalAdvance("1,200,000원"), m.horizontalAdvance("거래상담"))
+        if actor is demand:
+            page.set_tab(T.PAY); settle(qtbot)
+            page.select_deal(ids[2]); settle(qtbot); qtbot.wait(50)
+            print("page", page.size(), "minhint", page.minimumSizeHint(), "pay visible", page.pay_button.visibleRegion().isEmpty())
+        window.grab().save(f"/tmp/eng8-{actor.role.value}.png")

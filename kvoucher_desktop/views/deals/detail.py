@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,9 @@ A, D = DealAction, DealState
 
 #: the buttons of the panel, in the order they are shown
 ACTIONS = (A.ACCEPT, A.REQUEST_PAYMENT, A.REJECT, A.TO_CART, A.FROM_CART)
+#: the least height of the scrolling part of the panel (details and 처리 이력), and of the history
+BODY_MIN_HEIGHT = 140
+EVENTS_MIN_HEIGHT = 110
 
 
 def allowed_actions(deal: DealView, role: Role) -> list[DealAction]:
@@ -229,6 +234,20 @@ class DealDetailPanel(DetailPanel):
         actions.addWidget(self.service_button)
         content.addLayout(actions)
 
+        # what can grow long (memo, dates, the history) scrolls inside the pane: the head, the
+        # next step and the buttons stay in view, and the page never grows past the window
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName("dealBody")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # no say in the page's height (its wrapped labels would ask for all their lines): it takes
+        # the height the pane has left, at least `BODY_MIN_HEIGHT`
+        self.body_scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.body_scroll.setMinimumHeight(BODY_MIN_HEIGHT)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 4, 0)
         self.info_form, self.info_labels = info_form((
             ("supplier", self.tr("공급기업")), ("company", self.tr("수요기업")),
             ("memo", self.tr("요청 메모")), ("amount", self.tr("금액")),
@@ -236,16 +255,19 @@ class DealDetailPanel(DetailPanel):
             ("closed", self.tr("반려·불가")),
         ))
         self.info_form.setVerticalSpacing(5)
-        content.addLayout(self.info_form)
+        body_layout.addLayout(self.info_form)
 
-        content.addWidget(title_label(self.tr("처리 이력"), level=2))
+        body_layout.addWidget(title_label(self.tr("처리 이력"), level=2))
         self.events_model = DealEventModel(self)
         self.events_table = make_table(self.events_model, stretch=2)
         self.events_table.setWordWrap(True)
         self.events_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.events_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.events_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        content.addWidget(self.events_table, 1)
+        self.events_table.setMinimumHeight(EVENTS_MIN_HEIGHT)
+        body_layout.addWidget(self.events_table, 1)
+        self.body_scroll.setWidget(body)
+        content.addWidget(self.body_scroll, 1)
 
     # --- showing -----------------------------------------------------------------------------
     @property

@@ -87,6 +87,23 @@ def status_text(tab: DealTab, model: DealTableModel) -> str:
     return text if model.exhausted else text + _tr(" · 아래로 스크롤하면 더 불러옵니다")
 
 
+def pay_row(page: "DealInboxPage") -> QHBoxLayout:
+    """The 결제하기 tab's line under its table: the ticked total, the remaining budget, 결제하기."""
+    row = QHBoxLayout()
+    page.pay_line = QLabel()
+    page.pay_line.setStyleSheet("font-weight: bold;")
+    page.budget_line = QLabel()
+    page.pay_button = QPushButton(_tr("결제하기"))
+    page.pay_button.setObjectName("primary")
+    page.pay_button.clicked.connect(page.pay)
+    row.addWidget(page.pay_line)
+    row.addSpacing(16)
+    row.addWidget(page.budget_line)
+    row.addStretch(1)
+    row.addWidget(page.pay_button)
+    return row
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DealInboxPage", text)
 
@@ -137,8 +154,10 @@ class DealInboxPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for tab in self.tab_keys:
-            self.tabs.addTab(self._tab_page(tab), tab_label(tab))
+        for tab in self.tab_keys:  # a tab's table is built when the tab is first shown (ensure_tab)
+            self.tabs.addTab(QWidget(), tab_label(tab))
+        if self.tab_keys:
+            self.ensure_tab(self.tab_keys[0])
         self.tabs.currentChanged.connect(self._tab_changed)
         left_layout.addWidget(self.tabs, 1)
         self.status_line = QLabel()
@@ -156,8 +175,12 @@ class DealInboxPage(QWidget):
         self.splitter = splitter
         layout.addWidget(splitter, 1)
 
-    def _tab_page(self, tab: DealTab) -> QWidget:
-        page = QWidget()
+    def ensure_tab(self, tab: DealTab) -> None:
+        """Build a tab's table (and its model) into its place, the first time it is needed."""
+        if tab not in self.models:
+            self._tab_page(tab, self.tabs.widget(self.tab_keys.index(tab)))
+
+    def _tab_page(self, tab: DealTab, page: QWidget) -> QWidget:
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 6, 0, 0)
         if tab is DealTab.PAY:
@@ -182,19 +205,7 @@ class DealInboxPage(QWidget):
             layout.addWidget(intro)
         layout.addWidget(table, 1)
         if tab is DealTab.PAY:
-            row = QHBoxLayout()
-            self.pay_line = QLabel()
-            self.pay_line.setStyleSheet("font-weight: bold;")
-            self.budget_line = QLabel()
-            self.pay_button = QPushButton(self.tr("결제하기"))
-            self.pay_button.setObjectName("primary")
-            self.pay_button.clicked.connect(self.pay)
-            row.addWidget(self.pay_line)
-            row.addSpacing(16)
-            row.addWidget(self.budget_line)
-            row.addStretch(1)
-            row.addWidget(self.pay_button)
-            layout.addLayout(row)
+            layout.addLayout(pay_row(self))
             self._update_pay_line()
         return page
 
@@ -248,6 +259,8 @@ class DealInboxPage(QWidget):
 
     def _tab_changed(self, _index: int) -> None:
         tab = self.current_tab()
+        if tab is not None:
+            self.ensure_tab(tab)
         if tab is None or not self._started:
             return
         model = self.models[tab]
