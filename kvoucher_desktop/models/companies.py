@@ -16,6 +16,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -84,6 +86,20 @@ class Company(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+def business_no_prefix(column):
+    """The first three digits of a business number, as the indexes below are built on (the
+    constants are literal: neither store matches an index expression holding bound parameters)."""
+    return func.substr(column, literal_column("1"), literal_column("3"))
+
+
+# a three-digit business-number prefix (≈4 % of a store each) read newest first straight from an
+# index, without sorting all its numbers (migration 0006; docs/decisions.md, "Company search")
+Index("ix_companies_business_no3_submitted", business_no_prefix(Company.business_no), Company.submitted_at,
+      Company.id)
+Index("ix_companies_operator_business_no3", Company.operator_id, business_no_prefix(Company.business_no),
+      Company.submitted_at, Company.id)
 
 
 class CompanyNameGram(Base):

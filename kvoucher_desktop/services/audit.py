@@ -68,7 +68,7 @@ class AuditService:
         key = anchor = None
         if anchor_file is not None:
             with self.uow() as uow:
-                key = audit_chain.store_key(uow.session.get_bind().url)
+                key = audit_chain.store_key(uow.session.get_bind().engine.url)  # bound to an engine or a call's connection
             anchor = audit_chain.load_anchor(anchor_file, key)
         result = audit_chain.verify(self.uow, self.clock.now(), anchor=anchor, sealed_now=len(sealed))
         if anchor_file is not None and result.intact and result.newest_checkpoint is not None:

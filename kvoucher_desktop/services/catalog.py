@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,6 +22,7 @@ from .dto import (
     ServiceRow,
     SupplierCard,
     SupplierServiceRow,
+    builder,
 )
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .form_inputs import clean_service_form
@@ -28,7 +30,7 @@ from .guards import require_role
 from .rules.inputs import clean_bool, clean_cursor, clean_page_size, clean_search, clean_text, clean_uuid
 from .rules.limits import INQUIRY_LIMIT, MAX_AMOUNT
 from .rules.documents import image_error, sniff_content_type
-from .repositories.rows import fast
+from .repositories.rows import fast, prepared
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
 from .uow import UowFactory
 
@@ -49,6 +51,22 @@ def service_row(sv: Service, supplier_name: str, category_name: str) -> ServiceR
     )
 
 
+_SERVICE_ROW = builder(ServiceRow)
+
+
+@functools.lru_cache(maxsize=8192)
+def _keywords(text: str | None) -> tuple[str, ...]:
+    return tuple(split_keywords(text))  # a service's keywords repeat on every page that shows it
+
+
+def service_rows(rows) -> tuple[ServiceRow, ...]:
+    """`service_row` for rows of `_service_rows()` (by position: one tuple per row, no kwargs)."""
+    build = _SERVICE_ROW
+    return tuple(build((r[0], r[1], r[2], r[11], r[3], r[10], r[4],
+                        round(r[5] / r[6] / 100, 2) if r[6] else None, r[6], _keywords(r[7]), r[8], r[9]))
+                 for r in rows)
+
+
 def _rows_stmt():
     return (select(Service, Supplier.name, Category.name)
             .join(Supplier, Supplier.id == Service.supplier_id)
@@ -67,6 +85,49 @@ def _service_rows():
 
 def _visible():
     return and_(Service.hidden.is_(False), Service.hidden_by_agency.is_(False))
+
+
+def _prepared_filters(terms: int, category: bool) -> list:
+    """`_filters` with the values bound: `term0`… (LIKE patterns), `category`."""
+    conds = [_visible()]
+    conds += [Service.search_text.like(bindparam(f"term{i}"), escape="\\") for i in range(terms)]
+    if category:
+        conds.append(Service.category_code == bindparam("category"))
+    return conds
+
+
+@prepared
+def _search_stmt(terms: int, category: bool, paged: bool, limit: int):
+    """A catalog page (`term0`…, `category`, `after_name`/`after_id` when `paged`)."""
+    stmt = _service_rows().where(*_prepared_filters(terms, category))
+    if paged:  # typed binds, as the columns take them
+        stmt = stmt.where(tuple_(Service.name, Service.id) > tuple_(
+            bindparam("after_name", type_=Service.name.type), bindparam("after_id", type_=Service.id.type)))
+    return stmt.order_by(Service.name, Service.id).limit(limit + 1)
+
+
+@prepared
+def _supplier_services_stmt():
+    """The supplier's services with open deals and unanswered inquiries (`supplier_id`, `now`)."""
+    supplier_id = bindparam("supplier_id", type_=Service.supplier_id.type)
+    open_deals = (select(Deal.service_id, func.count().label("n")).where(
+        Deal.supplier_id == supplier_id, Deal.state.in_(OPEN_STATES),
+        or_(Deal.deadline_at.is_(None), Deal.deadline_at > bindparam("now", type_=Deal.deadline_at.type)))
+        .group_by(Deal.service_id).subquery())
+    unanswered = (select(Inquiry.service_id, func.count().label("n")).where(
+        Inquiry.supplier_id == supplier_id, Inquiry.answered_at.is_(None))
+        .group_by(Inquiry.service_id).subquery())
+    return (_service_rows().add_columns(func.coalesce(open_deals.c.n, 0).label("open_deals"),
+                                        func.coalesce(unanswered.c.n, 0).label("unanswered"))
+            .outerjoin(open_deals, open_deals.c.service_id == Service.id)
+            .outerjoin(unanswered, unanswered.c.service_id == Service.id)
+            .where(Service.supplier_id == supplier_id)
+            .order_by(Service.name, Service.id))
+
+
+@prepared
+def _count_stmt(terms: int, category: bool):
+    return select(func.count()).select_from(Service).where(*_prepared_filters(terms, category))
 
 
 def _listing_changed(sv: Service, *old_categories: str) -> Changes:
@@ -113,6 +174,14 @@ class CatalogService:
         over SEARCH_LIMIT characters is refused with a message, never a database error)."""
         return clean_search(query), clean_text(category, "service.category_code", field="category", required=False)
 
+    def _filter_params(self, query: str, category: str | None) -> tuple[int, dict]:
+        """The values of `_filters` for a prepared statement: (number of terms, parameters)."""
+        query, category = self._clean_filters(query, category)
+        params = {f"term{i}": like_pattern(term) for i, term in enumerate(query_terms(query))}
+        if category:
+            params["category"] = category
+        return len(params) - bool(category), params
+
     def _filters(self, query: str, category: str | None) -> list:
         query, category = self._clean_filters(query, category)
         conds = [_visible()]
@@ -128,22 +197,22 @@ class CatalogService:
 
         Open to everybody, also before login. Sorted by name; keyset paging on (name, id).
         """
-        filters = self._filters(query, category)
+        terms, params = self._filter_params(query, category)
         cursor = clean_cursor(cursor, str, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
+        if cursor is not None:
+            params["after_name"], params["after_id"] = cursor
+        stmt = _search_stmt(terms, "category" in params, cursor is not None, limit)
         with self.uow() as uow:
-            stmt = _service_rows().where(*filters)  # rows, not objects (a list page)
-            if cursor is not None:
-                stmt = stmt.where(tuple_(Service.name, Service.id) > tuple(cursor))
-            rows = uow.session.connection().execute(stmt.order_by(Service.name, Service.id).limit(limit + 1)).all()
+            rows = uow.connection.execute(stmt, params).all()  # rows, not objects (a list page)
             more = len(rows) > limit
-            out = tuple(service_row(r, r.supplier_name, r.category_name) for r in rows[:limit])
+            out = service_rows(rows[:limit])
             return Page(out, (out[-1].name, out[-1].id) if more else None)
 
     def count(self, actor: Actor | None, query: str = "", category: str | None = None) -> int:
-        filters = self._filters(query, category)
+        terms, params = self._filter_params(query, category)
         with self.uow() as uow:
-            return uow.session.connection().scalar(select(func.count()).select_from(Service).where(*filters))
+            return uow.connection.scalar(_count_stmt(terms, "category" in params), params)
 
     def category_counts(self, query: str = "") -> dict[str, int]:
         """Visible services matching `query` per category code (the home tiles and the filter chips)."""
@@ -197,24 +266,10 @@ class CatalogService:
     def supplier_services(self, actor: Actor) -> list[SupplierServiceRow]:
         """The supplier's own services with counts of open deals and unanswered inquiries."""
         require_role(actor, Role.SUPPLIER)
-        with self.uow() as uow:
-            s = uow.session
-            now = self.clock.now()
-            open_deals = (select(Deal.service_id, func.count().label("n")).where(
-                Deal.supplier_id == actor.supplier_id, Deal.state.in_(OPEN_STATES),
-                or_(Deal.deadline_at.is_(None), Deal.deadline_at > now)).group_by(Deal.service_id).subquery())
-            unanswered = (select(Inquiry.service_id, func.count().label("n")).where(
-                Inquiry.supplier_id == actor.supplier_id, Inquiry.answered_at.is_(None))
-                .group_by(Inquiry.service_id).subquery())
-            rows = s.connection().execute(
-                _service_rows().add_columns(func.coalesce(open_deals.c.n, 0).label("open_deals"),
-                                            func.coalesce(unanswered.c.n, 0).label("unanswered"))
-                .outerjoin(open_deals, open_deals.c.service_id == Service.id)
-                .outerjoin(unanswered, unanswered.c.service_id == Service.id)
-                .where(Service.supplier_id == actor.supplier_id)
-                .order_by(Service.name, Service.id)).all()
-            return [SupplierServiceRow(service_row(r, r.supplier_name, r.category_name), r.open_deals, r.unanswered)
-                    for r in rows]
+        with self.uow() as uow:  # rows, not objects (a list page)
+            rows = uow.connection.execute(_supplier_services_stmt(),
+                                          {"supplier_id": actor.supplier_id, "now": self.clock.now()}).all()
+            return [SupplierServiceRow(row, r.open_deals, r.unanswered) for row, r in zip(service_rows(rows), rows)]
 
     def service_form(self, actor: Actor, service_id: uuid.UUID) -> ServiceForm:
         """The current values of one of the supplier's services, for the edit dialog."""

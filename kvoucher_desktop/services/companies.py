@@ -18,6 +18,7 @@ from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .form_inputs import check_upload, clean_company_info
 from .guards import require_role
 from .repositories.documents import document_view
+from .repositories.companies import read_company_view
 from .rules.documents import DOC_LABELS
 from .rules.inputs import clean_uuid
 from .rules.limits import MAX_EMPLOYEES
@@ -131,8 +132,8 @@ class CompanyService:
         company_id = clean_uuid(company_id, "company_id", optional=True) or actor.company_id
         if company_id is None:
             raise NotFound("기업 정보가 없는 계정입니다.")
-        with self.uow() as uow:
-            return uow.companies.read_view(actor, company_id)  # rows, not objects (a page read)
+        with self.uow() as uow:  # rows, not objects (a page read), on the call's connection
+            return read_company_view(uow.connection, actor, company_id)
 
     def _editable(self, uow: UnitOfWork, actor: Actor) -> Company:
         require_role(actor, Role.DEMAND)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,10 +18,10 @@ from ..enums import DealAction, DealState, DealTab, Role
 from ..models import Company, Deal, DealEvent, Service, Supplier
 from .changes import NO_CHANGES, Changes, Done, Entity
 from .clock import Clock
-from .dto import Actor, DealEventView, DealView, Page
+from .dto import Actor, DealEventView, DealView, Page, builder
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
-from .repositories.rows import fast
+from .repositories.rows import fast, prepared
 from .rules import deals as rules
 from .rules.inputs import clean_amount, clean_cursor, clean_enum, clean_page_size, clean_text, clean_uuid
 from .rules.korean import particle
@@ -87,6 +87,24 @@ def deal_view(d: Deal, company_name: str, service_name: str, list_price: int, su
     )
 
 
+_DEAL_VIEW = builder(DealView)
+
+
+def deal_views(rows, now: datetime) -> tuple[DealView, ...]:
+    """`deal_view` for rows of `_view_rows()`, by position (a list page builds hundreds)."""
+    effective, labels, awaiting, reason, build = (rules.effective_state, rules.STATE_LABELS, rules.AWAITING,
+                                                  rules.expiry_reason, _DEAL_VIEW)
+    out = []
+    for r in rows:
+        stored, deadline = r[4], r[10]
+        state = effective(stored, deadline, now)
+        overdue = state is not stored
+        out.append(build((r[0], r[1], r[14], r[2], r[15], r[3], r[17], r[16], state, labels[state], r[5], r[6], r[7],
+                          r[8], r[9], deadline if state in awaiting else None, deadline if overdue else r[11],
+                          reason(stored) if overdue else r[12], r[13])))
+    return tuple(out)
+
+
 def _view_rows():
     """The columns `deal_view` reads, as a row (list pages: no ORM objects to build and expire)."""
     return (select(fast(Deal.id), fast(Deal.company_id), fast(Deal.service_id), fast(Deal.supplier_id),
@@ -98,6 +116,38 @@ def _view_rows():
             .join(Company, Company.id == Deal.company_id)
             .join(Service, Service.id == Deal.service_id)
             .join(Supplier, Supplier.id == Deal.supplier_id))
+
+
+_NEWEST_FIRST = (Deal.updated_at.desc(), Deal.id.desc())
+
+
+def _owner_column(role: Role):
+    return Deal.company_id if role is Role.DEMAND else Deal.supplier_id
+
+
+@prepared
+def _counts_stmts(role: Role):
+    """Inbox counts: per state, and the awaiting deals past their deadline (`owner`, `now`)."""
+    own = _owner_column(role) == bindparam("owner")
+    by_state = select(Deal.state, func.count()).where(own).group_by(Deal.state)
+    overdue = (select(Deal.state, func.count())
+               .where(own, Deal.state.in_(rules.AWAITING), Deal.deadline_at <= bindparam("now", type_=Deal.deadline_at.type))
+               .group_by(Deal.state))
+    return by_state, overdue
+
+
+@prepared
+def _tab_stmt(role: Role, tab: DealTab, paged: bool, limit: int):
+    """One inbox tab's page (`owner`, `now`, and `after_at`/`after_id` when `paged`): the page's
+    ids first, then the joins for those rows only — a busy supplier's 반려/불가 tab holds
+    thousands of deals (benchmarks/README.md)."""
+    page = select(Deal.id).where(_owner_column(role) == bindparam("owner"),
+                                 _tab_condition(tab, role, bindparam("now", type_=Deal.deadline_at.type)))
+    if paged:  # typed binds: the UTC conversion of the column
+        page = page.where(tuple_(Deal.updated_at, Deal.id) < tuple_(
+            bindparam("after_at", type_=Deal.updated_at.type), bindparam("after_id", type_=Deal.id.type)))
+    page = page.order_by(*_NEWEST_FIRST).limit(limit + 1)
+    return _view_rows().where(Deal.id.in_(page.scalar_subquery())).order_by(*_NEWEST_FIRST)
 
 
 def _view_stmt():
@@ -125,15 +175,14 @@ class DealService:
 
         Two grouped queries: per state (answered from the (owner, state, …) index alone), and the
         awaiting deals already past their deadline, which count as 불가 (benchmarks/README.md)."""
-        own = self._own(actor)
+        self._own(actor)  # refuses other roles
+        owner = actor.company_id if actor.role is Role.DEMAND else actor.supplier_id
         now = self.clock.now()
+        by_state_stmt, overdue_stmt = _counts_stmts(actor.role)
         with self.uow() as uow:
-            s = uow.session.connection()  # plain rows on the unit's connection
-            by_state: dict[DealState, int] = dict(s.execute(
-                select(Deal.state, func.count()).where(own).group_by(Deal.state)).all())
-            overdue = s.execute(
-                select(Deal.state, func.count()).where(own, Deal.state.in_(rules.AWAITING), Deal.deadline_at <= now)
-                .group_by(Deal.state)).all()
+            s = uow.connection  # plain rows on the unit's connection (no Session is made)
+            by_state: dict[DealState, int] = dict(s.execute(by_state_stmt, {"owner": owner}).all())
+            overdue = s.execute(overdue_stmt, {"owner": owner, "now": now}).all()
         for state, n in overdue:  # the two reads may straddle a sweep: never count below zero
             moved = min(n, by_state.get(state, 0))
             by_state[state] = by_state.get(state, 0) - moved
@@ -143,7 +192,7 @@ class DealService:
 
     def list_tab(self, actor: Actor, tab: DealTab, cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
         """One inbox tab, most recently changed first; keyset paging on (updated_at, id)."""
-        own = self._own(actor)
+        self._own(actor)  # refuses other roles
         tab = clean_enum(tab, DealTab, "tab", "탭")
         cursor = clean_cursor(cursor, datetime, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
@@ -151,19 +200,14 @@ class DealService:
         if tab not in tabs:
             raise ValidationError("이 역할에서는 볼 수 없는 탭입니다.", field="tab")
         now = self.clock.now()
-        newest_first = (Deal.updated_at.desc(), Deal.id.desc())
+        params = {"owner": actor.company_id if actor.role is Role.DEMAND else actor.supplier_id, "now": now}
+        if cursor is not None:
+            params["after_at"], params["after_id"] = cursor
+        stmt = _tab_stmt(actor.role, tab, cursor is not None, limit)
         with self.uow() as uow:
-            # the page's ids first, then the joins for those rows only: a busy supplier's 반려/불가
-            # tab holds thousands of deals (benchmarks/README.md)
-            page = select(Deal.id).where(own, _tab_condition(tab, actor.role, now))
-            if cursor is not None:
-                page = page.where(tuple_(Deal.updated_at, Deal.id) < tuple(cursor))  # typed bind: UTC conversion
-            page = page.order_by(*newest_first).limit(limit + 1)
-            stmt = _view_rows().where(Deal.id.in_(page.scalar_subquery())).order_by(*newest_first)
-            rows = uow.session.connection().execute(stmt).all()  # rows, not objects (a list page)
+            rows = uow.connection.execute(stmt, params).all()  # rows, not objects (a list page)
             more = len(rows) > limit
-            out = tuple(deal_view(r, r.company_name, r.service_name, r.list_price, r.supplier_name, now)
-                        for r in rows[:limit])
+            out = deal_views(rows[:limit], now)
             return Page(out, (out[-1].updated_at, out[-1].id) if more else None)
 
     def get(self, actor: Actor, deal_id: uuid.UUID) -> DealView:

@@ -403,6 +403,20 @@ class VoucherView:
 
 
 # --- list pages -------------------------------------------------------------------------------
+def builder(cls: type):
+    """A function making a frozen dataclass of `cls` from a tuple of its field values in order,
+    as `rows_into` does for one row (list reads that compute some fields from their columns)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    new = object.__new__
+
+    def build(values):
+        obj = new(cls)
+        obj.__dict__.update(zip(names, values))
+        return obj
+
+    return build
+
+
 def rows_into(cls: type, rows) -> tuple:
     """Frozen dataclasses of `cls` from rows whose columns are its fields, in order: a list page
     builds hundreds at once, and the generated __init__ sets each field through

@@ -71,7 +71,7 @@ def build_services(
     passwords = Passwords(hash_params)
     sms = SimulatedSms(clock)
     identity = SimulatedIdentityVerifier(clock, sms, seed=simulator_seed)
-    sessions = SessionStore(uow, clock, session_policy)
+    sessions = SessionStore(uow, clock, session_policy, engine=engine)  # one connection per gated call
     services = Services(
         engine=engine, clock=clock, sms=sms, identity=identity, passwords=passwords, sessions=sessions,
         accounts=gate(AccountService(uow, clock, passwords, sessions), sessions),

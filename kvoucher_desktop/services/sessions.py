@@ -23,9 +23,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..enums import Role
@@ -33,7 +36,7 @@ from ..models import LoginSession, User
 from .clock import Clock
 from .dto import Actor
 from .errors import SessionInvalid
-from .uow import UowFactory
+from .uow import UowFactory, lend, unlend
 
 #: end reasons stored in login_sessions.end_reason
 LOGOUT, PASSWORD_CHANGE, ACCOUNT_LOCKED, IDLE, EXPIRED = "logout", "password_change", "account_locked", "idle", "expired"
@@ -113,10 +116,13 @@ class SessionStore:
     """Opens, resolves and ends login sessions. Not a service: it takes no Actor, and the gate
     is built on it. `open_for` is for start-up code (the demo seeder, tests), never for views."""
 
-    def __init__(self, uow: UowFactory, clock: Clock, policy: SessionPolicy = PRODUCTION_SESSIONS):
+    def __init__(self, uow: UowFactory, clock: Clock, policy: SessionPolicy = PRODUCTION_SESSIONS,
+                 engine: Engine | None = None):
         self.uow = uow
         self.clock = clock
         self.policy = policy
+        #: with an engine, a gated call is resolved on the connection it then runs on (`serving`)
+        self.engine = engine
 
     # --- opening --------------------------------------------------------------------------------
     def open(self, session: Session, user: User, now: datetime | None = None) -> Actor:
@@ -140,29 +146,62 @@ class SessionStore:
             return actor
 
     # --- resolving ------------------------------------------------------------------------------
-    def resolve(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False) -> Actor | None:
+    def resolve(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False,
+                connection: Connection | None = None) -> Actor | None:
         """The store's Actor for a handed one, or SessionInvalid.
 
         Refused: anything but an Actor (None only with `allow_none`), a token that names no
         session, an Actor whose user/role/company/supplier/operator differ from the session's
         account, and — unless `allow_ended` (logout) — an ended or expired session or an account
-        the agency locked. The returned Actor is built from the store's account."""
+        the agency locked. The returned Actor is built from the store's account. With a
+        `connection`, the lookup (and a lapse or last-use write, committed) runs on it."""
         if actor is None and allow_none:
             return None
         if not isinstance(actor, Actor):
             raise SessionInvalid()
         token = actor.token
-        user, row = self._lookup(token)
+        user, row = self._lookup(token, connection)
         handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
         stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
         if handed != stored:
             raise SessionInvalid()
         fresh = actor_of(user, token)
         if allow_ended:
-            self._lapse(row)  # an expired session is marked so, not ended again by the caller
+            self._lapse(row, connection)  # an expired session is marked so, not ended again by the caller
             return fresh
-        self._check_live(row, user)
+        self._check_live(row, user, connection)
         return fresh
+
+    @contextmanager
+    def serving(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False) -> Iterator[Actor | None]:
+        """`resolve(actor)` on a connection checked out for the whole call and lent to the call's
+        units of work (one checkout per call, not two).
+
+        A connection the server dropped while it sat in the pool fails the lookup, the call's
+        first statement, with a disconnect error: the pool is invalidated and the lookup is
+        tried once more on a new connection (nothing has happened on the dead one)."""
+        visitor = actor is None and allow_none  # no lookup, but the call's units still share one checkout
+        if self.engine is None or not (visitor or isinstance(actor, Actor) and _well_formed(actor.token)):
+            yield self.resolve(actor, allow_none=allow_none, allow_ended=allow_ended)
+            return
+        for attempt in (1, 2):
+            conn = self.engine.connect()
+            try:
+                fresh = self.resolve(actor, allow_none=allow_none, allow_ended=allow_ended, connection=conn)
+                break
+            except DBAPIError as exc:
+                conn.close()
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+            except BaseException:
+                conn.close()
+                raise
+        lent = lend(conn)
+        try:
+            yield fresh
+        finally:
+            unlend(lent)
+            conn.close()
 
     def resolve_token(self, token: str) -> Actor:
         """The Actor of a live session by its raw token (what a network server's bearer token is)."""
@@ -170,19 +209,23 @@ class SessionStore:
         self._check_live(row, user)
         return actor_of(user, token)
 
-    def _lookup(self, token: Any):
+    def _lookup(self, token: Any, connection: Connection | None = None):
         """(account, (session id, last used, expires, ended)) of a token, or SessionInvalid when
         it is no token at all or names no session."""
         if not _well_formed(token):
             raise SessionInvalid()
-        with self.uow() as uow:  # Core on the unit's connection: no ORM objects per call
-            found = uow.session.connection().execute(_LOOKUP, {"token_hash": hash_token(token)}).one_or_none()
+        params = {"token_hash": hash_token(token)}
+        if connection is not None:  # Core, one row as a tuple: no ORM objects, no Session per call
+            found = connection.execute(_LOOKUP, params).one_or_none()
+        else:
+            with self.uow() as uow:
+                found = uow.connection.execute(_LOOKUP, params).one_or_none()
         if found is None:
             raise SessionInvalid()
         account = _Account(*found[:8])
         return account, tuple(found[8:])
 
-    def _lapse(self, row) -> bool:
+    def _lapse(self, row, connection: Connection | None = None) -> bool:
         """Mark an open session past its idle or absolute expiry as ended; True if it has ended."""
         session_id, last_used_at, expires_at, ended_at = row
         if ended_at is not None:
@@ -191,26 +234,29 @@ class SessionStore:
         lapsed = EXPIRED if now >= expires_at else IDLE if now >= last_used_at + self.policy.idle else None
         if lapsed is None:
             return False
-        self._end_where(LoginSession.id == session_id, lapsed, now)
+        self._end_where(LoginSession.id == session_id, lapsed, now, connection)
         return True
 
-    def _check_live(self, row, user: _Account) -> None:
-        if self._lapse(row):
+    def _check_live(self, row, user: _Account, connection: Connection | None = None) -> None:
+        if self._lapse(row, connection):
             raise SessionInvalid()
         session_id, last_used_at, _expires_at, _ended_at = row
         now = self.clock.now()
         if not user.active:
             raise SessionInvalid()
         if now - last_used_at >= self.policy.touch_every:
-            with self.uow() as uow:  # conditional: of two desks touching at once, one writes
-                uow.session.execute(
-                    update(LoginSession)
-                    .where(LoginSession.id == session_id,
-                           LoginSession.last_used_at <= now - self.policy.touch_every,
-                           LoginSession.ended_at.is_(None))
-                    .values(last_used_at=now)
-                    .execution_options(synchronize_session=False)
-                )
+            # conditional: of two desks touching at once, one writes
+            touch = (update(LoginSession)
+                     .where(LoginSession.id == session_id,
+                            LoginSession.last_used_at <= now - self.policy.touch_every,
+                            LoginSession.ended_at.is_(None))
+                     .values(last_used_at=now))
+            if connection is not None:
+                connection.execute(touch)
+                connection.commit()
+                return
+            with self.uow() as uow:
+                uow.session.execute(touch.execution_options(synchronize_session=False))
                 uow.commit()
 
     # --- ending ---------------------------------------------------------------------------------
@@ -230,7 +276,12 @@ class SessionStore:
         )
         return result.rowcount or 0
 
-    def _end_where(self, where, reason: str, now: datetime) -> None:
+    def _end_where(self, where, reason: str, now: datetime, connection: Connection | None = None) -> None:
+        if connection is not None:
+            connection.execute(update(LoginSession).where(where, LoginSession.ended_at.is_(None))
+                               .values(ended_at=now, end_reason=reason))
+            connection.commit()
+            return
         with self.uow() as uow:
             self._end_in(uow.session, where, reason, now)
             uow.commit()
@@ -314,11 +365,12 @@ def _guard(method: Callable, sessions: SessionStore, accepts_none: bool, ended_o
     @functools.wraps(method)
     def call(*args, **kwargs):
         if args:
-            fresh = sessions.resolve(args[0], allow_none=accepts_none, allow_ended=ended_ok)
-            return method(fresh, *args[1:], **kwargs)
+            with sessions.serving(args[0], allow_none=accepts_none, allow_ended=ended_ok) as fresh:
+                return method(fresh, *args[1:], **kwargs)
         if "actor" in kwargs:
-            kwargs["actor"] = sessions.resolve(kwargs["actor"], allow_none=accepts_none, allow_ended=ended_ok)
-            return method(**kwargs)
+            with sessions.serving(kwargs["actor"], allow_none=accepts_none, allow_ended=ended_ok) as fresh:
+                kwargs["actor"] = fresh
+                return method(**kwargs)
         raise SessionInvalid()
 
     call.__wrapped_service_method__ = method

@@ -7,12 +7,14 @@ store is recognised by its `alembic_version` row, read with plain SQL (`HEAD_REV
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 
 from ..private_files import (
     PRIVATE_FILE_MODE,
@@ -67,12 +69,43 @@ def create_store_engine(url: str, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_size=5, max_overflow=5,
+                           pool_recycle=PG_RECYCLE_SECONDS)
+    _ping_after_idle(engine)
+    return engine
+
+
+#: a PostgreSQL connection older than this is replaced at checkout (server or firewall idle limits)
+PG_RECYCLE_SECONDS = 1800
+#: a connection that sat in the pool longer than this is tested (one round trip) at checkout
+PG_IDLE_PING_SECONDS = 30.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Instead of `pool_pre_ping` (a round trip before every checkout): test a connection at
+    checkout only after it sat idle in the pool, so a page's run of calls pays nothing. A server
+    restart between two calls close together is caught by the session gate, whose lookup is the
+    call's first statement and is retried once on a new connection (services/sessions.py)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):
+        if record is not None:
+            record.info["kv_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        since = record.info.get("kv_idle_since")
+        if since is None or time.monotonic() - since < PG_IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool replaces the connection and checks out again
+            raise DisconnectionError(str(exc)) from exc
 
 
 #: the newest revision in migrations/versions (tests/services/test_migrations.py checks it against
 #: the scripts): a store at this revision needs no migration, so start-up never imports Alembic
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def alembic_config(engine: Engine):

@@ -128,7 +128,7 @@ class ViewContext:
         status line."""
         feedback = self._feedback()
         if feedback is not None:
-            feedback.success(text, detail)
+            feedback.success(text, detail) if detail else feedback.success(text)
         else:
             self.status(f"{text} {detail}".strip())
 

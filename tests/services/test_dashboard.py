@@ -227,3 +227,66 @@ def test_digits_match_names_and_business_numbers_in_one_order(services, clock):
     assert [r.id for r in _all(services, operator, query=prefix)] == [by_name, *reversed(by_number)]
     nines = services.screening.list_companies(operator, query="999").rows  # no upper bound for 999…
     assert all(r.business_no.startswith("999") or "999" in r.name for r in nines)
+
+
+def test_a_three_digit_prefix_pages_newest_first_through_its_index(services, clock):
+    """Three digits read their numbers newest first from the (operator,) first-three-digits index
+    (migration 0006), merged with the names holding them, in the dashboard's order, page by page."""
+    seoul = make_operator(services, "서울")
+    agency = make_agency(services)
+    by_number = []
+    for i in range(5):
+        if i % 2 == 0:  # shared submission times: the id breaks the tie
+            clock.advance(minutes=1)
+        by_number.append(signup_company(services, region="서울", business_no=valid_business_no(4_000_100 + i)))
+    clock.advance(minutes=1)
+    by_name = signup_company(services, region="서울", name="127상사", business_no=valid_business_no(5_000_001))
+    signup_company(services, region="서울", business_no=valid_business_no(5_000_002))  # 128…: neither
+    clock.advance(minutes=1)
+    busan = signup_company(services, region="부산", business_no=valid_business_no(4_000_200)).company_id
+    ids = {a.company_id for a in (*by_number, by_name)}
+    assert all(valid_business_no(4_000_100 + i).startswith("127") for i in range(5))
+    assert not valid_business_no(5_000_001).startswith("127")
+
+    everything = services.screening.list_companies(agency, limit=1000).rows  # the dashboard's order
+    for actor, expected in ((seoul, [r.id for r in everything if r.id in ids]),
+                            (agency, [r.id for r in everything if r.id in ids | {busan}])):
+        for query in ("127", " 127 ", "1-2-7", "１２７"):  # the last two are in no name
+            wanted = expected if query.strip() == "127" else [i for i in expected if i != by_name.company_id]
+            for limit in (1, 2, 200):
+                assert [r.id for r in _all(services, actor, query=query, limit=limit)] == wanted, (query, limit)
+    assert services.screening.list_companies(seoul, query="127", status=S.APPROVED).rows == ()
+    assert [r.id for r in _all(services, seoul, query="127", status=S.REVIEWING, limit=2)] == \
+        [r.id for r in everything if r.id in ids]
+
+
+def test_a_three_digit_prefix_is_read_from_its_index_without_a_sort(services):
+    """SQLite's planner (no ANALYZE, as the app never runs it) walks the prefix index in the page's
+    order: the statement the service sends uses it and sorts nothing."""
+    from sqlalchemy import event
+
+    if services.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite; PostgreSQL's depends on its statistics")
+    operator = make_operator(services)
+    agency = make_agency(services)
+    for i in range(3):
+        signup_company(services, business_no=valid_business_no(4_000_300 + i))
+    seen = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        if "substr(" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(services.engine, "before_cursor_execute", record)
+    try:
+        services.screening.list_companies(operator, query="127")
+        services.screening.list_companies(agency, query="127")
+    finally:
+        event.remove(services.engine, "before_cursor_execute", record)
+    assert len(seen) == 2
+    with services.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        plans = [" / ".join(row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+                 for sql, params in seen]
+    assert "ix_companies_operator_business_no3" in plans[0] and "ix_companies_business_no3_submitted" in plans[1]
+    assert not any("TEMP B-TREE" in plan for plan in plans), plans

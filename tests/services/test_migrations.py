@@ -117,3 +117,37 @@ def test_migration_0005_indexes_the_names_of_the_companies_already_stored(servic
     assert stored == {company_id: name_grams(name) for company_id, name in names.items()}
     found = services.screening.list_companies(operator, query="한빛 s").rows
     assert [r.id for r in found] == [cid for cid, name in names.items() if name == "(주)한빛 Soft"]
+    with services.engine.begin() as conn:  # the later revisions back: the store is shared by the session
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def test_migration_0006_adds_the_three_digit_business_number_indexes(services):
+    """0006 indexes the first three digits of the business number (then submitted_at, id), for the
+    agency and per operator, and on PostgreSQL analyzes the table so that the planner has the
+    expression's statistics; a store downgraded to 0005 and upgraded again searches the same."""
+    from sqlalchemy import text
+
+    from tests.factories import make_operator, signup_company, valid_business_no
+
+    names = {"ix_companies_business_no3_submitted", "ix_companies_operator_business_no3"}
+    listing = (text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'companies'")
+               if services.engine.dialect.name == "sqlite"
+               else text("SELECT indexname FROM pg_indexes WHERE tablename = 'companies'"))
+    operator = make_operator(services)
+    ids = [signup_company(services, business_no=valid_business_no(4_000_400 + i)).company_id for i in range(2)]
+    before = [r.id for r in services.screening.list_companies(operator, query="127").rows]
+    assert set(before) == set(ids)
+    cfg = alembic_config(services.engine)
+    with services.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")  # a no-op on a store at the head revision
+        assert names <= set(conn.scalars(listing))
+        command.downgrade(cfg, "0005")
+        assert not names & set(conn.scalars(listing))
+        command.upgrade(cfg, "0006")
+        assert names <= set(conn.scalars(listing))
+        if services.engine.dialect.name == "postgresql":  # analyzed: the planner knows the expression
+            stats = text("SELECT count(*) FROM pg_stats WHERE tablename = 'ix_companies_business_no3_submitted'")
+            assert conn.scalar(stats) > 0
+    assert [r.id for r in services.screening.list_companies(operator, query="127").rows] == before

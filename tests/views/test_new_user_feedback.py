@@ -119,6 +119,32 @@ def test_an_account_lock_is_told_in_the_bar(qtbot, agency_window, sqlite_service
     assert operator.role is Role.OPERATOR
 
 
+def test_pages_tell_through_the_context_and_never_reach_the_window(qtbot, agency_window):
+    import pathlib
+    import re
+
+    import kvoucher_desktop.views as views
+
+    window, ctx = agency_window, agency_window.ctx
+    ctx.show_success("서비스를 저장했습니다.", "숨김으로 저장했으므로 서비스 검색에는 보이지 않습니다.")
+    bar = window.feedback
+    assert bar.kind == "success" and bar.title.text() == "서비스를 저장했습니다."
+    assert bar.body.text() == "숨김으로 저장했으므로 서비스 검색에는 보이지 않습니다."
+    ctx.show_notice("가져오지 못했습니다.", "2번째 줄: 사업자등록번호가 아닙니다.", "danger")
+    assert bar.is_failure and bar.body.text() == "2번째 줄: 사업자등록번호가 아닙니다."
+    ctx.show_notice("전문기관이 숨긴 서비스입니다.", kind="warning")
+    assert bar.kind == "warning" and not bar.body.isVisible() and ctx.feedback is bar
+    ctx.clear_feedback()
+    assert bar.isHidden()
+    # only the context and the window itself touch the window: no page or widget does
+    root = pathlib.Path(views.__file__).parent
+    own = {"context.py", "main_window.py", "window_chrome.py", "window_session.py", "window_size.py"}
+    reaching = re.compile(r"ctx\.window\b|getattr\(\s*(self\.)?ctx\s*,\s*[\"']window[\"']")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name not in own and reaching.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
 def test_the_keyring_note_after_login_is_in_the_bar(qtbot, agency_window):
     window = agency_window
 

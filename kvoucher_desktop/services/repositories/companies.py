@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ...models import Company, CompanyDocument, OperatingAgency, ScreeningEvent
 from ..dto import Actor, CompanyInfo, CompanyView, DocumentView, OperatorView, ScreeningEventView
@@ -14,6 +14,7 @@ from ..rules.documents import DOC_LABELS, required_documents
 from ..rules.screening import ACTION_LABELS, EDITABLE, NOT_EDITABLE_REASON, STATUS_LABELS
 from . import Repository
 from .documents import DocumentRepository, document_view
+from .rows import prepared
 
 
 def operator_view(o: OperatingAgency) -> OperatorView:
@@ -55,33 +56,43 @@ class CompanyRepository(Repository):
         return compose_view(c, op, current, events)
 
     def read_view(self, actor: Actor, company_id: uuid.UUID) -> CompanyView:
-        """`view(for_actor(...))` for a page that only reads: rows straight into the view (no ORM
-        objects to build and expire), three statements on the unit's connection."""
-        conn = self.session.connection()
-        o = OperatingAgency
-        row = conn.execute(
-            select(*Company.__table__.c, o.name.label("op_name"), o.region.label("op_region"),
-                   o.phone.label("op_phone"), o.email.label("op_email"), o.active.label("op_active"))
-            .join(o, o.id == Company.operator_id).where(Company.id == company_id)).one_or_none()
-        if row is None:
-            raise NotFound("기업 정보를 찾을 수 없습니다.")
-        check_company_access(actor, row.id, row.operator_id)
-        op = OperatorView(row.operator_id, row.op_name, row.op_region, row.op_phone, row.op_email, row.op_active)
-        d = CompanyDocument
-        current = conn.execute(
-            select(d.id, d.doc_type, d.filename, d.content_type, d.size, d.sha256, d.issued_year, d.uploaded_at)
-            .where(d.company_id == company_id, d.replaced_at.is_(None)).order_by(d.uploaded_at)).all()
-        e = ScreeningEvent
-        events = conn.execute(
-            select(e.action, e.from_status, e.to_status, e.reason, e.actor_name, e.actor_role, e.at)
-            .where(e.company_id == company_id).order_by(e.at, e.seq)).all()
-        return compose_view(row, op, current, events)
+        """`view(for_actor(...))` for a page that only reads (see `read_company_view`)."""
+        return read_company_view(self.session.connection(), actor, company_id)
 
     def next_seq(self, model, company_id: uuid.UUID) -> int:
         """Next position in a company's history table (`CompanyChange`, `ScreeningEvent`); the
         company row is locked by the caller."""
         self.session.flush()
         return (self.session.scalar(select(func.max(model.seq)).where(model.company_id == company_id)) or 0) + 1
+
+
+@prepared
+def _read_view_stmts():
+    """The company with its operator, its current documents, its events (`company_id`)."""
+    company_id = bindparam("company_id", type_=Company.id.type)
+    o, d, e = OperatingAgency, CompanyDocument, ScreeningEvent
+    company = (select(*Company.__table__.c, o.name.label("op_name"), o.region.label("op_region"),
+                      o.phone.label("op_phone"), o.email.label("op_email"), o.active.label("op_active"))
+               .join(o, o.id == Company.operator_id).where(Company.id == company_id))
+    documents = (select(d.id, d.doc_type, d.filename, d.content_type, d.size, d.sha256, d.issued_year, d.uploaded_at)
+                 .where(d.company_id == company_id, d.replaced_at.is_(None)).order_by(d.uploaded_at))
+    events = (select(e.action, e.from_status, e.to_status, e.reason, e.actor_name, e.actor_role, e.at)
+              .where(e.company_id == company_id).order_by(e.at, e.seq))
+    return company, documents, events
+
+
+def read_company_view(conn, actor: Actor, company_id: uuid.UUID) -> CompanyView:
+    """`view(for_actor(...))` for a page that only reads: rows straight into the view (no ORM
+    objects to build and expire), three prepared statements on `conn` (a unit's connection)."""
+    company, documents, events = _read_view_stmts()
+    params = {"company_id": company_id}
+    row = conn.execute(company, params).one_or_none()
+    if row is None:
+        raise NotFound("기업 정보를 찾을 수 없습니다.")
+    check_company_access(actor, row.id, row.operator_id)
+    op = OperatorView(row.operator_id, row.op_name, row.op_region, row.op_phone, row.op_email, row.op_active)
+    current = conn.execute(documents, params).all()
+    return compose_view(row, op, current, conn.execute(events, params).all())
 
 
 def compose_view(c, op, current, events) -> CompanyView:

@@ -8,6 +8,7 @@ the same label, for `select(...)` statements whose rows go straight into DTOs.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from sqlalchemy import Enum, String, TypeDecorator, Uuid, type_coerce
@@ -62,3 +63,11 @@ def fast(column):
         kind = _ENUMS.setdefault(t.enum_class, _FastEnum(t.enum_class))
         return type_coerce(column, kind).label(column.key)
     return column
+
+
+def prepared(build):
+    """Memoise a list statement's builder by the statement's shape (its hashable arguments); the
+    values go in as bound parameters at execution. A statement object that is used again costs
+    neither building nor a cache key (SQLAlchemy memoises both on the object), and its cached
+    compilation's result columns fit it as they are (no adapting per execution)."""
+    return functools.lru_cache(maxsize=256)(build)

@@ -10,12 +10,16 @@ paying is the next issue and the pay button says so without touching any deal.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,34 +39,74 @@ from .pay import PayPreviewDialog
 
 
 #: the widest 서비스명 / company column (px); longer names are cut with "…" and shown in full as a tooltip
-NAME_MAX_WIDTHS = (340, 220)
-#: 메모 keeps at least this much before the name columns stop growing
-MEMO_MIN_WIDTH = 120
-CELL_PADDING = 12
+NAME_MAX_WIDTHS = (420, 260)
+#: 메모 keeps at least this much; it is the column that is cut ("…") when room is short
+MEMO_MIN_WIDTH = 40
+#: a cell's text margins (both sides) and a header's padding and sort arrow
+CELL_PADDING = 10
+HEADER_PADDING = 14
+#: a date cell: "2026-03-02 10:00"; a narrow column shows it without the year ("03-02 10:00")
+DATE_TEXT = re.compile(r"^\d{4}-(\d{2}-\d{2} \d{2}:\d{2})$")
+
+
+def short_date(text: str) -> str:
+    """A date cell's text without its year, or the text itself when it is no date."""
+    found = DATE_TEXT.match(text or "")
+    return found.group(1) if found else text
+
+
+class CompactDateDelegate(QStyledItemDelegate):
+    """Draws a date without its year when the whole date does not fit its column (the tooltip
+    and the model keep the whole date)."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        text = option.text
+        if DATE_TEXT.match(text or "") and \
+                option.fontMetrics.horizontalAdvance(text) + CELL_PADDING > option.rect.width():
+            option.text = short_date(text)
+
+
+def _need(metrics, header_metrics, title: str, texts) -> int:
+    cells = max((metrics.horizontalAdvance(t) for t in texts), default=0) + CELL_PADDING
+    return max(cells, header_metrics.horizontalAdvance(title) + HEADER_PADDING)
 
 
 def fit_name_columns(table, model: DealTableModel) -> None:
-    """서비스명 and the company get the width their loaded texts need (up to a cap) as far as the
-    table has room beside the fixed columns and a readable 메모; 메모 takes what is left."""
+    """Names first: 서비스명 and the company get the width their loaded texts need (up to a cap);
+    the other columns (state, dates, amounts) take what their texts need, dates without their
+    year when room is short; 메모 takes what is left and is the one cut with "…"."""
     header = table.horizontalHeader()
     names = model.name_columns
     metrics = table.fontMetrics()
+    bold = QFont(table.font())
+    bold.setBold(True)
+    header_metrics = QFontMetrics(bold)
     memo = len(model.columns) - 1
-    fixed = sum(header.sectionSize(i) for i in range(len(model.columns)) if i not in names and i != memo)
-    room = table.viewport().width() - fixed - MEMO_MIN_WIDTH
+    rows = model.rows()
+    others = [i for i in range(len(model.columns)) if i not in names and i != memo]
+    full, compact = {}, {}
+    for i in others:
+        spec = model.columns[i]
+        texts = [spec.text(r) for r in rows]
+        cell = header_metrics if i == model.state_column else metrics  # the state is drawn bold
+        full[i] = max(_need(cell, header_metrics, spec.title, texts), 40)
+        compact[i] = max(_need(cell, header_metrics, spec.title, [short_date(t) for t in texts]), 40)
     wanted = []
     for column, cap in zip(names, NAME_MAX_WIDTHS):
         spec = model.columns[column]
-        texts = [spec.title, *(spec.text(r) for r in model.rows())]
-        need = max(metrics.horizontalAdvance(t) for t in texts) + 2 * CELL_PADDING
+        need = _need(metrics, header_metrics, spec.title, [spec.text(r) for r in rows])
         wanted.append(max(spec.width, min(need, cap)))
-    floor = [model.columns[c].width for c in names]
-    if sum(wanted) > room:  # not enough room: each keeps its starting width and shares what is left
+    room = table.viewport().width() - MEMO_MIN_WIDTH
+    fixed = full if sum(wanted) + sum(full.values()) <= room else compact
+    room -= sum(fixed.values())
+    if sum(wanted) > room:  # still short: the names share what there is, each keeps its floor
+        floor = [min(model.columns[c].width, w) for c, w in zip(names, wanted)]
         spare = max(0, room - sum(floor))
         extra = [w - f for w, f in zip(wanted, floor)]
         total = sum(extra) or 1
         wanted = [f + spare * e // total for f, e in zip(floor, extra)]
-    for column, width in zip(names, wanted):
+    for column, width in [*zip(names, wanted), *fixed.items()]:
         if header.sectionSize(column) != width:
             header.resizeSection(column, width)
 
@@ -148,11 +192,13 @@ class DealInboxPage(QWidget):
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
+        # made inside the page, parents first: a part built on its own and then added is styled
+        # again, with all it holds, under the application's style sheet
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(left)
         self.tabs.setDocumentMode(True)
         for tab in self.tab_keys:  # a tab's table is built when the tab is first shown (ensure_tab)
             self.tabs.addTab(QWidget(), tab_label(tab))
@@ -163,14 +209,14 @@ class DealInboxPage(QWidget):
         self.status_line = QLabel()
         self.status_line.setObjectName("hint")
         left_layout.addWidget(self.status_line)
-        self.detail = DealDetailPanel(self.ctx)
+        self.detail = DealDetailPanel(self.ctx, splitter)
         self.detail.deal_changed.connect(self._deal_changed)
         self.detail.refused.connect(lambda _exc: self.refresh(detail=False))  # the panel reloads itself
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([830, 410])
+        splitter.setSizes([860, 380])  # the lists first: their names are read whole
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout.addWidget(splitter, 1)
@@ -189,6 +235,7 @@ class DealInboxPage(QWidget):
         else:
             model = DealTableModel(self.ctx, tab, self.role, parent=self)
         table = make_table(model, stretch=-1)
+        table.setItemDelegate(CompactDateDelegate(table))
         sort_by_headers(table)
         table.selectionModel().selectionChanged.connect(lambda *_a, t=tab: self._selection_changed(t))
         model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
@@ -344,17 +391,14 @@ class DealInboxPage(QWidget):
         return True
 
     def _deal_changed(self, view) -> None:
-        """The detail panel changed a deal (its op told every other page): the lists catch up and,
-        when the deal left the current tab (수락 moves it from 거래상담 to 거래수락), the page
-        follows it to the tab that lists it now, where it is selected (`_follow_detail`)."""
+        """The panel changed a deal: the lists catch up; the page follows the deal to the tab that
+        lists it now (수락: 거래상담 → 거래수락, selected there by `_follow_detail`), or clears."""
         self.refresh(detail=False)  # the panel reloads itself
         current = self.current_tab()
         target = tab_of(view.state, self.role, current)
-        if target is not None and target is not current and view.id == self.detail.deal_id:
+        if view.id == self.detail.deal_id and target is not current:
             self.tables[current].selectionModel().clear()
-            self.set_tab(target)
-        elif target is None and view.id == self.detail.deal_id:
-            self.detail.clear()  # no tab of this side lists it any more
+            self.set_tab(target) if target is not None else self.detail.clear()
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
         if not changes.touches(Entity.DEAL) or from_self(self, initiator) or not self._started:

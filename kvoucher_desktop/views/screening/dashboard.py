@@ -109,8 +109,10 @@ class ScreeningDashboardPage(QWidget):
         filters.addWidget(legend)
         layout.addLayout(filters)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
+        # made inside the page, parents first: a part built on its own and then added is styled
+        # again, with all it holds, under the application's style sheet
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = make_table(self.model, stretch=2)
@@ -119,7 +121,7 @@ class ScreeningDashboardPage(QWidget):
         self.status_line = QLabel()
         self.status_line.setObjectName("hint")
         left_layout.addWidget(self.status_line)
-        self.detail = CompanyDetailPanel(self.ctx)
+        self.detail = CompanyDetailPanel(self.ctx, splitter)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)

@@ -85,7 +85,7 @@ class CompanyDetailPanel(DetailPanel):
         actions.addStretch(1)
         content.addLayout(actions)
 
-        self.tabs = CompanyTabs()
+        self.tabs = CompanyTabs(self.content)
         for name in TAB_PARTS:
             setattr(self, name, getattr(self.tabs, name))
         self.open_button.clicked.connect(self.open_selected_document)

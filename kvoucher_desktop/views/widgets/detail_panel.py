@@ -78,7 +78,7 @@ class DetailPanel(QWidget):
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.placeholder, 1)
-        self.content = QWidget()
+        self.content = QWidget(self)  # parents first: nothing built here is styled twice
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.content, 1)

@@ -1,0 +1,103 @@
+"""One connection per gated service call, and recovery from a connection the server dropped."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from kvoucher_desktop.services import store
+from kvoucher_desktop.services.uow import lend, unlend
+
+from kvoucher_desktop.enums import ScreeningAction, ScreeningStatus
+
+from tests.factories import company_in_state, make_agency, make_operator
+
+
+class _Checkouts:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "checkout", self._seen)
+
+    def _seen(self, *_):
+        self.count += 1
+
+
+def test_a_gated_call_checks_out_one_connection(services):
+    operator = make_operator(services)
+    _, company_id = company_in_state(services, ScreeningStatus.REVIEWING, operator=operator)
+    agency = make_agency(services)
+    services.screening.counts(agency)  # warm
+    seen = _Checkouts(services.engine)
+    for call in (lambda: services.screening.counts(agency),
+                 lambda: services.screening.list_companies(operator),
+                 lambda: services.companies.get(operator, company_id)):
+        before = seen.count
+        call()
+        assert seen.count - before == 1  # the session lookup and the use case share it
+
+
+def test_a_change_made_on_the_call_connection_is_committed(services):
+    operator = make_operator(services)
+    _, company_id = company_in_state(services, ScreeningStatus.REVIEWING, operator=operator)
+    agency = make_agency(services)
+    before = services.screening.counts(agency)[ScreeningStatus.ON_HOLD]
+    services.screening.act(operator, company_id, ScreeningAction.HOLD, "서류 보완이 필요합니다.",
+                           expected_status=ScreeningStatus.REVIEWING)
+    services.engine.dispose()  # nothing left open anywhere: what is read now was committed
+    assert services.screening.counts(agency)[ScreeningStatus.ON_HOLD] == before + 1
+
+
+def test_a_nested_unit_of_work_gets_its_own_connection(services):
+    uow = services.screening.uow
+    with services.engine.connect() as conn:
+        token = lend(conn)
+        try:
+            with uow() as outer:
+                assert outer.connection is conn
+                with uow() as inner:
+                    assert inner.connection is not conn
+            with uow() as next_one:  # free again once the first unit ended
+                assert next_one.connection is conn
+        finally:
+            unlend(token)
+    with uow() as alone:
+        assert alone.connection is not None
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+
+
+def _terminate(url: str, pid: int) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_gated_call_recovers_from_a_dropped_connection(services, store_url):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    agency = make_agency(services)
+    services.screening.counts(agency)
+    pid = _backend_pid(services.engine)  # the pool's one connection, the next call's too
+    _terminate(store_url, pid)
+    assert sum(services.screening.counts(agency).values()) == 0  # the lookup failed, then retried
+    assert _backend_pid(services.engine) != pid
+
+
+@pytest.mark.postgres
+def test_a_connection_idle_in_the_pool_is_tested_before_use(services, store_url, monkeypatch):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    assert services.engine.pool._pre_ping is False  # no round trip before every checkout
+    monkeypatch.setattr(store, "PG_IDLE_PING_SECONDS", 0.0)
+    services.catalog.search(None, "")  # a visitor's read: no session lookup goes first
+    pid = _backend_pid(services.engine)
+    _terminate(store_url, pid)
+    assert services.catalog.search(None, "").rows == ()
+    assert _backend_pid(services.engine) != pid

@@ -1,0 +1,99 @@
+"""Pages are built when they are needed and cheaply under the application's style sheet: a login
+builds the role's home page only; 서비스 요청 builds a tab's table when the tab is first shown; a page
+is built inside the window's page stack (not polished again when added); the text colour and size
+are the palette and font, so polishing a widget does not hand a font to each of its children."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from kvoucher_desktop.enums import DealTab
+from kvoucher_desktop.views.deals.inbox import DealInboxPage
+from kvoucher_desktop.views.pages import ROLE_HOME
+from kvoucher_desktop.views.style import STYLE_SHEET, TEXT, apply_style
+from tests.factories import make_agency
+from tests.views.page_support import desk, settle  # noqa: F401  (desk is a fixture)
+from tests.views.test_deal_inbox import Store
+
+
+class Counter(QObject):
+    """Counts events of one type the application delivers (to any object)."""
+
+    def __init__(self, kind: QEvent.Type, of: str = ""):
+        super().__init__()
+        self.kind, self.of, self.count = kind, of, 0
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == self.kind and (not self.of or type(obj).__name__ == self.of):
+            self.count += 1
+        return False
+
+
+def test_a_login_builds_the_home_page_of_the_role_only(qtbot, desk, sqlite_services):
+    store = Store(sqlite_services)
+    for actor in (make_agency(sqlite_services), store.supplier, store.demand):
+        window = desk(actor)
+        assert list(window.pages) == [ROLE_HOME[actor.role]]
+
+
+def test_deal_inbox_builds_a_tab_when_it_is_first_shown(qtbot, desk, sqlite_services):
+    store = Store(sqlite_services)
+    window = desk(store.demand)
+    page = window.open_page("deal_inbox")
+    settle(qtbot)
+    assert isinstance(page, DealInboxPage)
+    first, *others = page.tab_keys
+    assert list(page.models) == [first] and list(page.tables) == [first]
+    for tab in others:  # an empty place until shown
+        assert page.tabs.widget(page.tab_keys.index(tab)).findChildren(QTableView) == []
+    page.set_tab(DealTab.PAYMENT_REQUESTED)
+    settle(qtbot)
+    holder = page.tabs.widget(page.tab_keys.index(DealTab.PAYMENT_REQUESTED))
+    assert holder.findChildren(QTableView) == [page.tables[DealTab.PAYMENT_REQUESTED]]
+    assert page.models[DealTab.PAYMENT_REQUESTED].rowCount() == 2  # loaded when built and shown
+    assert DealTab.PAY not in page.models
+    page.refresh()  # a refresh reloads what is built and builds nothing more
+    settle(qtbot)
+    assert set(page.models) == {first, DealTab.PAYMENT_REQUESTED}
+
+
+def test_a_page_is_built_inside_the_page_stack_and_not_restyled_when_added(qtbot, desk, qapp, sqlite_services):
+    window = desk(make_agency(sqlite_services))
+    restyled = Counter(QEvent.Type.StyleChange, of="AccountAdminPage")
+    qapp.installEventFilter(restyled)
+    try:
+        page = window.open_page("manage_accounts")
+    finally:
+        qapp.removeEventFilter(restyled)
+    assert page.parent() is window.stack
+    assert restyled.count == 0  # a page made elsewhere is restyled, with all it holds, when added
+    settle(qtbot)
+
+
+def test_the_text_colour_and_size_are_the_palette_and_font_not_a_rule_for_every_widget(qtbot, qapp):
+    apply_style(qapp)
+    assert "QWidget {" not in STYLE_SHEET
+    assert qapp.palette().color(QPalette.ColorRole.WindowText) == QColor(TEXT)
+    assert qapp.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) == QColor(TEXT)
+    assert qapp.font().pointSize() == 10
+    fonts = Counter(QEvent.Type.FontChange)
+    qapp.installEventFilter(fonts)
+    try:
+        host = QWidget()
+        qtbot.addWidget(host)
+        layout = QVBoxLayout(host)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        for i in range(10):
+            inner_layout.addWidget(QLabel(f"항목 {i}"))
+            inner_layout.addWidget(QPushButton("확인"))
+        layout.addWidget(inner)
+        host.show()
+        qtbot.waitExposed(host)
+    finally:
+        qapp.removeEventFilter(fonts)
+    assert fonts.count == 0  # a universal font rule sent one to every widget at each polish
+    label = inner.findChildren(QLabel)[0]
+    assert label.palette().color(QPalette.ColorRole.WindowText) == QColor(TEXT)
