@@ -10,8 +10,9 @@
   without the gate's session lookup) replayed on a plain DBAPI connection, `fetchall()` and the
   transaction's end included. Goal: median and p95 within 2× of the anchor.
 * **Company search** (name substring or business-number prefix) for the agency and the busiest
-  operator, per query class (1, 2, 3+ syllables, no match, number prefix): p95 against the same
-  raw anchor and against the absolute limit of 20 ms.
+  operator, per query class (1, 2, 3+ syllables, no match, 3- and 5-digit number prefix, full
+  number; the next page of a 1-syllable and of a 3-digit search): p95 against the same raw anchor
+  and against the absolute limit of 20 ms.
 * **Start-up and the GUI thread** (`gui_timings.py`, when present; `--no-gui` skips): the first
   window against a bare PySide6 window, and the longest GUI-thread gap after each user action
   against an idle window's heartbeat.
@@ -223,7 +224,9 @@ def company_search(add, scr, scopes, sample_name, sample_bno, common_prefix) -> 
         ("3 syllables '솔루션'", "솔루션"),
         (f"3+ syllables, one company '{core}'", core),
         ("no match '없는회사'", "없는회사"),
-        (f"business no. prefix '{common_prefix}'", common_prefix),
+        (f"business no. prefix '{common_prefix}'", common_prefix),  # 3 digits: the prefix index (0006)
+        (f"business no. prefix '{common_prefix}{sample_bno[3:5]}' (5 digits)",  # the range, then a sort
+         f"{common_prefix}{sample_bno[3:5]}"),
         (f"business no. '{sample_bno[:3]}-{sample_bno[3:5]}-{sample_bno[5:]}'",
          f"{sample_bno[:3]}-{sample_bno[3:5]}-{sample_bno[5:]}"),
     )
@@ -231,6 +234,13 @@ def company_search(add, scr, scopes, sample_name, sample_bno, common_prefix) -> 
         for label, q in searches:
             add("search", f"search {label} — {scope}", lambda a=actor, q=q: scr.list_companies(a, query=q),
                 SEARCH_LIMIT_MS)
+        for label, q in (("1 syllable '한'", "한"), (f"business no. prefix '{common_prefix}'", common_prefix)):
+            # the second page: the keyset continues the same index walk
+            label = f"search next page, {label} — {scope}"
+            first = scr.list_companies(actor, query=q) if wanted(label) else None
+            if first is not None and first.next_cursor is not None:
+                add("search", label, lambda a=actor, q=q, c=first.next_cursor: scr.list_companies(a, query=q, cursor=c),
+                    SEARCH_LIMIT_MS)
 
 
 def verdict(r: dict) -> str:

@@ -94,7 +94,7 @@ def business_no_prefix(column):
     return func.substr(column, literal_column("1"), literal_column("3"))
 
 
-# a three-digit business-number prefix (≈4 % of a store each) read newest first straight from an
+# a three-digit business-number prefix (one tax office: thousands of numbers) read newest first from an
 # index, without sorting all its numbers (migration 0006; docs/decisions.md, "Company search")
 Index("ix_companies_business_no3_submitted", business_no_prefix(Company.business_no), Company.submitted_at,
       Company.id)

@@ -30,7 +30,7 @@ from .guards import require_role
 from .rules.inputs import clean_bool, clean_cursor, clean_page_size, clean_search, clean_text, clean_uuid
 from .rules.limits import INQUIRY_LIMIT, MAX_AMOUNT
 from .rules.documents import image_error, sniff_content_type
-from .repositories.rows import fast, prepared
+from .repositories.rows import fast, prepared, read_tuples
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
 from .uow import UowFactory
 
@@ -204,7 +204,7 @@ class CatalogService:
             params["after_name"], params["after_id"] = cursor
         stmt = _search_stmt(terms, "category" in params, cursor is not None, limit)
         with self.uow() as uow:
-            rows = uow.connection.execute(stmt, params).all()  # rows, not objects (a list page)
+            rows = read_tuples(uow.connection.execute(stmt, params))  # rows, not objects (a list page)
             more = len(rows) > limit
             out = service_rows(rows[:limit])
             return Page(out, (out[-1].name, out[-1].id) if more else None)

@@ -21,7 +21,7 @@ from .clock import Clock
 from .dto import Actor, DealEventView, DealView, Page, builder
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
-from .repositories.rows import fast, prepared
+from .repositories.rows import fast, prepared, read_tuples
 from .rules import deals as rules
 from .rules.inputs import clean_amount, clean_cursor, clean_enum, clean_page_size, clean_text, clean_uuid
 from .rules.korean import particle
@@ -109,8 +109,9 @@ def _view_rows():
     """The columns `deal_view` reads, as a row (list pages: no ORM objects to build and expire)."""
     return (select(fast(Deal.id), fast(Deal.company_id), fast(Deal.service_id), fast(Deal.supplier_id),
                    fast(Deal.state), Deal.memo,
-                   Deal.requested_at, Deal.accepted_at, Deal.payment_requested_at, Deal.amount, Deal.deadline_at,
-                   Deal.closed_at, Deal.close_reason, Deal.updated_at, Company.name.label("company_name"),
+                   fast(Deal.requested_at), fast(Deal.accepted_at), fast(Deal.payment_requested_at), Deal.amount,
+                   fast(Deal.deadline_at), fast(Deal.closed_at), Deal.close_reason, fast(Deal.updated_at),
+                   Company.name.label("company_name"),
                    Service.name.label("service_name"), Service.price.label("list_price"),
                    Supplier.name.label("supplier_name"))
             .join(Company, Company.id == Deal.company_id)
@@ -163,6 +164,14 @@ class DealService:
         self.clock = clock
 
     # --- reads -------------------------------------------------------------------------------
+    def _owner_id(self, actor: Actor) -> uuid.UUID:
+        """The actor's side of its deals (the company or the supplier), or the refusal of `_own`."""
+        if actor.role is Role.DEMAND:
+            return actor.company_id
+        if actor.role is Role.SUPPLIER:
+            return actor.supplier_id
+        return self._own(actor)  # refuses
+
     def _own(self, actor: Actor):
         if actor.role is Role.DEMAND:
             return Deal.company_id == actor.company_id
@@ -175,8 +184,7 @@ class DealService:
 
         Two grouped queries: per state (answered from the (owner, state, …) index alone), and the
         awaiting deals already past their deadline, which count as 불가 (benchmarks/README.md)."""
-        self._own(actor)  # refuses other roles
-        owner = actor.company_id if actor.role is Role.DEMAND else actor.supplier_id
+        owner = self._owner_id(actor)
         now = self.clock.now()
         by_state_stmt, overdue_stmt = _counts_stmts(actor.role)
         with self.uow() as uow:
@@ -192,7 +200,7 @@ class DealService:
 
     def list_tab(self, actor: Actor, tab: DealTab, cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
         """One inbox tab, most recently changed first; keyset paging on (updated_at, id)."""
-        self._own(actor)  # refuses other roles
+        owner = self._owner_id(actor)
         tab = clean_enum(tab, DealTab, "tab", "탭")
         cursor = clean_cursor(cursor, datetime, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
@@ -200,12 +208,12 @@ class DealService:
         if tab not in tabs:
             raise ValidationError("이 역할에서는 볼 수 없는 탭입니다.", field="tab")
         now = self.clock.now()
-        params = {"owner": actor.company_id if actor.role is Role.DEMAND else actor.supplier_id, "now": now}
+        params = {"owner": owner, "now": now}
         if cursor is not None:
             params["after_at"], params["after_id"] = cursor
         stmt = _tab_stmt(actor.role, tab, cursor is not None, limit)
         with self.uow() as uow:
-            rows = uow.connection.execute(stmt, params).all()  # rows, not objects (a list page)
+            rows = read_tuples(uow.connection.execute(stmt, params))  # rows, not objects (a list page)
             more = len(rows) > limit
             out = deal_views(rows[:limit], now)
             return Page(out, (out[-1].updated_at, out[-1].id) if more else None)

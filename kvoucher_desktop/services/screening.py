@@ -15,10 +15,10 @@ from ..models import Company, CompanyNameGram, OperatingAgency, ScreeningEvent
 from ..models.companies import business_no_prefix
 from .changes import NO_CHANGES, Changes, Done, Entity
 from .clock import Clock, kst_date
-from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page, rows_into
+from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
 from .guards import require_role
-from .repositories.rows import fast, prepared
+from .repositories.rows import fast, prepared, read_into
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
 from .rules.inputs import clean_cursor, clean_enum, clean_optional, clean_page_size, clean_search, clean_uuid, clean_uuids
@@ -48,8 +48,8 @@ def add_months(day: date, months: int) -> date:
 #: the dashboard's columns, in the order of CompanyRow's fields: a list reads rows, not objects
 _ROW_COLUMNS = (
     fast(Company.id), Company.name, Company.business_no, fast(Company.company_type), Company.representative_name,
-    OperatingAgency.name.label("operator_name"), fast(Company.status), Company.submitted_at,
-    Company.status_changed_at, Company.changed_after_confirm_at.is_not(None).label("changed_after_confirm"),
+    OperatingAgency.name.label("operator_name"), fast(Company.status), fast(Company.submitted_at),
+    fast(Company.status_changed_at), Company.changed_after_confirm_at.is_not(None).label("changed_after_confirm"),
 )
 
 
@@ -78,6 +78,46 @@ def _page_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, li
         stmt = stmt.where(tuple_(Company.submitted_at, Company.id) < tuple_(
             bindparam("after_at", type_=Company.submitted_at.type), bindparam("after_id", type_=Company.id.type)))
     return stmt.order_by(Company.submitted_at.desc(), Company.id.desc()).limit(limit + 1)
+
+
+def _search_filters(stmt, submitted_at, company_id, status: bool, changed_only: bool, paged: bool, limit: int):
+    """A search's filters besides its index (`status`, `after_at`/`after_id`), newest first, one page."""
+    if status:
+        stmt = stmt.where(Company.status == bindparam("status"))
+    if changed_only:
+        stmt = stmt.where(Company.changed_after_confirm_at.is_not(None))
+    if paged:  # typed binds: the UTC conversion of the column
+        stmt = stmt.where(tuple_(submitted_at, company_id) < tuple_(
+            bindparam("after_at", type_=Company.submitted_at.type), bindparam("after_id", type_=Company.id.type)))
+    return stmt.order_by(submitted_at.desc(), company_id.desc()).limit(limit + 1)
+
+
+@prepared
+def _name_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, limit: int, contains: bool):
+    """A name search: one gram's entries walked newest first (`gram`, `operator_id`; `needle`, the
+    query with LIKE's wildcards escaped by '/', when the name decides)."""
+    g = CompanyNameGram
+    stmt = (select(*_ROW_COLUMNS).select_from(g).join(Company, Company.id == g.company_id)
+            .join(OperatingAgency, OperatingAgency.id == Company.operator_id).where(g.gram == bindparam("gram")))
+    if contains:
+        stmt = stmt.where(Company.name.icontains(bindparam("needle", type_=Company.name.type), escape="/"))
+    if operator:
+        stmt = stmt.where(g.operator_id == bindparam("operator_id"))
+    return _search_filters(stmt, g.submitted_at, g.company_id, status, changed_only, paged, limit)
+
+
+@prepared
+def _prefix_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, limit: int):
+    """Three digits (`prefix`): the page newest first from the first-three-digits index (0006)."""
+    stmt = _rows_stmt().where(business_no_prefix(Company.business_no) == bindparam("prefix"))
+    if operator:
+        stmt = stmt.where(Company.operator_id == bindparam("operator_id"))
+    return _search_filters(stmt, Company.submitted_at, Company.id, status, changed_only, paged, limit)
+
+
+def _escaped(text: str) -> str:
+    """A LIKE needle with '/' as the escape character (what `autoescape=True` does to a literal)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def _number_range(digits: str) -> tuple[str, str | None]:
@@ -268,11 +308,12 @@ class ScreeningService:
         status = None if status is None else clean_enum(status, ScreeningStatus, "status", "심사 상태")
         cursor = clean_cursor(cursor, datetime, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
-        self._scope(actor, select(Company.id))  # refuses other roles before the store is asked
+        if actor.role not in (Role.OPERATOR, Role.AGENCY):
+            self._scope(actor, None)  # refuses other roles before the store is asked
         operator_id = actor.operator_id if actor.role is Role.OPERATOR else None
 
-        def narrowed(stmt, submitted_at, company_id, scoped=False):
-            if operator_id is not None and not scoped:
+        def narrowed(stmt, submitted_at, company_id):
+            if operator_id is not None:
                 stmt = stmt.where(Company.operator_id == operator_id)
             if status is not None:
                 stmt = stmt.where(Company.status == status)
@@ -293,25 +334,23 @@ class ScreeningService:
                     params["after_at"], params["after_id"] = cursor
                 stmt = _page_stmt(operator_id is not None, status is not None, bool(changed_only), cursor is not None,
                                   limit)
-                rows = conn.execute(stmt, params).all()
+                rows = read_into(CompanyRow, conn.execute(stmt, params))  # CompanyRows already
             else:
-                rows = []
+                rows = ()
+                # the shapes built once, the values bound (repositories/rows.prepared)
+                shape = (operator_id is not None, status is not None, bool(changed_only), cursor is not None, limit)
+                params = {"operator_id": operator_id, "status": status}
+                if cursor is not None:
+                    params["after_at"], params["after_id"] = cursor
                 gram = uow.company_names.driving_gram(query_grams(q), operator_id)
                 if gram is not None:
-                    g = CompanyNameGram
-                    stmt = (select(*_ROW_COLUMNS).select_from(g).join(Company, Company.id == g.company_id)
-                            .join(OperatingAgency, OperatingAgency.id == Company.operator_id)
-                            .where(g.gram == gram))
-                    if len(q.lower()) > 2:  # its pairs narrow, the name decides; a shorter query is its gram
-                        stmt = stmt.where(Company.name.icontains(q, autoescape=True))
-                    if operator_id is not None:
-                        stmt = stmt.where(g.operator_id == operator_id)
-                    rows = conn.execute(narrowed(stmt, g.submitted_at, g.company_id, scoped=True)).all()
+                    contains = len(q.lower()) > 2  # its pairs narrow, the name decides; a shorter query is its gram
+                    rows = read_into(CompanyRow, conn.execute(_name_stmt(*shape, contains),
+                                                              dict(params, gram=gram, needle=_escaped(q))))
                 digits = digits_only(q)  # full-width digits count (NFKC), other scripts' digits do not
                 if len(digits) >= 3 and len(digits) == len(number_text(q).replace("-", "").replace(" ", "")):
-                    if len(digits) == 3:  # ≈4 % of the store: the page straight from the 3-digit index
-                        stmt = narrowed(_rows_stmt().where(business_no_prefix(Company.business_no) == digits),
-                                        Company.submitted_at, Company.id)
+                    if len(digits) == 3:  # one tax office, thousands: the page straight from the 3-digit index
+                        numbers = read_into(CompanyRow, conn.execute(_prefix_stmt(*shape), dict(params, prefix=digits)))
                     else:  # a few hundred numbers at most: their ids from the range index, sorted
                         low, high = _number_range(digits)
                         ids = select(Company.id).where(Company.business_no >= low,
@@ -321,14 +360,14 @@ class ScreeningService:
                         ids = narrowed(ids, Company.submitted_at, Company.id)
                         stmt = (_rows_stmt().where(Company.id.in_(ids.scalar_subquery()))
                                 .order_by(Company.submitted_at.desc(), Company.id.desc()))
-                    numbers = conn.execute(stmt).all()
+                        numbers = read_into(CompanyRow, conn.execute(stmt))
                     if rows:  # names and numbers merged in the page's order
                         seen = {r.id for r in rows}
-                        rows += [r for r in numbers if r.id not in seen]
-                        rows.sort(key=lambda r: (r.submitted_at, r.id), reverse=True)
+                        rows = tuple(sorted((*rows, *(r for r in numbers if r.id not in seen)),
+                                            key=lambda r: (r.submitted_at, r.id), reverse=True))
                     else:
                         rows = numbers
             more = len(rows) > limit
-            page = rows_into(CompanyRow, rows[:limit])
+            page = rows[:limit]  # CompanyRows already
             next_cursor = (page[-1].submitted_at, page[-1].id) if more else None
             return Page(page, next_cursor)

@@ -11,11 +11,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from typing import TYPE_CHECKING
 
 from ..services.changes import Changes, Entity
-from ..services.clock import format_kst
 from .context import ViewContext
 from .pages import PAGES
 from . import shortcuts
-from .simulator import SimulatorDock
 from .start import StartPage
 from .style import app_icon
 from .tasks import touched
@@ -28,6 +26,7 @@ from .window_size import fit_to_screen, scrolling_page_area
 if TYPE_CHECKING:  # pragma: no cover - the shell is shown before the services layer is imported
     from ..services.dto import Actor
     from ..services.registry import Services
+    from .simulator import SimulatorDock
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +90,8 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self.services = self.ctx.services = services
         if store_label is not None:
             self.store_label.setText(store_label)
+        from .simulator import SimulatorDock  # not needed for the shell (nor is the services' clock)
+
         self.simulator = SimulatorDock(services.sms, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.simulator)
         self.simulator.hide()
@@ -224,6 +225,8 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self.ctx.op(work, parent=self).failure(lambda exc: log.warning("deal sweep failed: %s", exc)).run()
 
     def _update_clock(self) -> None:
+        from ..services.clock import format_kst
+
         self.clock_label.setText(self.tr("한국시간 {t}").format(t=format_kst(self.services.clock.now())))
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -101,3 +101,50 @@ def test_a_connection_idle_in_the_pool_is_tested_before_use(services, store_url,
     _terminate(store_url, pid)
     assert services.catalog.search(None, "").rows == ()
     assert _backend_pid(services.engine) != pid
+
+
+# --- list rows read straight into DTOs ------------------------------------------------------------
+def test_read_into_gives_what_the_model_types_give(services, clock):
+    """The generated reader (rows.read_into) and the fast column types equal SQLAlchemy's own
+    conversion of the model's columns, None values included (PostgreSQL runs in Asia/Seoul)."""
+    from sqlalchemy import select
+
+    from kvoucher_desktop.models import Company, OperatingAgency
+    from kvoucher_desktop.services import screening
+    from kvoucher_desktop.services.dto import CompanyRow, rows_into
+    from kvoucher_desktop.services.repositories.rows import read_into, read_tuples
+
+    operator = make_operator(services)
+    for status in (ScreeningStatus.REVIEWING, ScreeningStatus.ON_HOLD, ScreeningStatus.APPROVED):
+        clock.advance(minutes=5)
+        company_in_state(services, status, operator=operator)
+    plain = (select(Company.id, Company.name, Company.business_no, Company.company_type, Company.representative_name,
+                    OperatingAgency.name, Company.status, Company.submitted_at, Company.status_changed_at,
+                    Company.changed_after_confirm_at.is_not(None))
+             .join(OperatingAgency, OperatingAgency.id == Company.operator_id)
+             .order_by(Company.submitted_at.desc(), Company.id.desc()))
+    fast = screening._page_stmt(False, False, False, False, 200)
+    with services.engine.connect() as conn:
+        expected = rows_into(CompanyRow, conn.execute(plain).all())
+        got = read_into(CompanyRow, conn.execute(fast))
+        tuples = read_tuples(conn.execute(fast))
+    assert len(got) == 3 and got == expected
+    assert [tuple(vars(row).values()) for row in got] == list(tuples)
+    for row in got:
+        assert type(row.id) is type(expected[0].id) and row.submitted_at.utcoffset().total_seconds() == 0
+        assert type(row.changed_after_confirm) is bool
+
+
+def test_inbox_rows_equal_the_single_deal_view(services):
+    """A tab's rows (built by position from tuples) equal `deals.get` of each deal (built from objects)."""
+    from tests.factories import approved_buyer, make_service, make_supplier_account
+    from kvoucher_desktop.enums import DealTab
+
+    supplier = make_supplier_account(services)
+    demand, _ = approved_buyer(services)
+    for memo in ("첫 요청입니다.", "두 번째 요청입니다."):
+        services.deals.request(demand, make_service(services, supplier).id, memo)
+    for actor in (demand, supplier):
+        rows = services.deals.list_tab(actor, DealTab.CONSULT).rows
+        assert len(rows) == 2
+        assert list(rows) == [services.deals.get(actor, row.id) for row in rows]

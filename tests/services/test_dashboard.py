@@ -290,3 +290,22 @@ def test_a_three_digit_prefix_is_read_from_its_index_without_a_sort(services):
                  for sql, params in seen]
     assert "ix_companies_operator_business_no3" in plans[0] and "ix_companies_business_no3_submitted" in plans[1]
     assert not any("TEMP B-TREE" in plan for plan in plans), plans
+
+
+def test_a_longer_query_takes_like_wildcards_and_the_escape_character_literally(services, clock):
+    """Three or more characters are tested on the name with the query bound as a parameter: '%',
+    '_' and '/' (the escape character) in it match only themselves, on both stores."""
+    operator = make_operator(services)
+    ids = {}
+    for name in ("100%상사", "100x상사", "a/b_c 랩", "a/bxc 랩", "ab_c 랩"):
+        clock.advance(minutes=1)
+        ids[name] = signup_company(services, name=name).company_id
+
+    def found(query):
+        return {r.id for r in services.screening.list_companies(operator, query=query).rows}
+
+    assert found("0%상") == {ids["100%상사"]}
+    assert found("00x상") == {ids["100x상사"]}
+    assert found("a/b_c") == found("/B_C") == {ids["a/b_c 랩"]}
+    assert found("b_c 랩") == {ids["a/b_c 랩"], ids["ab_c 랩"]}
+    assert found("a/b%") == set()

@@ -5,6 +5,10 @@ are the palette and font, so polishing a widget does not hand a font to each of 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
@@ -97,3 +101,13 @@ def test_the_text_colour_and_size_are_the_palette_and_font_not_a_rule_for_every_
     assert fonts.count == 0  # a universal font rule sent one to every widget at each polish
     label = inner.findChildren(QLabel)[0]
     assert label.palette().color(QPalette.ColorRole.WindowText) == QColor(TEXT)
+
+
+def test_the_shell_module_leaves_the_clock_and_the_simulator_for_later():
+    """What only an open store needs is imported when it is attached, not before the first window."""
+    code = ("import sys, kvoucher_desktop.views.main_window\n"
+            "print(sorted(m for m in ('kvoucher_desktop.services.clock', 'kvoucher_desktop.views.simulator',"
+            " 'kvoucher_desktop.services.registry', 'sqlalchemy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "[]"

@@ -6,7 +6,7 @@ Create Date: 2026-12-09
 
 Two indexes on `companies` over the first three digits of the business number
 (`substr(business_no, 1, 3)`), then `submitted_at, id`: the dashboard's search for a
-three-digit prefix — one tax office, ≈4 % of a store — reads its first page newest first
+three-digit prefix — one tax office, up to ≈2 % of a store — reads its first page newest first
 straight from the index instead of sorting every number of the prefix
 (docs/decisions.md, "Company search"). Indexes only: no table is altered, nothing to fill;
 PostgreSQL then analyzes `companies` (and `company_name_grams`) so that its planner knows
