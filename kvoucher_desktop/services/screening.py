@@ -115,6 +115,21 @@ def _prefix_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, 
     return _search_filters(stmt, Company.submitted_at, Company.id, status, changed_only, paged, limit)
 
 
+@prepared
+def _range_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, limit: int, bounded: bool):
+    """Four or more digits: the page's ids from the range index of the numbers (`low`, `digits`,
+    `high` when `bounded`), then their rows, newest first."""
+    ids = select(Company.id).where(Company.business_no >= bindparam("low"),
+                                   Company.business_no.startswith(bindparam("digits")))  # digits: no wildcards
+    if bounded:
+        ids = ids.where(Company.business_no < bindparam("high"))
+    if operator:
+        ids = ids.where(Company.operator_id == bindparam("operator_id"))
+    ids = _search_filters(ids, Company.submitted_at, Company.id, status, changed_only, paged, limit)
+    return (_rows_stmt().where(Company.id.in_(ids.scalar_subquery()))
+            .order_by(Company.submitted_at.desc(), Company.id.desc()))
+
+
 def _escaped(text: str) -> str:
     """A LIKE needle with '/' as the escape character (what `autoescape=True` does to a literal)."""
     return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
@@ -312,19 +327,6 @@ class ScreeningService:
             self._scope(actor, None)  # refuses other roles before the store is asked
         operator_id = actor.operator_id if actor.role is Role.OPERATOR else None
 
-        def narrowed(stmt, submitted_at, company_id):
-            if operator_id is not None:
-                stmt = stmt.where(Company.operator_id == operator_id)
-            if status is not None:
-                stmt = stmt.where(Company.status == status)
-            if changed_only:
-                stmt = stmt.where(Company.changed_after_confirm_at.is_not(None))
-            if cursor is not None:
-                # a plain tuple takes the column types (UTC conversion); tuple_(*cursor) would bind
-                # an aware datetime untyped and miscompare on a server whose time zone is not UTC
-                stmt = stmt.where(tuple_(submitted_at, company_id) < tuple(cursor))
-            return stmt.order_by(submitted_at.desc(), company_id.desc()).limit(limit + 1)
-
         q = query.strip()
         with self.uow() as uow:
             conn = uow.connection
@@ -353,14 +355,8 @@ class ScreeningService:
                         numbers = read_into(CompanyRow, conn.execute(_prefix_stmt(*shape), dict(params, prefix=digits)))
                     else:  # a few hundred numbers at most: their ids from the range index, sorted
                         low, high = _number_range(digits)
-                        ids = select(Company.id).where(Company.business_no >= low,
-                                                       Company.business_no.startswith(digits, autoescape=True))
-                        if high is not None:
-                            ids = ids.where(Company.business_no < high)
-                        ids = narrowed(ids, Company.submitted_at, Company.id)
-                        stmt = (_rows_stmt().where(Company.id.in_(ids.scalar_subquery()))
-                                .order_by(Company.submitted_at.desc(), Company.id.desc()))
-                        numbers = read_into(CompanyRow, conn.execute(stmt))
+                        numbers = read_into(CompanyRow, conn.execute(_range_stmt(*shape, high is not None),
+                                                                     dict(params, low=low, high=high, digits=digits)))
                     if rows:  # names and numbers merged in the page's order
                         seen = {r.id for r in rows}
                         rows = tuple(sorted((*rows, *(r for r in numbers if r.id not in seen)),
