@@ -61,20 +61,34 @@ import json, sys, time
 spawned = float(sys.argv[1])
 since = lambda: (time.time() - spawned) * 1000
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QWindow
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 app = QApplication.instance() or QApplication(["kvoucher-desktop"])
 out = {}
 
+def seen():
+    if "exposed" not in out:
+        out["exposed"] = since()
+        QTimer.singleShot(0, exposed)
+
 class Exposed(QObject):
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Expose and "exposed" not in out and isinstance(obj, QWindow) and obj.isExposed():
-            out["exposed"] = since()
-            QTimer.singleShot(0, exposed)
+        if event.type() == QEvent.Type.Expose and obj.isExposed():
+            seen()
         return False
 
 watcher = Exposed()
-app.installEventFilter(watcher)
+# The filter sits on the first shown window's QWindow only, the same in both arms: an
+# application-wide filter would pass every event of every widget through Python (about 700 for
+# the app against the bare window's 29) and so slow the arm it measures.
+_show = QWidget.show
+def show(widget):
+    _show(widget)
+    handle = widget.windowHandle()
+    if handle is not None and "exposed" not in out:
+        handle.installEventFilter(watcher)
+        if handle.isExposed():
+            seen()
+QWidget.show = show
 """
 
 BARE = _EXPOSED + r"""
