@@ -137,12 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.verify_audit:
         return verify_audit(settings.resolve_database_url(args.database_url, args.demo)[0])  # never re-seeds
+    # before the first window: Qt, the style and the main window's module only (its own imports
+    # are few: the context, the background helper and the page widgets come after the first paint)
     from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from .views.gc import GuiGarbageCollector
     from .views.style import apply_style
-    from .views.tasks import error_text, on_gui_thread, run_in_background
 
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -156,17 +157,20 @@ def main(argv: list[str] | None = None) -> int:
 
     def excepthook(kind, exc, tb):
         log.error("unhandled exception", exc_info=(kind, exc, tb))
+        from PySide6.QtWidgets import QMessageBox
+
+        from .views.tasks import error_text, on_gui_thread
+
         if on_gui_thread():  # a message box made off the GUI thread (or after quit) aborts the process
             QMessageBox.critical(None, "오류", error_text(exc))
 
     sys.excepthook = excepthook
 
     # the shell first (docs/decisions.md, "Start-up"): the store is opened off the GUI thread
-    window = build_shell(args.demo)
+    window = build_shell(args.demo, frame_only=True)
     state: dict = {"window": window}
     window.show()
-    setup_logging()  # after the shell is on screen (logging.handlers is not small); nothing logged before
-    log.info("main window shown after %.0f ms", (time.perf_counter() - started) * 1000)
+    state["shown_ms"] = (time.perf_counter() - started) * 1000
 
     def open_store():  # on a worker: the keyring, SQLAlchemy, the migration check, the seed check
         url, source = settings.resolve_database_url(args.database_url, args.demo)
@@ -192,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         if state.get("starting"):
             return
         state["starting"] = True
+        setup_logging()  # after the shell's first paint (logging.handlers is not small); nothing logged before
+        log.info("main window shown after %.0f ms", state["shown_ms"])
+        window.complete_shell()  # the context, the feedback bar, the shortcuts (after the first paint)
         import_native_libraries()
+        from .views.tasks import run_in_background
+
         run_in_background(None, open_store, ready, failed)
 
     class FirstPaint(QObject):
@@ -213,12 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if state.get("failed") else code
 
 
-def build_shell(demo: bool = False):
-    """The main window before its store is open (header, menus, a start page)."""
+def build_shell(demo: bool = False, frame_only: bool = False):
+    """The main window before its store is open (header, menus, a start page); `frame_only`:
+    what its first frame shows, completed by `MainWindow.complete_shell`."""
     from .views.main_window import MainWindow
     from .views.start import DEMO_MESSAGE
 
-    window = MainWindow(None)
+    window = MainWindow(None, frame_only=frame_only)
     if demo:
         window.start_page.set_message(DEMO_MESSAGE)
     return window

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 from .private_files import private_dir
 
 APP_DIR_NAME = "kvoucher-desktop"
@@ -35,7 +33,12 @@ class KeyringUnavailable(RuntimeError):
 def data_dir() -> Path:
     """Per-user data folder (override with KVOUCHER_DATA_DIR)."""
     override = os.environ.get(ENV_DATA_DIR)
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+    if override:
+        path = Path(override)
+    else:  # imported here: the entry point reads this module before the first window, not this folder
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
     return private_dir(path)  # 0700 on POSIX: the store and the logs are the user's alone
 
 

@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from typing import TYPE_CHECKING
 
-from ..services.changes import Changes, Entity
-from .context import ViewContext
 from .pages import PAGES
-from . import shortcuts
 from .start import StartPage
 from .style import app_icon
-from .tasks import touched
-from .widgets.feedback import FeedbackBar
-from .widgets.forms import enter_presses_buttons, skip_read_only_fields
 from .window_chrome import WindowChrome
 from .window_session import WindowSession
 from .window_size import fit_to_screen, scrolling_page_area
 
 if TYPE_CHECKING:  # pragma: no cover - the shell is shown before the services layer is imported
+    from PySide6.QtGui import QCloseEvent
+
+    from ..services.changes import Changes
     from ..services.dto import Actor
     from ..services.registry import Services
+    from .context import ViewContext
     from .simulator import SimulatorDock
+    from .widgets.feedback import FeedbackBar
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +40,18 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
     #: the logged-in actor, or None after logout
     session_changed = Signal(object)
 
-    def __init__(self, services: Services | None, store_label: str = "", parent: QWidget | None = None):
+    def __init__(self, services: Services | None, store_label: str = "", parent: QWidget | None = None,
+                 *, frame_only: bool = False):
         """With `services`, the whole window; with None, the shell shown while the store opens
-        (header, menus and a start page; `attach_services` completes it, docs/decisions.md)."""
+        (header, menus and a start page; `attach_services` completes it, docs/decisions.md).
+        `frame_only` (the shell of `app.main`): only what the first frame shows, from Qt and this
+        module's few imports; `complete_shell` adds the rest after the first paint."""
         super().__init__(parent)
         self.services = services
         self.actor: Actor | None = None
-        self.ctx = ViewContext(services, self)
+        self.ctx: ViewContext | None = None
+        self.feedback: FeedbackBar | None = None
+        self._complete = False
         self.pages: dict[str, QWidget] = {}
         self.current_key = ""
         self.setWindowTitle(self.tr("K-비대면 바우처 플랫폼"))
@@ -58,10 +61,9 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(self._build_header())
-        #: every action's success or failure, above the pages (cleared when another page opens)
-        self.feedback = FeedbackBar()
-        outer.addWidget(self.feedback)
+        self.header = self._build_header()
+        outer.addWidget(self.header)
+        self._outer = outer
         self.stack = QStackedWidget()
         self.page_area = scrolling_page_area(self.stack)  # a page larger than the window scrolls
         outer.addWidget(self.page_area, 1)
@@ -73,8 +75,6 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self.clock_label = QLabel()
         self.statusBar().addPermanentWidget(self.store_label)
         self.statusBar().addPermanentWidget(self.clock_label)
-        self.data_changed.connect(self._broadcast)
-        self.find_action, self.reload_action = shortcuts.install_shortcuts(self)
         self.start_page: StartPage | None = None
         if services is not None:
             self.attach_services(services)
@@ -83,13 +83,42 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self.stack.addWidget(self.start_page)
         self._build_menus()
         self._set_shell(True)
+        if not frame_only:
+            self.complete_shell()
+
+    def complete_shell(self) -> None:
+        """What the first frame does not show (once): the context, the feedback bar (hidden until
+        an action reports), the shortcuts, Enter on the header's buttons, the brand's cursor."""
+        if self._complete:
+            return
+        self._complete = True
+        from PySide6.QtCore import Qt
+
+        from . import shortcuts
+        from .context import ViewContext
+        from .widgets.feedback import FeedbackBar
+        from .widgets.forms import enter_presses_buttons
+
+        self.ctx = ViewContext(self.services, self)
+        #: every action's success or failure, above the pages (cleared when another page opens)
+        self.feedback = FeedbackBar()
+        self._outer.insertWidget(1, self.feedback)
+        self.data_changed.connect(self._broadcast)
+        self.find_action, self.reload_action = shortcuts.install_shortcuts(self)
+        enter_presses_buttons(self.header)
+        self.brand_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        if self.start_page is not None:
+            self.start_page.finish()
 
     # --- start-up: the shell first, the store when it is open -----------------------------------
     def attach_services(self, services: Services, store_label: str | None = None) -> None:
         """The store is open: start the clock, the sweep and the simulator, and show 홈."""
+        self.complete_shell()
         self.services = self.ctx.services = services
         if store_label is not None:
             self.store_label.setText(store_label)
+        from PySide6.QtCore import Qt
+
         from .simulator import SimulatorDock  # not needed for the shell (nor is the services' clock)
 
         self.simulator = SimulatorDock(services.sms, self)
@@ -126,6 +155,8 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
             page = spec.load()(self.ctx, self.stack)
             self.pages[key] = page
             self.stack.addWidget(page)
+            from .widgets.forms import enter_presses_buttons, skip_read_only_fields
+
             skip_read_only_fields(page)  # read-only fields are no Tab stops (widgets/forms.py)
             enter_presses_buttons(page)
             query_changed = getattr(page, "query_changed", None)
@@ -151,6 +182,9 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
     def _follow_own_account(self, changes: Changes) -> None:
         """The logged-in account changed (e.g. its company was renamed): the header's "{name} 님"
         reads the actor again."""
+        from ..services.changes import Entity
+        from .tasks import touched
+
         actor = self.actor
         if actor is None or self.services is None or not touched(changes, Entity.ACCOUNT, actor.user_id):
             return
@@ -188,12 +222,16 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
 
     def focus_search(self) -> None:
         """Ctrl+F: the current page's search box when it has one, else the header's."""
+        from . import shortcuts
+
         shortcuts.focus_search(self.current_page(), self.search)
 
     def reload_page(self) -> None:
         """F5 (새로 고침): the current page loads again; what was said of the last action goes."""
         page = self.current_page()
         if page is not None and (hasattr(page, "reload") or hasattr(page, "refresh")):
+            from . import shortcuts
+
             self.feedback.clear()
             shortcuts.reload_page(page)
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from .pages import PAGES, PUBLIC_MENUS, ROLE_MENUS
-from .widgets.forms import enter_presses_buttons
 
 
 class WindowChrome:
     """Part of `MainWindow` (views/main_window.py): builds the header and the menu bar."""
 
     def _build_header(self) -> QFrame:
+        """What the first frame shows of the header; Enter on its buttons and the brand's pointing
+        cursor come with `MainWindow.complete_shell` (they need the `Qt` enums, views/start.py)."""
         header = QFrame()
         header.setObjectName("header")
         row = QHBoxLayout(header)
@@ -22,7 +22,6 @@ class WindowChrome:
         brand.setObjectName("brandButton")
         brand.setStyleSheet("QPushButton#brandButton { border: none; font-size: 15pt; font-weight: bold; }"
                             " QPushButton#brandButton:focus { border: none; text-decoration: underline; }")
-        brand.setCursor(Qt.CursorShape.PointingHandCursor)
         brand.clicked.connect(lambda: self.open_page("home"))
         self.brand_button = brand
         row.addWidget(brand)
@@ -45,7 +44,6 @@ class WindowChrome:
         self.logout_button.clicked.connect(self.logout)
         for button in (self.login_button, self.signup_button, self.logout_button):
             row.addWidget(button)
-        enter_presses_buttons(header)
         return header
 
     def _set_shell(self, shell: bool) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .pages import ROLE_HOME
-from .widgets.forms import skip_read_only_fields
 
 if TYPE_CHECKING:  # pragma: no cover - the shell is shown before the services layer is imported
     from ..services.dto import Actor
@@ -31,6 +30,8 @@ class WindowSession:
 
     def open_signup(self) -> None:
         from .signup.wizard import SignupWizard
+
+        from .widgets.forms import skip_read_only_fields
 
         wizard = SignupWizard(self.ctx, self)
         skip_read_only_fields(wizard)  # a verified name or phone is no Tab stop any more
@@ -78,6 +79,7 @@ class WindowSession:
     def open_connection_settings(self) -> None:
         from .connection import ConnectionDialog
 
+        self.complete_shell()  # clicked before the first paint's step: the context comes first
         dialog = ConnectionDialog(self.ctx, self.store_label.text(), self)
         dialog.open()
         self.connection_dialog = dialog

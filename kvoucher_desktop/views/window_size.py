@@ -9,7 +9,7 @@ scrolls inside it instead of pushing the header or the status bar off the window
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
@@ -27,9 +27,7 @@ def scrolling_page_area(pages: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setObjectName("pageArea")
     area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    area.setFrameShape(QFrame.Shape.NoFrame)  # scroll bars as needed: the default (no `Qt` enum at start)
     area.setWidget(pages)
     area.setMinimumSize(PAGE_AREA_MINIMUM)
     return area

@@ -130,3 +130,54 @@ def test_the_real_application_explains_an_unreachable_store_and_exits_1(tmp_path
     output = run.stdout + run.stderr
     assert run.returncode == 0 and "EXIT 1 " in run.stdout, output
     assert "서버가 연결을 거부했습니다" in run.stdout and run.stdout.rstrip().endswith("True"), output
+
+
+FIRST_EXPOSE = r"""
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QWindow
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+seen = {}
+class Exposed(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Expose and not seen and isinstance(obj, QWindow) and obj.isExposed():
+            window = next(w for w in app.topLevelWidgets() if w.inherits("QMainWindow"))
+            seen["modules"] = sorted(sys.modules)
+            seen["title"] = window.windowTitle()
+            seen["message"] = window.start_page.message.text()
+            seen["qt_enums"] = "Qt" in sys.modules["PySide6.QtCore"].__dict__  # made on first use
+            QTimer.singleShot(0, window.close)
+        return False
+watcher = Exposed()
+app.installEventFilter(watcher)
+from kvoucher_desktop import app as app_module
+code = app_module.main(["--database-url", sys.argv[1]])
+print("SEEN " + json.dumps(seen))
+"""
+
+
+def test_the_first_window_is_shown_before_the_services_and_the_pages_are_imported(tmp_path):
+    """The real entry point: at the first window's first expose, only Qt, the style and the main
+    window's frame are in; the services, SQLAlchemy, the background helper, the context and the
+    page modules come after the first paint, and so does PySide6's `Qt` namespace
+    (docs/decisions.md, "Start-up")."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KVOUCHER_DATA_DIR=str(tmp_path / "data"))
+    run = subprocess.run([sys.executable, "-c", FIRST_EXPOSE, "postgresql://nobody@127.0.0.1:1/none"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=120)
+    output = run.stdout + run.stderr
+    line = next((ln for ln in run.stdout.splitlines() if ln.startswith("SEEN ")), None)
+    assert line is not None, output
+    seen = json.loads(line[len("SEEN "):])
+    assert seen["title"] == "K-비대면 바우처 플랫폼" and seen["message"] == OPENING_MESSAGE, seen
+    assert not seen["qt_enums"]  # the `Qt` namespace's hundred enums come after the first frame
+    modules = set(seen["modules"])
+    assert "kvoucher_desktop.views.main_window" in modules and "kvoucher_desktop.views.start" in modules
+    early = sorted(m for m in modules if m.split(".")[0] in ("sqlalchemy", "alembic", "PIL", "pypdfium2")
+                   or m.startswith(("kvoucher_desktop.services", "kvoucher_desktop.models"))
+                   or m in ("kvoucher_desktop.views.tasks", "kvoucher_desktop.views.context", "logging.handlers"))
+    assert early == [], early
+    views = {m for m in modules if m.startswith("kvoucher_desktop.views.")}
+    pages = set(preload.modules())
+    assert not views & pages, sorted(views & pages)  # no page, dialog or shared page widget yet
+    assert not any(m.startswith("kvoucher_desktop.views.widgets") for m in views), sorted(views)
