@@ -33,6 +33,8 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
+        if value.tzinfo is timezone.utc:  # PostgreSQL: the store's connections are in UTC
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
@@ -47,7 +49,9 @@ class UTCDateTime(TypeDecorator):
         def process(value):
             if value is None:
                 return None
-            if isinstance(value, str):
+            if isinstance(value, str):  # naive UTC text: '+00:00' makes the parse aware at once
+                if len(value) in (19, 26):
+                    return parse(value + "+00:00")
                 return parse(value).replace(tzinfo=utc)
             return value.replace(tzinfo=utc) if value.tzinfo is None else value.astimezone(utc)
 

@@ -71,8 +71,22 @@ def create_store_engine(url: str, echo: bool = False) -> Engine:
         return engine
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_size=5, max_overflow=5,
                            pool_recycle=PG_RECYCLE_SECONDS)
+    _utc_sessions(engine)
     _ping_after_idle(engine)
     return engine
+
+
+def _utc_sessions(engine: Engine) -> None:
+    """Every PostgreSQL connection in UTC, whatever the server's or database's `timezone`: psycopg
+    then hands timestamptz values over as UTC datetimes and the UTC columns keep them as they are
+    (no conversion per value; KST is applied only where a time is shown, services/clock.py)."""
+
+    @event.listens_for(engine, "connect")
+    def _set_utc(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("SET TIME ZONE 'UTC'")
+        cur.close()
+        dbapi_conn.commit()  # kept for the connection's life (a rolled-back SET would be undone)
 
 
 #: a PostgreSQL connection older than this is replaced at checkout (server or firewall idle limits)

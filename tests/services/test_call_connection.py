@@ -135,6 +135,56 @@ def test_read_into_gives_what_the_model_types_give(services, clock):
         assert type(row.changed_after_confirm) is bool
 
 
+@pytest.mark.postgres
+def test_store_connections_run_in_utc_and_times_stay_instants(services, store_url, clock):
+    """The database's zone is Asia/Seoul; the store's connections set UTC for their lifetime (a
+    rollback keeps it), the list columns arrive as UTC datetimes, and a value in another zone
+    is still converted (the same instant)."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from datetime import timedelta, timezone
+
+    from kvoucher_desktop.models.base import UTCDateTime
+    from kvoucher_desktop.services.repositories.rows import _utc_of_datetime
+
+    with services.engine.connect() as conn:
+        conn.rollback()
+        assert conn.exec_driver_sql("SHOW TIME ZONE").scalar_one() == "UTC"
+    with services.engine.connect() as conn:  # the zone the database gives other clients
+        db_zone = conn.exec_driver_sql("SELECT reset_val FROM pg_settings WHERE name = 'TimeZone'").scalar_one()
+    assert db_zone == "Asia/Seoul"
+    company_in_state(services, ScreeningStatus.REVIEWING, operator=make_operator(services))
+    row = services.screening.list_companies(make_agency(services)).rows[0]
+    assert row.submitted_at.tzinfo is timezone.utc and row.submitted_at == clock.now()
+    seoul = clock.now().astimezone(timezone(timedelta(hours=9)))
+    for convert in (_utc_of_datetime, lambda v: UTCDateTime().process_result_value(v, None)):
+        assert convert(seoul) == seoul and convert(seoul).tzinfo is timezone.utc
+
+
+def test_sqlite_ids_are_made_once_and_the_kept_ones_are_bounded(monkeypatch):
+    """A page read again gets the same UUID objects (equal to uuid.UUID(hex)); the kept ones are
+    emptied before they pass `_UUIDS_KEPT`."""
+    import uuid
+
+    from kvoucher_desktop.services.repositories import rows
+
+    monkeypatch.setattr(rows, "_UUIDS_KEPT", 8)
+    monkeypatch.setattr(rows, "_UUIDS", {})
+    rows._reader.cache_clear()
+    try:
+        read = rows._reader(tuple, (rows._uuid_of_hex,))
+        ids = [uuid.uuid4().hex for _ in range(3)]
+        first, again = read([(h,) for h in ids] + [(None,)]), read([(h,) for h in ids])
+        assert [r[0] for r in first] == [uuid.UUID(h) for h in ids] + [None]
+        assert all(a[0] is f[0] for a, f in zip(again, first))
+        assert read([(uuid.uuid4().hex,) for _ in range(3)]) and len(rows._UUIDS) == 6
+        for _ in range(9):
+            assert rows._uuid_of_hex(uuid.uuid4().hex) is not None
+        assert len(rows._UUIDS) <= 8 and rows._uuid_of_hex(ids[0]) == uuid.UUID(ids[0])
+    finally:
+        rows._reader.cache_clear()
+
+
 def test_inbox_rows_equal_the_single_deal_view(services):
     """A tab's rows (built by position from tuples) equal `deals.get` of each deal (built from objects)."""
     from tests.factories import approved_buyer, make_service, make_supplier_account

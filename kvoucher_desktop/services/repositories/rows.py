@@ -14,19 +14,34 @@ import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, String, TypeDecorator, Uuid, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from ...models.base import UTCDateTime
 
 _new, _set, _UNKNOWN = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
 
 
+#: UUIDs already made from SQLite's text, by that text (a UUID is immutable: one object serves every
+#: read of the id); emptied when it reaches `_UUIDS_KEPT` entries, so it stays a few MB at most
+_UUIDS: dict[str, uuid.UUID] = {}
+_UUIDS_KEPT = 1 << 16
+
+
 def _uuid_of_hex(value):
-    """uuid.UUID(hex) for the 32 hex digits SQLite keeps, without the constructor's parsing."""
+    """uuid.UUID(hex) for the 32 hex digits SQLite keeps, without the constructor's parsing (and
+    made once per id: a page read again finds its ids in `_UUIDS`)."""
     if value is None:
         return None
-    u = _new(uuid.UUID)
-    _set(u, "int", int(value, 16))
-    _set(u, "is_safe", _UNKNOWN)
+    u = _UUIDS.get(value)
+    if u is None:
+        if len(_UUIDS) >= _UUIDS_KEPT:
+            _UUIDS.clear()
+        u = _new(uuid.UUID)
+        _set(u, "int", int(value, 16))
+        _set(u, "is_safe", _UNKNOWN)
+        _UUIDS[value] = u
     return u
 
 
@@ -73,10 +88,38 @@ def _utc_of_text(value):
 
 
 def _utc_of_datetime(value):
-    """UTCDateTime's reading on a store with a datetime type (PostgreSQL's timestamptz)."""
-    if value is None:
-        return None
+    """UTCDateTime's reading on a store with a datetime type: PostgreSQL's naive UTC timestamp, or
+    the timestamptz `fast()` selects, in UTC already on the store's connections (services/store.py)."""
+    if value is None or value.tzinfo is _UTC:
+        return value
     return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+
+
+class _AsUtc(ColumnElement):
+    """A UTCDateTime column as selected: on PostgreSQL `col AT TIME ZONE 'UTC'` (the naive UTC
+    timestamp as a timestamptz), which psycopg's C loader hands over as an aware UTC datetime on
+    the store's UTC connections (services/store.py) — cheaper than `.replace(tzinfo=…)` per value
+    in Python; elsewhere the column itself."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column):
+        self.column, self.type = column, column.type
+
+    @property
+    def _from_objects(self):
+        return self.column._from_objects
+
+
+@compiles(_AsUtc)
+def _as_utc_default(element, compiler, **kw):
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_AsUtc, "postgresql")
+def _as_utc_postgresql(element, compiler, **kw):
+    return f"({compiler.process(element.column, **kw)} AT TIME ZONE 'UTC')"
 
 
 class _FastUtc(TypeDecorator):
@@ -84,6 +127,9 @@ class _FastUtc(TypeDecorator):
 
     impl = DateTime
     cache_ok = True
+
+    def column_expression(self, colexpr):
+        return _AsUtc(colexpr)
 
     def result_processor(self, dialect, coltype):
         return _utc_of_text if dialect.name == "sqlite" else _utc_of_datetime
@@ -118,13 +164,14 @@ def prepared(build):
 #: processors whose work `read_into` writes into its loop (no call per value); `{c}` is the
 #: column's value, `{v}` the converted one
 _INLINE = {
-    _uuid_of_hex: ("if {c} is None: {v} = None",
-                   "else:",
-                   "    {v} = _new(_UUID); _set_int({v}, _int({c}, 16)); _set_safe({v}, _UNKNOWN)"),
+    _uuid_of_hex: ("{v} = _uuids_get({c})",
+                   "if {v} is None and {c} is not None:",
+                   "    {v} = _new(_UUID); _set_int({v}, _int({c}, 16)); _set_safe({v}, _UNKNOWN)",
+                   "    _uuids[{c}] = {v}"),
     _utc_of_text: ("{v} = None if {c} is None else _parse({c} + '+00:00') "
                    "if {c}.__class__ is str and (len({c}) == 26 or len({c}) == 19) else _utc_of_text({c})",),
-    _utc_of_datetime: ("{v} = None if {c} is None else {c}.astimezone(_UTC) if {c}.tzinfo is not None "
-                       "else {c}.replace(tzinfo=_UTC)",),
+    _utc_of_datetime: ("{v} = {c} if {c} is None or {c}.tzinfo is _UTC else {c}.astimezone(_UTC) "
+                       "if {c}.tzinfo is not None else {c}.replace(tzinfo=_UTC)",),
 }
 
 
@@ -138,7 +185,10 @@ def _reader(cls: type, processors: tuple):
     env = {"_new": object.__new__, "_cls": cls, "_UUID": uuid.UUID, "_int": int,
            # UUID's slots set directly (UUID forbids setattr; these are what object.__setattr__ reaches)
            "_set_int": vars(uuid.UUID)["int"].__set__, "_set_safe": vars(uuid.UUID)["is_safe"].__set__,
-           "_UNKNOWN": _UNKNOWN, "_parse": _parse, "_UTC": _UTC, "_utc_of_text": _utc_of_text}
+           "_UNKNOWN": _UNKNOWN, "_parse": _parse, "_UTC": _UTC, "_utc_of_text": _utc_of_text,
+           "_uuids": _UUIDS, "_uuids_get": _UUIDS.get, "_UUIDS_KEPT": _UUIDS_KEPT}
+    if cls is not tuple:  # the instance's __dict__ set in one call (frozen: no setattr)
+        env["_set_dict"] = next(vars(k)["__dict__"] for k in cls.__mro__ if "__dict__" in vars(k)).__set__
     columns = [f"c{i}" for i in range(len(names))]
     body, values = [], []
     for i, proc in enumerate(processors):
@@ -152,9 +202,10 @@ def _reader(cls: type, processors: tuple):
             values.append(f"p{i}(c{i})")
     fields = ", ".join(f"{name!r}: {value}" for name, value in zip(names, values))
     make = ([f"        append(({', '.join(values)},))"] if cls is tuple else
-            ["        o = _new(_cls)", f"        o.__dict__.update({{{fields}}})", "        append(o)"])
+            ["        o = _new(_cls)", f"        _set_dict(o, {{{fields}}})", "        append(o)"])
     source = "\n".join([
         "def read(rows):",
+        "    if len(_uuids) + len(rows) > _UUIDS_KEPT: _uuids.clear()",
         "    out = []",
         "    append = out.append",
         f"    for {', '.join(columns)}, in rows:",
