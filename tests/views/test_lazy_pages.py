@@ -111,3 +111,54 @@ def test_the_shell_module_leaves_the_clock_and_the_simulator_for_later():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.stdout.strip() == "[]"
+
+
+def test_deal_inbox_builds_its_detail_panel_in_a_step_after_the_frame(qtbot, desk, sqlite_services):
+    store = Store(sqlite_services)
+    window = desk(store.demand)
+    page = window.open_page("deal_inbox")
+    assert page._detail is None  # the frame and the first tab first, in the opening event
+    assert page.splitter.count() == 1
+    settle(qtbot)
+    assert page._detail is not None and page.splitter.widget(1) is page.detail
+    assert page.splitter.sizes()[0] > page.splitter.sizes()[1]  # the lists first
+
+
+def test_company_tabs_build_and_fill_a_tab_when_it_is_first_shown(qtbot, desk, sqlite_services):
+    from PySide6.QtWidgets import QTableView
+
+    from kvoucher_desktop.enums import ScreeningStatus
+    from tests.factories import company_in_state, make_operator
+
+    operator = make_operator(sqlite_services)
+    first, first_id = company_in_state(sqlite_services, ScreeningStatus.ON_HOLD, operator=operator)
+    second, second_id = company_in_state(sqlite_services, ScreeningStatus.REVIEWING, operator=operator)
+    window = desk(operator)
+    page = window.open_page("screening_dashboard")
+    settle(qtbot)
+    tabs = page.detail.tabs
+    assert tabs.built == {0}  # 기업정보 only; the others are empty places
+    for index in (1, 2, 3):
+        assert tabs.widget(index).findChildren(QTableView) == []
+    assert page.select_company(first_id)
+    settle(qtbot)
+    assert tabs.built == {0}
+    first_name = sqlite_services.companies.get(first).info.name
+    assert first_name != sqlite_services.companies.get(second).info.name
+    assert tabs.info_labels["name"].text() == first_name
+
+    tabs.setCurrentIndex(2)  # 심사 이력: built and filled when shown
+    assert 2 in tabs.built
+    assert tabs.widget(2).findChildren(QTableView) == [tabs.history_table]
+    assert [e.action_label for e in tabs.history_model.rows()][-1] == "심사보류"
+
+    assert page.select_company(second_id)  # fills the shown tab; 기업정보 when shown again
+    settle(qtbot)
+    assert [e.action_label for e in tabs.history_model.rows()][-1] != "심사보류"
+    assert tabs.info_labels["name"].text() == first_name  # not shown: not filled yet
+    tabs.setCurrentIndex(0)
+    assert tabs.info_labels["name"].text() == sqlite_services.companies.get(second).info.name
+
+    assert 3 not in tabs.built
+    assert page.detail.changes_model.rowCount() == len(sqlite_services.companies.history(second))
+    assert 3 in tabs.built  # reading a part builds (and fills) its tab

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -209,17 +209,31 @@ class DealInboxPage(QWidget):
         self.status_line = QLabel()
         self.status_line.setObjectName("hint")
         left_layout.addWidget(self.status_line)
-        self.detail = DealDetailPanel(self.ctx, splitter)
-        self.detail.deal_changed.connect(self._deal_changed)
-        self.detail.refused.connect(lambda _exc: self.refresh(detail=False))  # the panel reloads itself
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([860, 380])  # the lists first: their names are read whole
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout.addWidget(splitter, 1)
+        # the detail panel in an event of its own after the frame (or when first needed); a timer,
+        # not a zero one: that is a posted event, run before the loop paints or reads input
+        self._detail: DealDetailPanel | None = None
+        QTimer.singleShot(1, self, self._build_detail)
+
+    @property
+    def detail(self) -> DealDetailPanel:
+        if self._detail is None:
+            self._build_detail()
+        return self._detail
+
+    def _build_detail(self) -> None:
+        if self._detail is not None:
+            return
+        self._detail = detail = DealDetailPanel(self.ctx, self.splitter)
+        detail.deal_changed.connect(self._deal_changed)
+        detail.refused.connect(lambda _exc: self.refresh(detail=False))  # the panel reloads itself
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([860, 380])  # the lists first: their names are read whole
 
     def ensure_tab(self, tab: DealTab) -> None:
         """Build a tab's table (and its model) into its place, the first time it is needed."""
@@ -275,8 +289,8 @@ class DealInboxPage(QWidget):
         self.models[current].sync()
         if self.role is Role.DEMAND:
             self.load_budget()
-        if detail:
-            self.detail.reload()
+        if detail and self._detail is not None:  # a panel not built yet shows nothing to reload
+            self._detail.reload()
         self._update_status_line()
 
     def load_counts(self) -> None:

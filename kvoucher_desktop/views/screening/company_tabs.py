@@ -1,12 +1,13 @@
 """The four tabs of the screening detail panel: 기업정보, 제출 서류, 심사 이력, 수정 이력.
 
 They show one company (`show_company`) and hold no actions: the panel opens a document when
-the open button is pressed or a row double-clicked.
+the open button is pressed or a row double-clicked (`open_requested`). A tab is built when it is
+first shown, or one of its parts is read, and filled when shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -109,19 +110,61 @@ class PanelChangeModel(ChangeTableModel):
 class CompanyTabs(QTabWidget):
     """One company's information, documents, screening history and modification history."""
 
+    open_requested = Signal()  # 열기/미리보기 pressed or a document row double-clicked
+
+    #: the parts each tab holds, by tab index (built when the tab is first shown or a part is read)
+    PARTS = {
+        0: ("info_labels", "info_form"),
+        1: ("doc_model", "doc_table", "missing_label", "open_button"),
+        2: ("history_model", "history_table"),
+        3: ("changes_model", "changes_table", "change_detail"),
+    }
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.addTab(self._info_tab(), self.tr("기업정보"))
-        self.addTab(self._documents_tab(), self.tr("제출 서류"))
-        self.addTab(self._history_tab(), self.tr("심사 이력"))
-        self.addTab(self._changes_tab(), self.tr("수정 이력"))
+        self._builders = (self._info_tab, self._documents_tab, self._history_tab, self._changes_tab)
+        self.built: set[int] = set()
+        self._stale: set[int] = set()  # built tabs not yet filled with the company shown
+        self.view: CompanyView | None = None
+        self.changes: list[ChangeView] | None = None
+        self._open_enabled = False
+        for title in (self.tr("기업정보"), self.tr("제출 서류"), self.tr("심사 이력"), self.tr("수정 이력")):
+            holder = QWidget(self)  # an empty place until the tab is first shown
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self.addTab(holder, title)
+        self.currentChanged.connect(self.ensure_tab)
+        self.ensure_tab(self.currentIndex())
+
+    def __getattr__(self, name: str):
+        # a part of a tab not built yet: build (and fill) that tab, then hand the part
+        for index, parts in CompanyTabs.PARTS.items():
+            if name in parts:
+                self.ensure_tab(index)
+                return object.__getattribute__(self, name)
+        raise AttributeError(name)
+
+    def ensure_tab(self, index: int) -> None:
+        """Build tab `index` if it is not yet built, and fill it if the shown company is newer."""
+        if index < 0 or index >= len(self._builders):
+            return
+        if index not in self.built:
+            self.built.add(index)
+            holder = self.widget(index)
+            holder.layout().addWidget(self._builders[index](holder))
+            if index == 1:
+                self.open_button.setEnabled(self._open_enabled)
+            self._stale.add(index)
+        if index in self._stale and self.view is not None:
+            self._stale.discard(index)
+            self._fill(index)
 
     # --- layout ------------------------------------------------------------------------------
-    def _info_tab(self) -> QWidget:
-        scroll = QScrollArea()
+    def _info_tab(self, holder: QWidget) -> QWidget:
+        scroll = QScrollArea(holder)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        inner = QWidget()
+        inner = QWidget(scroll)
         self.info_form, self.info_labels = info_form((
             ("business_no", self.tr("사업자등록번호")), ("company_type", self.tr("기업형태")),
             ("corporate_no", self.tr("법인등록번호")), ("name", self.tr("기업명")),
@@ -135,8 +178,8 @@ class CompanyTabs(QTabWidget):
         scroll.setWidget(inner)
         return scroll
 
-    def _documents_tab(self) -> QWidget:
-        tab = QWidget()
+    def _documents_tab(self, holder: QWidget) -> QWidget:
+        tab = QWidget(holder)
         layout = QVBoxLayout(tab)
         self.doc_model = RowTableModel([
             Column(self.tr("서류"), lambda d: d.label, width=150),
@@ -147,6 +190,7 @@ class CompanyTabs(QTabWidget):
             Column(self.tr("올린 시각"), lambda d: format_kst(d.uploaded_at), ALIGN_CENTER, 126),
         ], parent=self)
         self.doc_table = make_table(self.doc_model, stretch=1)
+        self.doc_table.doubleClicked.connect(lambda _i: self.open_requested.emit())
         layout.addWidget(self.doc_table, 1)
         self.missing_label = QLabel()
         self.missing_label.setObjectName("errorLabel")
@@ -154,6 +198,7 @@ class CompanyTabs(QTabWidget):
         layout.addWidget(self.missing_label)
         row = QHBoxLayout()
         self.open_button = QPushButton(self.tr("열기/미리보기"))
+        self.open_button.clicked.connect(lambda: self.open_requested.emit())
         row.addWidget(self.open_button)
         hint = QLabel(self.tr("이미지는 미리보기로, PDF는 PDF 뷰어로 엽니다. 창에서 저장할 수도 있습니다."))
         hint.setObjectName("hint")
@@ -162,7 +207,7 @@ class CompanyTabs(QTabWidget):
         layout.addLayout(row)
         return tab
 
-    def _history_tab(self) -> QWidget:
+    def _history_tab(self, holder: QWidget) -> QWidget:
         # three columns that fit the panel (~420 px): the reason takes the spare width and wraps
         self.history_model = PanelEventModel(self)
         self.history_table = make_table(self.history_model, stretch=2)
@@ -173,8 +218,8 @@ class CompanyTabs(QTabWidget):
         self.history_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return self.history_table
 
-    def _changes_tab(self) -> QWidget:
-        tab = QWidget()
+    def _changes_tab(self, holder: QWidget) -> QWidget:
+        tab = QWidget(holder)
         layout = QVBoxLayout(tab)
         self.changes_model = PanelChangeModel(self)
         self.changes_table = make_table(self.changes_model, stretch=(1, 2))
@@ -213,7 +258,37 @@ class CompanyTabs(QTabWidget):
 
     # --- showing -----------------------------------------------------------------------------
     def show_company(self, view: CompanyView, changes: list[ChangeView] | None = None) -> None:
-        """Fill every tab; the modification history only when `changes` came with the view."""
+        """Show a company: the current tab is filled now, the others when shown (or a part of
+        theirs is read); the modification history only changes when `changes` came with the view."""
+        self.view = view
+        self._stale.update(self.built & {0, 1, 2})
+        if changes is not None:
+            self.changes = changes
+            self._stale.update(self.built & {3})
+        self.ensure_tab(self.currentIndex())
+
+    def set_open_enabled(self, enabled: bool) -> None:
+        self._open_enabled = enabled
+        if 1 in self.built:
+            self.open_button.setEnabled(enabled)
+
+    def _fill(self, index: int) -> None:
+        view = self.view
+        if index == 0:
+            self._fill_info(view)
+        elif index == 1:
+            self.doc_model.set_rows(view.documents)
+            if view.missing_documents:
+                self.missing_label.setText(
+                    self.tr("미첨부 필수 서류: {docs}").format(docs=", ".join(view.missing_documents)))
+            self.missing_label.setVisible(bool(view.missing_documents))
+        elif index == 2:
+            self.history_model.set_rows(view.history)
+        elif self.changes is not None:
+            self.changes_model.set_rows(self.changes)
+            self._show_selected_change()
+
+    def _fill_info(self, view: CompanyView) -> None:
         info = view.info
         labels = self.info_labels
         labels["business_no"].setText(format_business_no(view.business_no))
@@ -236,15 +311,6 @@ class CompanyTabs(QTabWidget):
                 own=format_krw(view.budget_self), end=view.use_period_end.isoformat() if view.use_period_end else "-"))
         else:
             labels["budget"].setText(self.tr("미확정"))
-
-        self.doc_model.set_rows(view.documents)
-        if view.missing_documents:
-            self.missing_label.setText(self.tr("미첨부 필수 서류: {docs}").format(docs=", ".join(view.missing_documents)))
-        self.missing_label.setVisible(bool(view.missing_documents))
-        self.history_model.set_rows(view.history)
-        if changes is not None:
-            self.changes_model.set_rows(changes)
-            self._show_selected_change()
 
     def selected_document(self):
         """The selected document, else the first one, else None."""

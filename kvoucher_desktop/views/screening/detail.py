@@ -86,11 +86,14 @@ class CompanyDetailPanel(DetailPanel):
         content.addLayout(actions)
 
         self.tabs = CompanyTabs(self.content)
-        for name in TAB_PARTS:
-            setattr(self, name, getattr(self.tabs, name))
-        self.open_button.clicked.connect(self.open_selected_document)
-        self.doc_table.doubleClicked.connect(lambda _i: self.open_selected_document())
+        self.tabs.open_requested.connect(self.open_selected_document)
         content.addWidget(self.tabs, 1)
+
+    def __getattr__(self, name: str):
+        # the tabs' parts, reachable on the panel as before (read, a tab not built yet is built)
+        if name in TAB_PARTS and "tabs" in self.__dict__:
+            return getattr(self.__dict__["tabs"], name)
+        raise AttributeError(name)
 
     # --- showing -----------------------------------------------------------------------------
     def show_company(self, company_id: uuid.UUID, *, announce: bool = False) -> None:
@@ -119,7 +122,7 @@ class CompanyDetailPanel(DetailPanel):
 
         changed = view.changed_after_confirm_at is not None
         if changed:
-            after = [c for c in (changes if changes is not None else self.changes_model.rows()) if c.after_confirmation]
+            after = [c for c in (changes if changes is not None else self.tabs.changes or []) if c.after_confirmation]
             fields = ", ".join(dict.fromkeys(c.field_label for c in after)) or "-"
             self.changed_notice.set_text(
                 self.tr("심사확정 후 수정사항이 있습니다 ({at})").format(at=format_kst(view.changed_after_confirm_at)),
@@ -146,7 +149,7 @@ class CompanyDetailPanel(DetailPanel):
         for action, button in self.action_buttons.items():
             button.setEnabled(idle and self.allowed(action))
         self.ack_button.setEnabled(idle and self.view is not None and self.view.changed_after_confirm_at is not None)
-        self.open_button.setEnabled(self.view is not None and bool(self.view.documents))
+        self.tabs.set_open_enabled(self.view is not None and bool(self.view.documents))
 
     # --- actions -----------------------------------------------------------------------------
     def start_action(self, action: ScreeningAction) -> None:
