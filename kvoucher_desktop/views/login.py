@@ -6,7 +6,7 @@ never squeezing the fields."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Signal
+from PySide6.QtCore import QEvent, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -115,7 +115,9 @@ class LoginDialog(QDialog):
         self.error.clear_message()
         self.keyring_note = note
         self.logged_in.emit(actor)
-        self.accept()
+        # closed in a 1 ms step of its own: the home page is built in this event, and closing a
+        # modal dialog (focus, the window raised again) costs as much (a zero timer runs before the paint)
+        QTimer.singleShot(1, self, self.accept)
 
     def _failed(self, exc: BaseException) -> None:
         from .tasks import error_text

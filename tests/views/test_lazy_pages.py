@@ -119,9 +119,36 @@ def test_deal_inbox_builds_its_detail_panel_in_a_step_after_the_frame(qtbot, des
     page = window.open_page("deal_inbox")
     assert page._detail is None  # the frame and the first tab first, in the opening event
     assert page.splitter.count() == 1
+    first = page.tab_keys[0]
+    assert list(page.models) == [first] and not dict.__contains__(page.tables, first)  # its table a step later
     settle(qtbot)
+    holder = page.tabs.widget(0)
+    assert dict.__contains__(page.tables, first) and holder.findChildren(QTableView) == [page.tables[first]]
     assert page._detail is not None and page.splitter.widget(1) is page.detail
     assert page.splitter.sizes()[0] > page.splitter.sizes()[1]  # the lists first
+
+
+def test_the_demand_home_builds_its_history_table_in_a_step_after_the_frame(qtbot, desk, sqlite_services):
+    store = Store(sqlite_services)
+    window = desk(store.demand)
+    window._reset_pages()
+    page = window.open_page(ROLE_HOME[store.demand.role])
+    assert page._history_table is None  # the frame first, in the opening event
+    settle(qtbot)
+    assert page._history_table is not None and page.findChildren(QTableView) == [page.history_table]
+    qtbot.waitUntil(lambda: page.history_model.rowCount() > 0, timeout=3000)
+
+
+def test_a_login_builds_the_home_page_first_and_closes_the_dialog_a_step_later(qtbot, desk, sqlite_services):
+    store = Store(sqlite_services)
+    window = desk(store.demand)
+    window.logout()
+    window.open_login()
+    dialog = window.login_dialog
+    dialog._done((store.demand, ""))
+    assert window.actor is store.demand and list(window.pages) == [ROLE_HOME[store.demand.role]]
+    assert dialog.isVisible()  # closing it is a step of its own
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
 
 
 def test_company_tabs_build_and_fill_a_tab_when_it_is_first_shown(qtbot, desk, sqlite_services):

@@ -58,8 +58,10 @@ class AccountAdminPage(QWidget):
         head.addWidget(self.import_button)
         layout.addLayout(head)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
+        # made inside the page, parents first: a part built on its own and then added is styled
+        # again, with all it holds, under the application's style sheet
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         filter_row = QHBoxLayout()
@@ -100,13 +102,13 @@ class AccountAdminPage(QWidget):
         note.setWordWrap(True)
         left_layout.addWidget(note)
         splitter.addWidget(left)
-        splitter.addWidget(self._create_form())
+        splitter.addWidget(self._create_form(splitter))
         splitter.setSizes([620, 460])
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
 
-    def _create_form(self) -> QWidget:
-        self.account_form = f = AccountForm()
+    def _create_form(self, parent: QWidget) -> QWidget:
+        self.account_form = f = AccountForm(parent)
         f.create_button.clicked.connect(self.create_account)
         f.new_supplier_button.clicked.connect(self.open_supplier_dialog)
         # the form's inputs, named as before on the page

@@ -15,7 +15,6 @@ import re
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from ...enums import DealTab, Role
 from ...services.deals import DEMAND_TABS, SUPPLIER_TABS, tab_of
-from ...services.rules.money import format_krw
 from ...services.changes import Changes, Entity
 from ..tasks import from_self
 from ..widgets.busy import page_head
@@ -35,7 +33,7 @@ from ..widgets.counts import load_counts
 from ..widgets.tables import make_table, selected_row
 from .detail import DealDetailPanel
 from .models import DealTableModel, PayTableModel, tab_label
-from .pay import PayPreviewDialog
+from .pay_line import PayLine, load_budget
 
 
 #: the widest 서비스명 / company column (px); longer names are cut with "…" and shown in full as a tooltip
@@ -131,25 +129,22 @@ def status_text(tab: DealTab, model: DealTableModel) -> str:
     return text if model.exhausted else text + _tr(" · 아래로 스크롤하면 더 불러옵니다")
 
 
-def pay_row(page: "DealInboxPage") -> QHBoxLayout:
-    """The 결제하기 tab's line under its table: the ticked total, the remaining budget, 결제하기."""
-    row = QHBoxLayout()
-    page.pay_line = QLabel()
-    page.pay_line.setStyleSheet("font-weight: bold;")
-    page.budget_line = QLabel()
-    page.pay_button = QPushButton(_tr("결제하기"))
-    page.pay_button.setObjectName("primary")
-    page.pay_button.clicked.connect(page.pay)
-    row.addWidget(page.pay_line)
-    row.addSpacing(16)
-    row.addWidget(page.budget_line)
-    row.addStretch(1)
-    row.addWidget(page.pay_button)
-    return row
-
-
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DealInboxPage", text)
+
+
+class _TablesBuiltWhenRead(dict):
+    """The page's tables by tab: reading the table of a tab whose model is built builds it."""
+
+    def __init__(self, page: "DealInboxPage"):
+        super().__init__()
+        self.page = page
+
+    def __missing__(self, tab: DealTab):
+        if tab not in self.page.models:
+            raise KeyError(tab)
+        self.page.ensure_tab(tab)
+        return dict.__getitem__(self, tab)
 
 
 class DealInboxPage(QWidget):
@@ -163,11 +158,12 @@ class DealInboxPage(QWidget):
         self.counts: dict[DealTab, int] = {}
         self.remaining: int | None = None
         self.models: dict[DealTab, DealTableModel] = {}
-        self.tables = {}
+        self.tables = _TablesBuiltWhenRead(self)
         self._stale: set[DealTab] = set()
         self._switched: DealTab | None = None  # a tab switched to whose rows are still on their way
         self._started = False
         self.pay_dialog = None
+        self.pay_bar: PayLine | None = None  # the 결제하기 tab's line, once that tab is built
         self._build()
 
     # --- layout ------------------------------------------------------------------------------
@@ -203,7 +199,11 @@ class DealInboxPage(QWidget):
         for tab in self.tab_keys:  # a tab's table is built when the tab is first shown (ensure_tab)
             self.tabs.addTab(QWidget(), tab_label(tab))
         if self.tab_keys:
-            self.ensure_tab(self.tab_keys[0])
+            # the first tab's model at once (refresh loads it), its table a 1 ms step after the
+            # frame (or when first read): a zero timer is a posted event, run before the paint
+            first = self.tab_keys[0]
+            self._tab_model(first)
+            QTimer.singleShot(1, self, lambda: self.ensure_tab(first))
         self.tabs.currentChanged.connect(self._tab_changed)
         left_layout.addWidget(self.tabs, 1)
         self.status_line = QLabel()
@@ -238,26 +238,31 @@ class DealInboxPage(QWidget):
     def ensure_tab(self, tab: DealTab) -> None:
         """Build a tab's table (and its model) into its place, the first time it is needed."""
         if tab not in self.models:
+            self._tab_model(tab)
+        if not dict.__contains__(self.tables, tab):
             self._tab_page(tab, self.tabs.widget(self.tab_keys.index(tab)))
 
-    def _tab_page(self, tab: DealTab, page: QWidget) -> QWidget:
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 6, 0, 0)
+    def _tab_model(self, tab: DealTab) -> None:
         if tab is DealTab.PAY:
             model = PayTableModel(self.ctx, self.role, parent=self)
             model.checked_changed.connect(self._update_pay_line)
         else:
             model = DealTableModel(self.ctx, tab, self.role, parent=self)
-        table = make_table(model, stretch=-1)
-        table.setItemDelegate(CompactDateDelegate(table))
-        sort_by_headers(table)
-        table.selectionModel().selectionChanged.connect(lambda *_a, t=tab: self._selection_changed(t))
         model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
         model.loading_changed.connect(lambda _b: self._update_status_line())
         model.page_loaded.connect(lambda _n: self._update_status_line())
         model.page_loaded.connect(lambda _n, t=tab: self._tab_arrived(t))
         model.synced.connect(lambda t=tab: self._tab_synced(t))
         self.models[tab] = model
+
+    def _tab_page(self, tab: DealTab, page: QWidget) -> QWidget:
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 6, 0, 0)
+        model = self.models[tab]
+        table = make_table(model, page, stretch=-1)
+        table.setItemDelegate(CompactDateDelegate(table))
+        sort_by_headers(table)
+        table.selectionModel().selectionChanged.connect(lambda *_a, t=tab: self._selection_changed(t))
         self.tables[tab] = table
         if tab is DealTab.PAY:
             intro = QLabel(self.tr("결제요청을 받은 거래와 장바구니에 담은 거래입니다. 함께 결제할 거래를 선택하세요."))
@@ -266,8 +271,14 @@ class DealInboxPage(QWidget):
             layout.addWidget(intro)
         layout.addWidget(table, 1)
         if tab is DealTab.PAY:
-            layout.addLayout(pay_row(self))
-            self._update_pay_line()
+            self.pay_bar = bar = PayLine(self)
+            self.pay_line, self.budget_line, self.pay_button = bar.total_label, bar.budget_label, bar.button
+            layout.addWidget(bar)
+            bar.update_line()
+        if tab is self.current_tab() and page.isVisible():  # built after the frame: laid out now, then fitted
+            table.show()
+            layout.activate()
+            self._fit_columns(tab)
         return page
 
     # --- loading -----------------------------------------------------------------------------
@@ -301,13 +312,7 @@ class DealInboxPage(QWidget):
         self._update_tab_titles()
 
     def load_budget(self) -> None:
-        actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
-
-        def done(view) -> None:
-            self.remaining = view.budget.remaining if view.budget is not None else None
-            self._update_pay_line()
-
-        self.ctx.query(lambda: vouchers.get(actor), parent=self, key="budget").quiet().success(done).run()
+        load_budget(self)
 
     def _update_tab_titles(self) -> None:
         for i, tab in enumerate(self.tab_keys):
@@ -375,7 +380,8 @@ class DealInboxPage(QWidget):
             table.selectRow(pos)
 
     def _fit_columns(self, tab: DealTab) -> None:
-        fit_name_columns(self.tables[tab], self.models[tab])
+        if dict.__contains__(self.tables, tab):  # a table still to be built is fitted when built
+            fit_name_columns(self.tables[tab], self.models[tab])
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -421,47 +427,5 @@ class DealInboxPage(QWidget):
 
     # --- 결제하기 --------------------------------------------------------------------------------
     def _update_pay_line(self) -> None:
-        if DealTab.PAY not in self.models:
-            return
-        model: PayTableModel = self.models[DealTab.PAY]
-        rows = model.checked_rows()
-        over = self.remaining is not None and model.checked_total() > self.remaining
-        style = "font-weight: bold;" + (" color: #b91c1c;" if over else "")
-        if self.pay_line.styleSheet() != style:
-            self.pay_line.setStyleSheet(style)
-        self.pay_line.setToolTip(self.tr("남은 예산보다 많습니다.") if over else "")
-        self.pay_line.setText(self.tr("선택 {n}건, 합계 {total}").format(
-            n=len(rows), total=format_krw(model.checked_total())))
-        self.budget_line.setText(self.tr("남은 예산 {remaining}").format(
-            remaining=format_krw(self.remaining) if self.remaining is not None else "-"))
-        self.pay_button.setEnabled(bool(rows))
-
-    def pay(self) -> None:
-        """Check the ticked deals against the remaining budget; payment itself is the next issue."""
-        model: PayTableModel = self.models[DealTab.PAY]
-        rows = model.checked_rows()
-        if not rows:
-            self.ctx.show_failure(self.tr("결제할 거래를 선택해 주세요."), self)
-            return
-        total = model.checked_total()
-        actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
-        self.pay_button.setEnabled(False)
-
-        def done(view) -> None:
-            self.remaining = view.budget.remaining if view.budget is not None else 0
-            self._update_pay_line()
-            if total > self.remaining:
-                self.ctx.show_failure(self.tr(
-                    "선택한 거래의 합계({total})가 남은 예산({remaining})보다 많습니다. "
-                    "남은 예산 안에서 결제할 거래를 다시 선택해 주세요.").format(
-                        total=format_krw(total), remaining=format_krw(self.remaining)), self)
-                return
-            self.pay_dialog = PayPreviewDialog(rows, self.remaining, self)
-            self.pay_dialog.open()
-
-        def failed(exc: BaseException) -> None:
-            self._update_pay_line()
-            self.ctx.show_failure(exc, self)
-
-        self.ctx.query(lambda: vouchers.get(actor), parent=self, key="budget") \
-            .busy(text=self.tr("남은 예산을 확인하는 중…")).success(done).failure(failed).run()
+        if self.pay_bar is not None:
+            self.pay_bar.update_line()

@@ -4,7 +4,7 @@ the voucher ledger), and the operating agency to contact (SPEC §5.1; manual sec
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -150,12 +150,32 @@ class ScreeningStatusPage(QWidget):
         middle.addWidget(operator_box, 1)
         layout.addLayout(middle)
 
+        # the history table in an event of its own after the frame (or when first needed); a
+        # timer, not a zero one: that is a posted event, run before the loop paints or reads input
+        self._body = layout
+        self._history_table = None
+        QTimer.singleShot(1, self, self._build_history)
+
+    @property
+    def history_model(self) -> ScreeningEventTableModel:
+        return self.history_table.model()
+
+    @property
+    def history_table(self):
+        if self._history_table is None:
+            self._build_history()
+        return self._history_table
+
+    def _build_history(self) -> None:
+        if self._history_table is not None:
+            return
+        layout = self._body
         layout.addWidget(title_label(self.tr("심사 이력"), level=2))
-        self.history_model = ScreeningEventTableModel(self)
-        self.history_table = make_table(self.history_model)
-        self.history_table.setWordWrap(True)
-        self.history_table.setMinimumHeight(180)
-        layout.addWidget(self.history_table, 1)
+        table = make_table(ScreeningEventTableModel(self), layout.parentWidget())
+        table.setWordWrap(True)
+        table.setMinimumHeight(180)
+        layout.addWidget(table, 1)
+        self._history_table = table
 
     # --- data --------------------------------------------------------------------------------
     def refresh(self) -> None:
