@@ -196,6 +196,15 @@ def store_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def pg_store_url(_postgres_database) -> str:
+    """A migrated, empty PostgreSQL store only, for what SQLite has no counterpart of (a backend
+    to terminate, a session time zone). Tests using it carry the `postgres` mark: under CI=true
+    they run or fail, never skip."""
+    _postgres_database.reset()
+    return _postgres_database.url
+
+
+@pytest.fixture
 def sqlite_store_url(tmp_path, _sqlite_template) -> str:
     """A migrated, empty SQLite store only (for view tests, which need not run twice)."""
     return _fresh_sqlite(_sqlite_template, tmp_path)
@@ -216,6 +225,14 @@ def _build(url: str, clock: FixedClock, session_policy: SessionPolicy = LENIENT_
 def services(store_url, clock):
     """Every service on the parametrised store (cheap Argon2, seeded simulators)."""
     built = _build(store_url, clock)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture
+def pg_services(pg_store_url, clock):
+    """Services on PostgreSQL only (see `pg_store_url`)."""
+    built = _build(pg_store_url, clock)
     yield built
     built.dispose()
 

@@ -79,9 +79,8 @@ def _terminate(url: str, pid: int) -> None:
 
 
 @pytest.mark.postgres
-def test_a_gated_call_recovers_from_a_dropped_connection(services, store_url):
-    if not store_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+def test_a_gated_call_recovers_from_a_dropped_connection(pg_services, pg_store_url):
+    services, store_url = pg_services, pg_store_url
     agency = make_agency(services)
     services.screening.counts(agency)
     pid = _backend_pid(services.engine)  # the pool's one connection, the next call's too
@@ -91,9 +90,8 @@ def test_a_gated_call_recovers_from_a_dropped_connection(services, store_url):
 
 
 @pytest.mark.postgres
-def test_a_connection_idle_in_the_pool_is_tested_before_use(services, store_url, monkeypatch):
-    if not store_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+def test_a_connection_idle_in_the_pool_is_tested_before_use(pg_services, pg_store_url, monkeypatch):
+    services, store_url = pg_services, pg_store_url
     assert services.engine.pool._pre_ping is False  # no round trip before every checkout
     monkeypatch.setattr(store, "PG_IDLE_PING_SECONDS", 0.0)
     services.catalog.search(None, "")  # a visitor's read: no session lookup goes first
@@ -136,12 +134,11 @@ def test_read_into_gives_what_the_model_types_give(services, clock):
 
 
 @pytest.mark.postgres
-def test_store_connections_run_in_utc_and_times_stay_instants(services, store_url, clock):
+def test_store_connections_run_in_utc_and_times_stay_instants(pg_services, pg_store_url, clock):
     """The database's zone is Asia/Seoul; the store's connections set UTC for their lifetime (a
     rollback keeps it), the list columns arrive as UTC datetimes, and a value in another zone
     is still converted (the same instant)."""
-    if not store_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+    services, store_url = pg_services, pg_store_url
     from datetime import timedelta, timezone
 
     from kvoucher_desktop.models.base import UTCDateTime
