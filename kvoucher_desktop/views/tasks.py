@@ -165,8 +165,6 @@ def run_in_background(
         return parent is not None and not shiboken6.isValid(parent)
 
     def finish_ok(result):
-        if isinstance(result, Done):  # a use case's value beside what it changed
-            result = result.value
         if on_done is not None and not gone():
             on_done(result)
 
