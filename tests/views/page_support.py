@@ -19,6 +19,29 @@ def settle(qtbot, timeout: int = 10_000) -> None:
 
 
 @pytest.fixture
+def shell(qtbot, qapp, sqlite_services, _windows_closed_last):
+    """`shell(size=None, active=False)` -> a shown MainWindow on the shared store, nobody logged in,
+    its first loads settled; `active` also activates it and waits until it is exposed (for focus).
+    Closed and deleted by `_windows_closed_last` after every other fixture, like `desk`'s."""
+    apply_style(qapp)
+
+    def open_shell(size: tuple[int, int] | None = None, active: bool = False) -> MainWindow:
+        window = MainWindow(sqlite_services, "SQLite: test")
+        _windows_closed_last.append(window)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        if active:
+            window.activateWindow()
+            qtbot.waitExposed(window)
+        settle(qtbot)
+        return window
+
+    yield open_shell
+    settle(qtbot)
+
+
+@pytest.fixture
 def desk(qtbot, qapp, sqlite_services, _windows_closed_last):
     """`desk(actor)` -> a shown MainWindow logged in as `actor` on the shared store.
 

@@ -10,26 +10,17 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from kvoucher_desktop.enums import DealTab
-from kvoucher_desktop.views.main_window import MainWindow
 from kvoucher_desktop.views.public import TileButton
 from kvoucher_desktop.views.style import apply_style
 from kvoucher_desktop.views.widgets.forms import set_read_only, skip_read_only_fields
 from tests.factories import make_agency
-from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
+from tests.views.page_support import desk, settle, shell, shoot  # noqa: F401  (desk, shell: fixtures)
 from tests.views.test_deal_inbox import Store
 
 
 @pytest.fixture
-def window(qtbot, qapp, sqlite_services, _windows_closed_last):
-    apply_style(qapp)
-    win = MainWindow(sqlite_services, "SQLite: test")
-    _windows_closed_last.append(win)
-    win.resize(1280, 800)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    settle(qtbot)
-    return win
+def window(shell):
+    return shell(size=(1280, 800), active=True)
 
 
 def picture(widget: QWidget) -> QImage:

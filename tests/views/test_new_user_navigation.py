@@ -8,22 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kvoucher_desktop.enums import ScreeningStatus
-from kvoucher_desktop.views.main_window import MainWindow
-from kvoucher_desktop.views.style import apply_style
 from tests.factories import company_in_state
 from tests.views.helpers import type_text
-from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
+from tests.views.page_support import desk, settle, shell, shoot  # noqa: F401  (desk, shell: fixtures)
 
 
 @pytest.fixture
-def window(qtbot, qapp, sqlite_services, _windows_closed_last):
-    apply_style(qapp)
-    win = MainWindow(sqlite_services, "SQLite: test")
-    _windows_closed_last.append(win)
-    win.resize(1280, 800)
-    win.show()
-    settle(qtbot)
-    return win
+def window(shell):
+    return shell(size=(1280, 800))
 
 
 # --- one query in both boxes ----------------------------------------------------------------------------
