@@ -101,32 +101,29 @@ class ViewContext:
         if ended is not None:
             ended(message)
 
-    def _feedback(self):
-        return getattr(self.window, "feedback", None)
-
     @property
     def feedback(self):
         """The window's feedback bar, to read what it says (`text`, `title`, `body`, `kind`);
         None without one. Pages tell through `show_success` / `show_notice` / `show_failure`."""
-        return self._feedback()
+        return getattr(self.window, "feedback", None)
 
     def clear_feedback(self) -> None:
         """The page starts over (e.g. 새로 고침): whatever the feedback bar says goes."""
-        feedback = self._feedback()
+        feedback = self.feedback
         if feedback is not None:
             feedback.clear()
 
     def clear_failure(self) -> None:
         """A new action starts (an op): a failure the feedback bar still shows of an earlier one
         goes; a success stays until its own time is up."""
-        feedback = self._feedback()
+        feedback = self.feedback
         if feedback is not None and getattr(feedback, "is_failure", False):
             feedback.clear()
 
     def show_success(self, text: str, detail: str = "") -> None:
         """An action succeeded (`detail`: a second line): the window's feedback bar, else the
         status line."""
-        feedback = self._feedback()
+        feedback = self.feedback
         if feedback is not None:
             feedback.success(text, detail) if detail else feedback.success(text)
         else:
@@ -135,7 +132,7 @@ class ViewContext:
     def show_notice(self, title: str, body: str = "", kind: str = "info") -> None:
         """An outcome of another kind (success / info / warning / danger), with a second line:
         the window's feedback bar, else the status line."""
-        feedback = self._feedback()
+        feedback = self.feedback
         if feedback is not None:
             feedback.set_text(title, body, kind)
         else:
@@ -146,7 +143,7 @@ class ViewContext:
         exc = DomainError(exc_or_text) if isinstance(exc_or_text, str) else exc_or_text
         if self._session_refused(exc):
             return
-        feedback = self._feedback()
+        feedback = self.feedback
         if feedback is not None:
             if not isinstance(exc, DomainError):
                 log_unexpected(exc)
@@ -156,10 +153,6 @@ class ViewContext:
 
     def _window_widget(self) -> QWidget | None:
         return self.window if isinstance(self.window, QWidget) else None
-
-    def error(self, parent: QWidget, exc: BaseException) -> None:
-        """Show an error that did not come from a run (same as `show_failure`)."""
-        self.show_failure(exc, parent)
 
     def _session_refused(self, exc: BaseException) -> bool:
         ended = getattr(self.window, "session_ended", None)

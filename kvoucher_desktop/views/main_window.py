@@ -229,11 +229,10 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
     def reload_page(self) -> None:
         """F5 (새로 고침): the current page loads again; what was said of the last action goes."""
         page = self.current_page()
-        if page is not None and (hasattr(page, "reload") or hasattr(page, "refresh")):
-            from . import shortcuts
-
+        again = getattr(page, "reload", None) or getattr(page, "refresh", None)
+        if again is not None:
             self.feedback.clear()
-            shortcuts.reload_page(page)
+            again()
 
     def open_service(self, service_id) -> QWidget:
         """Open one service's detail page (from the catalog, the wishlist, a deal)."""

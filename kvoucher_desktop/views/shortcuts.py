@@ -20,7 +20,7 @@ def install_shortcuts(window) -> tuple[QAction, QAction]:
     find = QAction(_tr("검색"), window)
     find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
     find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    find.triggered.connect(lambda: focus_search(window.current_page(), window.search))
+    find.triggered.connect(window.focus_search)
     reload = QAction(_tr("새로 고침"), window)
     keys = [QKeySequence(Qt.Key.Key_F5)]  # and the platform's own refresh key where it differs
     keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh) if k not in keys]
@@ -45,12 +45,3 @@ def focus_search(page: QWidget | None, fallback: QLineEdit) -> None:
     if box is not None:
         box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         box.selectAll()
-
-
-def reload_page(page: QWidget | None) -> bool:
-    """새로 고침 of `page` (`reload()`, else `refresh()`); False when it has neither."""
-    again = getattr(page, "reload", None) or getattr(page, "refresh", None)
-    if again is None:
-        return False
-    again()
-    return True

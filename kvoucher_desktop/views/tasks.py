@@ -156,13 +156,11 @@ def run_in_background(
 
     Without `on_error`, errors are shown with `report_error(parent, exc)`. Neither is called
     when `parent` has been deleted meanwhile, nor once the application is quitting.
-    Call on the GUI thread only. Returns the job's number.
+    Call on the GUI thread only (`_start` checks). Returns the job's number.
     """
-    _relay_on_gui_thread()
-
     def gone() -> bool:
         """The page that asked was closed meanwhile: nobody is left to show the result."""
-        return parent is not None and not shiboken6.isValid(parent)
+        return _closed(parent)
 
     def finish_ok(result):
         if on_done is not None and not gone():
@@ -301,6 +299,11 @@ def _alive(obj: Any) -> bool:
     return obj is not None and shiboken6.isValid(obj)
 
 
+def _closed(parent: QWidget | None) -> bool:
+    """The widget that asked for a run has been deleted meanwhile (no parent: never)."""
+    return parent is not None and not shiboken6.isValid(parent)
+
+
 class _Run:
     """What query, op and job share: callbacks, the busy line, the one error path."""
 
@@ -388,7 +391,7 @@ class _Run:
             if indicator is not None and _alive(indicator):
                 indicator.stop()
             self._end()
-            return not (parent is not None and not shiboken6.isValid(parent))
+            return not _closed(parent)
 
         def finish_ok(result: Any) -> None:
             changes = None

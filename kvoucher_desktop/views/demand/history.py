@@ -8,7 +8,7 @@ from ...services.changes import Changes, Entity
 from ...services.dto import ChangeView
 from ..tasks import touched
 from ..widgets.busy import page_head
-from ..widgets.company_values import ChangeTableModel  # noqa: F401  (shown here, and by the screening detail)
+from ..widgets.company_values import ChangeTableModel
 from ..widgets.tables import make_table
 
 

@@ -26,7 +26,7 @@ from ...services.companies import ISSUER_LABELS
 from ...services.dto import ChangeView, CompanyView, ScreeningEventView
 from ...services.rules.money import format_krw
 from ...services.rules.numbers import format_business_no, format_corporate_no
-from ..widgets.company_values import ChangeTableModel, transition_text
+from ..widgets.company_values import ChangeTableModel, company_type_label, transition_text
 from ..widgets.detail_panel import info_form
 from ..widgets.document_preview import format_size
 from ..widgets.tables import (
@@ -37,7 +37,6 @@ from ..widgets.tables import (
     make_table,
     selected_row,
 )
-from .queue_model import company_type_label
 
 
 def actor_text(event: ScreeningEventView) -> str:

@@ -15,25 +15,17 @@ from ...services.errors import Conflict
 from ...services.rules.numbers import format_business_no
 from ...services.rules.screening import ACTORS, TRANSITIONS
 from ..widgets.common import StatusBadge
+from ..widgets.company_values import company_type_label
 from ..widgets.detail_panel import DetailPanel
 from ..widgets.dialogs import ReasonDialog, ask_reason, ask_yes_no
 from ..widgets.documents import open_document
 from ..widgets.notice import NoticeBox
-from .company_tabs import (  # noqa: F401  (the panel's models, named here before they moved)
-    CompanyTabs,
-    PanelChangeModel,
-    PanelEventModel,
-    actor_text,
-    change_summary,
-    event_summary,
-)
-from .queue_model import company_type_label
+from .company_tabs import CompanyTabs
 
 A = ScreeningAction
 
 #: what the tabs hold, reachable on the panel as before (tests and the dashboard read them)
-TAB_PARTS = ("info_labels", "info_form", "doc_model", "doc_table", "missing_label", "open_button",
-             "history_model", "history_table", "changes_model", "changes_table", "change_detail")
+TAB_PARTS = frozenset(name for parts in CompanyTabs.PARTS.values() for name in parts)
 
 
 class CompanyDetailPanel(DetailPanel):
