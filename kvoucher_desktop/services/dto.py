@@ -421,11 +421,4 @@ def rows_into(cls: type, rows) -> tuple:
     """Frozen dataclasses of `cls` from rows whose columns are its fields, in order: a list page
     builds hundreds at once, and the generated __init__ sets each field through
     object.__setattr__. Same objects (fields, equality, hash), built by filling __dict__."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    new = object.__new__
-    out = []
-    for row in rows:
-        obj = new(cls)
-        obj.__dict__.update(zip(names, row))
-        out.append(obj)
-    return tuple(out)
+    return tuple(map(builder(cls), rows))

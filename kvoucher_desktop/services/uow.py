@@ -137,12 +137,6 @@ class UnitOfWork:
     def blobs(self) -> BlobRepository:
         return self._repository(BlobRepository)
 
-    # Repositories: add one property per repository, e.g.
-    #     @property
-    #     def deals(self) -> "DealRepository":
-    #         from .repositories.deals import DealRepository  (or a top-level import)
-    #         return self._repository(DealRepository)
-
     def __exit__(self, *exc) -> None:
         assert self._active
         session, lent = self._session, self._lent

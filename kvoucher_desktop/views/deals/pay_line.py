@@ -21,15 +21,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .inbox import DealInboxPage
 
 
+def budget_query(page: "DealInboxPage"):
+    """A read of the demand company's voucher under the page's "budget" key (the newest wins)."""
+    actor, vouchers = page.ctx.actor, page.ctx.services.vouchers
+    return page.ctx.query(lambda: vouchers.get(actor), parent=page, key="budget")
+
+
 def load_budget(page: "DealInboxPage") -> None:
     """Read the demand company's remaining budget into `page.remaining`, then redraw the line."""
-    actor, vouchers = page.ctx.actor, page.ctx.services.vouchers
-
     def done(view) -> None:
         page.remaining = view.budget.remaining if view.budget is not None else None
         page._update_pay_line()
 
-    page.ctx.query(lambda: vouchers.get(actor), parent=page, key="budget").quiet().success(done).run()
+    budget_query(page).quiet().success(done).run()
 
 
 class PayLine(QWidget):
@@ -76,7 +80,6 @@ class PayLine(QWidget):
             self.ctx.show_failure(self.tr("결제할 거래를 선택해 주세요."), page)
             return
         total = model.checked_total()
-        actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
         self.button.setEnabled(False)
 
         def done(view) -> None:
@@ -95,5 +98,4 @@ class PayLine(QWidget):
             self.update_line()
             self.ctx.show_failure(exc, page)
 
-        self.ctx.query(lambda: vouchers.get(actor), parent=page, key="budget") \
-            .busy(text=self.tr("남은 예산을 확인하는 중…")).success(done).failure(failed).run()
+        budget_query(page).busy(text=self.tr("남은 예산을 확인하는 중…")).success(done).failure(failed).run()
