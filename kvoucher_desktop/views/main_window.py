@@ -97,7 +97,6 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         from . import shortcuts
         from .context import ViewContext
         from .widgets.feedback import FeedbackBar
-        from .widgets.forms import enter_presses_buttons
 
         self.ctx = ViewContext(self.services, self)
         #: every action's success or failure, above the pages (cleared when another page opens)
@@ -105,7 +104,6 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self._outer.insertWidget(1, self.feedback)
         self.data_changed.connect(self._broadcast)
         self.find_action, self.reload_action = shortcuts.install_shortcuts(self)
-        enter_presses_buttons(self.header)
         self.brand_button.setCursor(Qt.CursorShape.PointingHandCursor)
         if self.start_page is not None:
             self.start_page.finish()
@@ -155,10 +153,9 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
             page = spec.load()(self.ctx, self.stack)
             self.pages[key] = page
             self.stack.addWidget(page)
-            from .widgets.forms import enter_presses_buttons, skip_read_only_fields
+            from .widgets.forms import skip_read_only_fields
 
             skip_read_only_fields(page)  # read-only fields are no Tab stops (widgets/forms.py)
-            enter_presses_buttons(page)
             query_changed = getattr(page, "query_changed", None)
             if query_changed is not None:  # the catalog's own box searched: the header box follows
                 query_changed.connect(self._follow_query)

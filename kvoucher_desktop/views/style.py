@@ -41,7 +41,7 @@ QFrame#header QPushButton:focus {{ border: 2px solid white; padding: 4px 13px; }
 QFrame#card, QGroupBox {{ background: white; border: 1px solid #d9e2ec; border-radius: 6px; }}
 QGroupBox {{ margin-top: 14px; padding: 12px 10px 10px 10px; font-weight: bold; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #243b53; }}
-QPushButton {{ background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 6px 14px; }}
+QPushButton {{ qproperty-autoDefault: true; background: white; border: 1px solid #bcccdc; border-radius: 4px; padding: 6px 14px; }}
 QPushButton:hover {{ border-color: {PRIMARY}; }}
 QPushButton:disabled {{ color: #9aa5b1; background: #f0f4f8; }}
 QPushButton#primary {{ background: {PRIMARY}; color: white; border: 1px solid {PRIMARY}; font-weight: bold; }}

@@ -168,3 +168,19 @@ def test_enter_presses_the_focused_button_of_a_page(qtbot, desk, sqlite_services
     qtbot.keyClick(page.services_button, Qt.Key.Key_Return)
     settle(qtbot)
     assert window.current_key == "supplier_services"
+
+
+def test_buttons_built_after_the_page_press_on_enter_too(qtbot, desk, sqlite_services):  # noqa: F811
+    """The inbox builds its detail panel and tables in steps after its frame: their buttons are
+    "auto default" (Enter presses them) as well, because the style sheet says so for every button."""
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.factories import make_supplier_account
+
+    window = desk(make_supplier_account(sqlite_services))
+    page = window.open_page("deal_inbox")
+    settle(qtbot)
+    qtbot.waitUntil(lambda: page._detail is not None)
+    buttons = page.detail.findChildren(QPushButton)
+    assert buttons
+    assert all(b.autoDefault() for b in buttons), [b.text() for b in buttons if not b.autoDefault()]

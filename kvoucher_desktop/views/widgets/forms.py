@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextBrowser, QTextEdit, QWidget
 
 from ...services.errors import DomainError
 from .common import ErrorLabel, mark_invalid
@@ -51,13 +51,6 @@ def skip_read_only_fields(root: QWidget) -> None:
             widget.setProperty("_readOnlyWatched", True)
             widget.installEventFilter(watch)
             _follow_read_only(widget)
-
-
-def enter_presses_buttons(root: QWidget) -> None:
-    """Enter on a focused button of `root` presses it, as Space does. Outside a dialog Qt leaves
-    Enter to a button only when it is an "auto default" one, and in a window that is all it does."""
-    for button in root.findChildren(QPushButton):
-        button.setAutoDefault(True)
 
 
 class FieldErrors:
