@@ -45,6 +45,7 @@ from kvoucher_desktop.enums import DealTab, ScreeningStatus
 from kvoucher_desktop.services.clock import FixedClock, SystemClock
 from kvoucher_desktop.services.deals import DEMAND_TABS, SUPPLIER_TABS
 from kvoucher_desktop.services.registry import build_services
+from kvoucher_desktop.services.repositories.rows import STATEMENT_OBSERVERS
 
 DEFAULT_URL = f"sqlite:///{(HERE / 'out' / 'programme.sqlite3').as_posix()}"
 LIST_LIMIT = 2.0  # × the raw SQL
@@ -65,8 +66,11 @@ class Recorder:
     def __init__(self, engine):
         self.engine, self.on, self.statements = engine, False, []
         event.listen(engine, "before_cursor_execute", self._seen)
+        STATEMENT_OBSERVERS.append(lambda statement, parameters: self._seen(None, None, statement, parameters, None, False))
 
     def _seen(self, _conn, _cursor, statement, parameters, _context, executemany):
+        """Statements through SQLAlchemy (its cursor event) and through `rows.read_into` (which
+        hands its prepared statements to the driver itself)."""
         if not self.on or "login_sessions" in statement:
             return
         if executemany or not statement.lstrip().upper().startswith(("SELECT", "WITH", "(SELECT")):

@@ -30,7 +30,7 @@ from .guards import require_role
 from .rules.inputs import clean_bool, clean_cursor, clean_page_size, clean_search, clean_text, clean_uuid
 from .rules.limits import INQUIRY_LIMIT, MAX_AMOUNT
 from .rules.documents import image_error, sniff_content_type
-from .repositories.rows import fast, prepared, read_tuples
+from .repositories.rows import fast, prepared, read_one, read_tuples
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
 from .uow import UowFactory
 
@@ -204,7 +204,7 @@ class CatalogService:
             params["after_name"], params["after_id"] = cursor
         stmt = _search_stmt(terms, "category" in params, cursor is not None, limit)
         with self.uow() as uow:
-            rows = read_tuples(uow.connection.execute(stmt, params))  # rows, not objects (a list page)
+            rows = read_tuples(uow.connection, stmt, params)  # rows, not objects (a list page)
             more = len(rows) > limit
             out = service_rows(rows[:limit])
             return Page(out, (out[-1].name, out[-1].id) if more else None)
@@ -212,7 +212,7 @@ class CatalogService:
     def count(self, actor: Actor | None, query: str = "", category: str | None = None) -> int:
         terms, params = self._filter_params(query, category)
         with self.uow() as uow:
-            return uow.connection.scalar(_count_stmt(terms, "category" in params), params)
+            return read_one(uow.connection, _count_stmt(terms, "category" in params), params)[0]
 
     def category_counts(self, query: str = "") -> dict[str, int]:
         """Visible services matching `query` per category code (the home tiles and the filter chips)."""

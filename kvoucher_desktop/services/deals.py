@@ -189,8 +189,8 @@ class DealService:
         by_state_stmt, overdue_stmt = _counts_stmts(actor.role)
         with self.uow() as uow:
             s = uow.connection  # plain rows on the unit's connection (no Session is made)
-            by_state: dict[DealState, int] = dict(s.execute(by_state_stmt, {"owner": owner}).all())
-            overdue = s.execute(overdue_stmt, {"owner": owner, "now": now}).all()
+            by_state: dict[DealState, int] = dict(read_tuples(s, by_state_stmt, {"owner": owner}))
+            overdue = read_tuples(s, overdue_stmt, {"owner": owner, "now": now})
         for state, n in overdue:  # the two reads may straddle a sweep: never count below zero
             moved = min(n, by_state.get(state, 0))
             by_state[state] = by_state.get(state, 0) - moved
@@ -213,7 +213,7 @@ class DealService:
             params["after_at"], params["after_id"] = cursor
         stmt = _tab_stmt(actor.role, tab, cursor is not None, limit)
         with self.uow() as uow:
-            rows = read_tuples(uow.connection.execute(stmt, params))  # rows, not objects (a list page)
+            rows = read_tuples(uow.connection, stmt, params)  # rows, not objects (a list page)
             more = len(rows) > limit
             out = deal_views(rows[:limit], now)
             return Page(out, (out[-1].updated_at, out[-1].id) if more else None)

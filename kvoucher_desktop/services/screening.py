@@ -18,7 +18,7 @@ from .clock import Clock, kst_date
 from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
 from .guards import require_role
-from .repositories.rows import fast, prepared, read_into
+from .repositories.rows import fast, prepared, read_into, read_tuples
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
 from .rules.inputs import clean_cursor, clean_enum, clean_optional, clean_page_size, clean_search, clean_uuid, clean_uuids
@@ -298,8 +298,8 @@ class ScreeningService:
             self._scope(actor, None)  # refuses other roles
         operator = actor.role is Role.OPERATOR
         with self.uow() as uow:
-            found = dict(uow.connection.execute(_counts_stmt(operator), {"operator_id": actor.operator_id}
-                                                if operator else {}).all())
+            found = dict(read_tuples(uow.connection, _counts_stmt(operator),
+                                     {"operator_id": actor.operator_id} if operator else {}))
             return {st: int(found.get(st, 0)) for st in ScreeningStatus}
 
     def list_companies(
@@ -336,7 +336,7 @@ class ScreeningService:
                     params["after_at"], params["after_id"] = cursor
                 stmt = _page_stmt(operator_id is not None, status is not None, bool(changed_only), cursor is not None,
                                   limit)
-                rows = read_into(CompanyRow, conn.execute(stmt, params))  # CompanyRows already
+                rows = read_into(CompanyRow, conn, stmt, params)  # CompanyRows already
             else:
                 rows = ()
                 # the shapes built once, the values bound (repositories/rows.prepared)
@@ -347,16 +347,16 @@ class ScreeningService:
                 gram = uow.company_names.driving_gram(query_grams(q), operator_id)
                 if gram is not None:
                     contains = len(q.lower()) > 2  # its pairs narrow, the name decides; a shorter query is its gram
-                    rows = read_into(CompanyRow, conn.execute(_name_stmt(*shape, contains),
-                                                              dict(params, gram=gram, needle=_escaped(q))))
+                    rows = read_into(CompanyRow, conn, _name_stmt(*shape, contains),
+                                     dict(params, gram=gram, needle=_escaped(q)))
                 digits = digits_only(q)  # full-width digits count (NFKC), other scripts' digits do not
                 if len(digits) >= 3 and len(digits) == len(number_text(q).replace("-", "").replace(" ", "")):
                     if len(digits) == 3:  # one tax office, thousands: the page straight from the 3-digit index
-                        numbers = read_into(CompanyRow, conn.execute(_prefix_stmt(*shape), dict(params, prefix=digits)))
+                        numbers = read_into(CompanyRow, conn, _prefix_stmt(*shape), dict(params, prefix=digits))
                     else:  # a few hundred numbers at most: their ids from the range index, sorted
                         low, high = _number_range(digits)
-                        numbers = read_into(CompanyRow, conn.execute(_range_stmt(*shape, high is not None),
-                                                                     dict(params, low=low, high=high, digits=digits)))
+                        numbers = read_into(CompanyRow, conn, _range_stmt(*shape, high is not None),
+                                            dict(params, low=low, high=high, digits=digits))
                     if rows:  # names and numbers merged in the page's order
                         seen = {r.id for r in rows}
                         rows = tuple(sorted((*rows, *(r for r in numbers if r.id not in seen)),

@@ -36,6 +36,7 @@ from ..models import LoginSession, User
 from .clock import Clock
 from .dto import Actor
 from .errors import SessionInvalid
+from .repositories.rows import fast, read_one
 from .uow import UowFactory, lend, unlend
 
 #: end reasons stored in login_sessions.end_reason
@@ -94,9 +95,10 @@ class _Account:
 
 
 _LOOKUP = (
-    select(User.id, User.role, User.display_name, User.login_id, User.company_id, User.supplier_id,
-           User.operator_id, User.active,
-           LoginSession.id, LoginSession.last_used_at, LoginSession.expires_at, LoginSession.ended_at)
+    select(*(fast(c) for c in (User.id, User.role, User.display_name, User.login_id, User.company_id,
+                               User.supplier_id, User.operator_id, User.active)),
+           *(fast(c).label(f"session_{c.key}") for c in (LoginSession.id, LoginSession.last_used_at,
+                                                         LoginSession.expires_at, LoginSession.ended_at)))
     .join(LoginSession, LoginSession.user_id == User.id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
@@ -215,11 +217,11 @@ class SessionStore:
         if not _well_formed(token):
             raise SessionInvalid()
         params = {"token_hash": hash_token(token)}
-        if connection is not None:  # Core, one row as a tuple: no ORM objects, no Session per call
-            found = connection.execute(_LOOKUP, params).one_or_none()
+        if connection is not None:  # one row as a tuple: no ORM objects, no Session per call
+            found = read_one(connection, _LOOKUP, params)
         else:
             with self.uow() as uow:
-                found = uow.connection.execute(_LOOKUP, params).one_or_none()
+                found = read_one(uow.connection, _LOOKUP, params)
         if found is None:
             raise SessionInvalid()
         account = _Account(*found[:8])

@@ -124,8 +124,8 @@ def test_read_into_gives_what_the_model_types_give(services, clock):
     fast = screening._page_stmt(False, False, False, False, 200)
     with services.engine.connect() as conn:
         expected = rows_into(CompanyRow, conn.execute(plain).all())
-        got = read_into(CompanyRow, conn.execute(fast))
-        tuples = read_tuples(conn.execute(fast))
+        got = read_into(CompanyRow, conn, fast, {})
+        tuples = read_tuples(conn, fast, {})
     assert len(got) == 3 and got == expected
     assert [tuple(vars(row).values()) for row in got] == list(tuples)
     for row in got:
@@ -195,3 +195,62 @@ def test_inbox_rows_equal_the_single_deal_view(services):
         rows = services.deals.list_tab(actor, DealTab.CONSULT).rows
         assert len(rows) == 2
         assert list(rows) == [services.deals.get(actor, row.id) for row in rows]
+
+
+# --- prepared statements handed to the driver (rows.read_into) --------------------------------------
+def test_read_into_hands_a_prepared_statement_to_the_driver_once_compiled(services):
+    """The statement goes to the driver as compiled the first time (observers see its text and the
+    converted values), gives what SQLAlchemy's own execution gives, also for a NamedTuple and for
+    constants in an IN list; an IN list bound at run time goes through SQLAlchemy (its SQL text
+    depends on the values) and still reads right."""
+    from typing import NamedTuple
+
+    from sqlalchemy import bindparam, select
+
+    from kvoucher_desktop.models import OperatingAgency
+    from kvoucher_desktop.services.repositories import rows
+
+    make_operator(services)
+    o = OperatingAgency
+    regions = ("서울", "부산")
+    constants = select(o.id, o.region).where(o.region.in_(regions), o.active == bindparam("active")).order_by(o.region)
+    bound = select(o.id, o.region).where(o.region.in_(bindparam("regions", expanding=True))).order_by(o.region)
+
+    class Agency(NamedTuple):
+        id: object
+        region: str
+
+    seen = []
+    with services.engine.connect() as conn:
+        expected = [tuple(r) for r in conn.execute(constants, {"active": True}).all()]
+        with rows.observing(lambda sql, values: seen.append((sql, values))):
+            got = rows.read_tuples(conn, constants, {"active": True})
+            named = rows.read_into(Agency, conn, constants, {"active": True})
+            by_bound = rows.read_tuples(conn, bound, {"regions": list(regions)})
+            only_seoul = rows.read_tuples(conn, bound, {"regions": ["서울"]})
+    assert len(expected) == 2 and list(got) == expected
+    assert [tuple(a) for a in named] == expected and named[0].region == expected[0][1]
+    assert list(by_bound) == expected and [r[1] for r in only_seoul] == ["서울"]
+    assert len(seen) == 2 and all("operating_agencies" in sql for sql, _ in seen)  # the bound IN list: not direct
+    assert rows._direct(bound, services.engine.dialect, {"regions": ["서울"]}) is None
+
+
+def test_a_driver_error_of_a_direct_read_is_raised_as_sqlalchemy_raises_it(services):
+    """A failing statement raises SQLAlchemy's DBAPIError (what the callers and the gate's retry
+    catch), without the statement's values in its text; `read_one` refuses two rows."""
+    from sqlalchemy import Column, MetaData, String, Table, bindparam, select
+    from sqlalchemy.exc import DBAPIError, MultipleResultsFound
+
+    from kvoucher_desktop.models import OperatingAgency
+    from kvoucher_desktop.services.repositories import rows
+
+    missing = Table("no_such_table", MetaData(), Column("name", String))
+    secret = "비밀-값-0101"
+    with services.engine.connect() as conn:
+        with pytest.raises(DBAPIError) as caught:
+            rows.read_tuples(conn, select(missing.c.name).where(missing.c.name == bindparam("v")), {"v": secret})
+        assert secret not in str(caught.value) and not caught.value.connection_invalidated
+    make_operator(services)
+    make_operator(services)
+    with services.engine.connect() as conn, pytest.raises(MultipleResultsFound):
+        rows.read_one(conn, select(OperatingAgency.id))

@@ -264,7 +264,7 @@ def test_a_three_digit_prefix_is_read_from_its_index_without_a_sort(sqlite_servi
     """SQLite's planner (no ANALYZE, as the app never runs it) walks the prefix index in the page's
     order: the statement the service sends uses it and sorts nothing. (On SQLite only: PostgreSQL's
     plan depends on its statistics; tests/services/test_migrations.py checks 0006 gives it some.)"""
-    from sqlalchemy import event
+    from kvoucher_desktop.services.repositories.rows import observing
 
     services = sqlite_services
     operator = make_operator(services)
@@ -273,16 +273,13 @@ def test_a_three_digit_prefix_is_read_from_its_index_without_a_sort(sqlite_servi
         signup_company(services, business_no=valid_business_no(4_000_300 + i))
     seen = []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many):
+    def record(statement, parameters):
         if "substr(" in statement:
             seen.append((statement, parameters))
 
-    event.listen(services.engine, "before_cursor_execute", record)
-    try:
+    with observing(record):  # list reads go to the driver directly (repositories/rows.read_into)
         services.screening.list_companies(operator, query="127")
         services.screening.list_companies(agency, query="127")
-    finally:
-        event.remove(services.engine, "before_cursor_execute", record)
     assert len(seen) == 2
     with services.engine.connect() as conn:
         raw = conn.connection.driver_connection

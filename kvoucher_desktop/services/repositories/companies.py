@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import functools
 import uuid
 
 from sqlalchemy import bindparam, func, select
@@ -14,7 +16,7 @@ from ..rules.documents import DOC_LABELS, required_documents
 from ..rules.screening import ACTION_LABELS, EDITABLE, NOT_EDITABLE_REASON, STATUS_LABELS
 from . import Repository
 from .documents import DocumentRepository, document_view
-from .rows import prepared
+from .rows import fast, prepared, read_into
 
 
 def operator_view(o: OperatingAgency) -> OperatorView:
@@ -71,12 +73,13 @@ def _read_view_stmts():
     """The company with its operator, its current documents, its events (`company_id`)."""
     company_id = bindparam("company_id", type_=Company.id.type)
     o, d, e = OperatingAgency, CompanyDocument, ScreeningEvent
-    company = (select(*Company.__table__.c, o.name.label("op_name"), o.region.label("op_region"),
+    company = (select(*map(fast, Company.__table__.c), o.name.label("op_name"), o.region.label("op_region"),
                       o.phone.label("op_phone"), o.email.label("op_email"), o.active.label("op_active"))
                .join(o, o.id == Company.operator_id).where(Company.id == company_id))
-    documents = (select(d.id, d.doc_type, d.filename, d.content_type, d.size, d.sha256, d.issued_year, d.uploaded_at)
+    documents = (select(*map(fast, (d.id, d.doc_type, d.filename, d.content_type, d.size, d.sha256, d.issued_year,
+                                    d.uploaded_at)))
                  .where(d.company_id == company_id, d.replaced_at.is_(None)).order_by(d.uploaded_at))
-    events = (select(e.action, e.from_status, e.to_status, e.reason, e.actor_name, e.actor_role, e.at)
+    events = (select(*map(fast, (e.action, e.from_status, e.to_status, e.reason, e.actor_name, e.actor_role, e.at)))
               .where(e.company_id == company_id).order_by(e.at, e.seq))
     return company, documents, events
 
@@ -86,13 +89,20 @@ def read_company_view(conn, actor: Actor, company_id: uuid.UUID) -> CompanyView:
     objects to build and expire), three prepared statements on `conn` (a unit's connection)."""
     company, documents, events = _read_view_stmts()
     params = {"company_id": company_id}
-    row = conn.execute(company, params).one_or_none()
-    if row is None:
+    found = read_into(_named(company), conn, company, params)
+    if not found:
         raise NotFound("기업 정보를 찾을 수 없습니다.")
+    row = found[0]
     check_company_access(actor, row.id, row.operator_id)
     op = OperatorView(row.operator_id, row.op_name, row.op_region, row.op_phone, row.op_email, row.op_active)
-    current = conn.execute(documents, params).all()
-    return compose_view(row, op, current, conn.execute(events, params).all())
+    current = read_into(_named(documents), conn, documents, params)
+    return compose_view(row, op, current, read_into(_named(events), conn, events, params))
+
+
+@functools.lru_cache(maxsize=16)
+def _named(statement) -> type:
+    """A named tuple of a statement's columns (rows read by attribute, as SQLAlchemy's Row is)."""
+    return collections.namedtuple("Row", [c.key for c in statement.selected_columns], rename=True)
 
 
 def compose_view(c, op, current, events) -> CompanyView:

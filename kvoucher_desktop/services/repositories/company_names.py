@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, insert, literal, select, union_a
 from ...models import Company, CompanyNameGram
 from ..rules.search import name_grams
 from . import Repository
+from .rows import read_tuples
 
 #: counting a gram's entries stops here: enough to tell a selective gram from a common one
 COUNT_CAP = 2000
@@ -40,7 +41,7 @@ class CompanyNameIndex(Repository):
         params = {f"g{i}": gram for i, gram in enumerate(ordered)}
         if operator_id is not None:
             params["operator_id"] = operator_id
-        counts = dict(self.session.connection().execute(_counts(len(ordered), operator_id is not None), params).all())
+        counts = dict(read_tuples(self.session.connection(), _counts(len(ordered), operator_id is not None), params))
         i = min(range(len(ordered)), key=lambda k: (counts.get(k, 0), k))
         return ordered[i] if counts.get(i, 0) else None
 

@@ -8,12 +8,15 @@ the same label, for `select(...)` statements whose rows go straight into DTOs.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, String, TypeDecorator, Uuid, type_coerce
+from sqlalchemy.engine.processors import int_to_boolean as _int_to_boolean
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -170,6 +173,7 @@ _INLINE = {
                    "    _uuids[{c}] = {v}"),
     _utc_of_text: ("{v} = None if {c} is None else _parse({c} + '+00:00') "
                    "if {c}.__class__ is str and (len({c}) == 26 or len({c}) == 19) else _utc_of_text({c})",),
+    _int_to_boolean: ("{v} = None if {c} is None else {c} != 0",),  # SQLite's booleans (0/1)
     _utc_of_datetime: ("{v} = {c} if {c} is None or {c}.tzinfo is _UTC else {c}.astimezone(_UTC) "
                        "if {c}.tzinfo is not None else {c}.replace(tzinfo=_UTC)",),
 }
@@ -178,8 +182,9 @@ _INLINE = {
 @functools.lru_cache(maxsize=64)
 def _reader(cls: type, processors: tuple):
     """A loop turning DBAPI rows into `cls` objects (or tuples), each column's conversion written in."""
-    names = tuple(f"_{i}" for i in range(len(processors))) if cls is tuple else \
-        tuple(f.name for f in dataclasses.fields(cls))
+    named = cls is not tuple and issubclass(cls, tuple)  # a NamedTuple
+    names = (tuple(f"_{i}" for i in range(len(processors))) if cls is tuple else cls._fields if named else
+             tuple(f.name for f in dataclasses.fields(cls)))
     if len(names) != len(processors):
         raise TypeError(f"{cls.__name__} has {len(names)} fields, the rows {len(processors)} columns")
     env = {"_new": object.__new__, "_cls": cls, "_UUID": uuid.UUID, "_int": int,
@@ -187,7 +192,9 @@ def _reader(cls: type, processors: tuple):
            "_set_int": vars(uuid.UUID)["int"].__set__, "_set_safe": vars(uuid.UUID)["is_safe"].__set__,
            "_UNKNOWN": _UNKNOWN, "_parse": _parse, "_UTC": _UTC, "_utc_of_text": _utc_of_text,
            "_uuids": _UUIDS, "_uuids_get": _UUIDS.get, "_UUIDS_KEPT": _UUIDS_KEPT}
-    if cls is not tuple:  # the instance's __dict__ set in one call (frozen: no setattr)
+    if named:
+        env["_tuple_new"] = tuple.__new__
+    elif cls is not tuple:  # the instance's __dict__ set in one call (frozen: no setattr)
         env["_set_dict"] = next(vars(k)["__dict__"] for k in cls.__mro__ if "__dict__" in vars(k)).__set__
     columns = [f"c{i}" for i in range(len(names))]
     body, values = [], []
@@ -202,6 +209,7 @@ def _reader(cls: type, processors: tuple):
             values.append(f"p{i}(c{i})")
     fields = ", ".join(f"{name!r}: {value}" for name, value in zip(names, values))
     make = ([f"        append(({', '.join(values)},))"] if cls is tuple else
+            [f"        append(_tuple_new(_cls, ({', '.join(values)},)))"] if named else
             ["        o = _new(_cls)", f"        _set_dict(o, {{{fields}}})", "        append(o)"])
     source = "\n".join([
         "def read(rows):",
@@ -217,21 +225,134 @@ def _reader(cls: type, processors: tuple):
     return env["read"]
 
 
-def read_tuples(result) -> tuple:
-    """All rows of a Core `result` as plain tuples of converted values (as `read_into` converts
-    them), for DTOs with computed fields that index the columns by position."""
-    return read_into(tuple, result)
+class _Direct:
+    """A prepared statement as the driver takes it, for one dialect: its SQL text, and per bound
+    slot the name, the value the statement carries (an IN list's constants, a LIMIT) and the
+    type's conversion; the result columns' conversions are taken at the first execution (they
+    may depend on the driver's column types)."""
+
+    __slots__ = ("statement", "sql", "slots", "positional", "result_types", "readers")
+
+    def __init__(self, statement, compiled, expanded):
+        dialect = compiled.dialect
+        self.statement = statement  # kept: the cache is keyed by its id()
+        self.sql = expanded.statement
+        processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                      for bind, name in compiled.bind_names.items()}
+        processors.update(expanded.processors)  # an IN list's elements, by their expanded names
+        names = expanded.positiontup if compiled.positional else tuple(expanded.parameters)
+        self.slots = tuple((name, expanded.parameters.get(name), processors.get(name)) for name in names)
+        self.positional = compiled.positional
+        self.result_types = tuple(c.type.dialect_impl(dialect) for c in statement.selected_columns)
+        self.readers: dict = {}
+
+    def values(self, params: dict):
+        out = [params[name] if name in params else fixed for name, fixed, _ in self.slots]
+        for i, (_, _, proc) in enumerate(self.slots):
+            if proc is not None and out[i] is not None:
+                out[i] = proc(out[i])
+        if self.positional:
+            return out
+        return {slot[0]: value for slot, value in zip(self.slots, out)}
+
+    def reader(self, cls: type, dialect, description):
+        read = self.readers.get(cls)
+        if read is None:
+            processors = tuple(t.result_processor(dialect, d[1]) for t, d in zip(self.result_types, description))
+            read = self.readers[cls] = _reader(cls, processors)
+        return read
 
 
-def read_into(cls: type, result) -> tuple:
-    """All rows of a Core `result` as frozen dataclasses of `cls` (its fields are the columns, in
-    order): the DBAPI's rows go through one generated loop that converts each value as the
-    column's type would (`result`'s own processors, the common ones written in) and fills each
-    object's __dict__ — no Row objects, no call per field. Equal to `rows_into(cls, result.all())`."""
-    processors = result._metadata._processors  # what SQLAlchemy would apply, per column
-    processors = tuple(processors) if processors else (None,) * len(result.keys())
+#: the driver's form of each prepared statement, by (id(statement), dialect name)
+_DIRECT: dict[tuple[int, str], _Direct | None] = {}
+#: callables told (sql, parameters) of every statement sent this way (benchmarks, plan tests);
+#: the engine's cursor events do not see them
+STATEMENT_OBSERVERS: list = []
+
+
+@contextlib.contextmanager
+def observing(observe):
+    """Tell `observe(sql, parameters)` of every statement sent through `read_into` meanwhile."""
+    STATEMENT_OBSERVERS.append(observe)
     try:
-        raw = result.cursor.fetchall()
+        yield
     finally:
-        result.close()
-    return _reader(cls, processors)(raw)
+        STATEMENT_OBSERVERS.remove(observe)
+
+
+def _direct(statement, dialect, params: dict) -> _Direct | None:
+    """The driver's form of `statement`, made once; None when a value the call binds would change
+    the SQL text (an IN list bound at run time: such a statement goes through SQLAlchemy)."""
+    key = (id(statement), dialect.name)
+    entry = _DIRECT.get(key)
+    if entry is not None and entry.statement is statement:
+        return entry
+    if key in _DIRECT and entry is None:
+        return None
+    compiled = statement.compile(dialect=dialect)
+    dummy = {bind.key: None for bind in compiled.bind_names if bind.value is None and not bind.expanding}
+    expanded = compiled.construct_expanded_state(dict(dummy, **params))
+    if any(name in params for name in expanded.parameter_expansion) or compiled.literal_execute_params:
+        _DIRECT[key] = None
+        return None
+    if len(_DIRECT) >= 1024:
+        _DIRECT.clear()
+    entry = _DIRECT[key] = _Direct(statement, compiled, expanded)
+    return entry
+
+
+def _execute(conn, direct: _Direct, params: dict):
+    """Run `direct` on the DBAPI connection under `conn`; a driver error is raised as SQLAlchemy
+    raises it (a DBAPIError, `connection_invalidated` on a disconnect, the connection invalidated)."""
+    dialect = conn.dialect
+    values = direct.values(params)
+    for observe in STATEMENT_OBSERVERS:
+        observe(direct.sql, values)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(direct.sql, values)
+        return cursor.description, cursor.fetchall()
+    except dialect.loaded_dbapi.Error as exc:
+        disconnect = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        if disconnect:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(direct.sql, values, exc, dialect.loaded_dbapi.Error, hide_parameters=True,
+                                  connection_invalidated=disconnect, dialect=dialect) from exc
+    finally:
+        cursor.close()
+
+
+def read_into(cls: type, conn, statement, params: dict | None = None) -> tuple:
+    """All rows of a select as frozen dataclasses of `cls` (its fields are the columns, in order),
+    or as tuples (`cls` tuple) or named tuples (a `typing.NamedTuple`): the statement goes to the
+    driver as it was compiled the first time (no compilation, cache key or result object per
+    call), and the driver's rows through one generated loop that converts each value as the
+    column's type would (the common conversions written in) and fills each object — no Row
+    objects, no call per field. Equal to `rows_into(cls, conn.execute(statement, params).all())`."""
+    params = params or {}
+    direct = _direct(statement, conn.dialect, params)
+    if direct is None:
+        result = conn.execute(statement, params)
+        processors = result._metadata._processors  # what SQLAlchemy would apply, per column
+        processors = tuple(processors) if processors else (None,) * len(result.keys())
+        try:
+            raw = result.cursor.fetchall()
+        finally:
+            result.close()
+        return _reader(cls, processors)(raw)
+    description, raw = _execute(conn, direct, params)
+    return direct.reader(cls, conn.dialect, description)(raw)
+
+
+def read_tuples(conn, statement, params: dict | None = None) -> tuple:
+    """All rows of a select as plain tuples of converted values (as `read_into` converts them), for
+    DTOs with computed fields that index the columns by position."""
+    return read_into(tuple, conn, statement, params)
+
+
+def read_one(conn, statement, params: dict | None = None):
+    """The only row of a select as a tuple of converted values, or None when there is none."""
+    rows = read_into(tuple, conn, statement, params)
+    if len(rows) > 1:
+        raise MultipleResultsFound("Multiple rows were found when one or none was required")
+    return rows[0] if rows else None
