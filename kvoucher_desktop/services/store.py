@@ -62,7 +62,7 @@ def create_store_engine(url: str, echo: bool = False) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             if path is not None:
-                cur.execute("PRAGMA journal_mode=WAL")
+                _use_wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut, not only a crash
             cur.execute("PRAGMA busy_timeout=30000")
@@ -74,6 +74,33 @@ def create_store_engine(url: str, echo: bool = False) -> Engine:
     _utc_sessions(engine)
     _ping_after_idle(engine)
     return engine
+
+
+#: how long a connection to a store still in rollback-journal mode tries to switch it to WAL
+WAL_SWITCH_SECONDS = 30.0
+
+
+def _use_wal(cur) -> None:
+    """Put the store in WAL mode (kept in the file: once switched, every connection finds it so).
+
+    Switching needs the file to itself, and SQLite refuses at once ("database is locked", no
+    busy wait) while another connection reads or writes it — as when desks open a new store
+    at the same moment. So: a store in WAL already is left alone (a read of the mode), and the
+    switch is tried again, a few milliseconds apart, until it is done (here or by another desk)."""
+    import random
+    import sqlite3
+
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cur.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(0.005, 0.03))
 
 
 def _utc_sessions(engine: Engine) -> None:

@@ -150,3 +150,30 @@ def test_desks_seeding_an_empty_store_at_once_seed_it_once(store_url, clock):
     finally:
         for d in desks:
             d.dispose()
+
+
+@pytest.mark.parametrize("holder", ["writer", "reader"])
+def test_a_desk_opening_a_new_store_while_another_uses_it_waits_to_switch_it_to_wal(tmp_path, holder):
+    """SQLite refuses the switch to WAL at once ("database is locked", no busy wait) while
+    another connection writes a store still in rollback-journal mode, and keeps refusing while
+    one reads it; a desk's connection tries again until the other is done, then finds WAL."""
+    import sqlite3
+
+    path = tmp_path / "kvoucher.sqlite3"
+    other = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE early (x)")  # a desk that got there first, not in WAL yet
+    other.execute("BEGIN IMMEDIATE" if holder == "writer" else "BEGIN")
+    other.execute("INSERT INTO early VALUES (1)" if holder == "writer" else "SELECT * FROM early").fetchall()
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()
+    engine = create_store_engine(sqlite_url(path))
+    try:
+        started = time.monotonic()
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM early").scalar() == (1 if holder == "writer" else 0)
+        assert time.monotonic() - started >= 0.3  # it waited for the other connection
+    finally:
+        release.join()
+        other.close()
+        engine.dispose()
