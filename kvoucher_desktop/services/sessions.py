@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ from .clock import Clock
 from .dto import Actor
 from .errors import SessionInvalid
 from .repositories.rows import fast, read_one
-from .uow import UowFactory, lend, unlend
+from .uow import UnitOfWork, UowFactory, lend, unlend
 
 #: end reasons stored in login_sessions.end_reason
 LOGOUT, PASSWORD_CHANGE, ACCOUNT_LOCKED, IDLE, EXPIRED = "logout", "password_change", "account_locked", "idle", "expired"
@@ -148,31 +148,32 @@ class SessionStore:
             return actor
 
     # --- resolving ------------------------------------------------------------------------------
-    def resolve(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False,
-                connection: Connection | None = None) -> Actor | None:
+    def resolve(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False) -> Actor | None:
         """The store's Actor for a handed one, or SessionInvalid.
 
         Refused: anything but an Actor (None only with `allow_none`), a token that names no
         session, an Actor whose user/role/company/supplier/operator differ from the session's
         account, and — unless `allow_ended` (logout) — an ended or expired session or an account
-        the agency locked. The returned Actor is built from the store's account. With a
-        `connection`, the lookup (and a lapse or last-use write, committed) runs on it."""
+        the agency locked. The returned Actor is built from the store's account. The lookup (and
+        a lapse or last-use write, committed at once) runs in a unit of work: on the call's
+        connection when the gate lent one (`serving`)."""
         if actor is None and allow_none:
             return None
         if not isinstance(actor, Actor):
             raise SessionInvalid()
         token = actor.token
-        user, row = self._lookup(token, connection)
-        handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
-        stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
-        if handed != stored:
-            raise SessionInvalid()
-        fresh = actor_of(user, token)
-        if allow_ended:
-            self._lapse(row, connection)  # an expired session is marked so, not ended again by the caller
+        with self.uow() as uow:
+            user, row = self._lookup(uow, token)
+            handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
+            stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
+            if handed != stored:
+                raise SessionInvalid()
+            fresh = actor_of(user, token)
+            if allow_ended:
+                self._lapse(uow, row)  # an expired session is marked so, not ended again by the caller
+                return fresh
+            self._check_live(uow, row, user)
             return fresh
-        self._check_live(row, user, connection)
-        return fresh
 
     @contextmanager
     def serving(self, actor: Any, *, allow_none: bool = False, allow_ended: bool = False) -> Iterator[Actor | None]:
@@ -188,17 +189,15 @@ class SessionStore:
             return
         for attempt in (1, 2):
             conn = self.engine.connect()
+            lent = lend(conn)
             try:
-                fresh = self.resolve(actor, allow_none=allow_none, allow_ended=allow_ended, connection=conn)
+                fresh = self.resolve(actor, allow_none=allow_none, allow_ended=allow_ended)
                 break
-            except DBAPIError as exc:
+            except BaseException as exc:
+                unlend(lent)
                 conn.close()
-                if attempt == 2 or not exc.connection_invalidated:
+                if attempt == 2 or not (isinstance(exc, DBAPIError) and exc.connection_invalidated):
                     raise
-            except BaseException:
-                conn.close()
-                raise
-        lent = lend(conn)
         try:
             yield fresh
         finally:
@@ -207,27 +206,23 @@ class SessionStore:
 
     def resolve_token(self, token: str) -> Actor:
         """The Actor of a live session by its raw token (what a network server's bearer token is)."""
-        user, row = self._lookup(token)
-        self._check_live(row, user)
-        return actor_of(user, token)
+        with self.uow() as uow:
+            user, row = self._lookup(uow, token)
+            self._check_live(uow, row, user)
+            return actor_of(user, token)
 
-    def _lookup(self, token: Any, connection: Connection | None = None):
+    def _lookup(self, uow: UnitOfWork, token: Any):
         """(account, (session id, last used, expires, ended)) of a token, or SessionInvalid when
-        it is no token at all or names no session."""
+        it is no token at all or names no session. One row as a tuple: no ORM objects, no Session."""
         if not _well_formed(token):
             raise SessionInvalid()
-        params = {"token_hash": hash_token(token)}
-        if connection is not None:  # one row as a tuple: no ORM objects, no Session per call
-            found = read_one(connection, _LOOKUP, params)
-        else:
-            with self.uow() as uow:
-                found = read_one(uow.connection, _LOOKUP, params)
+        found = read_one(uow.connection, _LOOKUP, {"token_hash": hash_token(token)})
         if found is None:
             raise SessionInvalid()
         account = _Account(*found[:8])
         return account, tuple(found[8:])
 
-    def _lapse(self, row, connection: Connection | None = None) -> bool:
+    def _lapse(self, uow: UnitOfWork, row) -> bool:
         """Mark an open session past its idle or absolute expiry as ended; True if it has ended."""
         session_id, last_used_at, expires_at, ended_at = row
         if ended_at is not None:
@@ -236,11 +231,12 @@ class SessionStore:
         lapsed = EXPIRED if now >= expires_at else IDLE if now >= last_used_at + self.policy.idle else None
         if lapsed is None:
             return False
-        self._end_where(LoginSession.id == session_id, lapsed, now, connection)
+        self._end_in(uow.session, LoginSession.id == session_id, lapsed, now)
+        uow.commit()
         return True
 
-    def _check_live(self, row, user: _Account, connection: Connection | None = None) -> None:
-        if self._lapse(row, connection):
+    def _check_live(self, uow: UnitOfWork, row, user: _Account) -> None:
+        if self._lapse(uow, row):
             raise SessionInvalid()
         session_id, last_used_at, _expires_at, _ended_at = row
         now = self.clock.now()
@@ -248,18 +244,12 @@ class SessionStore:
             raise SessionInvalid()
         if now - last_used_at >= self.policy.touch_every:
             # conditional: of two desks touching at once, one writes
-            touch = (update(LoginSession)
-                     .where(LoginSession.id == session_id,
-                            LoginSession.last_used_at <= now - self.policy.touch_every,
-                            LoginSession.ended_at.is_(None))
-                     .values(last_used_at=now))
-            if connection is not None:
-                connection.execute(touch)
-                connection.commit()
-                return
-            with self.uow() as uow:
-                uow.session.execute(touch.execution_options(synchronize_session=False))
-                uow.commit()
+            uow.session.execute(update(LoginSession)
+                                .where(LoginSession.id == session_id,
+                                       LoginSession.last_used_at <= now - self.policy.touch_every,
+                                       LoginSession.ended_at.is_(None))
+                                .values(last_used_at=now).execution_options(synchronize_session=False))
+            uow.commit()
 
     # --- ending ---------------------------------------------------------------------------------
     def end(self, session: Session, token: str, reason: str, now: datetime | None = None) -> bool:
@@ -277,16 +267,6 @@ class SessionStore:
             .execution_options(synchronize_session=False)
         )
         return result.rowcount or 0
-
-    def _end_where(self, where, reason: str, now: datetime, connection: Connection | None = None) -> None:
-        if connection is not None:
-            connection.execute(update(LoginSession).where(where, LoginSession.ended_at.is_(None))
-                               .values(ended_at=now, end_reason=reason))
-            connection.commit()
-            return
-        with self.uow() as uow:
-            self._end_in(uow.session, where, reason, now)
-            uow.commit()
 
 
 # --- the gate -------------------------------------------------------------------------------------

@@ -86,6 +86,34 @@ def test_names_get_their_width_and_memo_takes_the_rest(qtbot, desk, store, size)
     shoot(window, f"deal_inbox_widths_{size[0]}")
 
 
+def test_a_resize_shares_out_the_width_without_measuring_the_rows_again(qtbot, desk, store, monkeypatch):
+    """The texts of the loaded rows are measured once; a resize (the window dragged wider or
+    narrower, many events) only shares out the width; new rows are measured again."""
+    from kvoucher_desktop.views.deals import inbox
+
+    long_named_deal(store)
+    window = desk(store.supplier, size=(1600, 900))
+    page = window.open_page("deal_inbox")
+    settle(qtbot)
+    measured = []
+    real = inbox._need
+    monkeypatch.setattr(inbox, "_need", lambda *args: measured.append(args) or real(*args))
+    table, model = page.tables[T.CONSULT], page.models[T.CONSULT]
+    narrow_before = table.horizontalHeader().sectionSize(0)
+    for width in (1280, 1440, 1920, 1300):
+        window.resize(width, 900)
+        qtbot.wait(5)
+        inbox.fit_name_columns(table, model)
+    assert measured == []
+    assert table.horizontalHeader().sectionSize(0) >= min(narrow_before, model.columns[0].width)
+    model.update_row(dataclasses.replace(model.rows()[0]))  # a row patched in place (a refresh): a new object
+    inbox.fit_name_columns(table, model)
+    assert {args[2] for args in measured} == {c.title for c in model.columns[:-1]}  # every column but 메모
+    count = len(measured)
+    inbox.fit_name_columns(table, model)
+    assert len(measured) == count
+
+
 # --- sorting ----------------------------------------------------------------------------------------
 def test_headers_sort_the_loaded_rows_and_a_third_click_restores_the_order(qtbot, desk, store):
     _window, page = open_inbox(qtbot, desk, store.demand)
@@ -198,6 +226,34 @@ def test_at_1280_by_800_the_demo_names_are_whole(qtbot, desk, sqlite_services):
             qtbot.wait(20)
             names_are_whole(page.tables[tab], page.models[tab])
         shoot(window, f"deal_inbox_1280_{actor.role.value.lower()}")
+
+
+def test_columns_are_fitted_again_when_arriving_rows_bring_a_scroll_bar(qtbot, desk, sqlite_services):
+    """More rows than the table shows bring a vertical scroll bar, which narrows the viewport
+    without resizing the page: the columns are fitted again (메모 keeps its least width, the
+    names give way), and none is pushed out of sight."""
+    from PySide6.QtCore import QRect
+
+    from kvoucher_desktop.views.deals.inbox import MEMO_MIN_WIDTH
+    from kvoucher_desktop.views.window_size import fit_to_screen
+
+    supplier, _demand, _ids = demo_named_store(sqlite_services)
+    window = desk(supplier)
+    fit_to_screen(window, window.page_area, QRect(0, 0, 1150, 800))  # tight: 메모 at its least width
+    page = window.open_page("deal_inbox")
+    settle(qtbot)
+    table, model = page.tables[T.CONSULT], page.models[T.CONSULT]
+    header, memo = table.horizontalHeader(), len(model.columns) - 1
+    assert not table.verticalScrollBar().isVisible() and header.sectionSize(memo) <= MEMO_MIN_WIDTH + 4
+    wide = table.viewport().width()
+    first = model.rows()[0]
+    model.append_rows([dataclasses.replace(first, id=uuid.uuid4()) for _ in range(60)])  # further pages
+    qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible())
+    qtbot.wait(20)
+    assert table.viewport().width() < wide
+    assert header.sectionSize(memo) >= MEMO_MIN_WIDTH
+    right = header.sectionViewportPosition(memo) + header.sectionSize(memo)
+    assert right <= table.viewport().width()
 
 
 def test_at_1280_by_800_the_main_buttons_are_in_view_without_scrolling(qtbot, desk, sqlite_services):

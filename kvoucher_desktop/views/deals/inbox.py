@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QLabel,
@@ -70,31 +70,46 @@ def _need(metrics, header_metrics, title: str, texts) -> int:
     return max(cells, header_metrics.horizontalAdvance(title) + HEADER_PADDING)
 
 
-def fit_name_columns(table, model: DealTableModel) -> None:
-    """Names first: 서비스명 and the company get the width their loaded texts need (up to a cap);
-    the other columns (state, dates, amounts) take what their texts need, dates without their
-    year when room is short; 메모 takes what is left and is the one cut with "…"."""
-    header = table.horizontalHeader()
+def _text_needs(table, model: DealTableModel) -> tuple[dict, dict, list]:
+    """What the loaded rows' texts need per column: (whole, dates without their year) for the
+    fixed columns and the names' needs. Measured once per set of rows and font (kept on the
+    model): a resize only shares out the width."""
+    rows = model.rows()
+    font_key = table.font().key()
+    kept = getattr(model, "_text_needs", None)
+    if kept is not None and kept[0] == font_key and len(kept[1]) == len(rows) and \
+            all(a is b for a, b in zip(kept[1], rows)):
+        return kept[2]
     names = model.name_columns
     metrics = table.fontMetrics()
     bold = QFont(table.font())
     bold.setBold(True)
     header_metrics = QFontMetrics(bold)
     memo = len(model.columns) - 1
-    rows = model.rows()
-    others = [i for i in range(len(model.columns)) if i not in names and i != memo]
     full, compact = {}, {}
-    for i in others:
+    for i in range(len(model.columns)):
+        if i in names or i == memo:
+            continue
         spec = model.columns[i]
         texts = [spec.text(r) for r in rows]
         cell = header_metrics if i == model.state_column else metrics  # the state is drawn bold
         full[i] = max(_need(cell, header_metrics, spec.title, texts), 40)
         compact[i] = max(_need(cell, header_metrics, spec.title, [short_date(t) for t in texts]), 40)
-    wanted = []
-    for column, cap in zip(names, NAME_MAX_WIDTHS):
-        spec = model.columns[column]
-        need = _need(metrics, header_metrics, spec.title, [spec.text(r) for r in rows])
-        wanted.append(max(spec.width, min(need, cap)))
+    name_needs = [_need(metrics, header_metrics, model.columns[c].title, [model.columns[c].text(r) for r in rows])
+                  for c in names]
+    model._text_needs = (font_key, list(rows), (full, compact, name_needs))
+    return full, compact, name_needs
+
+
+def fit_name_columns(table, model: DealTableModel) -> None:
+    """Names first: 서비스명 and the company get the width their loaded texts need (up to a cap);
+    the other columns (state, dates, amounts) take what their texts need, dates without their
+    year when room is short; 메모 takes what is left and is the one cut with "…"."""
+    header = table.horizontalHeader()
+    names = model.name_columns
+    full, compact, name_needs = _text_needs(table, model)
+    wanted = [max(model.columns[column].width, min(need, cap))
+              for column, cap, need in zip(names, NAME_MAX_WIDTHS, name_needs)]
     room = table.viewport().width() - MEMO_MIN_WIDTH
     fixed = full if sum(wanted) + sum(full.values()) <= room else compact
     room -= sum(fixed.values())
@@ -107,6 +122,21 @@ def fit_name_columns(table, model: DealTableModel) -> None:
     for column, width in [*zip(names, wanted), *fixed.items()]:
         if header.sectionSize(column) != width:
             header.resizeSection(column, width)
+
+
+class _FitWhenResized(QObject):
+    """Fits a table's columns whenever its viewport changes size: with the window, and also when
+    a vertical scroll bar comes or goes as rows arrive (the page itself is not resized then)."""
+
+    def __init__(self, table, model: DealTableModel):
+        super().__init__(table)
+        self.table, self.model = table, model
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            fit_name_columns(self.table, self.model)
+        return False
 
 
 def sort_by_headers(table) -> None:
@@ -262,6 +292,7 @@ class DealInboxPage(QWidget):
         table = make_table(model, page, stretch=-1)
         table.setItemDelegate(CompactDateDelegate(table))
         sort_by_headers(table)
+        _FitWhenResized(table, model)
         table.selectionModel().selectionChanged.connect(lambda *_a, t=tab: self._selection_changed(t))
         self.tables[tab] = table
         if tab is DealTab.PAY:
@@ -382,11 +413,6 @@ class DealInboxPage(QWidget):
     def _fit_columns(self, tab: DealTab) -> None:
         if dict.__contains__(self.tables, tab):  # a table still to be built is fitted when built
             fit_name_columns(self.tables[tab], self.models[tab])
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.current_tab() is not None:
-            self._fit_columns(self.current_tab())
 
     def _update_status_line(self) -> None:
         tab = self.current_tab()
