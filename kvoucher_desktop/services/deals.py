@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -127,14 +127,15 @@ def _owner_column(role: Role):
 
 
 @prepared
-def _counts_stmts(role: Role):
-    """Inbox counts: per state, and the awaiting deals past their deadline (`owner`, `now`)."""
+def _counts_stmt(role: Role):
+    """Inbox counts in one statement (one round trip): per state (answered from the (owner, state,
+    …) index alone), and — marked `overdue` — the awaiting deals past their deadline (`owner`, `now`)."""
     own = _owner_column(role) == bindparam("owner")
-    by_state = select(Deal.state, func.count()).where(own).group_by(Deal.state)
-    overdue = (select(Deal.state, func.count())
+    by_state = select(literal(False).label("overdue"), Deal.state, func.count()).where(own).group_by(Deal.state)
+    overdue = (select(literal(True).label("overdue"), Deal.state, func.count())
                .where(own, Deal.state.in_(rules.AWAITING), Deal.deadline_at <= bindparam("now", type_=Deal.deadline_at.type))
                .group_by(Deal.state))
-    return by_state, overdue
+    return union_all(by_state, overdue)
 
 
 @prepared
@@ -182,16 +183,15 @@ class DealService:
     def counts(self, actor: Actor) -> dict[DealTab, int]:
         """Deals per inbox tab as of now.
 
-        Two grouped queries: per state (answered from the (owner, state, …) index alone), and the
-        awaiting deals already past their deadline, which count as 불가 (benchmarks/README.md)."""
+        One statement of two grouped queries: per state (answered from the (owner, state, …) index
+        alone), and the awaiting deals already past their deadline, which count as 불가
+        (benchmarks/README.md)."""
         owner = self._owner_id(actor)
         now = self.clock.now()
-        by_state_stmt, overdue_stmt = _counts_stmts(actor.role)
-        with self.uow() as uow:
-            s = uow.connection  # plain rows on the unit's connection (no Session is made)
-            by_state: dict[DealState, int] = dict(read_tuples(s, by_state_stmt, {"owner": owner}))
-            overdue = read_tuples(s, overdue_stmt, {"owner": owner, "now": now})
-        for state, n in overdue:  # the two reads may straddle a sweep: never count below zero
+        with self.uow() as uow:  # plain rows on the unit's connection (no Session is made)
+            rows = read_tuples(uow.connection, _counts_stmt(actor.role), {"owner": owner, "now": now})
+        by_state: dict[DealState, int] = {state: n for late, state, n in rows if not late}
+        for state, n in ((state, n) for late, state, n in rows if late):  # never count below zero
             moved = min(n, by_state.get(state, 0))
             by_state[state] = by_state.get(state, 0) - moved
             by_state[D.EXPIRED] = by_state.get(D.EXPIRED, 0) + moved
