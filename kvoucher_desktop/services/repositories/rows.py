@@ -231,11 +231,10 @@ class _Direct:
     type's conversion; the result columns' conversions are taken at the first execution (they
     may depend on the driver's column types)."""
 
-    __slots__ = ("statement", "sql", "slots", "positional", "result_types", "readers")
+    __slots__ = ("sql", "slots", "positional", "result_types", "readers")
 
     def __init__(self, statement, compiled, expanded):
         dialect = compiled.dialect
-        self.statement = statement  # kept: the cache is keyed by its id()
         self.sql = expanded.statement
         processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
                       for bind, name in compiled.bind_names.items()}
@@ -263,8 +262,9 @@ class _Direct:
         return read
 
 
-#: the driver's form of each prepared statement, by (id(statement), dialect name)
-_DIRECT: dict[tuple[int, str], _Direct | None] = {}
+#: (statement, its driver's form or None) by (id(statement), dialect name): the statement kept
+#: so that its id is not reused while the entry stands
+_DIRECT: dict[tuple[int, str], tuple] = {}
 #: callables told (sql, parameters) of every statement sent this way (benchmarks, plan tests);
 #: the engine's cursor events do not see them
 STATEMENT_OBSERVERS: list = []
@@ -284,21 +284,19 @@ def _direct(statement, dialect, params: dict) -> _Direct | None:
     """The driver's form of `statement`, made once; None when a value the call binds would change
     the SQL text (an IN list bound at run time: such a statement goes through SQLAlchemy)."""
     key = (id(statement), dialect.name)
-    entry = _DIRECT.get(key)
-    if entry is not None and entry.statement is statement:
-        return entry
-    if key in _DIRECT and entry is None:
-        return None
+    kept = _DIRECT.get(key)
+    if kept is not None and kept[0] is statement:
+        return kept[1]
     compiled = statement.compile(dialect=dialect)
     dummy = {bind.key: None for bind in compiled.bind_names if bind.value is None and not bind.expanding}
     expanded = compiled.construct_expanded_state(dict(dummy, **params))
-    if any(name in params for name in expanded.parameter_expansion) or compiled.literal_execute_params:
-        _DIRECT[key] = None
-        return None
+    direct = None
+    if not (any(name in params for name in expanded.parameter_expansion) or compiled.literal_execute_params):
+        direct = _Direct(statement, compiled, expanded)
     if len(_DIRECT) >= 1024:
         _DIRECT.clear()
-    entry = _DIRECT[key] = _Direct(statement, compiled, expanded)
-    return entry
+    _DIRECT[key] = (statement, direct)
+    return direct
 
 
 def _execute(conn, direct: _Direct, params: dict):
@@ -328,7 +326,10 @@ def read_into(cls: type, conn, statement, params: dict | None = None) -> tuple:
     driver as it was compiled the first time (no compilation, cache key or result object per
     call), and the driver's rows through one generated loop that converts each value as the
     column's type would (the common conversions written in) and fills each object — no Row
-    objects, no call per field. Equal to `rows_into(cls, conn.execute(statement, params).all())`."""
+    objects, no call per field. Equal to `rows_into(cls, conn.execute(statement, params).all())`.
+
+    For statements made once (`prepared` builders, module constants): each new statement object
+    is compiled here again."""
     params = params or {}
     direct = _direct(statement, conn.dialect, params)
     if direct is None:
