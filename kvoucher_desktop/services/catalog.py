@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, tuple_
+from sqlalchemy import Float, String, TypeDecorator, and_, bindparam, case, cast, func, or_, select, tuple_, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,7 +30,7 @@ from .guards import require_role
 from .rules.inputs import clean_bool, clean_cursor, clean_page_size, clean_search, clean_text, clean_uuid
 from .rules.limits import INQUIRY_LIMIT, MAX_AMOUNT
 from .rules.documents import image_error, sniff_content_type
-from .repositories.rows import fast, prepared, read_one, read_tuples
+from .repositories.rows import fast, prepared, read_into, read_one, read_tuples
 from .rules.search import like_pattern, query_terms, search_text, split_keywords
 from .uow import UowFactory
 
@@ -59,12 +59,32 @@ def _keywords(text: str | None) -> tuple[str, ...]:
     return tuple(split_keywords(text))  # a service's keywords repeat on every page that shows it
 
 
-def service_rows(rows) -> tuple[ServiceRow, ...]:
-    """`service_row` for rows of `_service_rows()` (by position: one tuple per row, no kwargs)."""
-    build = _SERVICE_ROW
-    return tuple(build((r[0], r[1], r[2], r[11], r[3], r[10], r[4],
-                        round(r[5] / r[6] / 100, 2) if r[6] else None, r[6], _keywords(r[7]), r[8], r[9]))
-                 for r in rows)
+def _rating(mean: float | None) -> float | None:
+    return None if mean is None else round(mean, 2)
+
+
+class _RatingColumn(TypeDecorator):
+    """`rating_points / rating_count / 100` computed by the store in binary floating point, as
+    Python divides the two integers (both exact in a double), rounded here as `service_row` rounds."""
+
+    impl = Float
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return _rating
+
+
+class _KeywordsColumn(TypeDecorator):
+    """The keywords text read as the tuple `split_keywords` makes of it (kept per text)."""
+
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return _keywords
+
+
+_RATING, _KEYWORDS = _RatingColumn(), _KeywordsColumn()
 
 
 def _rows_stmt():
@@ -74,11 +94,13 @@ def _rows_stmt():
 
 
 def _service_rows():
-    """The columns `service_row` reads, as a row (list pages: no ORM objects to build and expire)."""
-    return (select(fast(Service.id), Service.name, Service.category_code, fast(Service.supplier_id), Service.price,
-                   Service.rating_points, Service.rating_count, Service.keywords, Service.hidden,
-                   Service.hidden_by_agency, Supplier.name.label("supplier_name"),
-                   Category.name.label("category_name"))
+    """The fields of ServiceRow in order, as columns (list pages read rows straight into it)."""
+    rating = cast(Service.rating_points, Float) / func.nullif(Service.rating_count, 0) / 100
+    return (select(fast(Service.id), Service.name, Service.category_code, Category.name.label("category_name"),
+                   fast(Service.supplier_id), Supplier.name.label("supplier_name"), Service.price,
+                   type_coerce(rating, _RATING).label("rating"), Service.rating_count,
+                   type_coerce(Service.keywords, _KEYWORDS).label("keywords"), Service.hidden,
+                   Service.hidden_by_agency)
             .join(Supplier, Supplier.id == Service.supplier_id)
             .join(Category, Category.code == Service.category_code))
 
@@ -204,9 +226,9 @@ class CatalogService:
             params["after_name"], params["after_id"] = cursor
         stmt = _search_stmt(terms, "category" in params, cursor is not None, limit)
         with self.uow() as uow:
-            rows = read_tuples(uow.connection, stmt, params)  # rows, not objects (a list page)
+            rows = read_into(ServiceRow, uow.connection, stmt, params)  # rows, not objects (a list page)
             more = len(rows) > limit
-            out = service_rows(rows[:limit])
+            out = rows[:limit]
             return Page(out, (out[-1].name, out[-1].id) if more else None)
 
     def count(self, actor: Actor | None, query: str = "", category: str | None = None) -> int:
@@ -267,9 +289,9 @@ class CatalogService:
         """The supplier's own services with counts of open deals and unanswered inquiries."""
         require_role(actor, Role.SUPPLIER)
         with self.uow() as uow:  # rows, not objects (a list page)
-            rows = uow.connection.execute(_supplier_services_stmt(),
-                                          {"supplier_id": actor.supplier_id, "now": self.clock.now()}).all()
-            return [SupplierServiceRow(row, r.open_deals, r.unanswered) for row, r in zip(service_rows(rows), rows)]
+            rows = read_tuples(uow.connection, _supplier_services_stmt(),
+                               {"supplier_id": actor.supplier_id, "now": self.clock.now()})
+            return [SupplierServiceRow(_SERVICE_ROW(r[:12]), r[12], r[13]) for r in rows]
 
     def service_form(self, actor: Actor, service_id: uuid.UUID) -> ServiceForm:
         """The current values of one of the supplier's services, for the edit dialog."""

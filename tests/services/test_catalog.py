@@ -86,6 +86,23 @@ def test_empty_query_lists_everything_visible_by_category(services, shelf):
     assert services.catalog.category_counts("화") == {"VIDEO": 2, "EDUTECH": 1}  # the chips follow the query
 
 
+@pytest.mark.parametrize("points,count", [(1000, 3), (2000, 3), (1250, 4), (45000, 100), (499, 1), (12345, 67)])
+def test_a_list_rows_rating_is_the_one_its_detail_shows(services, shelf, points, count):
+    """The list computes the mean rating in the store (floating point, as Python divides the two
+    integers) and rounds it as the detail's `service_row` does — also for awkward fractions."""
+    from sqlalchemy import update
+
+    from kvoucher_desktop.models import Service
+
+    with services.engine.begin() as conn:
+        conn.execute(update(Service).where(Service.id == shelf["zoom"])
+                     .values(rating_points=points, rating_count=count))
+    row = services.catalog.search(None, "zoom").rows[0]
+    assert row.rating == round(points / count / 100, 2)
+    assert row == services.catalog.detail(None, shelf["zoom"]).service
+    assert type(row.rating) is float and row.rating_count == count
+
+
 def test_search_rows_carry_what_the_table_shows(services, shelf):
     row = services.catalog.search(None, "zoom").rows[0]
     assert (row.name, row.category_name, row.supplier_name, row.price, row.rating, row.rating_count) == \
