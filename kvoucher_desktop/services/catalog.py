@@ -42,11 +42,11 @@ MAX_TEXT = INQUIRY_LIMIT
 
 
 def service_row(sv: Service, supplier_name: str, category_name: str) -> ServiceRow:
-    rating = round(sv.rating_points / sv.rating_count / 100, 2) if sv.rating_count else None
     return ServiceRow(
         id=sv.id, name=sv.name, category_code=sv.category_code, category_name=category_name,
-        supplier_id=sv.supplier_id, supplier_name=supplier_name, price=sv.price, rating=rating,
-        rating_count=sv.rating_count, keywords=tuple(split_keywords(sv.keywords)),
+        supplier_id=sv.supplier_id, supplier_name=supplier_name, price=sv.price,
+        rating=_rating(sv.rating_points / sv.rating_count / 100 if sv.rating_count else None),
+        rating_count=sv.rating_count, keywords=_keywords(sv.keywords),
         hidden=sv.hidden, hidden_by_agency=sv.hidden_by_agency,
     )
 
@@ -65,7 +65,7 @@ def _rating(mean: float | None) -> float | None:
 
 class _RatingColumn(TypeDecorator):
     """`rating_points / rating_count / 100` computed by the store in binary floating point, as
-    Python divides the two integers (both exact in a double), rounded here as `service_row` rounds."""
+    Python divides the two integers (both exact in a double), rounded by `_rating` as `service_row` is."""
 
     impl = Float
     cache_ok = True

@@ -246,10 +246,12 @@ class _Direct:
         self.readers: dict = {}
 
     def values(self, params: dict):
-        out = [params[name] if name in params else fixed for name, fixed, _ in self.slots]
-        for i, (_, _, proc) in enumerate(self.slots):
-            if proc is not None and out[i] is not None:
-                out[i] = proc(out[i])
+        """The call's values in the driver's form, each through its type's conversion (None too, as
+        SQLAlchemy's execution passes it)."""
+        out = []
+        for name, fixed, proc in self.slots:
+            value = params[name] if name in params else fixed
+            out.append(value if proc is None else proc(value))
         if self.positional:
             return out
         return {slot[0]: value for slot, value in zip(self.slots, out)}
