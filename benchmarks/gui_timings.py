@@ -51,6 +51,8 @@ PYCACHE_PREFIX = ""
 BEAT_MS = 5
 #: an action has settled when no background job is pending and nothing blocked for this long
 SETTLE_MS = 400
+#: gaps longer than this are listed with the CPU the GUI thread and the process had in them
+LONG_MS = 25
 
 # --------------------------------------------------------------------------------------------
 # Start-up: first window exposed, application vs bare window
@@ -195,35 +197,56 @@ import json, sys, time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication.instance() or QApplication(["kvoucher-desktop"])
-beats = []
+# per beat: wall time (CLOCK_MONOTONIC, the same clock in every process), the GUI thread's CPU
+# time and the whole process's: a long gap with little GUI-thread CPU was spent waiting (for the
+# GIL held by a worker, or for a core the machine gave to somebody else)
+beats, cpu, proc = [], [], []
+def beat():
+    beats.append(time.perf_counter()); cpu.append(time.thread_time()); proc.append(time.process_time())
 heart = QTimer()
 heart.setTimerType(Qt.TimerType.PreciseTimer)
-heart.timeout.connect(lambda: beats.append(time.perf_counter()))
+heart.timeout.connect(beat)
 heart.start(%(beat)d)
 
-def gaps_between(t0, t1):
+def _inside(t0, t1):
     # from the last beat before t0: a synchronous action blocks before the next beat
-    before = [b for b in beats if b < t0][-1:]
-    inside = before + [b for b in beats if t0 <= b <= t1]
-    return [(b - a) * 1000 for a, b in zip(inside, inside[1:])]
+    first = next((i for i, b in enumerate(beats) if b >= t0), len(beats))
+    last = next((i for i in range(len(beats) - 1, -1, -1) if beats[i] <= t1), -1)
+    return range(max(0, first - 1), last + 1)
+
+def gaps_between(t0, t1):
+    idx = _inside(t0, t1)
+    return [(beats[i] - beats[i - 1]) * 1000 for i in idx if i > idx.start]
+
+def long_gaps(t0, t1, over_ms):
+    # (start, end, GUI-thread CPU ms, process CPU ms) of each gap longer than over_ms
+    idx = _inside(t0, t1)
+    return [(beats[i - 1], beats[i], (cpu[i] - cpu[i - 1]) * 1000, (proc[i] - proc[i - 1]) * 1000)
+            for i in idx if i > idx.start and (beats[i] - beats[i - 1]) * 1000 > over_ms]
 
 def summary(t0, t1):
     gaps = gaps_between(t0, t1)
     ordered = sorted(gaps)
     p95 = ordered[max(0, -(-95 * len(ordered) // 100) - 1)] if ordered else 0.0
-    return {"max_ms": max(gaps, default=0.0), "p95_ms": p95, "beats": len(gaps), "span_ms": (t1 - t0) * 1000}
+    return {"max_ms": max(gaps, default=0.0), "p95_ms": p95, "beats": len(gaps), "span_ms": (t1 - t0) * 1000,
+            "t0": t0, "t1": t1, "long": long_gaps(t0, t1, %(long)d)}
 """
 
 IDLE = _HEARTBEAT + r"""
+import os
 from PySide6.QtWidgets import QMainWindow
 window = QMainWindow()
 window.resize(1280, 820)
 window.show()
+stop_file = sys.argv[2]  # beats until this file exists (it runs beside the driven application)
 t0 = time.perf_counter() + 0.5
-def done():
-    print("BEAT " + json.dumps({"idle": summary(t0, time.perf_counter())}), flush=True)
-    app.quit()
-QTimer.singleShot(3500, done)
+def check():
+    if os.path.exists(stop_file):
+        print("BEAT " + json.dumps({"idle": summary(t0, time.perf_counter())}), flush=True)
+        app.quit()
+    else:
+        QTimer.singleShot(50, check)
+QTimer.singleShot(3500, check)
 app.exec()
 """
 
@@ -306,6 +329,36 @@ def started():
 t_first = time.perf_counter()
 QTimer.singleShot(0, started)
 import os
+stacks = os.environ.get("GUI_TIMINGS_STACKS")  # --stacks: what every thread was doing in long gaps
+if stacks:
+    import threading, traceback
+    gui_ident, samples = threading.get_ident(), []
+    def sample():
+        while not sample.stop:
+            time.sleep(0.004)
+            now = time.perf_counter()
+            if beats and (now - beats[-1]) * 1000 > %(long)d:
+                frames = sys._current_frames()
+                def short(frame):
+                    return [f"{fs.filename.rsplit('/', 2)[-1]}:{fs.lineno} {fs.name}"
+                            for fs in traceback.extract_stack(frame)[-8:]]
+                samples.append({"t": now, "since_beat_ms": (now - beats[-1]) * 1000,
+                                "gui": short(frames[gui_ident]) if gui_ident in frames else [],
+                                "others": [short(f)[-3:] for ident, f in frames.items()
+                                           if ident not in (gui_ident, threading.get_ident())]})
+    sample.stop = False
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    import gc
+    collections = []
+    def _gc(phase, info):
+        if phase == "start":
+            _gc.t, _gc.count = time.perf_counter(), gc.get_count()
+        else:
+            collections.append({"t": _gc.t, "ms": (time.perf_counter() - _gc.t) * 1000, "gen": info["generation"],
+                                "count": _gc.count, "collected": info["collected"],
+                                "gui": threading.get_ident() == gui_ident})
+    gc.callbacks.append(_gc)
 profile = os.environ.get("GUI_TIMINGS_PROFILE")  # --profile: cProfile of the GUI thread
 if profile:
     import cProfile
@@ -315,21 +368,52 @@ code = app_module.main(["--database-url", url])
 if profile:
     profiler.disable()
     profiler.dump_stats(profile)
+if stacks:
+    sample.stop = True
+    with open(stacks, "w") as f:
+        json.dump({"samples": samples, "collections": collections, "actions": out["actions"]}, f,
+                  ensure_ascii=False)
 print("BEAT " + json.dumps(out), flush=True)
 """
 
 
+def _overlaps(gap, others) -> bool:
+    return any(o[0] < gap[1] and gap[0] < o[1] for o in others)
+
+
 def measure_heartbeat(database_url: str, logins=BENCH_LOGINS, preload: bool = True) -> dict:
-    """Longest GUI-thread gap and p95 after each user action, and the idle bare window's anchor.
-    `preload=False` leaves out the idle-time import of the page modules (for comparison)."""
-    params = {"beat": BEAT_MS, "settle": SETTLE_MS}
-    idle = _spawn(IDLE % params, marker="BEAT ")["idle"]
-    driven = _spawn(DRIVE % params, database_url, json.dumps([list(x) for x in logins]),
-                    "preload" if preload else "no-preload", marker="BEAT ")
-    for act in driven["actions"]:
+    """Longest GUI-thread gap and p95 after each user action, and the anchor: the heartbeat of an
+    idle bare window in another process that beats *beside* the driven application, the whole
+    time. A gap of the application during which the idle window also stalled for over `LONG_MS`
+    was the machine's (both processes waited for a core), not the application's: each action's
+    `own_max_ms` leaves those out, `max_ms` does not. `preload=False` leaves out the idle-time
+    import of the page modules (for comparison)."""
+    params = {"beat": BEAT_MS, "settle": SETTLE_MS, "long": LONG_MS}
+    stop = HERE / "out" / f"idle-stop-{os.getpid()}"
+    stop.unlink(missing_ok=True)
+    idle_proc = subprocess.Popen([sys.executable, "-c", IDLE % params, repr(time.time()), str(stop)], env=_env(),
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)  # the idle window is up and beating before the application starts
+        driven = _spawn(DRIVE % params, database_url, json.dumps([list(x) for x in logins]),
+                        "preload" if preload else "no-preload", marker="BEAT ")
+    finally:
+        stop.touch()
+        out, err = idle_proc.communicate(timeout=60)
+        stop.unlink(missing_ok=True)
+    line = next((ln for ln in out.splitlines() if ln.startswith("BEAT ")), None)
+    if line is None:
+        raise RuntimeError(f"idle window failed ({idle_proc.returncode}):\n{err[-3000:]}")
+    idle = json.loads(line[len("BEAT "):])["idle"]
+    stalls = idle["long"]
+    for act in driven["actions"] + [driven.get("start_to_idle") or {"long": [], "max_ms": 0}]:
         act["max_ratio"] = act["max_ms"] / idle["max_ms"] if idle["max_ms"] else math.inf
+        act["machine"] = [g for g in act["long"] if _overlaps(g, stalls)]
+        own = [g for g in act["long"] if not _overlaps(g, stalls)]
+        act["own_max_ms"] = max([(g[1] - g[0]) * 1000 for g in own] + [min(act["max_ms"], LONG_MS)])
     return {"idle": idle, "actions": driven["actions"], "start_to_idle": driven.get("start_to_idle"),
-            "worst_max_ms": max((a["max_ms"] for a in driven["actions"]), default=0.0)}
+            "worst_max_ms": max((a["max_ms"] for a in driven["actions"]), default=0.0),
+            "worst_own_max_ms": max((a["own_max_ms"] for a in driven["actions"]), default=0.0)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,9 +423,9 @@ def store_name(url: str) -> str:
 
 
 def markdown(url: str, start: dict | None, beat: dict | None) -> str:
-    lines = [f"### {store_name(url)} — {start['bytecode'] if start else _bytecode_note()}", "",
-             "| measurement | value | anchor | ratio |", "|---|---:|---:|---:|"]
+    lines = [f"### {store_name(url)} — {start['bytecode'] if start else _bytecode_note()}"]
     if start:
+        lines += ["", "| measurement | value | anchor | ratio |", "|---|---:|---:|---:|"]
         lines.append(f"| start: spawn → first window exposed (median of {len(start['ratios'])}) | "
                      f"{start['app_median_ms']:.0f} ms | {start['bare_median_ms']:.0f} ms (bare PySide6 window) | "
                      f"{start['median_ratio']:.2f}× |")
@@ -350,14 +434,18 @@ def markdown(url: str, start: dict | None, beat: dict | None) -> str:
                      f"{start['bare_median_ms']:.0f} ms | {start['ready_median_ms'] / start['bare_median_ms']:.2f}× |")
     if beat:
         idle = beat["idle"]
-        anchor = f"{idle['max_ms']:.1f} / {idle['p95_ms']:.1f} ms (idle bare window)"
-        if beat.get("start_to_idle"):
-            s = beat["start_to_idle"]
-            lines.append(f"| GUI gap max / p95: start-up until idle (not a user action) | {s['max_ms']:.1f} / "
-                         f"{s['p95_ms']:.1f} ms | {anchor} | {s['max_ms'] / idle['max_ms']:.1f}× |")
-        for act in beat["actions"]:
-            lines.append(f"| GUI gap max / p95: {act['label']} | {act['max_ms']:.1f} / {act['p95_ms']:.1f} ms | "
-                         f"{anchor} | {act['max_ratio']:.1f}× |")
+        anchor = f"{idle['max_ms']:.1f} / {idle['p95_ms']:.1f} ms (idle bare window beside it)"
+        lines += ["", "| GUI-thread gap after | max / p95 | own max (machine stalls left out) | anchor | ratio | "
+                  f"gaps over {LONG_MS} ms: wall (GUI-thread CPU, process CPU) ms, * = the idle window stalled too |",
+                  "|---|---:|---:|---:|---:|---|"]
+        rows = ([("start-up until idle (not a user action)", beat["start_to_idle"])] if beat.get("start_to_idle")
+                else []) + [(act["label"], act) for act in beat["actions"]]
+        for label, act in rows:
+            gaps = ", ".join(f"{(g[1] - g[0]) * 1000:.0f} ({g[2]:.0f}, {g[3]:.0f}){'*' if g in act.get('machine', []) else ''}"
+                             for g in act.get("long", []))
+            own = f"{act['own_max_ms']:.1f} ms" if "own_max_ms" in act else ""
+            lines.append(f"| {label} | {act['max_ms']:.1f} / {act['p95_ms']:.1f} ms | {own} | "
+                         f"{anchor} | {act['max_ms'] / idle['max_ms']:.1f}× | {gaps} |")
     return "\n".join(lines)
 
 
@@ -371,10 +459,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-preload", action="store_true",
                         help="heartbeat without importing the page modules ahead of need (for comparison)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--stacks", help="write what every thread was doing whenever the GUI thread had not "
+                        f"beaten for {LONG_MS} ms (sampled every 4 ms) to this JSON file")
     parser.add_argument("--profile", help="write a cProfile of the heartbeat run's GUI thread to this file")
     parser.add_argument("--pycache-prefix", help="compile the project and site-packages into this folder first "
                         "(`compileall`, as an installer would) and run with PYTHONPYCACHEPREFIX set to it")
     args = parser.parse_args(argv)
+    if args.stacks:
+        os.environ["GUI_TIMINGS_STACKS"] = str(Path(args.stacks).resolve())
     if args.profile:
         os.environ["GUI_TIMINGS_PROFILE"] = str(Path(args.profile).resolve())
     if args.pycache_prefix:

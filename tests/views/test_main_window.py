@@ -169,12 +169,12 @@ def test_garbage_is_collected_on_the_gui_thread_only(qapp):
         class Cycle:
             pass
 
-        for _ in range(collector.threshold[0] + 10):
+        for _ in range(collector.policy.young + 10):
             a, b = Cycle(), Cycle()
             a.other, b.other = b, a
-        assert gc.get_count()[0] > collector.threshold[0]
+        assert gc.get_count()[0] > collector.policy.young
         collector.check()
-        assert gc.get_count()[0] < collector.threshold[0]
+        assert gc.get_count()[0] < collector.policy.young
     finally:
         collector.timer.stop()
         collector.deleteLater()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ...services.catalog import PAGE_SIZE
 from ...services.changes import Changes, Entity
 from ..widgets.busy import page_head
-from ..widgets.chips import chip_style
+from ..widgets.chips import chip_row
 from ..widgets.common import SearchBox
 from ..widgets.tables import make_table, selected_row
 from .models import ServiceSearchModel
@@ -67,8 +67,7 @@ class CatalogSearchPage(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
 
-        self.chip_row = QHBoxLayout()
-        self.chip_row.setSpacing(6)
+        chips, self.chip_row = chip_row({"chip": CHIP_COLOURS})
         self.chip_group = QButtonGroup(self)
         self.chip_group.setExclusive(True)
         self.chips: dict[str | None, QPushButton] = {}
@@ -76,7 +75,7 @@ class CatalogSearchPage(QWidget):
         self.chips[None].setChecked(True)
         self.chip_row.addStretch(1)
         self.chip_group.buttonToggled.connect(self._chip_toggled)
-        layout.addLayout(self.chip_row)
+        layout.addWidget(chips)
 
         self.count_label = QLabel()
         self.count_label.setObjectName("sectionTitle")
@@ -118,7 +117,7 @@ class CatalogSearchPage(QWidget):
     def _add_chip(self, code: str | None) -> QPushButton:
         button = QPushButton()
         button.setCheckable(True)
-        button.setStyleSheet(chip_style(*CHIP_COLOURS))
+        button.setProperty("tone", "chip")
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         button.setProperty("category", code or "")
         self.chip_group.addButton(button)

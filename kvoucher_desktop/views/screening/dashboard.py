@@ -27,7 +27,7 @@ from ...services.rules.screening import STATUS_LABELS
 from ...services.screening import PAGE_SIZE
 from ..tasks import from_self, touched
 from ..widgets.busy import BusyIndicator
-from ..widgets.chips import chip_style
+from ..widgets.chips import chip_row
 from ..widgets.counts import load_counts
 from ..widgets.common import STATUS_COLOURS, title_label, SearchBox
 from ..widgets.tables import make_table
@@ -75,16 +75,15 @@ class ScreeningDashboardPage(QWidget):
         head.addWidget(self.reload_button)
         layout.addLayout(head)
 
-        chips = QHBoxLayout()
-        chips.setSpacing(6)
+        tones = {"ALL": ("#1e4e8c", "#e6eef8"), **{status.value: STATUS_COLOURS[status] for status in CHIP_ORDER}}
+        chip_box, chips = chip_row(tones)
         self.chip_group = QButtonGroup(self)
         self.chip_group.setExclusive(True)
         self.chips: dict[ScreeningStatus | None, QPushButton] = {}
         for status in (None, *CHIP_ORDER):
             button = QPushButton()
             button.setCheckable(True)
-            fg, bg = STATUS_COLOURS[status] if status is not None else ("#1e4e8c", "#e6eef8")
-            button.setStyleSheet(chip_style(fg, bg))
+            button.setProperty("tone", status.value if status is not None else "ALL")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             self.chip_group.addButton(button)
             self.chips[status] = button
@@ -92,7 +91,7 @@ class ScreeningDashboardPage(QWidget):
         self.chips[None].setChecked(True)
         self.chip_group.buttonToggled.connect(self._chip_toggled)
         chips.addStretch(1)
-        layout.addLayout(chips)
+        layout.addWidget(chip_box)
         self._update_chip_texts()
 
         filters = QHBoxLayout()

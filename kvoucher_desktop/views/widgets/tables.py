@@ -20,6 +20,9 @@ from ..tasks import overtake
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_DISPLAY, _ALIGNMENT, _TOOLTIP, _USER = (int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.UserRole))
 
 
 @dataclass(frozen=True)
@@ -64,21 +67,24 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not self.checkIndex(index, QAbstractTableModel.CheckIndexOption.IndexIsValid):
+        # called for every role of every visible cell at each paint: bounds checked here rather than
+        # with checkIndex (which calls rowCount/columnCount back through Python), roles compared as ints
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self._rows) and 0 <= c < len(self._columns)):
             return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            text = column.tooltip(row)
+        row = self._rows[r]
+        if role == _DISPLAY:
+            return self._columns[c].text(row)
+        if role == _ALIGNMENT:
+            return int(self._columns[c].align)
+        if role == _TOOLTIP:
+            tooltip = self._columns[c].tooltip
+            text = tooltip(row) if tooltip is not None else None
             if text:
                 return text
-        if role == Qt.ItemDataRole.UserRole:
+        elif role == _USER:
             return row
-        return self.row_data(row, index.column(), role)
+        return self.row_data(row, c, role)
 
     def row_data(self, row, column: int, role: int):
         """Extra roles (colours, check state) for subclasses."""
