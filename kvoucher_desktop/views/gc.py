@@ -18,7 +18,8 @@ only how often:
   collection reach `middle_objects` — counted, not the ten young collections Python waits for,
   which under load are ten big batches walked at once.
 * The full collection walks every object not frozen at start-up (`gc.freeze`, views/preload.py),
-  so none runs before that freeze (`start_full_collections`; at the latest a minute after start).
+  so none runs before that freeze (the collector sees it in `gc.get_freeze_count()`; at the
+  latest a minute after start).
   Python runs it only when the objects that reached the old generation since the last one are
   over a quarter of those that were there (`old_share`); so does this, and it waits for a
   quiet moment for it: no background task running and the timer on time, for `quiet_ticks`
@@ -33,7 +34,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -54,7 +55,8 @@ class CollectionPolicy:
     #: estimated objects moved into the middle / old generation since their last collection
     middle_pending: int = 0
     old_pending: int = 0
-    collections: list[int] = field(default_factory=list)
+    #: collections made so far
+    runs: int = 0
 
     def choose(self, young_count: int, quiet: bool) -> int | None:
         """The generation to collect now (0, 1 or 2), or None. `young_count` is gc.get_count()[0]."""
@@ -72,7 +74,7 @@ class CollectionPolicy:
     def collected(self, generation: int, young_count: int, old_objects: int | None = None) -> None:
         """Account for a collection of `generation` that found `young_count` young objects; after a
         full one, `old_objects` is what the old generation holds now."""
-        self.collections.append(generation)
+        self.runs += 1
         if generation == 0:
             self.middle_pending += young_count
         elif generation == 1:
@@ -100,9 +102,9 @@ class GuiGarbageCollector(QObject):
 
     def _full_collections_at_the_latest(self) -> None:
         if self.policy.old_objects is None:
-            self.start_full_collections()
+            self._start_full_collections()
 
-    def start_full_collections(self) -> None:
+    def _start_full_collections(self) -> None:
         """Start-up's objects are frozen (`gc.freeze`, views/preload.py): from now on the old
         generation holds only what the session made, and full collections walk just that."""
         self.policy.old_objects = len(gc.get_objects(generation=2))
@@ -118,6 +120,8 @@ class GuiGarbageCollector(QObject):
         return self._on_time >= self.quiet_ticks
 
     def check(self) -> None:
+        if self.policy.old_objects is None and gc.get_freeze_count():
+            self._start_full_collections()
         young = gc.get_count()[0]
         generation = self.policy.choose(young, self._quiet())
         if generation is None:
@@ -125,5 +129,3 @@ class GuiGarbageCollector(QObject):
         gc.collect(generation)
         old = len(gc.get_objects(generation=2)) if generation == 2 else None
         self.policy.collected(generation, young, old)
-        if generation == 2:
-            self._on_time = 0

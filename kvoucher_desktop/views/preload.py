@@ -16,7 +16,7 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QTimer
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,4 @@ def _step() -> None:
 def _finish() -> None:
     _state["done"] = True
     gc.freeze()  # everything alive now is kept for the session: later full collections skip it
-    collector = getattr(QCoreApplication.instance(), "gui_gc", None)
-    if collector is not None:
-        collector.start_full_collections()
     log.info("page modules preloaded in %.0f ms of idle time", _state["ms"])

@@ -92,7 +92,7 @@ def test_the_collector_frees_a_cycle_on_its_timer_and_leaves_automatic_collectio
             x, y = Node(), Node()
             x.other, y.other = y, x
         qtbot.waitUntil(lambda: gone() is None, timeout=2000)
-        assert collector.policy.collections  # it was the timer's collection
+        assert collector.policy.runs  # it was the timer's collection
     finally:
         collector.timer.stop()
         collector.deleteLater()

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 from ...services.catalog import PAGE_SIZE
 from ...services.changes import Changes, Entity
 from ..widgets.busy import page_head
-from ..widgets.chips import chip_row
+from ..widgets.chips import PLAIN, chip_row
 from ..widgets.common import SearchBox
 from ..widgets.tables import make_table, selected_row
 from .models import ServiceSearchModel
 
-CHIP_COLOURS = ("#1e4e8c", "#e6eef8")
 
 
 class CatalogSearchPage(QWidget):
@@ -67,7 +66,7 @@ class CatalogSearchPage(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
 
-        chips, self.chip_row = chip_row({"chip": CHIP_COLOURS})
+        chips, self.chip_row = chip_row({"chip": PLAIN})
         self.chip_group = QButtonGroup(self)
         self.chip_group.setExclusive(True)
         self.chips: dict[str | None, QPushButton] = {}

@@ -27,7 +27,7 @@ from ...services.rules.screening import STATUS_LABELS
 from ...services.screening import PAGE_SIZE
 from ..tasks import from_self, touched
 from ..widgets.busy import BusyIndicator
-from ..widgets.chips import chip_row
+from ..widgets.chips import PLAIN, chip_row
 from ..widgets.counts import load_counts
 from ..widgets.common import STATUS_COLOURS, title_label, SearchBox
 from ..widgets.tables import make_table
@@ -75,7 +75,7 @@ class ScreeningDashboardPage(QWidget):
         head.addWidget(self.reload_button)
         layout.addLayout(head)
 
-        tones = {"ALL": ("#1e4e8c", "#e6eef8"), **{status.value: STATUS_COLOURS[status] for status in CHIP_ORDER}}
+        tones = {"ALL": PLAIN, **{status.value: STATUS_COLOURS[status] for status in CHIP_ORDER}}
         chip_box, chips = chip_row(tones)
         self.chip_group = QButtonGroup(self)
         self.chip_group.setExclusive(True)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from ..style import FOCUS
+from ..style import FOCUS, PRIMARY
+
+#: (text, background) of a checked chip that stands for no particular status (전체, a category)
+PLAIN = (PRIMARY, "#e6eef8")
 
 
 def chip_style(tones: dict[str, tuple[str, str]]) -> str:
