@@ -97,3 +97,18 @@ class DealTab(str, enum.Enum):
     CART = "CART"  # 장바구니
     PAY = "PAY"  # 결제하기: payment requested + cart, ticked for multi-pay
     CLOSED = "CLOSED"  # 반려/불가
+
+
+class PaymentFailure(str, enum.Enum):
+    """Why an issuer (card issuer or ZeroPay) refused a payment; its Korean message is in
+    `services.gateways.issuers.FAILURE_MESSAGES`."""
+
+    WRONG_NUMBER = "WRONG_NUMBER"  # 카드번호 오류 (Luhn, 없는 카드, 해지된 카드)
+    EXPIRED_CARD = "EXPIRED_CARD"  # 유효기간 경과 또는 불일치
+    NOT_THIS_COMPANY = "NOT_THIS_COMPANY"  # 이 기업에 발급된 카드가 아님
+    WRONG_CODE_LIMIT = "WRONG_CODE_LIMIT"  # 인증번호 5회 오류
+    CODE_EXPIRED = "CODE_EXPIRED"  # 인증번호 유효시간(3분) 경과
+    WRONG_PASSWORD = "WRONG_PASSWORD"  # 제로페이 비밀번호 오류
+    LOCKED = "LOCKED"  # 비밀번호 5회 오류로 30분간 잠김
+    DECLINED = "DECLINED"  # 승인 거절
+    TIMEOUT = "TIMEOUT"  # 응답 없음
