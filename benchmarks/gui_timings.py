@@ -257,6 +257,9 @@ from kvoucher_desktop import app as app_module
 from kvoucher_desktop.views import preload
 if sys.argv[4] == "no-preload":  # A/B: page modules imported when first opened, as before
     preload.start = lambda: None
+import os
+if os.environ.get("GUI_TIMINGS_SWITCH_MS"):  # --switch-interval-ms: A/B of the GIL switch interval
+    app_module.GUI_SWITCH_INTERVAL_S = float(os.environ["GUI_TIMINGS_SWITCH_MS"]) / 1000
 from kvoucher_desktop.views.tasks import pending_tasks
 out = {"actions": []}
 
@@ -360,6 +363,11 @@ if stacks:
                                 "count": _gc.count, "collected": info["collected"],
                                 "gui": threading.get_ident() == gui_ident})
     gc.callbacks.append(_gc)
+    imports = []  # every module imported, with the thread and when: a first import in a worker holds the GIL
+    def _audit(event, args):
+        if event == "import":
+            imports.append({"t": time.perf_counter(), "module": args[0], "gui": threading.get_ident() == gui_ident})
+    sys.addaudithook(_audit)
 profile = os.environ.get("GUI_TIMINGS_PROFILE")  # --profile: cProfile of the GUI thread
 if profile:
     import cProfile
@@ -372,7 +380,7 @@ if profile:
 if stacks:
     sample.stop = True
     with open(stacks, "w") as f:
-        json.dump({"samples": samples, "collections": collections, "actions": out["actions"]}, f,
+        json.dump({"samples": samples, "collections": collections, "imports": imports, "actions": out["actions"]}, f,
                   ensure_ascii=False)
 print("BEAT " + json.dumps(out), flush=True)
 """
@@ -463,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks", help="write what every thread was doing whenever the GUI thread had not "
                         f"beaten for {LONG_MS} ms (sampled every 4 ms) to this JSON file")
     parser.add_argument("--profile", help="write a cProfile of the heartbeat run's GUI thread to this file")
+    parser.add_argument("--switch-interval-ms", type=float,
+                        help="run the application with this GIL switch interval instead of its own (A/B)")
     parser.add_argument("--pycache-prefix", help="compile the project and site-packages into this folder first "
                         "(`compileall`, as an installer would) and run with PYTHONPYCACHEPREFIX set to it")
     args = parser.parse_args(argv)
@@ -470,6 +480,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["GUI_TIMINGS_STACKS"] = str(Path(args.stacks).resolve())
     if args.profile:
         os.environ["GUI_TIMINGS_PROFILE"] = str(Path(args.profile).resolve())
+    if args.switch_interval_ms:
+        os.environ["GUI_TIMINGS_SWITCH_MS"] = str(args.switch_interval_ms)
     if args.pycache_prefix:
         global PYCACHE_PREFIX
         PYCACHE_PREFIX = str(Path(args.pycache_prefix).resolve())

@@ -23,6 +23,10 @@ log = logging.getLogger("kvoucher_desktop")
 
 #: exit status of --verify-audit when the log is not intact (2: the store could not be opened)
 EXIT_AUDIT_BROKEN = 3
+#: how long a thread may hold the GIL while another waits for it (Python's default: 5 ms). Every
+#: event the GUI thread hands to Python code needs the GIL; while a worker builds rows, each such
+#: hand-over waited up to the whole interval (docs/decisions.md, "The GUI thread and the GIL")
+GUI_SWITCH_INTERVAL_S = 0.0005
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -154,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("kvoucher")
     apply_style(app)
     app.gui_gc = GuiGarbageCollector(app)  # Python's GC must not free Qt objects in worker threads
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)  # workers hand the GIL back to the GUI thread soon
 
     def excepthook(kind, exc, tb):
         log.error("unhandled exception", exc_info=(kind, exc, tb))
@@ -186,6 +191,12 @@ def main(argv: list[str] | None = None) -> int:
         from .views import preload
 
         preload.start()  # the pages' modules, in idle steps: a first click does not wait for imports
+        from .views.tasks import run_in_background
+
+        # the keyring's first use imports its backends (D-Bus, cryptography's native module) and
+        # scans the installed packages' entry points, holding the GIL for 100+ ms: do it now,
+        # not when the login dialog first asks for the remembered login id
+        run_in_background(None, settings.keyring_available, lambda _available: None, lambda _exc: None)
 
     def failed(exc: BaseException) -> None:
         log.error("start-up failed", exc_info=exc)

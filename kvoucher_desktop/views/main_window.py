@@ -53,6 +53,8 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self.feedback: FeedbackBar | None = None
         self._complete = False
         self.pages: dict[str, QWidget] = {}
+        #: pages of the previous user, hidden and out of the stack, deleted one per event (_reset_pages)
+        self._retired: list[QWidget] = []
         self.current_key = ""
         self.setWindowTitle(self.tr("K-비대면 바우처 플랫폼"))
         self.setWindowIcon(app_icon())
@@ -196,10 +198,22 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
             .success(fresh).failure(lambda exc: log.warning("own account not read again: %s", exc)).run()
 
     def _reset_pages(self) -> None:
+        """Every page goes: out of the stack and hidden at once, deleted one page per event loop
+        step (deleting a session's pages together was one 40–60 ms block of the GUI thread)."""
         for page in self.pages.values():
             self.stack.removeWidget(page)
-            page.deleteLater()
+            page.hide()
+            self._retired.append(page)
         self.pages.clear()
+        if self._retired:
+            QTimer.singleShot(1, self, self._delete_retired)
+
+    def _delete_retired(self) -> None:
+        if not self._retired:
+            return
+        self._retired.pop(0).deleteLater()  # runs in the next loop step; the next page after it
+        if self._retired:
+            QTimer.singleShot(1, self, self._delete_retired)
 
     def search_services(self, text: str, category: str | None) -> QWidget:
         """Open the catalog with a query and/or a category (header search box, home tiles)."""

@@ -189,3 +189,53 @@ def test_company_tabs_build_and_fill_a_tab_when_it_is_first_shown(qtbot, desk, s
     assert 3 not in tabs.built
     assert page.detail.changes_model.rowCount() == len(sqlite_services.companies.history(second))
     assert 3 in tabs.built  # reading a part builds (and fills) its tab
+
+
+def test_deal_inbox_builds_its_first_table_and_its_detail_panel_in_separate_steps(qtbot, desk, sqlite_services,
+                                                                                   monkeypatch):
+    """Two build steps due at the same moment run back to back in one event: the detail panel's
+    step is scheduled only once the first table is built, so the loop paints and reads input between."""
+    from kvoucher_desktop.views.deals import inbox as inbox_module
+
+    store = Store(sqlite_services)
+    window = desk(store.demand)
+    scheduled: list = []
+    monkeypatch.setattr(inbox_module.QTimer, "singleShot", lambda _ms, *args: scheduled.append(args[-1]))
+    page = window.open_page("deal_inbox")
+    first = page.tab_keys[0]
+    assert "_build_detail" not in [getattr(fn, "__name__", "") for fn in scheduled] and page._detail is None
+    pending = list(scheduled)  # the steps scheduled with the page: the first table among them
+    scheduled.clear()
+    for fn in pending:
+        fn()
+    assert dict.__contains__(page.tables, first) and page._detail is None
+    assert [getattr(fn, "__name__", "") for fn in scheduled] == ["_build_detail"]  # now, a step of its own
+    scheduled.pop()()
+    assert page._detail is not None and page.splitter.widget(1) is page.detail
+
+
+def test_logging_out_hides_the_pages_at_once_and_deletes_them_one_per_step(qtbot, desk, sqlite_services,
+                                                                           monkeypatch):
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication
+
+    from kvoucher_desktop.views import main_window as window_module
+
+    store = Store(sqlite_services)
+    window = desk(store.demand)
+    opened = [window.open_page(key) for key in ("catalog", "deal_inbox", "voucher")]
+    settle(qtbot)
+    scheduled: list = []
+    monkeypatch.setattr(window_module.QTimer, "singleShot", lambda _ms, *args: scheduled.append(args[-1]))
+    old = list(window.pages.values())
+    assert set(opened) <= set(old) and len(old) >= 4  # the home page too
+    window._reset_pages()
+    assert all(window.stack.indexOf(p) == -1 and not p.isVisible() for p in old)  # gone from the screen at once
+    deleted = []
+    for step in range(len(old)):
+        assert len(scheduled) == 1, step
+        scheduled.pop()()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        deleted = [p for p in old if not shiboken6.isValid(p)]
+        assert len(deleted) == step + 1  # one page per step
+    assert scheduled == [] and window._retired == []

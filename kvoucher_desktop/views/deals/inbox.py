@@ -233,7 +233,7 @@ class DealInboxPage(QWidget):
             # frame (or when first read): a zero timer is a posted event, run before the paint
             first = self.tab_keys[0]
             self._tab_model(first)
-            QTimer.singleShot(1, self, lambda: self.ensure_tab(first))
+            QTimer.singleShot(1, self, lambda: self._first_table_then_detail(first))
         self.tabs.currentChanged.connect(self._tab_changed)
         left_layout.addWidget(self.tabs, 1)
         self.status_line = QLabel()
@@ -244,9 +244,16 @@ class DealInboxPage(QWidget):
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout.addWidget(splitter, 1)
-        # the detail panel in an event of its own after the frame (or when first needed); a timer,
-        # not a zero one: that is a posted event, run before the loop paints or reads input
+        # the detail panel in an event of its own after the first table's (or when first needed);
+        # a timer, not a zero one: that is a posted event, run before the loop paints or reads input
         self._detail: DealDetailPanel | None = None
+        if not self.tab_keys:
+            QTimer.singleShot(1, self, self._build_detail)
+
+    def _first_table_then_detail(self, first: DealTab) -> None:
+        """The first tab's table, then — in a later event, so that the loop paints and reads input
+        between the two (two timers due at once run back to back) — the detail panel."""
+        self.ensure_tab(first)
         QTimer.singleShot(1, self, self._build_detail)
 
     @property
