@@ -634,7 +634,7 @@ class Generator:
             "approved_at": approved_at,
             "use_period_end": add_months(kst_date(approved_at), self.use_months) if approved else None,
             "version": version,
-            "payment_method": None, "payment_method_chosen_at": None, "zeropay_password_hash": None,
+            "payment_method": None, "payment_method_chosen_at": None, "card_last4": None, "card_issued_at": None,
             "budget_abandoned_at": None,
         })
         if hasattr(Company, "budget_government_pct"):  # the share in force at approval
@@ -880,7 +880,7 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
             t = time.perf_counter()
             market = gen.market = Market(
                 seed, start=start, end=end, government_pct=prog.government_share_pct, password_hash=password_hash,
-                zeropay_hash=Passwords(PRODUCTION).hash("482913"), agency_user=agency_user, with_audit=with_audit,
+                agency_user=agency_user, with_audit=with_audit,
                 suppliers=suppliers, services=services_count, window_days=prog.deal_window_days)
             market.stamp_audit = stamper.stamp
             with engine.begin() as conn:

@@ -192,11 +192,11 @@ class Market:
     """Suppliers, services and everything approved companies do with them."""
 
     def __init__(self, seed: int, *, start: datetime, end: datetime, government_pct: int, password_hash: str,
-                 zeropay_hash: str, agency_user: dict, with_audit: bool, suppliers: int = 640,
+                 agency_user: dict, with_audit: bool, suppliers: int = 640,
                  services: int = 2500, window_days: int = 2):
         self.seed, self.start, self.end = seed, start, end
         self.pct = government_pct
-        self.password_hash, self.zeropay_hash = password_hash, zeropay_hash
+        self.password_hash = password_hash
         self.agency = {"id": agency_user["id"], "role": Role.AGENCY, "name": agency_user["display_name"]}
         self.with_audit = with_audit
         self.n_suppliers, self.n_services = suppliers, services
@@ -342,7 +342,10 @@ class Market:
         chosen_at = min(latest - timedelta(hours=1), approved_at + timedelta(days=rng.uniform(0.05, 6)))
         method = PaymentMethod.SHINHAN_CARD if rng.random() < 0.58 else PaymentMethod.ZEROPAY
         company["payment_method"], company["payment_method_chosen_at"] = method, chosen_at
-        company["zeropay_password_hash"] = self.zeropay_hash if method is PaymentMethod.ZEROPAY else None
+        # a card company's voucher card: the issuer's record is not generated (no payment is made
+        # through the simulators), the platform keeps the last four digits
+        company["card_last4"] = f"{rng.randrange(10_000):04d}" if method is PaymentMethod.SHINHAN_CARD else None
+        company["card_issued_at"] = chosen_at + timedelta(days=1) if method is PaymentMethod.SHINHAN_CARD else None
         audit.append(self._audit(rng, demand, "voucher.choose_method", "company", company["id"], chosen_at,
                                  {"payment_method": None}, {"payment_method": method.value}))
         self.counts["payment_method_chosen"] += 1
@@ -517,7 +520,16 @@ class Market:
                         "id": pid, "deal_id": deal_id, "company_id": company["id"], "supplier_id": sv["supplier_id"],
                         "method": method, "status": PaymentStatus.CANCELLED if cancelled else PaymentStatus.SUCCEEDED,
                         "amount": amount, "government_share": gov, "self_share": own, "failure_reason": None,
-                        "created_at": paid_at, "updated_at": cancel_at if cancelled else paid_at})
+                        "created_at": paid_at, "updated_at": cancel_at if cancelled else paid_at,
+                        "attempt_key": pid.hex, "request_hash": "", "batch_key": None, "created_by": None,
+                        "failure_code": None, "card_last4": company.get("card_last4"),
+                        "approval_no": f"{rng.randrange(10**7, 10**8)}", "approved_at": paid_at,
+                        "cancel_key": f"c{pid.hex}" if cancelled else None,
+                        "cancel_requested_at": cancel_at if cancelled else None,
+                        "cancel_reason": "결제취소" if cancelled else None, "cancelled_by": None,
+                        "cancelled_by_name": demand["name"] if cancelled else None,
+                        "cancelled_by_role": "DEMAND" if cancelled else None,
+                        "cancelled_at": cancel_at if cancelled else None})
                     audit.append(self._audit(rng, demand, "payment.succeed", "payment", pid, paid_at, None,
                                              {"deal_id": str(deal_id), "amount": amount, "method": method.value}))
                     d.update(state=D.PAID, closed_at=paid_at, deadline_at=None, updated_at=paid_at,

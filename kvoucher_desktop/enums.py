@@ -79,6 +79,8 @@ class DealAction(str, enum.Enum):
     TO_CART = "TO_CART"
     FROM_CART = "FROM_CART"
     EXPIRE = "EXPIRE"  # by the clock or by budget abandonment, never by a person
+    PAY = "PAY"  # the deal's payment was approved (services/payments.py)
+    CANCEL = "CANCEL"  # the deal's payment was cancelled (결제취소)
 
 
 class PaymentStatus(str, enum.Enum):
@@ -112,3 +114,13 @@ class PaymentFailure(str, enum.Enum):
     LOCKED = "LOCKED"  # 비밀번호 5회 오류로 30분간 잠김
     DECLINED = "DECLINED"  # 승인 거절
     TIMEOUT = "TIMEOUT"  # 응답 없음
+    NOT_COMPLETED = "NOT_COMPLETED"  # 결제를 끝내지 않고 창을 닫음 (the platform's, never an issuer's)
+
+
+class PaymentTab(str, enum.Enum):
+    """서비스 결제관리 tabs (the supplier's 결제 내역 and the agency's list have the same)."""
+
+    ALL = "ALL"  # 총내역
+    SUCCEEDED = "SUCCEEDED"  # 결제성공
+    FAILED = "FAILED"  # 결제실패
+    CANCELLED = "CANCELLED"  # 결제취소

@@ -8,7 +8,8 @@ from .companies import Company, CompanyChange, CompanyDocument, CompanyNameGram,
 from .screening import ScreeningEvent
 from .catalog import Inquiry, Service, WishlistItem
 from .deals import OPEN_STATES, Deal, DealEvent
-from .vouchers import AbandonmentRequest, Payment
+from .vouchers import AbandonmentRequest
+from .payments import Payment
 from .audit import AuditCheckpoint, AuditLogIsAppendOnly, AuditRecord
 
 __all__ = [

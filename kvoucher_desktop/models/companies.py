@@ -80,7 +80,9 @@ class Company(Base):
         Enum(PaymentMethod, native_enum=False, length=16), nullable=True
     )
     payment_method_chosen_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    zeropay_password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: 신한카드: the voucher card the issuer issued (its last four digits only) and when
+    card_last4: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    card_issued_at: Mapped[datetime | None] = mapped_column(nullable=True)
     #: set when the agency confirms a budget abandonment; remaining is 0 from then on
     budget_abandoned_at: Mapped[datetime | None] = mapped_column(nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

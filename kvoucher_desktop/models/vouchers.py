@@ -1,4 +1,4 @@
-"""Voucher side of a demand company: budget abandonment requests and the payment ledger."""
+"""Voucher side of a demand company: budget abandonment requests (the payments: payments.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..enums import AbandonmentStatus, PaymentMethod, PaymentStatus
+from ..enums import AbandonmentStatus
 from .base import Base, new_id
 
 
@@ -34,26 +34,3 @@ class AbandonmentRequest(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     budget_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
     budget_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-
-class Payment(Base):
-    """One payment of one deal. The ledger (SPEC §5.2) sums these; the payment flow fills them."""
-
-    __tablename__ = "payments"
-    __table_args__ = (
-        Index("ix_payments_company_status", "company_id", "status"),
-        Index("ix_payments_deal", "deal_id"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id"))
-    company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("companies.id"))
-    supplier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("suppliers.id"))
-    method: Mapped[PaymentMethod] = mapped_column(Enum(PaymentMethod, native_enum=False, length=16))
-    status: Mapped[PaymentStatus] = mapped_column(Enum(PaymentStatus, native_enum=False, length=16))
-    amount: Mapped[int] = mapped_column(Integer)
-    government_share: Mapped[int] = mapped_column(Integer)
-    self_share: Mapped[int] = mapped_column(Integer)
-    failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]

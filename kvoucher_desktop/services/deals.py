@@ -302,7 +302,7 @@ class DealService:
             label = rules.ACTION_LABELS.get(action, str(action))
             raise PermissionDenied(f"'{label}'{particle(label, '을')} 할 권한이 없습니다.", code="role")
         step = rules.STEPS.get(action)
-        if step is None:
+        if step is None or action in rules.ELSEWHERE:  # PAY: only an issuer's approval pays a deal
             raise ValidationError(rules.ELSEWHERE[action])
         if amount is not None or step.priced:  # the INTEGER column's range, before the store
             amount = clean_amount(amount, "amount", "결제요청 금액")

@@ -14,7 +14,9 @@ from ..enums import (
     DealState,
     DocumentType,
     IssuerType,
+    PaymentFailure,
     PaymentMethod,
+    PaymentStatus,
     Role,
     ScreeningAction,
     ScreeningStatus,
@@ -396,10 +398,88 @@ class VoucherView:
     payment_method: PaymentMethod | None
     chosen_at: datetime | None
     card_request_from: date | None  # Shinhan card: issuance can be requested from this KST date
-    zeropay_password_set: bool
+    zeropay_password_set: bool  # ZeroPay holds the company's gift-certificate password
+    card_masked: str | None  # 신한카드: the voucher card issued (****-****-****-1234)
+    card_issued_at: datetime | None
     budget: BudgetView | None
     use_period_end: date | None
     abandonment: AbandonmentView | None  # the latest request
+
+
+@dataclass(frozen=True)
+class IssuedCardView:
+    """The voucher card as the issuer handed it over: shown once, never stored by the platform."""
+
+    number: str
+    expiry: str  # MM/YY
+    last4: str
+    masked: str  # ****-****-****-1234
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One deal of a payment dialog."""
+
+    deal_id: uuid.UUID
+    service_name: str
+    supplier_name: str
+    amount: int
+    government_share: int
+    self_share: int
+
+
+@dataclass(frozen=True)
+class PaymentQuote:
+    """What paying the ticked deals would charge, before anything is charged."""
+
+    lines: tuple
+    method: PaymentMethod | None
+    card_masked: str | None  # the company's voucher card, when issued
+    total: int
+    government_total: int
+    self_total: int
+    remaining_before: int
+    remaining_after: int
+    refusal: str | None  # why these deals cannot be paid now (Korean), or None
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    id: uuid.UUID
+    deal_id: uuid.UUID
+    attempt_key: str
+    batch_key: str | None
+    company_id: uuid.UUID
+    company_name: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    service_name: str
+    method: PaymentMethod
+    method_label: str
+    card_masked: str | None
+    status: PaymentStatus
+    status_label: str
+    amount: int
+    government_share: int
+    self_share: int
+    approval_no: str | None
+    created_at: datetime
+    approved_at: datetime | None
+    failure_code: PaymentFailure | None
+    failure_reason: str | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    cancelled_by_name: str | None
+    cancel_pending: bool  # the issuer was asked to cancel and has not answered yet
+    #: why the actor who read it may not cancel it (Korean), None when it may (a supplier or the
+    #: agency is asked for the reason when it presses 취소)
+    cancel_refusal: str | None
+    #: card: the SMS code step (only in the answer of a payment step, not in lists)
+    code_expires_at: datetime | None = None
+    tries_left: int | None = None
+    phone_masked: str | None = None
+    #: what the payment window says about this step (Korean), e.g. a wrong code's tries left
+    message: str | None = None
 
 
 # --- list pages -------------------------------------------------------------------------------

@@ -14,14 +14,18 @@ from .catalog import CatalogService
 from .clock import Clock
 from .companies import CompanyService
 from .deals import DealService
+from .gateways.card import SimulatedCardIssuer
 from .gateways.identity import SimulatedIdentityVerifier
+from .gateways.issuer_store import IssuerStore, open_issuer_store
 from .gateways.sms import SimulatedSms
+from .gateways.zeropay import SimulatedZeroPay
 from .passwords import HashParams, Passwords, PRODUCTION
+from .payments import PaymentService
 from .programme import ProgrammeService
 from .screening import ScreeningService
 from .sessions import PRODUCTION_SESSIONS, SessionPolicy, SessionStore, gate
 from .signup import SignupService
-from .store import create_store_engine, migrate
+from .store import create_store_engine, migrate, sqlite_file
 from .uow import UnitOfWork
 from .vouchers import VoucherService
 
@@ -44,9 +48,28 @@ class Services:
     catalog: CatalogService
     vouchers: VoucherService
     deals: DealService
+    payments: PaymentService
+    #: the simulated issuers (SPEC §7) and their own store, apart from the platform's tables
+    cards: SimulatedCardIssuer
+    zeropay: SimulatedZeroPay
+    issuer_store: IssuerStore
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.issuer_store.dispose()
+
+
+def issuer_store_url(database_url: str) -> str:
+    """Where the simulated issuers keep their records: a file of their own beside a SQLite store
+    (`programme.sqlite3` → `programme.issuers.sqlite3`), in memory beside a store in memory, and
+    their own tables (never the platform's migrations) in a shared PostgreSQL database, so that
+    every desk of a shared store finds the card it issued."""
+    path = sqlite_file(database_url)
+    if path is not None:
+        return f"sqlite:///{path.with_name(path.stem + '.issuers' + path.suffix).as_posix()}"
+    if database_url.startswith("sqlite"):
+        return "sqlite://"
+    return database_url
 
 
 def build_services(
@@ -72,6 +95,9 @@ def build_services(
     sms = SimulatedSms(clock)
     identity = SimulatedIdentityVerifier(clock, sms, seed=simulator_seed)
     sessions = SessionStore(uow, clock, session_policy, engine=engine)  # one connection per gated call
+    issuers = open_issuer_store(issuer_store_url(database_url))
+    cards = SimulatedCardIssuer(issuers, clock, sms, seed=simulator_seed)
+    zeropay = SimulatedZeroPay(issuers, clock, passwords, seed=simulator_seed)
     services = Services(
         engine=engine, clock=clock, sms=sms, identity=identity, passwords=passwords, sessions=sessions,
         accounts=gate(AccountService(uow, clock, passwords, sessions), sessions),
@@ -81,8 +107,10 @@ def build_services(
         screening=gate(ScreeningService(uow, clock), sessions),
         audit=gate(AuditService(uow, clock), sessions),
         catalog=gate(CatalogService(uow, clock), sessions),
-        vouchers=gate(VoucherService(uow, clock, passwords), sessions),
+        vouchers=gate(VoucherService(uow, clock, cards, zeropay), sessions),
         deals=gate(DealService(uow, clock), sessions),
+        payments=gate(PaymentService(uow, clock, cards, zeropay), sessions),
+        cards=cards, zeropay=zeropay, issuer_store=issuers,
     )
     if seed_defaults:
         services.programme.ensure_defaults()

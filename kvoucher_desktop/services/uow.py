@@ -24,6 +24,7 @@ from .repositories.blobs import BlobRepository
 from .repositories.budget import BudgetRepository
 from .repositories.catalog import ServiceRepository
 from .repositories.deals import DealRepository
+from .repositories.payments import PaymentRepository
 from .repositories.settings import SettingsRepository
 from .repositories.companies import CompanyRepository
 from .repositories.company_names import CompanyNameIndex
@@ -120,6 +121,10 @@ class UnitOfWork:
     @property
     def deals(self) -> DealRepository:
         return self._repository(DealRepository)
+
+    @property
+    def payments(self) -> PaymentRepository:
+        return self._repository(PaymentRepository)
 
     @property
     def budget(self) -> BudgetRepository:

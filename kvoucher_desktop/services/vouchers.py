@@ -12,9 +12,12 @@ from ..enums import AbandonmentStatus, PaymentMethod, Role, ScreeningStatus
 from ..models import AbandonmentRequest, Company
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date
-from .dto import AbandonmentView, Actor, BudgetView, VoucherView
+from .dto import AbandonmentView, Actor, BudgetView, IssuedCardView, VoucherView
+from .gateways.card import CardGateway
+from .gateways.zeropay import ZeroPayGateway
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
+from .rules.cards import mask_card_number
 from .rules.deals import EXPIRED_ABANDONED
 from .rules.inputs import clean_enum, clean_number_text, clean_page_size, clean_text, clean_uuid
 from .rules.korean import josa
@@ -79,10 +82,11 @@ def zeropay_password_error(password: str, confirm: str) -> str | None:
 
 
 class VoucherService:
-    def __init__(self, uow: UowFactory, clock: Clock, passwords):
+    def __init__(self, uow: UowFactory, clock: Clock, cards: CardGateway, zeropay: ZeroPayGateway):
         self.uow = uow
         self.clock = clock
-        self.passwords = passwords
+        self.cards = cards
+        self.zeropay = zeropay
 
     def _latest_request(self, uow: UnitOfWork, company_id: uuid.UUID) -> AbandonmentRequest | None:
         # a pending request first (at most one exists), else the most recent decision
@@ -97,7 +101,9 @@ class VoucherService:
             company_id=c.id, company_name=c.name, company_type=c.company_type, status=c.status,
             eligible=c.status is ScreeningStatus.APPROVED, why_not=NOT_ELIGIBLE.get(c.status),
             payment_method=c.payment_method, chosen_at=c.payment_method_chosen_at,
-            card_request_from=card_request_from(c), zeropay_password_set=c.zeropay_password_hash is not None,
+            card_request_from=card_request_from(c),
+            zeropay_password_set=c.payment_method is PaymentMethod.ZEROPAY and self.zeropay.has_password(str(c.id)),
+            card_masked=mask_card_number(c.card_last4) if c.card_last4 else None, card_issued_at=c.card_issued_at,
             budget=uow.budget.ledger(c), use_period_end=c.use_period_end,
             abandonment=abandonment_view(latest, c) if latest else None,
         )
@@ -113,21 +119,14 @@ class VoucherService:
                               zeropay_password_confirm: str = "") -> Done[VoucherView]:
         """Apply for the voucher: choose ZeroPay or Shinhan card, once and for good.
 
-        ZeroPay gift certificates are issued online at once, so the password is set here
-        (kept only as an Argon2id hash). Changes: VOUCHER {company id}."""
+        ZeroPay gift certificates are issued online at once, so the password is set here — with
+        ZeroPay (its own record), never in the platform's store. Changes: VOUCHER {company id}."""
         require_role(actor, Role.DEMAND)
         if not isinstance(method, PaymentMethod):
             raise ValidationError("결제수단을 선택해 주세요.", field="method")
-        password_hash = None
+        password = None
         if method is PaymentMethod.ZEROPAY:
-            zeropay_password = clean_number_text(zeropay_password, "voucher.zeropay_password",
-                                                 field="zeropay_password")
-            zeropay_password_confirm = clean_number_text(zeropay_password_confirm, "voucher.zeropay_password",
-                                                         field="zeropay_password")
-            problem = zeropay_password_error(zeropay_password, zeropay_password_confirm)
-            if problem:
-                raise ValidationError(problem, field="zeropay_password")
-            password_hash = self.passwords.hash(number_text(zeropay_password))
+            password = self._clean_zeropay_password(zeropay_password, zeropay_password_confirm)
         now = self.clock.now()
         with self.uow() as uow:
             c = uow.companies.for_actor(actor, actor.company_id, for_update=True)
@@ -138,11 +137,64 @@ class VoucherService:
             if c.status is not ScreeningStatus.APPROVED:
                 raise InvalidTransition(NOT_ELIGIBLE.get(c.status, "승인된 기업만 바우처를 신청할 수 있습니다."))
             c.payment_method, c.payment_method_chosen_at = method, now
-            c.zeropay_password_hash = password_hash
             uow.audit(actor, "voucher.choose_method", "company", c.id, before={"payment_method": None},
                       after={"payment_method": method.value})
             uow.commit()
+            if password is not None:  # after the choice stands; if this fails, the page offers it again
+                self.zeropay.set_password(str(c.id), password)
             return Done(self._view(uow, c), Changes.of(Entity.VOUCHER, c.id))
+
+    @staticmethod
+    def _clean_zeropay_password(password: str, confirm: str) -> str:
+        password = clean_number_text(password, "voucher.zeropay_password", field="zeropay_password")
+        confirm = clean_number_text(confirm, "voucher.zeropay_password", field="zeropay_password")
+        problem = zeropay_password_error(password, confirm)
+        if problem:
+            raise ValidationError(problem, field="zeropay_password")
+        return number_text(password)
+
+    def set_zeropay_password(self, actor: Actor, password: str, confirm: str) -> Done[VoucherView]:
+        """ZeroPay: (re)set the gift-certificate password with ZeroPay — for a company whose
+        password ZeroPay does not hold (set before passwords moved to the issuer, or the setting
+        failed after the choice). Changes: VOUCHER {company id}."""
+        require_role(actor, Role.DEMAND)
+        password = self._clean_zeropay_password(password, confirm)
+        with self.uow() as uow:
+            c = uow.companies.for_actor(actor, actor.company_id)
+            if c.payment_method is not PaymentMethod.ZEROPAY:
+                raise InvalidTransition("제로페이를 결제수단으로 선택한 기업만 상품권 비밀번호를 정할 수 있습니다.")
+            if self.zeropay.has_password(str(c.id)):
+                raise InvalidTransition("상품권 비밀번호가 이미 정해져 있습니다. 바꾸려면 제로페이 고객센터("
+                                        f"{ZEROPAY_HELPDESK})로 문의해 주세요.", code="password_set")
+            self.zeropay.set_password(str(c.id), password)
+            uow.audit(actor, "voucher.zeropay_password", "company", c.id, after={"set": True})
+            uow.commit()
+            return Done(self._view(uow, c), Changes.of(Entity.VOUCHER, c.id))
+
+    def request_card(self, actor: Actor) -> Done[IssuedCardView]:
+        """신한카드 카드 발급 신청: from the KST day after the choice. The issuer issues the voucher
+        card and keeps its number; the platform keeps the last four digits. The number and expiry
+        are handed back once, to be shown as the physical card would be. Changes: VOUCHER {company}."""
+        require_role(actor, Role.DEMAND)
+        now = self.clock.now()
+        with self.uow() as uow:
+            c = uow.companies.for_actor(actor, actor.company_id, for_update=True)
+            if c.payment_method is not PaymentMethod.SHINHAN_CARD:
+                raise InvalidTransition("결제수단으로 신한카드를 선택한 기업만 카드 발급을 신청할 수 있습니다.")
+            start = card_request_from(c)
+            if kst_date(now) < start:
+                raise InvalidTransition(f"카드 발급은 결제수단을 선택한 다음 날({start:%Y-%m-%d})부터 신청할 수 있습니다.",
+                                        code="too_early")
+            if c.card_last4 is not None:
+                raise InvalidTransition(f"바우처 카드가 이미 발급되었습니다({mask_card_number(c.card_last4)}). "
+                                        f"분실·재발급은 카드 고객센터({CARD_HELPDESK})로 문의해 주세요.",
+                                        code="card_issued")
+            card = self.cards.issue_card(str(c.id), c.payment_manager_phone)
+            c.card_last4, c.card_issued_at = card.last4, now
+            uow.audit(actor, "voucher.card_issued", "company", c.id, after={"card_last4": card.last4})
+            uow.commit()
+            return Done(IssuedCardView(number=card.number, expiry=card.expiry, last4=card.last4,
+                                       masked=mask_card_number(card.last4)), Changes.of(Entity.VOUCHER, c.id))
 
     # --- abandonment -------------------------------------------------------------------------
     def request_abandonment(self, actor: Actor, reason: str) -> Done[VoucherView]:

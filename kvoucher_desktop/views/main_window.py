@@ -253,7 +253,8 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
 
     def sweep_deals(self) -> None:
         """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy),
-        after re-reading the server's clock on a shared desk; then seal the audit log."""
+        after re-reading the server's clock on a shared desk; reconcile payments in progress with their
+        issuers (at start and every few minutes, SPEC §5.4); then seal the audit log."""
 
         services = self.services
 
@@ -262,6 +263,11 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
             if sync is not None:
                 sync()
             swept = services.deals.sweep()
+            try:  # payments whose issuer answer was lost (a time-out, a desk that stopped): ask the issuer
+                settled = services.payments.reconcile()
+                swept = type(swept)(swept.value + settled.value, swept.changes | settled.changes)
+            except Exception as exc:  # noqa: BLE001 - housekeeping: the next sweep tries again
+                log.warning("payment reconciliation failed: %s", exc)
             try:  # seal what the audit log recorded more than a few minutes ago (docs/decisions.md)
                 services.audit.seal()
             except Exception as exc:  # noqa: BLE001 - housekeeping: the next sweep tries again

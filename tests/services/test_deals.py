@@ -62,7 +62,8 @@ def perform(services, actor, deal_id, action):
     return services.deals.act(actor, deal_id, action, **kwargs).value
 
 
-ACTIONS = [a for a in DealAction if a not in (A.REQUEST, A.EXPIRE)]
+#: actions DealService.act takes (PAY and CANCEL are the payment service's: tests/services/test_payments.py)
+ACTIONS = [a for a in DealAction if a not in (A.REQUEST, A.EXPIRE) and a not in rules.ELSEWHERE]
 STATES = [D.CONSULT_REQUESTED, D.ACCEPTED, D.PAYMENT_REQUESTED, D.IN_CART, D.REJECTED, D.EXPIRED, D.PAID,
           D.CANCELLED]
 

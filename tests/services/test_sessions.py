@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from kvoucher_desktop.enums import DealAction, DealTab, DocumentType, PaymentMethod, Role, ScreeningAction, ScreeningStatus
+from kvoucher_desktop.enums import DealAction, DealTab, DocumentType, PaymentMethod, PaymentTab, Role, ScreeningAction, ScreeningStatus
 from kvoucher_desktop.models import AuditRecord, LoginSession, User
 from kvoucher_desktop.services.accounts import ACCOUNT_DISABLED_MESSAGE, LOGIN_FAILED_MESSAGE
 from kvoucher_desktop.services.dto import Actor, ServiceForm
@@ -199,6 +199,19 @@ ARGS = {
     ("vouchers", "decline_abandonment"): lambda w: ((w.abandonment_id, "위조된 반려"), {}),
     ("vouchers", "get"): lambda w: ((w.company_id,), {}),
     ("vouchers", "request_abandonment"): lambda w: (("위조된 포기",), {}),
+    ("vouchers", "request_card"): lambda w: ((), {}),
+    ("vouchers", "set_zeropay_password"): lambda w: (("583920", "583920"), {}),
+    ("payments", "abandon"): lambda w: (([uuid.uuid4()],), {}),
+    ("payments", "cancel"): lambda w: ((uuid.uuid4(), uuid.uuid4().hex, "위조된 취소"), {}),
+    ("payments", "confirm_code"): lambda w: ((uuid.uuid4(), "123456"), {}),
+    ("payments", "counts"): lambda w: ((), {}),
+    ("payments", "get"): lambda w: ((uuid.uuid4(),), {}),
+    ("payments", "list_tab"): lambda w: ((PaymentTab.ALL,), {}),
+    ("payments", "pay_zeropay"): lambda w: ((uuid.uuid4(), "583920"), {}),
+    ("payments", "quote"): lambda w: (([w.deal_id],), {}),
+    ("payments", "resend_code"): lambda w: ((uuid.uuid4(),), {}),
+    ("payments", "send_card"): lambda w: ((uuid.uuid4(), "9410000000000000", "01/30"), {}),
+    ("payments", "start"): lambda w: (([(w.deal_id, uuid.uuid4().hex)],), {}),
 }
 
 
@@ -350,7 +363,7 @@ def test_the_table_covers_every_method_docs_services_md_names(services):
     gated = {(s, m) for s, m, *_ in _gated(services)}
     gated_services = set(_service_names(services))
     assert gated_services == {"accounts", "programme", "signup", "companies", "screening", "audit", "catalog",
-                              "vouchers", "deals"}
+                              "vouchers", "deals", "payments"}
     for service in gated_services:
         named = documented.get(service, set())
         actor_methods = set(gated_methods(getattr(services, service)))

@@ -63,10 +63,14 @@ def test_zeropay_password_rules_and_hash(services):
                                                    zeropay_password_confirm=PIN).value
     assert view.payment_method is PaymentMethod.ZEROPAY and view.zeropay_password_set and view.card_request_from is None
     with services.vouchers.uow() as uow:
-        stored = uow.session.get(Company, company_id).zeropay_password_hash
         audit = " ".join(a or "" for a in uow.session.scalars(select(AuditRecord.after)))
-    assert stored.startswith("$argon2id$") and PIN not in stored and PIN not in audit
-    assert services.passwords.verify(stored, PIN) and not services.passwords.verify(stored, "583921")
+        row = " ".join(str(getattr(uow.session.get(Company, company_id), c.key)) for c in Company.__table__.columns)
+    assert PIN not in audit and PIN not in row and not hasattr(Company, "zeropay_password_hash")
+    # the password is ZeroPay's (its own record): it accepts the PIN and nothing else
+    from kvoucher_desktop.services.gateways.issuers import Approval, Failure
+    assert services.zeropay.has_password(str(company_id))
+    assert isinstance(services.zeropay.pay(uuid.uuid4().hex, str(company_id), "583921", 1_000, "m"), Failure)
+    assert isinstance(services.zeropay.pay(uuid.uuid4().hex, str(company_id), PIN, 1_000, "m"), Approval)
 
 
 @pytest.mark.parametrize("first, second", [(PaymentMethod.SHINHAN_CARD, PaymentMethod.ZEROPAY),
@@ -112,11 +116,12 @@ def test_budget_panel_follows_the_payment_ledger(services):
     budget = services.vouchers.get(demand).budget
     assert (budget.total, budget.government, budget.self_pay, budget.government_pct) == (4_000_000, 3_600_000, 400_000, 90)
     assert (budget.spent, budget.in_progress, budget.remaining) == (0, 0, 4_000_000)
-    deal = drive(services, DealState.PAYMENT_REQUESTED, demand, supplier)
+    deals = [drive(services, DealState.PAYMENT_REQUESTED, demand, supplier) for _ in range(2)]
     now = services.clock.now()
     with services.vouchers.uow() as uow:  # payments are written by the payment flow; the ledger only sums them
         for status, amount in ((PaymentStatus.SUCCEEDED, 1_000_000), (PaymentStatus.IN_PROGRESS, 300_000),
                                (PaymentStatus.FAILED, 700_000), (PaymentStatus.CANCELLED, 200_000)):
+            deal = deals[status is PaymentStatus.IN_PROGRESS]  # a deal has one live payment at most
             uow.session.add(Payment(id=uuid.uuid4(), deal_id=deal.id, company_id=company_id,
                                     supplier_id=supplier.supplier_id, method=PaymentMethod.SHINHAN_CARD, status=status,
                                     amount=amount, government_share=amount * 9 // 10, self_share=amount // 10,

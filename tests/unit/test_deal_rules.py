@@ -76,8 +76,11 @@ def test_transition_table_matches_the_spec():
     assert rules.next_state(D.ACCEPTED, A.REQUEST_PAYMENT) is D.PAYMENT_REQUESTED
     assert rules.next_state(D.PAYMENT_REQUESTED, A.TO_CART) is D.IN_CART
     assert rules.next_state(D.IN_CART, A.FROM_CART) is D.PAYMENT_REQUESTED
+    assert rules.next_state(D.PAYMENT_REQUESTED, A.PAY) is D.PAID and rules.next_state(D.IN_CART, A.PAY) is D.PAID
+    assert rules.next_state(D.PAID, A.CANCEL) is D.CANCELLED  # 결제취소 (SPEC §5.3, §5.4)
     for final in rules.FINAL:
-        assert all(rules.next_state(final, action) is None for action in DealAction)
+        allowed = {A.CANCEL} if final is D.PAID else set()
+        assert {action for action in DealAction if rules.next_state(final, action) is not None} == allowed
     # nobody may act on a closed deal, and the clock is nobody's action
     assert rules.ACTORS[A.EXPIRE] is None
     assert rules.next_state(D.ACCEPTED, A.EXPIRE) is None  # accepted deals wait for the supplier, no deadline
@@ -85,9 +88,11 @@ def test_transition_table_matches_the_spec():
 
 def test_every_action_of_the_table_has_a_step_row():
     """What an action does beside the move is data: each action of TRANSITIONS has its row in STEPS,
-    and an action taken elsewhere (REQUEST) says where instead."""
+    and an action taken elsewhere than `DealService.act` says where: REQUEST (it makes the deal, no
+    row), PAY and CANCEL (rows, taken by the payment service when an issuer answers)."""
     assert {action for _state, action in rules.TRANSITIONS} <= set(rules.STEPS)
-    assert set(rules.ELSEWHERE).isdisjoint(rules.STEPS) and A.REQUEST in rules.ELSEWHERE
+    assert A.REQUEST in rules.ELSEWHERE and A.REQUEST not in rules.STEPS
+    assert {A.PAY, A.CANCEL} <= set(rules.ELSEWHERE) & set(rules.STEPS)
     assert all(action in rules.STEPS or action in rules.ELSEWHERE for action in rules.ACTORS)
 
 
@@ -100,7 +105,9 @@ def test_step_rows_stamp_the_fields_of_their_action():
         "payment_requested_at": at, "amount": 900_000, "deadline_at": rules.deadline(at, 2)}
     assert rules.STEPS[A.TO_CART].stamp(step) == {} and rules.STEPS[A.FROM_CART].stamp(step) == {}
     assert rules.STEPS[A.EXPIRE].stamp(step) == {"closed_at": at, "close_reason": step.memo, "deadline_at": None}
-    # only 반려 needs a memo; only 결제요청 carries an amount and restarts the deadline
+    assert rules.STEPS[A.PAY].stamp(step) == {"closed_at": at, "deadline_at": None}
+    assert rules.STEPS[A.CANCEL].stamp(step) == {"closed_at": at, "close_reason": step.memo}
+    # only 반려 needs a memo; 결제요청 and 결제 carry an amount; only 결제요청 restarts the deadline
     assert [a for a, s in rules.STEPS.items() if s.memo_required] == [A.REJECT]
-    assert [a for a, s in rules.STEPS.items() if s.priced] == [A.REQUEST_PAYMENT]
+    assert [a for a, s in rules.STEPS.items() if s.priced] == [A.REQUEST_PAYMENT, A.PAY]
     assert [a for a, s in rules.STEPS.items() if s.restarts_deadline] == [A.REQUEST_PAYMENT]

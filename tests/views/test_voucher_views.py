@@ -220,8 +220,9 @@ def test_budget_panels_show_spent_in_progress_and_remaining(qtbot, desk, sqlite_
     services = sqlite_services
     demand, company_id = approved_buyer(services)
     deal_id, supplier_id = paid_deal(services, demand)
+    paying_id, paying_supplier = paid_deal(services, demand)  # a deal has one live payment at most
     add_payment(services, company_id, deal_id, supplier_id, PaymentStatus.SUCCEEDED, 1_100_000)
-    add_payment(services, company_id, deal_id, supplier_id, PaymentStatus.IN_PROGRESS, 550_000)
+    add_payment(services, company_id, paying_id, paying_supplier, PaymentStatus.IN_PROGRESS, 550_000)
     add_payment(services, company_id, deal_id, supplier_id, PaymentStatus.FAILED, 300_000)  # never counted
     add_payment(services, company_id, deal_id, supplier_id, PaymentStatus.CANCELLED, 200_000)  # restored
     window = desk(demand)
@@ -399,9 +400,10 @@ def test_a_method_chosen_meanwhile_at_another_desk_is_refused_in_the_dialog_and_
 
 
 def verify_stored_pin(services, demand, pin: str) -> bool:
-    """The stored ZeroPay password hash checks against `pin` (the payment flow will verify it)."""
-    from kvoucher_desktop.models import Company
+    """ZeroPay (the issuer's own record, not the platform's store) accepts `pin` for the company."""
+    import uuid
 
-    with services.vouchers.uow() as uow:
-        stored = uow.session.get(Company, demand.company_id).zeropay_password_hash
-    return services.passwords.verify(stored, pin)
+    from kvoucher_desktop.services.gateways.issuers import Approval
+
+    answer = services.zeropay.pay(uuid.uuid4().hex, str(demand.company_id), pin, 1_000, "test-merchant")
+    return isinstance(answer, Approval)

@@ -37,6 +37,7 @@ FAILURE_MESSAGES: dict[PaymentFailure, str] = {
     PaymentFailure.LOCKED: "비밀번호를 5회 잘못 입력하여 30분간 제로페이 결제가 잠겼습니다. 잠시 후 다시 시도해 주세요.",
     PaymentFailure.DECLINED: "결제가 승인되지 않았습니다(승인 거절). 카드사 또는 제로페이 고객센터로 문의해 주세요.",
     PaymentFailure.TIMEOUT: "결제사로부터 응답이 없어 결제가 완료되지 않았습니다. 잠시 후 다시 시도해 주세요.",
+    PaymentFailure.NOT_COMPLETED: "결제를 끝내지 않고 결제창을 닫아 결제되지 않았습니다. 필요하면 다시 결제해 주세요.",
 }
 
 

@@ -23,6 +23,9 @@ TRANSITIONS: dict[tuple[DealState, DealAction], DealState] = {
     (D.CONSULT_REQUESTED, A.EXPIRE): D.EXPIRED,
     (D.PAYMENT_REQUESTED, A.EXPIRE): D.EXPIRED,
     (D.IN_CART, A.EXPIRE): D.EXPIRED,
+    (D.PAYMENT_REQUESTED, A.PAY): D.PAID,
+    (D.IN_CART, A.PAY): D.PAID,
+    (D.PAID, A.CANCEL): D.CANCELLED,
 }
 
 #: who may take an action (ownership is checked by the service); EXPIRE belongs to the clock
@@ -34,6 +37,8 @@ ACTORS: dict[DealAction, Role | None] = {
     A.TO_CART: Role.DEMAND,
     A.FROM_CART: Role.DEMAND,
     A.EXPIRE: None,
+    A.PAY: Role.DEMAND,
+    A.CANCEL: None,  # the buyer on the day, the supplier or the agency (rules/payments.py)
 }
 
 
@@ -63,7 +68,7 @@ class Step:
     restarts_deadline: bool = False
 
 
-#: action -> what it does; every action of TRANSITIONS has a row (PAY and CANCEL will be rows too)
+#: action -> what it does; every action of TRANSITIONS has a row
 STEPS: dict[DealAction, Step] = {
     A.ACCEPT: Step(lambda i: {"accepted_at": i.at, "deadline_at": None}),
     A.REJECT: Step(lambda i: {"closed_at": i.at, "close_reason": i.memo, "deadline_at": None},
@@ -74,11 +79,15 @@ STEPS: dict[DealAction, Step] = {
     A.TO_CART: Step(lambda i: {}),
     A.FROM_CART: Step(lambda i: {}),
     A.EXPIRE: Step(lambda i: {"closed_at": i.at, "close_reason": i.memo, "deadline_at": None}),
+    A.PAY: Step(lambda i: {"closed_at": i.at, "deadline_at": None}, priced=True),
+    A.CANCEL: Step(lambda i: {"closed_at": i.at, "close_reason": i.memo}),
 }
 
 #: actions taken elsewhere than `DealService.act`, with the message that says where
 ELSEWHERE: dict[DealAction, str] = {
     A.REQUEST: "거래상담 요청은 서비스 상세 화면에서 합니다.",
+    A.PAY: "결제는 '결제요청', '장바구니' 또는 '결제하기' 탭의 결제 버튼으로 합니다.",
+    A.CANCEL: "결제 취소는 '서비스 결제관리'의 결제성공 탭에서 합니다.",
 }
 
 #: states in which an answer is awaited and the deadline runs
@@ -105,6 +114,8 @@ ACTION_LABELS = {
     A.TO_CART: "장바구니 담기",
     A.FROM_CART: "장바구니에서 빼기",
     A.EXPIRE: "불가 처리",
+    A.PAY: "결제",
+    A.CANCEL: "결제취소",
 }
 
 EXPIRED_NO_ANSWER = "응답 기한(D+2 24:00)이 지나 자동으로 불가 처리되었습니다."

@@ -84,6 +84,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "screening.reason": _t("사유", REASON_LIMIT, multiline=True),
     "voucher.abandon_reason": _t("예산포기 사유", REASON_LIMIT, multiline=True),
     "voucher.decline_reason": _t("반려 사유", REASON_LIMIT, multiline=True),
+    "payment.cancel_reason": _t("취소 사유", REASON_LIMIT, multiline=True),
     # --- programme (agency) ----------------------------------------------------------------------
     "category.code": _t("카테고리 코드", 32, "categories.code"),
     "category.name": _t("카테고리 이름", 100, "categories.name"),
@@ -135,6 +136,10 @@ NUMBER_LIMITS: dict[str, NumberLimit] = {
     "supplier.business_no": NumberLimit("사업자등록번호", NUMBER_INPUT_LIMIT, ("suppliers.business_no",), 10),
     "supplier.phone": NumberLimit("연락처", NUMBER_INPUT_LIMIT, ("suppliers.phone",), 13),
     "voucher.zeropay_password": NumberLimit("제로페이 상품권 비밀번호", NUMBER_INPUT_LIMIT, (), 6),
+    "payment.card_number": NumberLimit("카드번호", NUMBER_INPUT_LIMIT, (), 16),
+    "payment.card_expiry": NumberLimit("유효기간", NUMBER_INPUT_LIMIT, (), 4),
+    "payment.code": NumberLimit("인증번호", NUMBER_INPUT_LIMIT, (), 6),
+    "payment.zeropay_password": NumberLimit("제로페이 상품권 비밀번호", NUMBER_INPUT_LIMIT, (), 6),
 }
 
 # --- whole numbers -------------------------------------------------------------------------------

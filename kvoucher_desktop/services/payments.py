@@ -1,0 +1,574 @@
+"""결제하기 and 서비스 결제관리 (SPEC §5.4): paying deals exactly once, cancelling, and the lists.
+
+Exactly once, in Stripe's way: the client makes an idempotency key for each attempt before its
+first call. `start` stores every attempt of a payment window (IN_PROGRESS, with its key and a
+hash of its request) under the company's budget lock — the batch total must fit the remaining
+budget before anything is charged, and the reservation keeps it so — and only then are the
+issuers called, each with the attempt's key (`send_card` → `confirm_code`, `pay_zeropay`). A
+retry with the same key answers what the first call did; the same key for another request is
+refused. An answer the issuer gave but the desk never heard (a time-out, a crash before the
+local commit) is found by asking the issuer (`outcome`), at once and by `reconcile`, which the
+application runs at start and every few minutes. Cancelling stores its own key before the
+issuer is asked, and `reconcile` finishes a cancellation whose answer was lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy.exc import IntegrityError
+
+from ..enums import DealAction, DealState, PaymentFailure, PaymentMethod, PaymentStatus, PaymentTab, Role, ScreeningStatus
+from ..models import Company, Deal, Payment, Service, Supplier
+from .changes import Changes, Done, Entity
+from .clock import Clock, kst_date, kst_midnight_utc
+from .dto import Actor, Page, PaymentLine, PaymentQuote, PaymentView
+from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from .gateways.card import CardGateway
+from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, AttemptStatus, Cancelled, CodeSent,
+                               Failure, IdempotencyConflict, IssuerTimeout, failure_message)
+from .gateways.zeropay import ZeroPayGateway
+from .guards import require_role
+from .repositories.rows import read_tuples
+from .rules import deals as deal_rules
+from .rules import payments as rules
+from .rules.cards import mask_card_number, normalize_card_number, normalize_expiry
+from .rules.inputs import clean_cursor, clean_date, clean_enum, clean_number_text, clean_page_size, clean_text, \
+    clean_uuid
+from .rules.money import government_share
+from .rules.numbers import number_text
+from .uow import UnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+
+D, P, A = DealState, PaymentStatus, DealAction
+PAGE_SIZE = 200
+MAX_PAGE_SIZE = 1000
+KEY_LENGTH = 64
+PAYABLE = (D.PAYMENT_REQUESTED, D.IN_CART)
+#: what a step's answer is when the issuer did not answer and has not heard of the attempt either
+TIMED_OUT = object()
+
+
+def clean_key(value: object, field: str = "attempt_key") -> str:
+    """An idempotency key made by the client: 8–64 characters of [A-Za-z0-9_-]."""
+    if not isinstance(value, str) or not 8 <= len(value) <= KEY_LENGTH or \
+            any(not (ch.isascii() and (ch.isalnum() or ch in "-_")) for ch in value):
+        raise ValidationError("결제 요청 식별값이 올바르지 않습니다. 결제창을 닫고 다시 시도해 주세요.", field=field,
+                              code="bad_key")
+    return value
+
+
+def _view_rows():
+    return (select(Payment, Company.name, Supplier.name, Service.name)
+            .join(Company, Company.id == Payment.company_id)
+            .join(Supplier, Supplier.id == Payment.supplier_id)
+            .join(Deal, Deal.id == Payment.deal_id)
+            .join(Service, Service.id == Deal.service_id))
+
+
+def payment_view(p: Payment, company_name: str, supplier_name: str, service_name: str, *,
+                 actor: Actor | None = None, now: datetime | None = None, **step) -> PaymentView:
+    refusal = None
+    if actor is not None:
+        own = (actor.role is Role.DEMAND and p.company_id == actor.company_id) or \
+              (actor.role is Role.SUPPLIER and p.supplier_id == actor.supplier_id)
+        refusal = rules.cancel_refusal(actor.role, own=own, status=p.status, approved_at=p.approved_at, now=now,
+                                       reason="-")
+        if refusal is None and p.cancel_key is not None:
+            refusal = "취소를 요청했습니다. 결제사의 답을 기다리고 있습니다."
+    return PaymentView(
+        id=p.id, deal_id=p.deal_id, attempt_key=p.attempt_key, batch_key=p.batch_key, company_id=p.company_id,
+        company_name=company_name, supplier_id=p.supplier_id, supplier_name=supplier_name,
+        service_name=service_name, method=p.method, method_label=rules.METHOD_LABELS[p.method],
+        card_masked=mask_card_number(p.card_last4) if p.card_last4 else None, status=p.status,
+        status_label=rules.STATUS_LABELS[p.status], amount=p.amount, government_share=p.government_share,
+        self_share=p.self_share, approval_no=p.approval_no, created_at=p.created_at, approved_at=p.approved_at,
+        failure_code=p.failure_code, failure_reason=p.failure_reason, cancelled_at=p.cancelled_at,
+        cancel_reason=p.cancel_reason, cancelled_by_name=p.cancelled_by_name,
+        cancel_pending=p.cancel_key is not None and p.status is P.SUCCEEDED, cancel_refusal=refusal, **step)
+
+
+class PaymentService:
+    def __init__(self, uow: UowFactory, clock: Clock, cards: CardGateway, zeropay: ZeroPayGateway):
+        self.uow = uow
+        self.clock = clock
+        self.cards = cards
+        self.zeropay = zeropay
+
+    # --- reads -------------------------------------------------------------------------------
+    def _view(self, uow: UnitOfWork, payment_id: uuid.UUID, actor: Actor | None = None, **step) -> PaymentView:
+        row = uow.session.execute(_view_rows().where(Payment.id == payment_id)).first()
+        if row is None:
+            raise NotFound("결제를 찾을 수 없습니다.")
+        return payment_view(*row, actor=actor, now=self.clock.now(), **step)
+
+    def _check_visible(self, actor: Actor, p: Payment) -> None:
+        if actor.role is Role.AGENCY:
+            return
+        if actor.role is Role.DEMAND and p.company_id == actor.company_id:
+            return
+        if actor.role is Role.SUPPLIER and p.supplier_id == actor.supplier_id:
+            return
+        raise PermissionDenied("다른 기업의 결제는 볼 수 없습니다.", code="not_own")
+
+    def get(self, actor: Actor, payment_id: uuid.UUID) -> PaymentView:
+        clean_uuid(payment_id, "payment_id")
+        with self.uow() as uow:
+            p = uow.session.get(Payment, payment_id)
+            if p is None:
+                raise NotFound("결제를 찾을 수 없습니다.")
+            self._check_visible(actor, p)
+            return self._view(uow, p.id, actor)
+
+    def quote(self, actor: Actor, deal_ids: Sequence[uuid.UUID]) -> PaymentQuote:
+        """What paying these deals would charge: each deal's amount and shares, the total, and the
+        remaining budget before and after (`refusal` says why they cannot be paid now)."""
+        require_role(actor, Role.DEMAND)
+        ids = self._clean_deal_ids(deal_ids)
+        now = self.clock.now()
+        with self.uow() as uow:
+            c = uow.companies.for_actor(actor, actor.company_id)
+            budget = uow.budget.ledger(c)
+            pct = budget.government_pct if budget else 0
+            lines, refusal = [], self._company_refusal(c, budget, now)
+            for deal_id in ids:
+                d, service_name, supplier_name = self._deal_of(uow, c, deal_id)
+                refusal = refusal or self._deal_refusal(uow, d, service_name, now)
+                amount = d.amount or 0
+                gov = government_share(amount, pct)
+                lines.append(PaymentLine(d.id, service_name, supplier_name, amount, gov, amount - gov))
+            total = sum(line.amount for line in lines)
+            remaining = budget.remaining if budget else 0
+            if refusal is None and total > remaining:
+                refusal = (f"결제 합계 {total:,}원이 남은 예산 {remaining:,}원보다 많습니다. "
+                           "결제할 거래를 줄여 주세요. 아무것도 결제되지 않았습니다.")
+            return PaymentQuote(
+                lines=tuple(lines), method=c.payment_method,
+                card_masked=mask_card_number(c.card_last4) if c.card_last4 else None, total=total,
+                government_total=sum(line.government_share for line in lines),
+                self_total=sum(line.self_share for line in lines), remaining_before=remaining,
+                remaining_after=remaining - total, refusal=refusal)
+
+    # --- paying: reserve ---------------------------------------------------------------------
+    def start(self, actor: Actor, attempts: Sequence[tuple[uuid.UUID, str]],
+              batch_key: str | None = None) -> Done[tuple[PaymentView, ...]]:
+        """Reserve one payment attempt per ticked deal, `(deal id, idempotency key)` each: all or
+        nothing, only when the batch total fits the remaining budget (the company's budget is
+        locked meanwhile). A key already used for the same deal answers its attempt as it stands.
+        Changes: PAYMENT {the attempts}, DEAL {their deals}, VOUCHER {company}."""
+        require_role(actor, Role.DEMAND)
+        items = self._clean_attempts(attempts)
+        batch_key = None if batch_key is None else clean_key(batch_key, "batch_key")
+        now = self.clock.now()
+        try:
+            with self.uow() as uow:
+                uow.payments.lock_budget(actor.company_id)
+                c = uow.companies.for_actor(actor, actor.company_id)
+                budget = uow.budget.ledger(c)
+                ids, new = [], []
+                for deal_id, key in items:
+                    d, service_name, _supplier = self._deal_of(uow, c, deal_id)
+                    digest = rules.request_hash(company=c.id, deal=d.id, amount=d.amount, method=c.payment_method)
+                    existing = uow.payments.by_key(key)
+                    if existing is not None:
+                        if existing.request_hash != digest:
+                            raise Conflict("이 결제 요청 식별값은 다른 결제에 이미 쓰였습니다. 결제창을 닫고 다시 "
+                                           "시도해 주세요.", code="idempotency_conflict")
+                        ids.append(existing.id)
+                        continue
+                    refusal = self._company_refusal(c, budget, now) or self._deal_refusal(uow, d, service_name, now)
+                    if refusal:
+                        raise InvalidTransition(refusal, code="not_payable")
+                    new.append((d, key, digest))
+                total = sum(d.amount for d, _k, _h in new)
+                remaining = budget.remaining if budget else 0
+                if total > remaining:
+                    raise InvalidTransition(f"결제 합계 {total:,}원이 남은 예산 {remaining:,}원보다 많아 아무것도 "
+                                            "결제하지 않았습니다. 결제할 거래를 줄여 주세요.", code="budget_exceeded")
+                pct = budget.government_pct if budget else 0
+                for d, key, digest in new:
+                    gov = government_share(d.amount, pct)
+                    p = Payment(id=uuid.uuid4(), deal_id=d.id, company_id=c.id, supplier_id=d.supplier_id,
+                                method=c.payment_method, status=P.IN_PROGRESS, amount=d.amount,
+                                government_share=gov, self_share=d.amount - gov, created_at=now, updated_at=now,
+                                attempt_key=key, request_hash=digest, batch_key=batch_key,
+                                created_by=actor.user_id,
+                                card_last4=c.card_last4 if c.payment_method is PaymentMethod.SHINHAN_CARD else None)
+                    uow.session.add(p)
+                    uow.session.flush()
+                    uow.audit(actor, "payment.start", "payment", p.id, after={
+                        "deal_id": str(d.id), "amount": d.amount, "method": c.payment_method.value})
+                    ids.append(p.id)
+                uow.commit()
+                views = tuple(self._view(uow, pid, actor) for pid in ids)
+        except IntegrityError:
+            raise Conflict("다른 화면에서 이 거래의 결제가 먼저 시작되었습니다. 목록을 새로 고쳐 주세요.",
+                           code="payment_started") from None
+        return Done(views, self._changes(views))
+
+    def _clean_attempts(self, attempts) -> list[tuple[uuid.UUID, str]]:
+        if isinstance(attempts, (str, bytes)) or not hasattr(attempts, "__iter__"):
+            raise ValidationError("결제할 거래를 선택해 주세요.", field="attempts")
+        items = []
+        for item in attempts:
+            if not isinstance(item, tuple) or len(item) != 2:
+                raise ValidationError("결제할 거래를 선택해 주세요.", field="attempts")
+            items.append((clean_uuid(item[0], "deal_id"), clean_key(item[1])))
+        if not items:
+            raise ValidationError("결제할 거래를 선택해 주세요.", field="attempts")
+        if len(items) > rules.MAX_BATCH:
+            raise ValidationError(f"한 번에 {rules.MAX_BATCH}건까지 결제할 수 있습니다.", field="attempts")
+        if len({d for d, _k in items}) != len(items) or len({k for _d, k in items}) != len(items):
+            raise ValidationError("같은 거래(또는 식별값)가 두 번 들어 있습니다.", field="attempts")
+        return items
+
+    def _clean_deal_ids(self, deal_ids) -> list[uuid.UUID]:
+        if isinstance(deal_ids, (str, bytes)) or not hasattr(deal_ids, "__iter__"):
+            raise ValidationError("결제할 거래를 선택해 주세요.", field="deal_ids")
+        ids = [clean_uuid(d, "deal_id") for d in deal_ids]
+        if not ids or len(ids) > rules.MAX_BATCH or len(set(ids)) != len(ids):
+            raise ValidationError(f"결제할 거래를 1건 이상 {rules.MAX_BATCH}건 이하로 선택해 주세요.", field="deal_ids")
+        return ids
+
+    def _deal_of(self, uow: UnitOfWork, c: Company, deal_id: uuid.UUID) -> tuple[Deal, str, str]:
+        row = uow.session.execute(select(Deal, Service.name, Supplier.name)
+                                  .join(Service, Service.id == Deal.service_id)
+                                  .join(Supplier, Supplier.id == Deal.supplier_id)
+                                  .where(Deal.id == deal_id)).first()
+        if row is None or row[0].company_id != c.id:
+            raise NotFound("거래를 찾을 수 없습니다.")
+        return row[0], row[1], row[2]
+
+    def _company_refusal(self, c: Company, budget, now: datetime) -> str | None:
+        if c.status is not ScreeningStatus.APPROVED or budget is None:
+            return "예산이 확정(승인)된 수요기업만 결제할 수 있습니다."
+        if c.payment_method is None:
+            return "먼저 '바우처 신청'에서 결제수단을 선택해 주세요."
+        if c.payment_method is PaymentMethod.SHINHAN_CARD and c.card_last4 is None:
+            return "바우처 카드가 아직 발급되지 않았습니다. '바우처 신청'에서 카드 발급을 신청해 주세요."
+        if budget.abandoned:
+            return "예산포기가 확정되어 결제할 수 없습니다."
+        if c.use_period_end is not None and kst_date(now) > c.use_period_end:
+            return f"바우처 사용기간({c.use_period_end:%Y-%m-%d})이 끝나 결제할 수 없습니다."
+        return None
+
+    def _deal_refusal(self, uow: UnitOfWork, d: Deal, service_name: str, now: datetime) -> str | None:
+        state = deal_rules.effective_state(d.state, d.deadline_at, now)
+        if state not in PAYABLE or not d.amount:
+            label = deal_rules.STATE_LABELS[state]
+            return f"'{service_name}' 거래는 '{label}' 상태라 결제할 수 없습니다. 결제요청을 받은 거래만 결제할 수 있습니다."
+        live = uow.payments.live_of_deal(d.id)
+        if live is not None:
+            what = "결제 중" if live.status is P.IN_PROGRESS else "결제 완료"
+            return f"'{service_name}' 거래는 이미 {what}입니다."
+        return None
+
+    # --- paying: the issuers -----------------------------------------------------------------
+    def send_card(self, actor: Actor, payment_id: uuid.UUID, card_number: str, expiry: str) -> Done[PaymentView]:
+        """Card: the number and expiry go to the issuer, which sends an SMS code to the payment
+        manager's phone (the answer carries `code_expires_at`). Never stored by the platform."""
+        require_role(actor, Role.DEMAND)
+        clean_uuid(payment_id, "payment_id")
+        digits = normalize_card_number(number_text(clean_number_text(card_number, "payment.card_number",
+                                                                     field="card_number")))
+        if digits is None or len(digits) != 16:  # a typo is fixed here; a wrong number is the issuer's to refuse
+            raise ValidationError("카드번호 16자리를 숫자로 입력해 주세요.", field="card_number")
+        typed_expiry = clean_number_text(expiry, "payment.card_expiry", field="expiry")
+        if normalize_expiry(number_text(typed_expiry)) is None:
+            raise ValidationError("유효기간을 MM/YY 형식으로 입력해 주세요. 예: 03/31", field="expiry")
+        p = self._own_attempt(actor, payment_id, PaymentMethod.SHINHAN_CARD)
+        if p.status is not P.IN_PROGRESS:
+            return self._answer(actor, payment_id, None)
+        answer = self._ask(lambda: self.cards.begin_payment(p.attempt_key, str(p.company_id), digits,
+                                                            number_text(typed_expiry), p.amount, str(p.supplier_id)),
+                           self.cards, p.attempt_key)
+        return self._answer(actor, payment_id, answer)
+
+    def resend_code(self, actor: Actor, payment_id: uuid.UUID) -> Done[PaymentView]:
+        """Card: a new SMS code (the 3 minutes start again; the tries left stay)."""
+        require_role(actor, Role.DEMAND)
+        clean_uuid(payment_id, "payment_id")
+        p = self._own_attempt(actor, payment_id, PaymentMethod.SHINHAN_CARD)
+        if p.status is not P.IN_PROGRESS:
+            return self._answer(actor, payment_id, None)
+        return self._answer(actor, payment_id, self._ask(lambda: self.cards.resend_code(p.attempt_key), self.cards,
+                                                         p.attempt_key))
+
+    def confirm_code(self, actor: Actor, payment_id: uuid.UUID, code: str) -> Done[PaymentView]:
+        """Card: the SMS code typed → approved (SUCCEEDED, the deal 결제완료), a wrong code (tries
+        left in the answer), or FAILED (5 wrong codes, the code expired)."""
+        require_role(actor, Role.DEMAND)
+        clean_uuid(payment_id, "payment_id")
+        code = number_text(clean_number_text(code, "payment.code", field="code"))
+        if not (len(code) == 6 and code.isdigit()):
+            raise ValidationError("문자로 받은 인증번호 6자리를 입력해 주세요.", field="code")
+        p = self._own_attempt(actor, payment_id, PaymentMethod.SHINHAN_CARD)
+        if p.status is not P.IN_PROGRESS:
+            return self._answer(actor, payment_id, None)
+        return self._answer(actor, payment_id, self._ask(lambda: self.cards.confirm(p.attempt_key, code), self.cards,
+                                                         p.attempt_key))
+
+    def pay_zeropay(self, actor: Actor, payment_id: uuid.UUID, password: str) -> Done[PaymentView]:
+        """ZeroPay: the gift-certificate password goes to ZeroPay → approved or FAILED (a wrong
+        password; five in a row lock ZeroPay payment for 30 minutes)."""
+        require_role(actor, Role.DEMAND)
+        clean_uuid(payment_id, "payment_id")
+        password = number_text(clean_number_text(password, "payment.zeropay_password", field="password"))
+        if not (len(password) == 6 and password.isdigit()):
+            raise ValidationError("제로페이 상품권 비밀번호 6자리를 입력해 주세요.", field="password")
+        p = self._own_attempt(actor, payment_id, PaymentMethod.ZEROPAY)
+        if p.status is not P.IN_PROGRESS:
+            return self._answer(actor, payment_id, None)
+        answer = self._ask(lambda: self.zeropay.pay(p.attempt_key, str(p.company_id), password, p.amount,
+                                                    str(p.supplier_id)), self.zeropay, p.attempt_key)
+        return self._answer(actor, payment_id, answer)
+
+    def abandon(self, actor: Actor, payment_ids: Sequence[uuid.UUID]) -> Done[tuple[PaymentView, ...]]:
+        """The payment window was closed: attempts the issuer never heard of become FAILED (결제를
+        끝내지 않음) and give their budget back; an approved one is recorded as such; one waiting for
+        its SMS code stays until the code lapses (the reconciler then records the issuer's answer)."""
+        require_role(actor, Role.DEMAND)
+        ids = [clean_uuid(i, "payment_id") for i in payment_ids]
+        views = []
+        for pid in ids:
+            p = self._own_attempt(actor, pid, None)
+            if p.status is P.IN_PROGRESS:
+                state = self._issuer(p.method).outcome(p.attempt_key)
+                answer = self._from_state(state, p.attempt_key, unknown=PaymentFailure.NOT_COMPLETED)
+                views.append(self._answer(actor, pid, answer).value)
+            else:
+                views.append(self._answer(actor, pid, None).value)
+        views = tuple(views)
+        return Done(views, self._changes(views))
+
+    def _own_attempt(self, actor: Actor, payment_id: uuid.UUID, method: PaymentMethod | None) -> Payment:
+        with self.uow() as uow:
+            p = uow.session.get(Payment, payment_id)
+            if p is None or p.company_id != actor.company_id:
+                raise NotFound("결제를 찾을 수 없습니다.")
+            if method is not None and p.method is not method:
+                raise ValidationError(f"이 결제는 {rules.METHOD_LABELS[p.method]} 결제입니다.", field="method")
+            uow.session.expunge(p)
+            return p
+
+    def _issuer(self, method: PaymentMethod):
+        return self.cards if method is PaymentMethod.SHINHAN_CARD else self.zeropay
+
+    def _ask(self, call: Callable[[], object], issuer, key: str):
+        """The issuer's answer; after a time-out, what the issuer says happened to the attempt
+        (`outcome`), and TIMED_OUT when it has not heard of it."""
+        try:
+            return call()
+        except IdempotencyConflict:
+            raise Conflict("이 결제는 이미 다른 카드 정보로 진행 중입니다. 인증번호를 입력하거나, 결제창을 닫고 "
+                           "다시 결제해 주세요.", code="idempotency_conflict") from None
+        except IssuerTimeout:
+            log.warning("issuer timed out on attempt %s; asking for its outcome", key)
+            return self._from_state(issuer.outcome(key), key, unknown=PaymentFailure.TIMEOUT)
+
+    @staticmethod
+    def _from_state(state: AttemptState, key: str, *, unknown: PaymentFailure):
+        if state.status in (AttemptStatus.APPROVED, AttemptStatus.CANCELLED):
+            return Approval(key, state.approval_no, state.amount, state.approved_at)
+        if state.status is AttemptStatus.FAILED:
+            return Failure(key, state.reason, FAILURE_MESSAGES[state.reason])
+        if state.status is AttemptStatus.PENDING:
+            return CodeSent(key, "", state.expires_at, -1)
+        return Failure(key, unknown, FAILURE_MESSAGES[unknown])
+
+    def _answer(self, actor: Actor | None, payment_id: uuid.UUID, answer) -> Done[PaymentView]:
+        """Record an issuer's answer on its attempt (once: a settled attempt keeps its outcome)."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            p = uow.payments.for_update(payment_id)
+            step: dict = {}
+            changed = False
+            if p.status is P.IN_PROGRESS and isinstance(answer, Approval):
+                self._succeed(uow, actor, p, answer, now)
+                changed = True
+            elif p.status is P.IN_PROGRESS and isinstance(answer, Failure):
+                self._fail(uow, actor, p, answer.reason, answer.message, now)
+                changed = True
+            elif p.status is P.IN_PROGRESS and isinstance(answer, CodeSent):
+                tries = answer.tries_left if answer.tries_left >= 0 else None
+                step = {"code_expires_at": answer.expires_at, "tries_left": tries,
+                        "phone_masked": answer.phone_masked or None,
+                        "message": (f"인증번호가 맞지 않습니다. 남은 입력 횟수 {tries}회" if tries is not None and tries < 5
+                                    else None)}
+            elif p.status is P.SUCCEEDED and isinstance(answer, Failure):
+                log.error("issuer refused an attempt the platform recorded as succeeded: %s", p.id)
+            if changed:
+                uow.commit()
+            view = self._view(uow, p.id, actor, **step)
+        return Done(view, self._changes((view,)) if changed else Changes())
+
+    def _succeed(self, uow: UnitOfWork, actor: Actor | None, p: Payment, answer: Approval, now: datetime) -> None:
+        p.status, p.approval_no, p.approved_at, p.updated_at = P.SUCCEEDED, answer.approval_no, answer.approved_at, now
+        p.failure_code = p.failure_reason = None
+        d = uow.session.scalars(select(Deal).where(Deal.id == p.deal_id).with_for_update()).one()
+        # paid whatever the deal's state became meanwhile: the issuer has charged
+        uow.deals.move(d, A.PAY, D.PAID, actor, deal_rules.StepInput(at=now, amount=p.amount))
+        uow.audit(actor, "payment.succeed", "payment", p.id, before={"status": P.IN_PROGRESS.value},
+                  after={"status": P.SUCCEEDED.value, "approval_no": answer.approval_no, "amount": p.amount})
+
+    def _fail(self, uow: UnitOfWork, actor: Actor | None, p: Payment, reason: PaymentFailure, message: str,
+              now: datetime) -> None:
+        p.status, p.failure_code, p.failure_reason, p.updated_at = P.FAILED, reason, message, now
+        uow.audit(actor, "payment.fail", "payment", p.id, before={"status": P.IN_PROGRESS.value},
+                  after={"status": P.FAILED.value, "reason": reason.value})
+
+    # --- cancelling --------------------------------------------------------------------------
+    def cancel(self, actor: Actor, payment_id: uuid.UUID, cancel_key: str, reason: str = "") -> Done[PaymentView]:
+        """결제취소: the buyer on the KST day of the payment; the supplier of the deal or the agency
+        any day, with a reason. The key is stored before the issuer is asked; the budget comes back,
+        the deal becomes 결제취소 (a new deal for the service may start). Changes: PAYMENT, DEAL, VOUCHER."""
+        clean_uuid(payment_id, "payment_id")
+        cancel_key = clean_key(cancel_key, "cancel_key")
+        reason = clean_text(reason, "payment.cancel_reason", field="reason", required=False)
+        now = self.clock.now()
+        with self.uow() as uow:
+            p = uow.payments.for_update(payment_id)
+            if p is None:
+                raise NotFound("결제를 찾을 수 없습니다.")
+            self._check_visible(actor, p)
+            if p.cancel_key == cancel_key:  # a retry: the first request's outcome
+                if p.status is P.CANCELLED:
+                    return Done(self._view(uow, p.id, actor), Changes())
+            elif p.cancel_key is not None:
+                if p.status is P.CANCELLED:
+                    raise InvalidTransition("이미 취소된 결제입니다.", code="cancelled")
+                raise Conflict("이 결제는 이미 취소를 요청했습니다. 결과를 기다려 주세요.", code="cancel_pending")
+            else:
+                other = uow.payments.by_cancel_key(cancel_key)
+                if other is not None:
+                    raise Conflict("이 취소 요청 식별값은 다른 결제에 이미 쓰였습니다.", code="idempotency_conflict")
+                own = (actor.role is Role.DEMAND and p.company_id == actor.company_id) or \
+                      (actor.role is Role.SUPPLIER and p.supplier_id == actor.supplier_id)
+                refusal = rules.cancel_refusal(actor.role, own=own, status=p.status, approved_at=p.approved_at,
+                                               now=now, reason=reason)
+                if refusal:
+                    raise (PermissionDenied if actor.role is Role.OPERATOR else InvalidTransition)(
+                        refusal, code="cancel_refused", field="reason" if "사유" in refusal else None)
+                p.cancel_key, p.cancel_requested_at, p.updated_at = cancel_key, now, now
+                p.cancel_reason = reason or None
+                p.cancelled_by, p.cancelled_by_name, p.cancelled_by_role = actor.user_id, actor.name, actor.role.value
+                uow.audit(actor, "payment.cancel_request", "payment", p.id, after={"reason": reason or None})
+                uow.commit()
+            approval_no, method = p.approval_no, p.method
+        try:
+            answer = self._issuer(method).cancel(cancel_key, approval_no)
+        except IssuerTimeout:
+            log.warning("issuer timed out cancelling %s; the reconciler asks again", payment_id)
+            with self.uow() as uow:
+                view = self._view(uow, payment_id, actor, message="결제사의 응답이 없어 취소 결과를 확인하고 있습니다. "
+                                                            "잠시 후 목록을 새로 고쳐 주세요.")
+            return Done(view, self._changes((view,)))
+        return self._cancelled(actor, payment_id, answer)
+
+    def _cancelled(self, actor: Actor | None, payment_id: uuid.UUID, answer: Cancelled) -> Done[PaymentView]:
+        now = self.clock.now()
+        with self.uow() as uow:
+            p = uow.payments.for_update(payment_id)
+            if p.status is P.SUCCEEDED:
+                p.status, p.cancelled_at, p.updated_at = P.CANCELLED, answer.cancelled_at, now
+                d = uow.session.scalars(select(Deal).where(Deal.id == p.deal_id).with_for_update()).one()
+                memo = p.cancel_reason or "수요기업이 결제 당일 취소"
+                uow.deals.move(d, A.CANCEL, D.CANCELLED, actor, deal_rules.StepInput(at=now, memo=memo))
+                uow.audit(actor, "payment.cancel", "payment", p.id, before={"status": P.SUCCEEDED.value},
+                          after={"status": P.CANCELLED.value, "amount": p.amount})
+                uow.commit()
+            view = self._view(uow, p.id, actor)
+        return Done(view, self._changes((view,)))
+
+    # --- recovery ----------------------------------------------------------------------------
+    def reconcile(self, limit: int = 500) -> Done[int]:
+        """Ask the issuers about attempts still in progress and cancellations still unanswered (at
+        start and every few minutes; the system's, not a user's): approved → SUCCEEDED, refused →
+        FAILED, never heard of for `RESERVATION_TTL` → FAILED (결제를 끝내지 않음), a code still
+        running → left alone. Returns how many payments it settled."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            ids = uow.payments.to_reconcile(now - rules.RECONCILE_AFTER, limit)
+        settled: list[PaymentView] = []
+        for pid in ids:
+            with self.uow() as uow:
+                p = uow.session.get(Payment, pid)
+                status, method, key, created = p.status, p.method, p.attempt_key, p.created_at
+                cancel_key, approval_no = p.cancel_key, p.approval_no
+            issuer = self._issuer(method)
+            try:
+                if status is P.IN_PROGRESS:
+                    state = issuer.outcome(key)
+                    if state.status is AttemptStatus.PENDING:
+                        continue
+                    if state.status is AttemptStatus.UNKNOWN and now - created < rules.RESERVATION_TTL:
+                        continue
+                    done = self._answer(None, pid, self._from_state(state, key, unknown=PaymentFailure.NOT_COMPLETED))
+                else:
+                    done = self._cancelled(None, pid, issuer.cancel(cancel_key, approval_no))
+            except IssuerTimeout:
+                continue
+            if done.changes:
+                settled.append(done.value)
+        return Done(len(settled), self._changes(tuple(settled)) if settled else Changes())
+
+    def _changes(self, views: Sequence[PaymentView]) -> Changes:
+        return (Changes.of(Entity.PAYMENT, *(v.id for v in views)) | Changes.of(Entity.DEAL, *(v.deal_id for v in views))
+                | Changes.of(Entity.VOUCHER, *{v.company_id for v in views}))
+
+    # --- 서비스 결제관리 -----------------------------------------------------------------------
+    def _scope(self, actor: Actor):
+        if actor.role is Role.DEMAND:
+            return Payment.company_id == actor.company_id
+        if actor.role is Role.SUPPLIER:
+            return Payment.supplier_id == actor.supplier_id
+        if actor.role is Role.AGENCY:
+            return None
+        raise PermissionDenied("결제 내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.", code="role")
+
+    def _period(self, start: date | None, end: date | None) -> list:
+        where = []
+        if start is not None:
+            where.append(Payment.created_at >= kst_midnight_utc(clean_date(start, "start", "시작일")))
+        if end is not None:
+            where.append(Payment.created_at < kst_midnight_utc(date.fromordinal(
+                clean_date(end, "end", "종료일").toordinal() + 1)))
+        if start is not None and end is not None and end < start:
+            raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
+        return where
+
+    def counts(self, actor: Actor, start: date | None = None, end: date | None = None) -> dict[PaymentTab, int]:
+        """Payments per tab in the period (KST days, both ends included)."""
+        scope = self._scope(actor)
+        where = ([scope] if scope is not None else []) + self._period(start, end)
+        with self.uow() as uow:
+            rows = uow.session.execute(select(Payment.status, func.count()).where(*where)
+                                       .group_by(Payment.status)).all()
+        by_status = {status: n for status, n in rows}
+        return {tab: sum(by_status.get(s, 0) for s in rules.TAB_STATUSES[tab]) for tab in PaymentTab}
+
+    def list_tab(self, actor: Actor, tab: PaymentTab, start: date | None = None, end: date | None = None,
+                 cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+        """One tab of 서비스 결제관리, newest first; keyset paging on (created_at, id)."""
+        scope = self._scope(actor)
+        tab = clean_enum(tab, PaymentTab, "tab", "탭")
+        cursor = clean_cursor(cursor, datetime, uuid.UUID)
+        limit = clean_page_size(limit, MAX_PAGE_SIZE)
+        where = ([scope] if scope is not None else []) + self._period(start, end)
+        where.append(Payment.status.in_(rules.TAB_STATUSES[tab]))
+        if cursor is not None:
+            where.append(tuple_(Payment.created_at, Payment.id) < tuple_(
+                bindparam("after_at", cursor[0], type_=Payment.created_at.type),
+                bindparam("after_id", cursor[1], type_=Payment.id.type)))
+        with self.uow() as uow:
+            rows = uow.session.execute(_view_rows().where(*where)
+                                       .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit + 1)).all()
+            now = self.clock.now()
+            out = tuple(payment_view(*row, actor=actor, now=now) for row in rows[:limit])
+        more = len(rows) > limit
+        return Page(out, (out[-1].created_at, out[-1].id) if more else None)

@@ -1,0 +1,77 @@
+"""Payment rules of SPEC §5.4 as pure functions: who may cancel when, what a tab holds, the
+request an idempotency key stands for, and a supplier's settlement (D+10, the programme's fee)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+
+from ...enums import PaymentMethod, PaymentStatus, PaymentTab, Role
+from ..clock import kst_date
+
+P = PaymentStatus
+
+TAB_STATUSES: dict[PaymentTab, tuple[PaymentStatus, ...]] = {
+    PaymentTab.ALL: (P.IN_PROGRESS, P.SUCCEEDED, P.FAILED, P.CANCELLED),
+    PaymentTab.SUCCEEDED: (P.SUCCEEDED,),
+    PaymentTab.FAILED: (P.FAILED,),
+    PaymentTab.CANCELLED: (P.CANCELLED,),
+}
+TAB_LABELS = {PaymentTab.ALL: "총내역", PaymentTab.SUCCEEDED: "결제성공", PaymentTab.FAILED: "결제실패",
+              PaymentTab.CANCELLED: "결제취소"}
+STATUS_LABELS = {P.IN_PROGRESS: "결제 진행 중", P.SUCCEEDED: "결제성공", P.FAILED: "결제실패", P.CANCELLED: "결제취소"}
+METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
+
+#: an attempt the issuer has never heard of is failed this long after it was reserved (the
+#: payment window was left open, or the desk stopped before the first call)
+RESERVATION_TTL = timedelta(minutes=10)
+#: the reconciler leaves an attempt alone this long after its last change (a desk is at it)
+RECONCILE_AFTER = timedelta(minutes=1)
+#: a supplier is paid out this many days after the KST day of the payment
+PAYOUT_DAYS = 10
+MAX_BATCH = 50
+
+
+def request_hash(**fields: object) -> str:
+    """SHA-256 of what an idempotency key was first used for (keys sorted, values as text)."""
+    text = json.dumps({k: str(v) for k, v in fields.items()}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cancel_refusal(role: Role, *, own: bool, status: PaymentStatus, approved_at: datetime | None,
+                   now: datetime, reason: str = "") -> str | None:
+    """Why `role` may not cancel this payment now (None: it may). The buyer only on the KST day
+    of the payment; after that — or any day — the supplier of the deal (with a reason) or the
+    agency (with a reason); an operating agency never."""
+    if status is P.CANCELLED:
+        return "이미 취소된 결제입니다."
+    if status is not P.SUCCEEDED or approved_at is None:
+        return "결제에 성공한 건만 취소할 수 있습니다."
+    if role is Role.DEMAND:
+        if not own:
+            return "다른 기업의 결제는 취소할 수 없습니다."
+        day = kst_date(approved_at)
+        if kst_date(now) != day:
+            return (f"수요기업은 결제한 날({day:%Y-%m-%d}) 안에만 취소할 수 있습니다. "
+                    "이후의 취소는 공급기업에 요청해 주세요.")
+        return None
+    if role is Role.SUPPLIER:
+        if not own:
+            return "다른 공급기업이 받은 결제는 취소할 수 없습니다."
+        return None if reason else "취소 사유를 입력해 주세요. 수요기업에 그대로 보입니다."
+    if role is Role.AGENCY:
+        return None if reason else "취소 사유를 입력해 주세요."
+    return "운영기관은 결제를 취소할 수 없습니다."
+
+
+def payout_date(approved_at: datetime) -> date:
+    """The supplier's payout date: D+10 of the payment's KST day."""
+    return kst_date(approved_at) + timedelta(days=PAYOUT_DAYS)
+
+
+def fee_of(amount: int, fee_bp: int) -> int:
+    """The programme's settlement fee of an amount (basis points), rounded down to the won."""
+    if not isinstance(amount, int) or not isinstance(fee_bp, int):
+        raise TypeError("money and rates are integers")
+    return amount * fee_bp // 10_000
