@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..enums import CompanyType, DocumentType, IssuerType, PaymentMethod, Role, ScreeningStatus
+from ..enums import CompanyType, DocumentType, IssuerType, PaymentMethod, PaymentStatus, Role, ScreeningStatus
 from .clock import FixedClock
 from .demo_catalog import CATEGORY_COLOURS, SUPPLIERS
 from .dto import Actor, DocumentUpload, ServiceForm
@@ -315,6 +315,7 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
     deals.request(hanbit, ids["safe-endpoint"], "PC 25대에 설치하려고 합니다. 설치 지원이 포함되는지 알려 주세요.")
     clock.advance(hours=4)
     deals.request(fintech, ids["bridge-meet"], "지점 두 곳에서 함께 쓰려고 합니다. 견적 부탁드립니다.")
+    _seed_payments(services, clock, at, h, ids, hanbit, fintech, sup)
     # 반려 with a memo
     at(h(4 * 24))
     webinar = deals.request(hanbit, ids["bridge-webinar"], "신제품 설명회를 200명 규모로 열고 싶습니다.").value
@@ -364,3 +365,69 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
     deals.sweep()  # what the app does at start-up: the two unanswered requests become 불가
     if progress:
         progress(1.0, "완료")
+
+
+def _pay(services: Services, buyer: Actor, deal_id, *, card=None, password: str | None = None,
+         number: str | None = None, expiry: str | None = None):
+    """One attempt through the payment service as the payment window makes it (a new key)."""
+    import re
+    import uuid
+
+    payments = services.payments
+    (p,) = payments.start(buyer, [(deal_id, uuid.uuid4().hex)], batch_key=uuid.uuid4().hex).value
+    if password is not None:
+        return payments.pay_zeropay(buyer, p.id, password).value
+    sent = payments.send_card(buyer, p.id, number or card.number, expiry or card.expiry).value
+    if sent.status is not PaymentStatus.IN_PROGRESS:
+        return sent
+    code = re.search(r"\b(\d{6})\b", services.sms.outbox[-1].text).group(1)  # what the 시뮬레이터 panel shows
+    return payments.confirm_code(buyer, p.id, code).value
+
+
+def _seed_payments(services: Services, clock: FixedClock, at, h, ids, hanbit: Actor, fintech: Actor, sup) -> None:
+    """결제 for 서비스 결제관리: 한빛소프트랩 (`demand`, 신한카드) gets its voucher card, pays two deals — one
+    after a mistyped card number (결제실패) — and cancels a third the same day; (주)코리아핀테크
+    (`company08`, 제로페이) pays after a wrong password, and a payment the supplier cancels later.
+    The amounts leave 한빛소프트랩 the budget for its three payable deals together."""
+    import uuid
+
+    from .errors import InvalidTransition
+
+    deals = services.deals
+    at(h(6 * 24 - 5))
+    card = services.vouchers.request_card(hanbit).value  # the demo card (README)
+    at(h(5 * 24))
+    made = {}
+    for buyer, key, amount in ((hanbit, "bridge-drive", 150_000), (hanbit, "hitalk-basic", 110_000),
+                               (hanbit, "safe-backup", 440_000), (fintech, "bridge-works", 770_000),
+                               (fintech, "onclass-live", 330_000)):
+        deal = deals.request(buyer, ids[key], "바로 결제하려고 합니다. 결제요청 부탁드립니다.").value
+        supplier = sup[next(login for login, *_, offers in SUPPLIERS if any(o[0] == key for o in offers))]
+        clock.advance(minutes=20)
+        deals.accept(supplier, deal.id)
+        clock.advance(minutes=5)
+        deals.request_payment(supplier, deal.id, amount)
+        made[key] = (deal.id, supplier)
+        clock.advance(minutes=10)
+    _pay(services, hanbit, made["bridge-drive"][0], card=card)
+    clock.advance(minutes=30)
+    wrong = card.number[:-1] + str((int(card.number[-1]) + 1) % 10)  # one digit mistyped: 결제실패
+    _pay(services, hanbit, made["hitalk-basic"][0], card=card, number=wrong)
+    clock.advance(minutes=2)
+    _pay(services, hanbit, made["hitalk-basic"][0], card=card)
+    clock.advance(minutes=40)
+    cancelled = _pay(services, hanbit, made["safe-backup"][0], card=card)
+    clock.advance(minutes=15)
+    try:  # the buyer's own cancellation, on the day of the payment
+        services.payments.cancel(hanbit, cancelled.id, uuid.uuid4().hex)
+    except InvalidTransition:  # the seeding crossed midnight (KST): the supplier cancels it instead
+        services.payments.cancel(made["safe-backup"][1], cancelled.id, uuid.uuid4().hex, "수요기업 요청으로 취소")
+    clock.advance(hours=1)
+    _pay(services, fintech, made["bridge-works"][0], password="111333")  # a wrong password: 결제실패
+    clock.advance(minutes=1)
+    _pay(services, fintech, made["bridge-works"][0], password="482913")
+    clock.advance(minutes=30)
+    late = _pay(services, fintech, made["onclass-live"][0], password="482913")
+    at(h(4 * 24 + 1))
+    services.payments.cancel(made["onclass-live"][1], late.id, uuid.uuid4().hex,
+                             "강사 일정 변경으로 이번 기수 강의를 열 수 없어 결제를 취소합니다.")

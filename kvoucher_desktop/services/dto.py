@@ -400,6 +400,7 @@ class VoucherView:
     card_request_from: date | None  # Shinhan card: issuance can be requested from this KST date
     zeropay_password_set: bool  # ZeroPay holds the company's gift-certificate password
     card_masked: str | None  # 신한카드: the voucher card issued (****-****-****-1234)
+    card_expiry: str | None  # its expiry MM/YY, as the card issuer has it (not kept by the platform)
     card_issued_at: datetime | None
     budget: BudgetView | None
     use_period_end: date | None

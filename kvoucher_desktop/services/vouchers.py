@@ -104,9 +104,16 @@ class VoucherService:
             card_request_from=card_request_from(c),
             zeropay_password_set=c.payment_method is PaymentMethod.ZEROPAY and self.zeropay.has_password(str(c.id)),
             card_masked=mask_card_number(c.card_last4) if c.card_last4 else None, card_issued_at=c.card_issued_at,
+            card_expiry=self._card_expiry(c),
             budget=uow.budget.ledger(c), use_period_end=c.use_period_end,
             abandonment=abandonment_view(latest, c) if latest else None,
         )
+
+    def _card_expiry(self, c: Company) -> str | None:
+        if c.card_last4 is None:
+            return None
+        on_file = self.cards.card_of(str(c.id))
+        return on_file.expiry if on_file is not None else None
 
     def get(self, actor: Actor, company_id: uuid.UUID | None = None) -> VoucherView:
         """바우처 신청 page data: eligibility, chosen method, budget panel, latest abandonment."""

@@ -100,3 +100,44 @@ def test_demo_catalog_deals_and_vouchers(tmp_path):
 def test_print_data_dir(capsys):
     assert app.main(["--print-data-dir"]) == 0
     assert capsys.readouterr().out.strip() == str(settings.data_dir())
+
+
+def test_demo_payments_and_the_demo_card(tmp_path):
+    """결제 in the demo: `demand` (신한카드) has its voucher card — the one the README names — and
+    successful, failed and cancelled payments; `company08` (제로페이) too; `supplier` received some."""
+    import re
+    from pathlib import Path
+
+    from kvoucher_desktop.enums import PaymentStatus, PaymentTab
+    from kvoucher_desktop.services.gateways.issuer_store import CardRecord
+    from sqlalchemy import select
+
+    url = settings.sqlite_url(tmp_path / "demo.sqlite3")
+    seed_demo(url, hash_params=FAST_FOR_TESTS, end=END)
+    services = build_services(url, FixedClock(END), hash_params=FAST_FOR_TESTS)
+    try:
+        demand = services.accounts.login("demand", DEMO_PASSWORD)
+        fintech = services.accounts.login("company08", DEMO_PASSWORD)
+        supplier = services.accounts.login("supplier", DEMO_PASSWORD)
+        for buyer, method in ((demand, PaymentMethod.SHINHAN_CARD), (fintech, PaymentMethod.ZEROPAY)):
+            counts = services.payments.counts(buyer)
+            assert all(counts[tab] >= 1 for tab in PaymentTab), counts
+            assert {r.method for r in services.payments.list_tab(buyer, PaymentTab.ALL).rows} == {method}
+        received = services.payments.list_tab(supplier, PaymentTab.SUCCEEDED).rows
+        assert received and all(r.supplier_id == supplier.supplier_id for r in received)
+        voucher = services.vouchers.get(demand)
+        with services.issuer_store.transaction() as session:
+            number = session.scalars(select(CardRecord.number).where(
+                CardRecord.company_ref == str(demand.company_id))).one()
+        assert voucher.card_masked == f"****-****-****-{number[-4:]}"
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+        grouped = " ".join(number[i:i + 4] for i in range(0, 16, 4))
+        assert grouped in readme, f"README's demo card is not {grouped}"
+        # what 결제하기 offers still fits the remaining budget together
+        payable = services.deals.list_tab(demand, DealTab.PAY).rows
+        assert sum(d.amount for d in payable) <= voucher.budget.remaining
+        assert voucher.budget.spent == sum(r.amount for r in services.payments.list_tab(
+            demand, PaymentTab.SUCCEEDED).rows if r.status is PaymentStatus.SUCCEEDED)
+        assert re.fullmatch(r"\d{16}", number)
+    finally:
+        services.dispose()

@@ -504,7 +504,7 @@ def test_the_card_is_requested_from_the_next_day_and_only_its_last_digits_are_ke
     card = services.vouchers.request_card(buyer).value
     assert len(card.number) == 16 and card.masked == f"****-****-****-{card.number[-4:]}"
     view = services.vouchers.get(buyer)
-    assert view.card_masked == card.masked
+    assert view.card_masked == card.masked and view.card_expiry == card.expiry  # the expiry is the issuer's
     with services.vouchers.uow() as uow:
         c = uow.session.get(Company, company_id)
         values = [str(getattr(c, col.key)) for col in Company.__table__.columns]
@@ -512,3 +512,37 @@ def test_the_card_is_requested_from_the_next_day_and_only_its_last_digits_are_ke
     assert card.number not in " ".join(values) and last4 == card.last4
     with pytest.raises(InvalidTransition):
         services.vouchers.request_card(buyer)  # once
+
+
+# --- two desks at once ----------------------------------------------------------------------------
+@pytest.mark.postgres
+def test_many_desks_racing_for_one_budget_never_overspend_it(pg_services, clock):
+    """Eight desks of one company pay eight deals at the same moment; the budget fits three. The
+    company's row lock makes the check and the reservation one step: exactly three are paid."""
+    import threading
+
+    services = pg_services
+    desk = Desk(services, clock, ZEROPAY)
+    total = desk.budget().remaining
+    amount = total // 3 - 1  # three fit, a fourth does not
+    deals = [desk.deal(amount, price=total) for _ in range(8)]
+    barrier = threading.Barrier(len(deals))
+    outcomes: list = []
+
+    def desk_pays(deal):
+        barrier.wait()
+        try:
+            (p,) = services.payments.start(desk.buyer, [(deal.id, key())]).value
+            outcomes.append(services.payments.pay_zeropay(desk.buyer, p.id, ZEROPAY_PASSWORD).value.status)
+        except InvalidTransition as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=desk_pays, args=(d,)) for d in deals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(map(str, outcomes)) == sorted(map(str, [P.SUCCEEDED] * 3 + ["budget_exceeded"] * 5))
+    budget = desk.budget()
+    assert budget.remaining == total - 3 * amount >= 0 and budget.spent == 3 * amount
+    assert_ledger(services, desk)
