@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -481,6 +482,51 @@ class PaymentView:
     phone_masked: str | None = None
     #: what the payment window says about this step (Korean), e.g. a wrong code's tries left
     message: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentSum:
+    """How many payments and their money (integer KRW): amount = government share + self-payment."""
+
+    count: int = 0
+    amount: int = 0
+    government_share: int = 0
+    self_share: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentTotals:
+    """The totals line of 서비스 결제관리 for a period: SUCCEEDED and CANCELLED payments apart."""
+
+    succeeded: PaymentSum
+    cancelled: PaymentSum
+
+
+class SettlementKind(str, enum.Enum):
+    """What a `SettlementRow` adds up: one KST day, one KST month, or one payout date."""
+
+    DAY = "DAY"
+    MONTH = "MONTH"
+    PAYOUT = "PAYOUT"
+
+
+@dataclass(frozen=True)
+class SettlementRow:
+    """A supplier's received payments (SUCCEEDED, by approval time) added up: `period` is the KST
+    day (DAY), the first day of the KST month (MONTH) or the payout date (PAYOUT); the fee is the
+    programme's rate of each payout, rounded down to the won; net = amount − fee."""
+
+    kind: SettlementKind
+    period: date
+    count: int
+    amount: int
+    government_share: int
+    self_share: int
+    fee: int
+    net: int
+    #: the payout date of a DAY (D+settlement days); None for MONTH rows
+    payout_date: date | None
+    fee_bp: int
 
 
 # --- list pages -------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from ..enums import DealAction, DealState, PaymentFailure, PaymentMethod, Paymen
 from ..models import Company, Deal, Payment, Service, Supplier
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date, kst_midnight_utc
-from .dto import Actor, Page, PaymentLine, PaymentQuote, PaymentView
+from .dto import (Actor, Page, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
+                  SettlementRow)
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .gateways.card import CardGateway
 from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, AttemptStatus, Cancelled, CodeSent,
@@ -572,3 +573,51 @@ class PaymentService:
             out = tuple(payment_view(*row, actor=actor, now=now) for row in rows[:limit])
         more = len(rows) > limit
         return Page(out, (out[-1].created_at, out[-1].id) if more else None)
+
+    def totals(self, actor: Actor, start: date | None = None, end: date | None = None) -> PaymentTotals:
+        """The totals line under the lists: count, amount, government share and self-payment of the
+        SUCCEEDED payments of the period and, apart, of the CANCELLED ones (the same scope and KST
+        days as `counts` and `list_tab`)."""
+        scope = self._scope(actor)
+        where = ([scope] if scope is not None else []) + self._period(start, end)
+        where.append(Payment.status.in_((P.SUCCEEDED, P.CANCELLED)))
+        with self.uow() as uow:
+            rows = uow.session.execute(
+                select(Payment.status, func.count(), func.coalesce(func.sum(Payment.amount), 0),
+                       func.coalesce(func.sum(Payment.government_share), 0),
+                       func.coalesce(func.sum(Payment.self_share), 0))
+                .where(*where).group_by(Payment.status)).all()
+        sums = {status: PaymentSum(int(n), int(amount), int(gov), int(own)) for status, n, amount, gov, own in rows}
+        return PaymentTotals(succeeded=sums.get(P.SUCCEEDED, PaymentSum()),
+                             cancelled=sums.get(P.CANCELLED, PaymentSum()))
+
+    def settlement(self, actor: Actor, start: date | None = None,
+                   end: date | None = None) -> tuple[SettlementRow, ...]:
+        """The supplier's received payments (SUCCEEDED, by the KST day of approval, both ends of
+        the period included) per day and per month, and the settlement summary per payout date
+        (D + the programme's settlement days, 10 by default) with the programme's fee
+        (`settlement_fee_bp`, rounded down to the won per payout) and the net amount. Rows: DAY,
+        then MONTH, then PAYOUT, each oldest first."""
+        require_role(actor, Role.SUPPLIER)
+        where = [Payment.supplier_id == actor.supplier_id, Payment.status == P.SUCCEEDED,
+                 Payment.approved_at.is_not(None)]
+        if start is not None:
+            where.append(Payment.approved_at >= kst_midnight_utc(clean_date(start, "start", "시작일")))
+        if end is not None:
+            where.append(Payment.approved_at < kst_midnight_utc(date.fromordinal(
+                clean_date(end, "end", "종료일").toordinal() + 1)))
+        if start is not None and end is not None and end < start:
+            raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
+        with self.uow() as uow:
+            settings = uow.settings.current()
+            fee_bp, days = settings.settlement_fee_bp, settings.settlement_days
+            rows = uow.session.execute(select(Payment.approved_at, Payment.amount, Payment.government_share,
+                                              Payment.self_share).where(*where)).all()
+        by_day, by_month = rules.settlement_rows(rows, fee_bp, days)
+        out = [SettlementRow(SettlementKind.DAY, day, n, amount, gov, own, fee, amount - fee, payout, fee_bp)
+               for day, payout, n, amount, gov, own, fee in by_day]
+        out += [SettlementRow(SettlementKind.MONTH, month, n, amount, gov, own, fee, amount - fee, None, fee_bp)
+                for month, n, amount, gov, own, fee in by_month]
+        out += [SettlementRow(SettlementKind.PAYOUT, payout, n, amount, gov, own, fee, amount - fee, payout, fee_bp)
+                for _day, payout, n, amount, gov, own, fee in by_day]
+        return tuple(out)

@@ -210,8 +210,10 @@ ARGS = {
     ("payments", "pay_zeropay"): lambda w: ((uuid.uuid4(), "583920"), {}),
     ("payments", "quote"): lambda w: (([w.deal_id],), {}),
     ("payments", "resend_code"): lambda w: ((uuid.uuid4(),), {}),
+    ("payments", "settlement"): lambda w: ((), {}),
     ("payments", "send_card"): lambda w: ((uuid.uuid4(), "9410000000000000", "01/30"), {}),
     ("payments", "start"): lambda w: (([(w.deal_id, uuid.uuid4().hex)],), {}),
+    ("payments", "totals"): lambda w: ((), {}),
 }
 
 

@@ -65,9 +65,9 @@ def cancel_refusal(role: Role, *, own: bool, status: PaymentStatus, approved_at:
     return "운영기관은 결제를 취소할 수 없습니다."
 
 
-def payout_date(approved_at: datetime) -> date:
-    """The supplier's payout date: D+10 of the payment's KST day."""
-    return kst_date(approved_at) + timedelta(days=PAYOUT_DAYS)
+def payout_date(approved_at: datetime, days: int = PAYOUT_DAYS) -> date:
+    """The supplier's payout date: D+10 (the programme's settlement days) of the payment's KST day."""
+    return kst_date(approved_at) + timedelta(days=days)
 
 
 def fee_of(amount: int, fee_bp: int) -> int:
@@ -75,3 +75,31 @@ def fee_of(amount: int, fee_bp: int) -> int:
     if not isinstance(amount, int) or not isinstance(fee_bp, int):
         raise TypeError("money and rates are integers")
     return amount * fee_bp // 10_000
+
+
+def month_of(day: date) -> date:
+    """The first day of `day`'s month (a month's key in the settlement summary)."""
+    return day.replace(day=1)
+
+
+def settlement_rows(payments, fee_bp: int, days: int = PAYOUT_DAYS) -> tuple[list, list]:
+    """Received payments `(approved_at, amount, government share, self-payment)` added up per KST
+    day and per KST month: `([(day, payout date, count, amount, gov, self, fee)], [(month, count,
+    amount, gov, self, fee)])`, oldest first. The fee is taken of each payout (one day's
+    payments are paid out together), a month's fee is the sum of its days' fees."""
+    by_day: dict[date, list[int]] = {}
+    for approved_at, amount, gov, own in payments:
+        sums = by_day.setdefault(kst_date(approved_at), [0, 0, 0, 0])
+        sums[0] += 1
+        sums[1] += amount
+        sums[2] += gov
+        sums[3] += own
+    days_out, months = [], {}
+    for day in sorted(by_day):
+        count, amount, gov, own = by_day[day]
+        fee = fee_of(amount, fee_bp)
+        days_out.append((day, day + timedelta(days=days), count, amount, gov, own, fee))
+        m = months.setdefault(month_of(day), [0, 0, 0, 0, 0])
+        for i, v in enumerate((count, amount, gov, own, fee)):
+            m[i] += v
+    return days_out, [(month, *sums) for month, sums in sorted(months.items())]
