@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ...enums import PaymentStatus, PaymentTab, Role
@@ -34,6 +34,15 @@ def totals_text(totals: PaymentTotals) -> str:
     return (f"결제성공 {ok.count:,}건 · 결제금액 {format_krw(ok.amount)} · 정부지원금 {format_krw(ok.government_share)}"
             f" · 자부담 {format_krw(ok.self_share)}    |    결제취소 {gone.count:,}건 · {format_krw(gone.amount)}"
             f" (정부지원금 {format_krw(gone.government_share)} · 자부담 {format_krw(gone.self_share)})")
+
+
+class _Lists(QSplitter):
+    """The lists and the settlement summary: they take the height the window has. Their preferred
+    height is kept small, since a page whose wrapped hint asks for its height-for-width is given
+    its preferred height by the window's scrolling page area (and would scroll at 1280×800)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), 320)
 
 
 class PaymentManagePage(QWidget):
@@ -79,7 +88,7 @@ class PaymentManagePage(QWidget):
         self.period_bar.searched.connect(lambda _s, _e: self.search())
         layout.addWidget(self.period_bar)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter = _Lists(Qt.Orientation.Vertical, self)
         top = QWidget(splitter)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -113,6 +122,7 @@ class PaymentManagePage(QWidget):
             splitter.addWidget(self.settlement)
             splitter.setStretchFactor(0, 3)
             splitter.setStretchFactor(1, 2)
+            splitter.setSizes([420, 260])  # the payments first; the summary has a few rows a month
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
         if self.tab_keys:
@@ -137,6 +147,7 @@ class PaymentManagePage(QWidget):
         box.setContentsMargins(0, 6, 0, 0)
         stretch = 1 if tab is not PaymentTab.FAILED and tab is not PaymentTab.CANCELLED else -1
         table = make_table(model, page, stretch=stretch)
+        table.setMinimumHeight(110)
         table.selectionModel().selectionChanged.connect(lambda *_a: self._update_cancel())
         box.addWidget(table)
         self.tables[tab] = table

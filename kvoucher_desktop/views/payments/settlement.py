@@ -43,6 +43,7 @@ class SettlementPanel(QWidget):
             box.setContentsMargins(0, 4, 0, 0)
             model = self.models[kind] = SettlementModel(kind, self)
             table = self.tables[kind] = make_table(model, page, stretch=None)
+            table.setMinimumHeight(80)
             box.addWidget(table)
             self.tabs.addTab(page, titles[kind])
         layout.addWidget(self.tabs, 1)
