@@ -1,6 +1,6 @@
 """서비스 요청 through the GUI: the deal inbox of a demand company and of its supplier —
 counts in the tab titles, accept / reject (memo) / payment request (amount dialog) on the
-supplier's side, cart in and out and the 결제하기 tab (ticks, total, budget, nothing paid) on
+supplier's side, cart in and out and the 결제하기 tab (ticks, total, budget, the payment window) on
 the demand's side, expiry by the clock, refusals of the service, in-place refreshes."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from kvoucher_desktop.services.rules.deals import EXPIRED_NO_PAYMENT
 from kvoucher_desktop.views.deals.detail import PaymentRequestDialog
 from kvoucher_desktop.views.deals.inbox import DealInboxPage
 from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEventModel, DealTableModel, PayTableModel, format_deadline_kst
-from kvoucher_desktop.views.deals.pay import PayPreviewDialog
+from kvoucher_desktop.views.payments.dialog import PaymentDialog
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
 from tests.factories import company_in_state, make_supplier_account
 from tests.views.helpers import record_changes, type_text
@@ -277,13 +277,13 @@ def test_demand_moves_a_deal_to_the_cart_and_back(qtbot, desk, store, monkeypatc
     window, page = open_inbox(qtbot, desk, store.demand)
     show_tab(qtbot, page, T.PAYMENT_REQUESTED)
     select(qtbot, page, store.pr_a)
-    assert page.detail.visible_actions() == [DealAction.TO_CART]
+    assert page.detail.visible_actions() == [DealAction.PAY, DealAction.TO_CART]
     page.detail.to_cart_button.click()
     settle(qtbot)
     assert store.state(store.pr_a) is D.IN_CART
     assert page.tab_title(T.PAYMENT_REQUESTED) == "결제요청 (1)" and page.tab_title(T.CART) == "장바구니 (1)"
     assert page.tab_title(T.PAY) == "결제하기 (2)"  # the cart is paid from 결제하기 too
-    assert page.detail.visible_actions() == [DealAction.FROM_CART]
+    assert page.detail.visible_actions() == [DealAction.PAY, DealAction.FROM_CART]
 
     cart = show_tab(qtbot, page, T.CART)
     assert cart.position_of(store.pr_a) is not None
@@ -292,7 +292,7 @@ def test_demand_moves_a_deal_to_the_cart_and_back(qtbot, desk, store, monkeypatc
     settle(qtbot)
     assert store.state(store.pr_a) is D.PAYMENT_REQUESTED
     assert page.tab_title(T.CART) == "장바구니 (0)" and cart.rowCount() == 0
-    assert page.detail.visible_actions() == [DealAction.TO_CART]
+    assert page.detail.visible_actions() == [DealAction.PAY, DealAction.TO_CART]
 
     opened = []
     monkeypatch.setattr(window, "open_service", lambda service_id: opened.append(service_id))
@@ -300,7 +300,7 @@ def test_demand_moves_a_deal_to_the_cart_and_back(qtbot, desk, store, monkeypatc
     assert opened == [store.svc_a.id]
 
 
-def test_pay_tab_ticks_deals_totals_them_and_pays_nothing(qtbot, desk, store):
+def test_pay_tab_ticks_deals_totals_them_and_opens_the_payment_window(qtbot, desk, store):
     window, page = open_inbox(qtbot, desk, store.demand)
     pay = show_tab(qtbot, page, T.PAY)
     assert isinstance(pay, PayTableModel)
@@ -319,16 +319,16 @@ def test_pay_tab_ticks_deals_totals_them_and_pays_nothing(qtbot, desk, store):
     page.pay_button.click()
     settle(qtbot)
     dialog = page.pay_dialog
-    assert isinstance(dialog, PayPreviewDialog) and dialog.isVisible()
-    assert dialog.notice.title.text() == "결제 기능은 다음 업데이트에서 제공됩니다."
-    assert dialog.model.rowCount() == 2 and dialog.total == 1_300_000
-    assert "합계 1,300,000원" in dialog.summary.text()
-    shoot(dialog, "deal_pay_preview")
-    dialog.close_button.click()
+    assert isinstance(dialog, PaymentDialog) and dialog.isVisible()
+    assert dialog.summary.model.rowCount() == 2
+    assert dialog.summary.total_label.text() == "2건 1,300,000원"
+    dialog.close_button.click()  # closed before paying: nothing was started
+    settle(qtbot)
     assert store.state(store.pr_a) is D.PAYMENT_REQUESTED and store.state(store.pr_b) is D.PAYMENT_REQUESTED
     assert store.services.vouchers.get(store.demand).budget.remaining == 4_000_000
 
-    # a third deal of 3,000,000 makes 4,300,000: more than the budget, refused before any dialog
+    # a third deal of 3,000,000 makes 4,300,000: more than the budget; the window says so and
+    # offers nothing to pay
     services = store.services
     big = services.deals.request(store.demand, store.big.id, "그룹웨어 전사 구축").value.id
     services.deals.accept(store.supplier, big)
@@ -339,12 +339,13 @@ def test_pay_tab_ticks_deals_totals_them_and_pays_nothing(qtbot, desk, store):
     assert pay.checked == {store.pr_a, store.pr_b}  # ticks survive a refresh
     assert pay.set_checked(big, True)
     assert page.pay_line.text() == "선택 3건, 합계 4,300,000원"
-    page.pay_dialog = None
     page.pay_button.click()
     settle(qtbot)
-    assert page.pay_dialog is None
-    assert window.feedback.isVisible() and window.feedback.is_failure  # the bar, as every failure
-    assert "남은 예산(4,000,000원)보다 많습니다" in window.feedback.text
+    dialog = page.pay_dialog
+    assert dialog.summary.refusal.isVisible() and not dialog.ok_button.isEnabled()
+    assert dialog.summary.refusal.title.text() == "지금은 결제할 수 없습니다."
+    dialog.close_button.click()
+    settle(qtbot)
     assert {store.state(d) for d in (store.pr_a, store.pr_b, big)} == {D.PAYMENT_REQUESTED}
 
 
@@ -383,7 +384,7 @@ def test_refresh_after_the_deadline_shows_expired_without_any_action(qtbot, desk
     _window, demand = open_inbox(qtbot, desk, store.demand)
     show_tab(qtbot, demand, T.PAYMENT_REQUESTED)
     select(qtbot, demand, store.pr_b)
-    assert demand.detail.visible_actions() == [DealAction.TO_CART]
+    assert demand.detail.visible_actions() == [DealAction.PAY, DealAction.TO_CART]
     clock.set(DEADLINE)
     demand.refresh()
     settle(qtbot)

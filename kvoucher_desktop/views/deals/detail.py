@@ -1,7 +1,7 @@
 """The deal beside the inbox tables: what was asked, by whom, for how much, until when, the
 event history, and the actions the actor may take in the deal's state (SPEC §5.3):
-supplier 거래수락 / 반려(메모) / 결제요청(금액), demand 장바구니 담기 / 장바구니에서 빼기,
-both 서비스 상세 보기. Which buttons show comes from the transition table of rules/deals.py."""
+supplier 거래수락 / 반려(메모) / 결제요청(금액), demand 결제 (the payment window) / 장바구니 담기 /
+장바구니에서 빼기, both 서비스 상세 보기. Which buttons show comes from the transition table of rules/deals.py."""
 
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ from ..widgets.dialogs import ask_reason
 from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
 from ..widgets.notice import NoticeBox
+from ..payments.dialog import PaymentDialog
 from ..widgets.tables import make_table
 from .models import STATE_COLOURS, DealEventModel, format_deadline_kst
 
 A, D = DealAction, DealState
 
 #: the buttons of the panel, in the order they are shown
-ACTIONS = (A.ACCEPT, A.REQUEST_PAYMENT, A.REJECT, A.TO_CART, A.FROM_CART)
+ACTIONS = (A.ACCEPT, A.REQUEST_PAYMENT, A.PAY, A.REJECT, A.TO_CART, A.FROM_CART)
 #: the least height of the scrolling part of the panel (details and 처리 이력), and of the history
 BODY_MIN_HEIGHT = 140
 EVENTS_MIN_HEIGHT = 110
@@ -213,6 +214,8 @@ class DealDetailPanel(DetailPanel):
         self.accept_button.setObjectName("primary")
         self.payment_button = QPushButton(self.tr("결제요청"))
         self.payment_button.setObjectName("primary")
+        self.pay_button = QPushButton(self.tr("결제"))
+        self.pay_button.setObjectName("primary")
         self.reject_button = QPushButton(self.tr("반려(메모)"))
         self.reject_button.setObjectName("danger")
         self.to_cart_button = QPushButton(self.tr("장바구니 담기"))
@@ -220,10 +223,11 @@ class DealDetailPanel(DetailPanel):
         self.from_cart_button = QPushButton(self.tr("장바구니에서 빼기"))
         self.service_button = QPushButton(self.tr("서비스 상세 보기"))
         self.action_buttons = {A.ACCEPT: self.accept_button, A.REQUEST_PAYMENT: self.payment_button,
-                               A.REJECT: self.reject_button, A.TO_CART: self.to_cart_button,
+                               A.PAY: self.pay_button, A.REJECT: self.reject_button, A.TO_CART: self.to_cart_button,
                                A.FROM_CART: self.from_cart_button}
         self.accept_button.clicked.connect(self.accept_deal)
         self.payment_button.clicked.connect(self.request_payment)
+        self.pay_button.clicked.connect(self.pay_deal)
         self.reject_button.clicked.connect(self.reject_deal)
         self.to_cart_button.clicked.connect(self.move_to_cart)
         self.from_cart_button.clicked.connect(self.move_from_cart)
@@ -416,6 +420,13 @@ class DealDetailPanel(DetailPanel):
         dialog.refused.connect(lambda exc: (self.reload(), self.refused.emit(exc)))
         self.pending_dialog = dialog
         dialog.open()
+
+    def pay_deal(self) -> None:
+        """결제: the payment window for this deal; the pages hear the payment from the helper."""
+        if self.view is None:
+            return
+        self.pending_dialog = PaymentDialog(self.ctx, [self.view.id], self)
+        self.pending_dialog.open()
 
     def move_to_cart(self) -> None:
         actor, deals, view = self.ctx.actor, self.ctx.services.deals, self.view

@@ -4,8 +4,9 @@ One tab per inbox list of the actor's side, titled with its count; each tab is a
 through the database in the background. Selecting a deal shows it beside the tables with
 the actions its state allows. After an action (here or on another page) the counts are
 reloaded and the tables are patched in place, so the selection stays where it was.
-The demand company's 결제하기 tab ticks deals and totals them against the remaining budget;
-paying is the next issue and the pay button says so without touching any deal.
+The demand company's 결제하기 tab ticks deals and totals them against the remaining budget; its
+pay button (and a deal's 결제 in the detail panel) opens the payment window (views/payments).
+After a payment the page refreshes from the changes the helper broadcasts.
 """
 
 from __future__ import annotations

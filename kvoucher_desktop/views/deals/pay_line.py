@@ -1,5 +1,5 @@
 """The 결제하기 tab's line under its table: the ticked total, the remaining budget and 결제하기,
-which checks the ticked deals against the remaining budget before the preview opens.
+which opens the payment window with the ticked deals (it quotes them against the budget first).
 
 The remaining budget is the inbox page's (`page.remaining`, loaded with the page's other data by
 `load_budget`); the line only shows it and acts on it. Both reads share the page's "budget" key,
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...enums import DealTab
 from ...services.rules.money import format_krw
+from ..payments.dialog import PaymentDialog
 from .models import PayTableModel
-from .pay import PayPreviewDialog
 
 if TYPE_CHECKING:  # pragma: no cover
     from .inbox import DealInboxPage
@@ -73,29 +73,10 @@ class PayLine(QWidget):
         self.button.setEnabled(bool(rows))
 
     def pay(self) -> None:
-        """Check the ticked deals against the remaining budget; payment itself is the next issue."""
-        page, model = self.page, self.model
-        rows = model.checked_rows()
+        """The payment window for the ticked deals, in list order."""
+        page, rows = self.page, self.model.checked_rows()
         if not rows:
             self.ctx.show_failure(self.tr("결제할 거래를 선택해 주세요."), page)
             return
-        total = model.checked_total()
-        self.button.setEnabled(False)
-
-        def done(view) -> None:
-            page.remaining = view.budget.remaining if view.budget is not None else 0
-            self.update_line()
-            if total > page.remaining:
-                self.ctx.show_failure(self.tr(
-                    "선택한 거래의 합계({total})가 남은 예산({remaining})보다 많습니다. "
-                    "남은 예산 안에서 결제할 거래를 다시 선택해 주세요.").format(
-                        total=format_krw(total), remaining=format_krw(page.remaining)), page)
-                return
-            page.pay_dialog = PayPreviewDialog(rows, page.remaining, page)
-            page.pay_dialog.open()
-
-        def failed(exc: BaseException) -> None:
-            self.update_line()
-            self.ctx.show_failure(exc, page)
-
-        budget_query(page).busy(text=self.tr("남은 예산을 확인하는 중…")).success(done).failure(failed).run()
+        page.pay_dialog = PaymentDialog(self.ctx, [r.id for r in rows], page)
+        page.pay_dialog.open()

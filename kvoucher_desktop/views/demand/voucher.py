@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ...enums import AbandonmentStatus, PaymentMethod
 from ...services.changes import Changes, Entity
+from ...services.clock import kst_date
 from ...services.dto import VoucherView
 from ...services.errors import DomainError, ValidationError
 from ...services.rules.money import format_krw
@@ -23,6 +24,7 @@ from ..widgets.common import StatusBadge, mark_invalid, scrolling_body
 from ..widgets.dialogs import ask_reason, ask_yes_no
 from ..widgets.notice import NoticeBox
 from .abandonment_box import AbandonmentBox
+from .issuer_dialogs import CardIssuedDialog, ZeroPayPasswordDialog
 from .payment_method import PaymentMethodDialog
 from .voucher_method_boxes import ChosenMethodBox, MethodChoiceBox
 
@@ -30,7 +32,7 @@ from .voucher_method_boxes import ChosenMethodBox, MethodChoiceBox
 BOX_PARTS = {
     "choose": ("method_group", "options", "choose_hint", "apply_button"),
     "chosen": ("method_label", "fixed_note", "chosen_form", "chosen_at_label", "card_date_label", "zeropay_state",
-               "guidance", "helpdesk"),
+               "guidance", "helpdesk", "card_state", "card_request_button", "zeropay_password_button"),
     "abandon": ("abandon_status", "abandon_button", "abandon_hint", "abandon_error"),
 }
 
@@ -41,6 +43,8 @@ class VoucherPage(QWidget):
         self.ctx = ctx
         self.view: VoucherView | None = None
         self.method_dialog: PaymentMethodDialog | None = None
+        self.card_dialog: CardIssuedDialog | None = None
+        self.password_dialog: ZeroPayPasswordDialog | None = None
         self.pending_dialog = None  # the reason / yes-no box of an abandonment request
         self._build()
 
@@ -82,6 +86,8 @@ class VoucherPage(QWidget):
         self.choose_box.selection_changed.connect(self._update_buttons)
         self.choose_box.apply_button.clicked.connect(self.apply)
         self.chosen_box = ChosenMethodBox()
+        self.chosen_box.card_request_button.clicked.connect(self.request_card)
+        self.chosen_box.zeropay_password_button.clicked.connect(self.set_zeropay_password)
         self.abandon_box = AbandonmentBox()
         self.abandon_box.abandon_button.clicked.connect(self.request_abandonment)
         for key, box in (("choose", self.choose_box), ("chosen", self.chosen_box), ("abandon", self.abandon_box)):
@@ -163,6 +169,8 @@ class VoucherPage(QWidget):
     def _update_buttons(self) -> None:
         idle = not self.busy.busy
         self.apply_button.setEnabled(idle and self.method_group.checkedButton() is not None)
+        self.card_request_button.setEnabled(idle and self.card_requestable())
+        self.zeropay_password_button.setEnabled(idle)
         self.abandon_box.update_button(idle, self.abandonment_refusal())
 
     # --- choosing the method -----------------------------------------------------------------
@@ -183,6 +191,36 @@ class VoucherPage(QWidget):
         self.show_voucher(view)
         self.ctx.show_success(self.tr("바우처를 신청했습니다. 결제수단: {method}").format(
             method=self.tr(METHOD_LABELS[view.payment_method])))
+
+    # --- the issuers: 카드 발급 신청, 상품권 비밀번호 설정 ---------------------------------------------
+    def card_requestable(self) -> bool:
+        """신한카드 not issued yet, from the KST day after the choice (the services' clock)."""
+        view = self.view
+        if view is None or view.payment_method is not PaymentMethod.SHINHAN_CARD or view.card_masked is not None:
+            return False
+        return view.card_request_from is not None and kst_date(self.ctx.services.clock.now()) >= view.card_request_from
+
+    def request_card(self) -> None:
+        if not self.card_requestable() or self.busy.busy:
+            return
+        actor, vouchers = self.ctx.actor, self.ctx.services.vouchers
+
+        def issued(card) -> None:
+            self.card_dialog = CardIssuedDialog(card, self)
+            self.card_dialog.finished.connect(lambda _r: self.refresh())
+            self.card_dialog.open()
+
+        self.ctx.op(lambda: vouchers.request_card(actor), parent=self) \
+            .busy(text=self.tr("카드 발급을 신청하는 중…")).success(issued) \
+            .failure(lambda exc: (self.ctx.show_failure(exc, self), self.refresh())).after(self._update_buttons).run()
+        self._update_buttons()
+
+    def set_zeropay_password(self) -> None:
+        dialog = ZeroPayPasswordDialog(self.ctx, self)
+        dialog.password_set.connect(lambda view: (self.show_voucher(view), self.ctx.show_success(
+            self.tr("제로페이 상품권 비밀번호를 설정했습니다."))))
+        self.password_dialog = dialog
+        dialog.open()
 
     # --- budget abandonment ------------------------------------------------------------------
     def request_abandonment(self, _checked: bool = False, *, reason: str = "", error: str = "") -> None:

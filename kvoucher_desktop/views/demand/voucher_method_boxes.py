@@ -1,4 +1,5 @@
-"""The payment-method boxes of 바우처 신청: 결제수단 선택 (before the choice) and 결제수단 (after).
+"""The payment-method boxes of 바우처 신청: 결제수단 선택 (before the choice) and 결제수단 (after, with
+카드 발급 신청 or 상품권 비밀번호 설정 when there is something left to do with the issuer).
 
 They build and show; the page opens the confirmation dialog and loads (demand/voucher.py).
 """
@@ -77,10 +78,22 @@ class ChosenMethodBox(QGroupBox):
         self.card_date_label.setStyleSheet("font-weight: bold;")
         self.zeropay_state = QLabel()
         self.zeropay_state.setWordWrap(True)
+        self.card_state = QLabel()
+        self.card_state.setStyleSheet("font-weight: bold;")
         form.addRow(self.tr("신청일시"), self.chosen_at_label)
         form.addRow(self.card_date_label)
+        form.addRow(self.tr("바우처 카드"), self.card_state)
         form.addRow(self.tr("제로페이 상품권"), self.zeropay_state)
         box.addLayout(form)
+        actions = QHBoxLayout()
+        self.card_request_button = QPushButton(self.tr("카드 발급 신청"))
+        self.card_request_button.setObjectName("primary")
+        self.zeropay_password_button = QPushButton(self.tr("상품권 비밀번호 설정"))
+        self.zeropay_password_button.setObjectName("primary")
+        actions.addWidget(self.card_request_button)
+        actions.addWidget(self.zeropay_password_button)
+        actions.addStretch(1)
+        box.addLayout(actions)
         self.guidance = NoticeBox("info")
         box.addWidget(self.guidance)
         self.helpdesk = QLabel(self.tr("문의: 신한카드 고객센터 {card} · 제로페이 고객센터 {zeropay}").format(
@@ -94,8 +107,15 @@ class ChosenMethodBox(QGroupBox):
         card = method is M.SHINHAN_CARD
         self.method_label.setText(self.tr(METHOD_LABELS[method]))
         self.chosen_at_label.setText(self.tr("{at} (한국시간)").format(at=format_kst(view.chosen_at)))
-        self.chosen_form.setRowVisible(self.card_date_label, card)
+        issued = card and view.card_masked is not None
+        self.chosen_form.setRowVisible(self.card_date_label, card and not issued)
+        self.chosen_form.setRowVisible(self.card_state, issued)
         self.chosen_form.setRowVisible(self.zeropay_state, not card)
+        self.card_request_button.setVisible(card and not issued)
+        self.zeropay_password_button.setVisible(not card and not view.zeropay_password_set)
+        if issued:
+            self.card_state.setText(self.tr("{card} · 발급일 {day}").format(
+                card=view.card_masked, day=format_kst(view.card_issued_at)[:10] if view.card_issued_at else "-"))
         if card:
             day = view.card_request_from.isoformat() if view.card_request_from else ""
             self.card_date_label.setText(self.tr("카드 발급 신청 가능일: {day} (선택한 다음 날부터)").format(day=day))
