@@ -23,13 +23,12 @@ from ...enums import PaymentFailure, PaymentMethod, PaymentStatus
 from ...services.dto import PaymentQuote, PaymentView
 from ...services.errors import DomainError
 from ...services.rules.money import format_krw
-from ...services.vouchers import METHOD_LABELS
 from ..tasks import error_text
 from ..widgets.busy import BusyIndicator
 from ..widgets.common import ErrorLabel, title_label
 from .results import PaymentResults, outcome_detail, outcome_label
-from .steps import CardForm, CodeStep, ZeroPayForm
-from .summary import QuoteSummary
+from .steps import CodeStep
+from .summary import PayForm
 
 P, F = PaymentStatus, PaymentFailure
 #: failures caused by what was typed: the window goes back to the form (the same input would fail
@@ -68,21 +67,9 @@ class PaymentDialog(QDialog):
         self.heading = title_label(self.tr("결제하기"), 2)
         layout.addWidget(self.heading)
         self.stack = QStackedWidget()
-        form_page = QWidget()
-        form_layout = QVBoxLayout(form_page)
-        form_layout.setContentsMargins(0, 0, 0, 0)
-        self.summary = QuoteSummary()
-        form_layout.addWidget(self.summary)
-        self.method_label = QLabel()
-        self.method_label.setStyleSheet("font-weight: bold;")
-        form_layout.addWidget(self.method_label)
-        self.card = CardForm()
-        self.zeropay = ZeroPayForm()
-        self.card.hide()
-        self.zeropay.hide()
-        form_layout.addWidget(self.card)
-        form_layout.addWidget(self.zeropay)
-        form_layout.addStretch(1)
+        self.form_page = form_page = PayForm()
+        self.summary, self.method_label = form_page.summary, form_page.method_label
+        self.card, self.zeropay = form_page.card, form_page.zeropay
         self.code_step = CodeStep(self.ctx.services.clock)
         self.code_step.resend_button.clicked.connect(self.resend)
         self.results = PaymentResults()
@@ -132,18 +119,9 @@ class PaymentDialog(QDialog):
 
     def show_quote(self, quote: PaymentQuote) -> None:
         self.quote = quote
-        self.summary.show_quote(quote)
-        payable = quote.refusal is None
-        card = quote.method is PaymentMethod.SHINHAN_CARD
-        if quote.method is not None:
-            self.method_label.setText(self.tr("결제수단: {method}").format(method=self.tr(METHOD_LABELS[quote.method])))
-        self.card.set_card(quote.card_masked)
-        self.card.setVisible(payable and card)
-        self.zeropay.setVisible(payable and quote.method is PaymentMethod.ZEROPAY)
+        self.form_page.show_quote(quote)
         self.ok_button.setText(self.tr("{total} 결제하기").format(total=format_krw(quote.total)))
-        self.ok_button.setEnabled(payable)
-        if payable:
-            (self.card.number if card else self.zeropay.password).setFocus()
+        self.ok_button.setEnabled(quote.refusal is None)
         self.adjustSize()
 
     # --- the one button: 결제하기 / 확인 / 닫기 ----------------------------------------------------
@@ -158,7 +136,7 @@ class PaymentDialog(QDialog):
             self.accept()
 
     def _form(self):
-        return self.card if self.method is PaymentMethod.SHINHAN_CARD else self.zeropay
+        return self.form_page.form_for(self.method)
 
     def pay(self) -> None:
         if self.quote is None or self.quote.refusal is not None:

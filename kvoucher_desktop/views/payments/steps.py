@@ -158,6 +158,7 @@ class CodeStep(QWidget):
         layout.addLayout(row)
         self.error = ErrorLabel()
         layout.addWidget(self.error)
+        layout.addStretch(1)
         self.errors = FieldErrors(self.error, {"code": self.code})
         self.countdown.expired.connect(lambda: self.error.show_message(self.tr(
             "인증번호 유효시간(3분)이 지났습니다. '인증번호 재전송'을 눌러 새 인증번호를 받아 주세요.")))

@@ -1,4 +1,5 @@
-"""The first part of the payment window: what paying the deals would charge (services.payments.quote).
+"""The first part of the payment window: what paying the deals would charge (services.payments.quote)
+and the method's input (the card, or the ZeroPay password).
 
 A table of the deals (서비스, 공급기업, 결제금액, 정부지원금, 자부담), the totals, the remaining budget
 before and after, and the refusal when the deals cannot be paid now.
@@ -9,10 +10,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from ...enums import PaymentMethod
 from ...services.dto import PaymentQuote
+from ...services.vouchers import METHOD_LABELS
 from ...services.rules.money import format_krw
 from ..widgets.notice import NoticeBox
 from ..widgets.tables import ALIGN_RIGHT, Column, RowTableModel, make_table
+from .steps import CardForm, ZeroPayForm
 
 #: the table shows up to this many rows without scrolling
 VISIBLE_ROWS = 5
@@ -65,3 +69,37 @@ class QuoteSummary(QWidget):
         self.refusal.setVisible(quote.refusal is not None)
         if quote.refusal is not None:
             self.refusal.set_text(self.tr("지금은 결제할 수 없습니다."), quote.refusal)
+
+
+class PayForm(QWidget):
+    """The quote, then the input of the company's method (hidden when the deals cannot be paid)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QuoteSummary()
+        layout.addWidget(self.summary)
+        self.method_label = QLabel()
+        self.method_label.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.method_label)
+        self.card, self.zeropay = CardForm(), ZeroPayForm()
+        for form in (self.card, self.zeropay):
+            form.hide()
+            layout.addWidget(form)
+        layout.addStretch(1)
+
+    def form_for(self, method: PaymentMethod | None):
+        return self.card if method is PaymentMethod.SHINHAN_CARD else self.zeropay
+
+    def show_quote(self, quote: PaymentQuote) -> None:
+        self.summary.show_quote(quote)
+        payable = quote.refusal is None
+        if quote.method is not None:
+            self.method_label.setText(self.tr("결제수단: {method}").format(method=self.tr(METHOD_LABELS[quote.method])))
+        self.card.set_card(quote.card_masked)
+        self.card.setVisible(payable and quote.method is PaymentMethod.SHINHAN_CARD)
+        self.zeropay.setVisible(payable and quote.method is PaymentMethod.ZEROPAY)
+        if payable and quote.method is not None:
+            focus = self.form_for(quote.method)
+            (focus.number if focus is self.card else focus.password).setFocus()
