@@ -115,6 +115,14 @@ def main() -> int:
     if pay_model.rowCount():
         inbox.select_deal(pay_model.row_at(0).id)
     shoot("deal_inbox")
+    inbox.pay_bar.pay()  # 결제하기 with the ticked deals: the payment window on its quote
+    settle(app, 0.8)
+    shoot("payment_window", inbox.pay_dialog)
+    inbox.pay_dialog.reject()
+    settle(app)
+    window.open_page("payment_manage")
+    settle(app, 0.8)
+    shoot("payment_manage")
 
     window.set_actor(services.accounts.login("supplier", DEMO_PASSWORD))
     shoot("supplier_services")
@@ -132,6 +140,11 @@ def main() -> int:
     shoot("budget")
     window.open_page("abandonments")
     shoot("abandonments")
+    window.set_actor(services.accounts.login("supplier", DEMO_PASSWORD))
+    window.open_page("payments_received")
+    settle(app, 0.8)
+    shoot("payments_received")
+    window.set_actor(services.accounts.login("agency", DEMO_PASSWORD))
     audit = window.open_page("audit_verify")
     audit.run()
     settle(app, 1.5)

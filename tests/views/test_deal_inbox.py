@@ -18,7 +18,7 @@ from kvoucher_desktop.services.rules.deals import EXPIRED_NO_PAYMENT
 from kvoucher_desktop.views.deals.detail import PaymentRequestDialog
 from kvoucher_desktop.views.deals.inbox import DealInboxPage
 from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEventModel, DealTableModel, PayTableModel, format_deadline_kst
-from kvoucher_desktop.views.payments.dialog import PaymentDialog
+from kvoucher_desktop.views.paying.dialog import PaymentDialog
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
 from tests.factories import company_in_state, make_supplier_account
 from tests.views.helpers import record_changes, type_text

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from kvoucher_desktop.enums import DealState, DealTab, PaymentFailure, PaymentMethod, PaymentStatus
 from kvoucher_desktop.services.clock import KST
-from kvoucher_desktop.views.payments.dialog import CODE, DONE, FORM, PaymentDialog
+from kvoucher_desktop.views.paying.dialog import CODE, DONE, FORM, PaymentDialog
 from tests.factories import approved_buyer, make_service, make_supplier_account
 from tests.views.helpers import type_text
 from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
@@ -278,5 +278,6 @@ def test_card_issuance_shows_the_number_once_and_the_page_then_shows_it_masked(q
     settle(qtbot)
     view = sqlite_services.vouchers.get(buyer)
     assert page.card_state.text().startswith(view.card_masked)
+    assert f"유효기간 {view.card_expiry}" in page.card_state.text() and re.fullmatch(r"\d\d/\d\d", view.card_expiry)
     assert view.card_masked.endswith(number[-4:]) and number.replace(" ", "") not in page.card_state.text()
     assert not page.card_request_button.isVisible()

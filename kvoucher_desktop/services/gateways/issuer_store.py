@@ -12,65 +12,37 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import (
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
-    TypeDecorator,
     select,
     text,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from ...models.base import NAMING, UTCDateTime  # the platform's conventions; the tables are the issuers'
 from ..store import create_store_engine
 
 SCHEMA_VERSION = 1
 #: the file name the composition root gives the issuers' SQLite store in the data folder
 DEFAULT_FILE_NAME = "issuers.sqlite3"
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 
 class IssuerStoreError(RuntimeError):
     """The issuers' store cannot be used (another schema version)."""
-
-
-class _UtcDateTime(TypeDecorator):
-    """Naive UTC in the database, aware UTC in Python."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 class IssuerRecord(DeclarativeBase):
     """Declarative base of the issuers' tables (its own metadata)."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: _UtcDateTime()}
+    type_annotation_map = {datetime: UTCDateTime()}
 
 
 class IssuerSchema(IssuerRecord):

@@ -36,7 +36,7 @@ from ..widgets.dialogs import ask_reason
 from ..widgets.forms import FieldErrors
 from ..widgets.money import MoneyEdit
 from ..widgets.notice import NoticeBox
-from ..payments.dialog import PaymentDialog
+from ..paying.dialog import PaymentDialog
 from ..widgets.tables import make_table
 from .models import STATE_COLOURS, DealEventModel, format_deadline_kst
 

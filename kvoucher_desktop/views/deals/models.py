@@ -134,37 +134,8 @@ class DealTableModel(KeysetTableModel):
         tab = self.tab
         self.set_source(lambda cursor: deals.list_tab(actor, tab, cursor))
 
-    @property
-    def started(self) -> bool:
-        return self._fetch is not None
-
-    def sync(self) -> None:
-        """Reload what is loaded (at least one page) and patch the rows in place; no reset."""
-        if self._fetch is None:
-            self.start()
-            return
-        fetch, want = self._fetch, max(len(self._rows), 1)
-        self._set_loading(True)
-
-        def work():
-            rows, cursor = [], None
-            while True:
-                page = fetch(cursor)
-                rows.extend(page.rows)
-                cursor = page.next_cursor
-                if cursor is None or len(rows) >= want:
-                    return rows, cursor
-
-        # the same key as a page: a page of an earlier fetchMore would not fit any more (overtaken)
-        self._ctx.query(work, parent=self, key="page").quiet() \
-            .success(lambda result: self._synced(*result)).failure(self._page_failed).run()
-
-    def _synced(self, rows: list, cursor) -> None:
-        self.merge_rows(rows)
-        self._cursor = cursor
-        self._exhausted = cursor is None
-        self._set_loading(False)
-        self.synced.emit()
+    def place_synced(self, rows: list) -> None:
+        self.merge_rows(rows)  # patched in place: no reset (the selection and scroll stay)
 
     def merge_rows(self, new_rows: list) -> None:
         """Make the rows equal to `new_rows` with single-row removes, inserts and updates."""

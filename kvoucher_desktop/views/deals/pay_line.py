@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...enums import DealTab
 from ...services.rules.money import format_krw
-from ..payments.dialog import PaymentDialog
+from ..paying.dialog import PaymentDialog
 from .models import PayTableModel
 
 if TYPE_CHECKING:  # pragma: no cover

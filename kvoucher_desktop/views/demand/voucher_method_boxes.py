@@ -114,8 +114,9 @@ class ChosenMethodBox(QGroupBox):
         self.card_request_button.setVisible(card and not issued)
         self.zeropay_password_button.setVisible(not card and not view.zeropay_password_set)
         if issued:
-            self.card_state.setText(self.tr("{card} · 발급일 {day}").format(
-                card=view.card_masked, day=format_kst(view.card_issued_at)[:10] if view.card_issued_at else "-"))
+            self.card_state.setText(self.tr("{card} · 유효기간 {expiry} · 발급일 {day}").format(
+                card=view.card_masked, expiry=view.card_expiry or "-",
+                day=format_kst(view.card_issued_at)[:10] if view.card_issued_at else "-"))
         if card:
             day = view.card_request_from.isoformat() if view.card_request_from else ""
             self.card_date_label.setText(self.tr("카드 발급 신청 가능일: {day} (선택한 다음 날부터)").format(day=day))

@@ -119,37 +119,6 @@ class PaymentTableModel(KeysetTableModel):
         start, end = self.period
         self.set_source(lambda cursor: payments.list_tab(actor, tab, start, end, cursor))
 
-    @property
-    def started(self) -> bool:
-        return self._fetch is not None
-
-    def sync(self) -> None:
-        """Reload what is loaded (at least one page) in the background and put it in place."""
-        if self._fetch is None:
-            self.start()
-            return
-        fetch, want = self._fetch, max(len(self._rows), 1)
-        self._set_loading(True)
-
-        def work():
-            rows, cursor = [], None
-            while True:
-                page = fetch(cursor)
-                rows.extend(page.rows)
-                cursor = page.next_cursor
-                if cursor is None or len(rows) >= want:
-                    return rows, cursor
-
-        self._ctx.query(work, parent=self, key="page").quiet() \
-            .success(lambda result: self._synced(*result)).failure(self._page_failed).run()
-
-    def _synced(self, rows: list, cursor) -> None:
-        self.set_rows(rows)
-        self._cursor = cursor
-        self._exhausted = cursor is None
-        self._set_loading(False)
-        self.synced.emit()
-
 
 class SettlementModel(RowTableModel):
     """One kind of the supplier's settlement rows: per day, per month, or per payout date."""

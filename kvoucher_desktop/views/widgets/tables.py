@@ -223,6 +223,50 @@ class KeysetTableModel(RowTableModel):
         self._set_loading(False)
         self.failed.emit(exc)
 
+    # --- reloading what is loaded (a list told that its rows changed) ------------------------------
+    def start(self) -> None:
+        """Load the first page (forgetting what was loaded): the subclass sets its source."""
+        raise NotImplementedError
+
+    @property
+    def started(self) -> bool:
+        return self._fetch is not None
+
+    def sync(self) -> None:
+        """Reload what is loaded (at least one page) in the background and put it in place
+        (`place_synced`); `synced` is emitted when it is."""
+        if self._fetch is None:
+            self.start()
+            return
+        fetch, want = self._fetch, max(len(self._rows), 1)
+        self._set_loading(True)
+
+        def work():
+            rows, cursor = [], None
+            while True:
+                page = fetch(cursor)
+                rows.extend(page.rows)
+                cursor = page.next_cursor
+                if cursor is None or len(rows) >= want:
+                    return rows, cursor
+
+        # the same key as a page: a page of an earlier fetchMore would not fit any more (overtaken)
+        self._ctx.query(work, parent=self, key="page").quiet() \
+            .success(lambda result: self._synced(*result)).failure(self._page_failed).run()
+
+    def place_synced(self, rows: list) -> None:
+        """Put the reloaded rows in place (a reset; a subclass may patch them in instead)."""
+        self.set_rows(rows)
+
+    def _synced(self, rows: list, cursor) -> None:
+        self.place_synced(rows)
+        self._cursor = cursor
+        self._exhausted = cursor is None
+        self._set_loading(False)
+        synced = getattr(self, "synced", None)
+        if synced is not None:
+            synced.emit()
+
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
