@@ -51,7 +51,8 @@ DEFAULT_URL = f"sqlite:///{(HERE / 'out' / 'programme.sqlite3').as_posix()}"
 LIST_LIMIT = 2.0  # × the raw SQL
 SEARCH_LIMIT_MS = 20.0
 TAB_LABELS = {DealTab.CONSULT: "거래상담", DealTab.ACCEPTED: "거래수락", DealTab.PAYMENT_REQUESTED: "결제요청",
-              DealTab.CART: "장바구니", DealTab.PAY: "결제하기", DealTab.CLOSED: "반려/불가"}
+              DealTab.CART: "장바구니", DealTab.PAY: "결제하기", DealTab.DONE: "결제완료/취소",
+              DealTab.CLOSED: "반려/불가"}
 ONLY: list[str] = []
 
 

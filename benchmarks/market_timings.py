@@ -20,7 +20,8 @@ from kvoucher_desktop.services.deals import DEMAND_TABS, SUPPLIER_TABS
 from kvoucher_desktop.services.registry import build_services
 
 TAB_LABELS = {DealTab.CONSULT: "거래상담", DealTab.ACCEPTED: "거래수락", DealTab.PAYMENT_REQUESTED: "결제요청",
-              DealTab.CART: "장바구니", DealTab.PAY: "결제하기", DealTab.CLOSED: "반려/불가"}
+              DealTab.CART: "장바구니", DealTab.PAY: "결제하기", DealTab.DONE: "결제완료/취소",
+              DealTab.CLOSED: "반려/불가"}
 
 #: (label, query, category) — 1-, 2-, 3+-syllable Korean, several words, Latin letters, no match
 SEARCHES = (

@@ -98,6 +98,7 @@ class DealTab(str, enum.Enum):
     PAYMENT_REQUESTED = "PAYMENT_REQUESTED"  # 결제요청
     CART = "CART"  # 장바구니
     PAY = "PAY"  # 결제하기: payment requested + cart, ticked for multi-pay
+    DONE = "DONE"  # 결제완료·결제취소
     CLOSED = "CLOSED"  # 반려/불가
 
 

@@ -35,8 +35,9 @@ MAX_PAGE_SIZE = 1000
 SWEEP_BATCH = 500
 
 #: tabs per side; the supplier's 결제요청 also holds what the buyer put in its cart
-DEMAND_TABS = (DealTab.CONSULT, DealTab.ACCEPTED, DealTab.PAYMENT_REQUESTED, DealTab.CART, DealTab.PAY, DealTab.CLOSED)
-SUPPLIER_TABS = (DealTab.CONSULT, DealTab.ACCEPTED, DealTab.PAYMENT_REQUESTED, DealTab.CLOSED)
+DEMAND_TABS = (DealTab.CONSULT, DealTab.ACCEPTED, DealTab.PAYMENT_REQUESTED, DealTab.CART, DealTab.PAY, DealTab.DONE,
+               DealTab.CLOSED)
+SUPPLIER_TABS = (DealTab.CONSULT, DealTab.ACCEPTED, DealTab.PAYMENT_REQUESTED, DealTab.DONE, DealTab.CLOSED)
 
 
 def _tab_states(tab: DealTab, role: Role) -> tuple[DealState, ...]:
@@ -46,6 +47,7 @@ def _tab_states(tab: DealTab, role: Role) -> tuple[DealState, ...]:
         DealTab.PAYMENT_REQUESTED: (D.PAYMENT_REQUESTED, D.IN_CART) if role is Role.SUPPLIER else (D.PAYMENT_REQUESTED,),
         DealTab.CART: (D.IN_CART,),
         DealTab.PAY: (D.PAYMENT_REQUESTED, D.IN_CART),
+        DealTab.DONE: (D.PAID, D.CANCELLED),
         DealTab.CLOSED: (D.REJECTED, D.EXPIRED),
     }[tab]
 

@@ -344,12 +344,17 @@ def test_tabs_and_counts_for_both_sides(services):
     buyer, _ = approved_buyer(services)
     supplier = make_supplier_account(services)
     made = {state: drive(services, state, buyer, supplier)
-            for state in (D.CONSULT_REQUESTED, D.ACCEPTED, D.PAYMENT_REQUESTED, D.IN_CART, D.REJECTED)}
+            for state in (D.CONSULT_REQUESTED, D.ACCEPTED, D.PAYMENT_REQUESTED, D.IN_CART, D.REJECTED, D.PAID,
+                          D.CANCELLED)}
     demand = services.deals.counts(buyer)
     assert demand == {DealTab.CONSULT: 1, DealTab.ACCEPTED: 1, DealTab.PAYMENT_REQUESTED: 1, DealTab.CART: 1,
-                      DealTab.PAY: 2, DealTab.CLOSED: 1}
+                      DealTab.PAY: 2, DealTab.DONE: 2, DealTab.CLOSED: 1}
     assert services.deals.counts(supplier) == {DealTab.CONSULT: 1, DealTab.ACCEPTED: 1,
-                                               DealTab.PAYMENT_REQUESTED: 2, DealTab.CLOSED: 1}
+                                               DealTab.PAYMENT_REQUESTED: 2, DealTab.DONE: 2, DealTab.CLOSED: 1}
+    # 결제완료·취소: the paid and the cancelled deals, on both sides
+    for actor in (buyer, supplier):
+        assert {d.id for d in services.deals.list_tab(actor, DealTab.DONE).rows} == {made[D.PAID].id,
+                                                                                     made[D.CANCELLED].id}
     pay = {d.id for d in services.deals.list_tab(buyer, DealTab.PAY).rows}
     assert pay == {made[D.PAYMENT_REQUESTED].id, made[D.IN_CART].id}
     assert [d.id for d in services.deals.list_tab(buyer, DealTab.CART).rows] == [made[D.IN_CART].id]

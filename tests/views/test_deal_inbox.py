@@ -103,7 +103,7 @@ def cell(model, deal_id, column_title: str) -> str:
 def test_tab_titles_carry_the_counts_of_each_side(qtbot, desk, store):
     demand_window, demand = open_inbox(qtbot, desk, store.demand)
     assert [demand.tabs.tabText(i) for i in range(demand.tabs.count())] == [
-        "거래상담 (1)", "거래수락 (1)", "결제요청 (2)", "장바구니 (0)", "결제하기 (2)", "반려·불가 (0)"]
+        "거래상담 (1)", "거래수락 (1)", "결제요청 (2)", "장바구니 (0)", "결제하기 (2)", "결제완료·취소 (0)", "반려·불가 (0)"]
     consult = demand.models[T.CONSULT]
     assert [c.title for c in consult.columns] == ["서비스명", "공급기업", "상태", "요청일시", "금액", "응답기한", "메모"]
     assert cell(consult, store.consult, "공급기업") == "클라우드웍스"
@@ -119,7 +119,7 @@ def test_tab_titles_carry_the_counts_of_each_side(qtbot, desk, store):
 
     supplier_window, supplier = open_inbox(qtbot, desk, store.supplier)
     assert [supplier.tabs.tabText(i) for i in range(supplier.tabs.count())] == [
-        "거래상담 (1)", "거래수락 (1)", "결제요청 (2)", "반려·불가 (0)"]
+        "거래상담 (1)", "거래수락 (1)", "결제요청 (2)", "결제완료·취소 (0)", "반려·불가 (0)"]
     consult = supplier.models[T.CONSULT]
     assert [c.title for c in consult.columns][:2] == ["서비스명", "수요기업"]
     assert cell(consult, store.consult, "수요기업") == "테스트상사"

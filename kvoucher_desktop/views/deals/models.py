@@ -47,6 +47,7 @@ def tab_label(tab: DealTab) -> str:
         DealTab.PAYMENT_REQUESTED: tr("DealInbox", "결제요청"),
         DealTab.CART: tr("DealInbox", "장바구니"),
         DealTab.PAY: tr("DealInbox", "결제하기"),
+        DealTab.DONE: tr("DealInbox", "결제완료·취소"),
         DealTab.CLOSED: tr("DealInbox", "반려·불가"),
     }[tab]
 
@@ -109,12 +110,12 @@ class DealTableModel(KeysetTableModel):
             Column(tr("금액"), lambda d: format_krw(pay_amount(d)), ALIGN_RIGHT, 96, tooltip=amount_tooltip,
                    sort=pay_amount),
         ]
-        if closed:
+        if closed or self.tab is DealTab.DONE:
             columns += [
-                Column(tr("종료일시"), lambda d: format_kst(d.closed_at), ALIGN_CENTER, 124,
-                       sort=lambda d: last_if_none(d.closed_at)),
-                Column(tr("반려 메모·불가 사유"), lambda d: one_line(d.close_reason), width=200,
-                       tooltip=lambda d: d.close_reason or ""),
+                Column(tr("종료일시") if closed else tr("결제·취소일시"), lambda d: format_kst(d.closed_at),
+                       ALIGN_CENTER, 124, sort=lambda d: last_if_none(d.closed_at)),
+                Column(tr("반려 메모·불가 사유") if closed else tr("취소 사유"), lambda d: one_line(d.close_reason),
+                       width=200, tooltip=lambda d: d.close_reason or ""),
             ]
         else:
             columns += [
