@@ -121,7 +121,7 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
 
         from .simulator import SimulatorDock  # not needed for the shell (nor is the services' clock)
 
-        self.simulator = SimulatorDock(services.sms, self)
+        self.simulator = SimulatorDock(services.sms, self, issuers=(services.cards, services.zeropay))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.simulator)
         self.simulator.hide()
         self._tick = QTimer(self)

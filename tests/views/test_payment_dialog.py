@@ -281,3 +281,21 @@ def test_card_issuance_shows_the_number_once_and_the_page_then_shows_it_masked(q
     assert f"유효기간 {view.card_expiry}" in page.card_state.text() and re.fullmatch(r"\d\d/\d\d", view.card_expiry)
     assert view.card_masked.endswith(number[-4:]) and number.replace(" ", "") not in page.card_state.text()
     assert not page.card_request_button.isVisible()
+
+
+def test_the_simulator_panel_makes_the_next_payment_decline_then_answers_normally(qtbot, desk, sqlite_services, clock):
+    """The 시뮬레이터 panel's 결제사 응답: the next payment is declined by the issuer (a FAILED payment
+    with its reason), then the setting is back to 정상 응답 and the next one is approved."""
+    from kvoucher_desktop.views.simulator import ISSUER_MODES
+    from tests.services.test_payments import Desk as PaymentDesk
+
+    services = sqlite_services
+    buyer = PaymentDesk(services, clock, PaymentMethod.ZEROPAY)
+    window = desk(buyer.buyer)
+    panel = window.simulator
+    panel.issuer_mode.setCurrentIndex([f for _l, f in ISSUER_MODES].index("decline"))
+    declined = buyer.pay_zeropay(buyer.deal())
+    assert declined.status is PaymentStatus.FAILED and declined.failure_code is PaymentFailure.DECLINED
+    qtbot.waitUntil(lambda: panel.issuer_mode.currentIndex() == 0, timeout=3000)
+    assert services.cards.faults.armed is None and services.zeropay.faults.armed is None
+    assert buyer.pay_zeropay(buyer.deal()).status is PaymentStatus.SUCCEEDED
