@@ -41,10 +41,11 @@ if str(HERE) not in sys.path:
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from kvoucher_desktop.enums import DealTab, ScreeningStatus
+from kvoucher_desktop.enums import DealTab, PaymentTab, ScreeningStatus
 from kvoucher_desktop.services.clock import FixedClock, SystemClock
 from kvoucher_desktop.services.deals import DEMAND_TABS, SUPPLIER_TABS
 from kvoucher_desktop.services.registry import build_services
+from kvoucher_desktop.services.rules.payments import TAB_LABELS as PAYMENT_TAB_LABELS
 from kvoucher_desktop.services.repositories.rows import STATEMENT_OBSERVERS
 
 DEFAULT_URL = f"sqlite:///{(HERE / 'out' / 'programme.sqlite3').as_posix()}"
@@ -219,6 +220,11 @@ def market(add, services, picked) -> None:
     for tab in DEMAND_TABS:
         add("list", f"inbox {TAB_LABELS[tab]} — {dem_scope}", lambda t=tab: deals.list_tab(demand, t))
     add("list", f"supplier services — {sup_scope}", lambda: cat.supplier_services(supplier))
+    pay = services.payments  # 서비스 결제관리 / 결제 내역: the first page of each tab, and the counts
+    for scope, actor in ((dem_scope, demand), (sup_scope, supplier)):
+        add("list", f"payment counts — {scope}", lambda a=actor: pay.counts(a))
+        for tab in PaymentTab:
+            add("list", f"payments {PAYMENT_TAB_LABELS[tab]} — {scope}", lambda a=actor, t=tab: pay.list_tab(a, t))
 
 
 def company_search(add, scr, scopes, sample_name, sample_bno, common_prefix) -> None:

@@ -26,6 +26,8 @@ class Payment(Base):
         Index("ix_payments_deal", "deal_id"),
         Index("ix_payments_company_created", "company_id", "created_at", "id"),
         Index("ix_payments_supplier_created", "supplier_id", "created_at", "id"),
+        # a supplier's tab of one status (결제실패 among 20,000 received) and its counts
+        Index("ix_payments_supplier_status_created", "supplier_id", "status", "created_at", "id"),
         Index("ix_payments_status_updated", "status", "updated_at"),
         Index("ux_payments_live_deal", "deal_id", unique=True, sqlite_where=LIVE_PAYMENT,
               postgresql_where=LIVE_PAYMENT),

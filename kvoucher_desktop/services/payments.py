@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
@@ -34,7 +35,7 @@ from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, Attempt
                                Failure, IdempotencyConflict, IssuerTimeout, failure_message)
 from .gateways.zeropay import ZeroPayGateway
 from .guards import require_role
-from .repositories.rows import read_tuples
+from .repositories.rows import fast, prepared, read_tuples
 from .rules import deals as deal_rules
 from .rules import payments as rules
 from .rules.cards import mask_card_number, normalize_card_number, normalize_expiry
@@ -64,6 +65,50 @@ def clean_key(value: object, field: str = "attempt_key") -> str:
     return value
 
 
+#: the columns `payment_view` reads, for list pages read as rows (no ORM objects to build)
+_LIST_COLUMNS = (Payment.id, Payment.deal_id, Payment.attempt_key, Payment.batch_key, Payment.company_id,
+                 Payment.supplier_id, Payment.method, Payment.status, Payment.amount, Payment.government_share,
+                 Payment.self_share, Payment.approval_no, Payment.created_at, Payment.approved_at, Payment.failure_code,
+                 Payment.failure_reason, Payment.cancelled_at, Payment.cancel_reason, Payment.cancelled_by_name,
+                 Payment.card_last4, Payment.cancel_key)
+_ListRow = namedtuple("_ListRow", [c.key for c in _LIST_COLUMNS])
+
+
+def _list_rows():
+    return (select(*(fast(c) for c in _LIST_COLUMNS), Company.name, Supplier.name, Service.name)
+            .join(Company, Company.id == Payment.company_id)
+            .join(Supplier, Supplier.id == Payment.supplier_id)
+            .join(Deal, Deal.id == Payment.deal_id)
+            .join(Service, Service.id == Deal.service_id))
+
+
+def _filtered(stmt, owner: str | None, start: bool, end: bool):
+    """The actor's side (`owner` bound), and the period's UTC bounds (`start`, `end` bound)."""
+    at = Payment.created_at.type
+    if owner is not None:
+        stmt = stmt.where(getattr(Payment, owner) == bindparam("owner", type_=Payment.company_id.type))
+    if start:
+        stmt = stmt.where(Payment.created_at >= bindparam("start", type_=at))
+    if end:
+        stmt = stmt.where(Payment.created_at < bindparam("end", type_=at))
+    return stmt
+
+
+@prepared
+def _counts_stmt(owner: str | None, start: bool, end: bool):
+    return _filtered(select(fast(Payment.status), func.count()), owner, start, end).group_by(Payment.status)
+
+
+@prepared
+def _list_stmt(owner: str | None, tab: PaymentTab, start: bool, end: bool, paged: bool, limit: int):
+    """One tab's page, built once per shape (the values are bound at execution)."""
+    stmt = _filtered(_list_rows(), owner, start, end).where(Payment.status.in_(rules.TAB_STATUSES[tab]))
+    if paged:
+        stmt = stmt.where(tuple_(Payment.created_at, Payment.id) < tuple_(
+            bindparam("after_at", type_=Payment.created_at.type), bindparam("after_id", type_=Payment.id.type)))
+    return stmt.order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit + 1)
+
+
 def _view_rows():
     return (select(Payment, Company.name, Supplier.name, Service.name)
             .join(Company, Company.id == Payment.company_id)
@@ -72,7 +117,7 @@ def _view_rows():
             .join(Service, Service.id == Deal.service_id))
 
 
-def payment_view(p: Payment, company_name: str, supplier_name: str, service_name: str, *,
+def payment_view(p, company_name: str, supplier_name: str, service_name: str, *,
                  actor: Actor | None = None, now: datetime | None = None, **step) -> PaymentView:
     refusal = None
     if actor is not None:
@@ -543,34 +588,44 @@ class PaymentService:
             raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
         return where
 
+    def _bounds(self, actor: Actor, start: date | None, end: date | None) -> tuple[str | None, dict]:
+        """(the owner column of the actor's side, the bound values: owner and the period's UTC bounds)."""
+        self._scope(actor)  # refuses an operator
+        owner = "company_id" if actor.role is Role.DEMAND else "supplier_id" if actor.role is Role.SUPPLIER else None
+        params: dict = {}
+        if owner is not None:
+            params["owner"] = actor.company_id if owner == "company_id" else actor.supplier_id
+        if start is not None:
+            params["start"] = kst_midnight_utc(clean_date(start, "start", "시작일"))
+        if end is not None:
+            params["end"] = kst_midnight_utc(date.fromordinal(clean_date(end, "end", "종료일").toordinal() + 1))
+        if start is not None and end is not None and end < start:
+            raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
+        return owner, params
+
     def counts(self, actor: Actor, start: date | None = None, end: date | None = None) -> dict[PaymentTab, int]:
         """Payments per tab in the period (KST days, both ends included)."""
-        scope = self._scope(actor)
-        where = ([scope] if scope is not None else []) + self._period(start, end)
-        with self.uow() as uow:
-            rows = uow.session.execute(select(Payment.status, func.count()).where(*where)
-                                       .group_by(Payment.status)).all()
+        owner, params = self._bounds(actor, start, end)
+        with self.uow() as uow:  # plain rows on the unit's connection
+            rows = read_tuples(uow.connection, _counts_stmt(owner, "start" in params, "end" in params), params)
         by_status = {status: n for status, n in rows}
         return {tab: sum(by_status.get(s, 0) for s in rules.TAB_STATUSES[tab]) for tab in PaymentTab}
 
     def list_tab(self, actor: Actor, tab: PaymentTab, start: date | None = None, end: date | None = None,
                  cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
         """One tab of 서비스 결제관리, newest first; keyset paging on (created_at, id)."""
-        scope = self._scope(actor)
+        owner, params = self._bounds(actor, start, end)
         tab = clean_enum(tab, PaymentTab, "tab", "탭")
         cursor = clean_cursor(cursor, datetime, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
-        where = ([scope] if scope is not None else []) + self._period(start, end)
-        where.append(Payment.status.in_(rules.TAB_STATUSES[tab]))
         if cursor is not None:
-            where.append(tuple_(Payment.created_at, Payment.id) < tuple_(
-                bindparam("after_at", cursor[0], type_=Payment.created_at.type),
-                bindparam("after_id", cursor[1], type_=Payment.id.type)))
-        with self.uow() as uow:
-            rows = uow.session.execute(_view_rows().where(*where)
-                                       .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit + 1)).all()
-            now = self.clock.now()
-            out = tuple(payment_view(*row, actor=actor, now=now) for row in rows[:limit])
+            params["after_at"], params["after_id"] = cursor
+        stmt = _list_stmt(owner, tab, "start" in params, "end" in params, cursor is not None, limit)
+        n = len(_LIST_COLUMNS)
+        with self.uow() as uow:  # rows, not objects (a list page)
+            rows = read_tuples(uow.connection, stmt, params)
+        now = self.clock.now()
+        out = tuple(payment_view(_ListRow(*row[:n]), *row[n:], actor=actor, now=now) for row in rows[:limit])
         more = len(rows) > limit
         return Page(out, (out[-1].created_at, out[-1].id) if more else None)
 

@@ -63,6 +63,8 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(batch_op.f('uq_payments_cancel_key'), ['cancel_key'])
         batch_op.create_index('ix_payments_company_created', ['company_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_payments_supplier_created', ['supplier_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_payments_supplier_status_created', ['supplier_id', 'status', 'created_at', 'id'],
+                              unique=False)
         batch_op.create_index('ix_payments_status_updated', ['status', 'updated_at'], unique=False)
     op.create_index('ux_payments_live_deal', 'payments', ['deal_id'], unique=True,
                     sqlite_where=LIVE, postgresql_where=LIVE)
@@ -80,6 +82,7 @@ def downgrade() -> None:
     op.drop_index('ux_payments_live_deal', table_name='payments')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index('ix_payments_status_updated')
+        batch_op.drop_index('ix_payments_supplier_status_created')
         batch_op.drop_index('ix_payments_supplier_created')
         batch_op.drop_index('ix_payments_company_created')
         batch_op.drop_constraint(batch_op.f('uq_payments_cancel_key'), type_='unique')
