@@ -20,8 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if str(HERE.parent) not in sys.path:
-    sys.path.insert(0, str(HERE.parent))
+for where in (HERE.parent, HERE):
+    if str(where) not in sys.path:
+        sys.path.insert(0, str(where))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,28 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from hypothesis import HealthCheck, settings
     from hypothesis.stateful import run_state_machine_as_test
-    from sqlalchemy import text
-
     from kvoucher_desktop.services.clock import FixedClock
     from kvoucher_desktop.services.passwords import FAST_FOR_TESTS
     from kvoucher_desktop.services.registry import build_services
-    from kvoucher_desktop.services.store import create_store_engine
+    from payment_throughput import throwaway_store
     from tests.services.test_payment_money import Money, World
 
-    url = args.database_url
-    if url is None:
-        path = HERE / "out" / "money_sequences.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-                    path.with_name(path.stem + ".issuers" + path.suffix)):
-            old.unlink(missing_ok=True)
-        url = f"sqlite:///{path.as_posix()}"
-    else:
-        engine = create_store_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    url = throwaway_store(args.database_url, "money_sequences")
     clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc))
     services = build_services(url, clock, hash_params=FAST_FOR_TESTS, simulator_seed=11)
     Money.world = World(services, clock)

@@ -45,6 +45,26 @@ PIN = "583920"
 AMOUNT = 1_000
 
 
+def throwaway_store(url: str | None, name: str) -> str:
+    """A store of the run's own: a fresh SQLite file `out/<name>.sqlite3` (and no issuers' file
+    beside it) when `url` is None, else the PostgreSQL database `url` emptied."""
+    if url is None:
+        path = HERE / "out" / f"{name}.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                    path.with_name(path.stem + ".issuers" + path.suffix)):
+            old.unlink(missing_ok=True)
+        return f"sqlite:///{path.as_posix()}"
+    from kvoucher_desktop.services.store import create_store_engine
+
+    engine = create_store_engine(url)
+    with engine.begin() as conn:  # the app's tables and the issuers'
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 def build(url: str, workers: int, per_worker: int):
     from tests.factories import approved_buyer, make_service, make_supplier_account  # the real flows
 
@@ -88,25 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reset", action="store_true", help="PostgreSQL: empty the given database first")
     args = parser.parse_args(argv)
     per_worker = max(1, args.payments // args.workers)
-    url = args.database_url
-    if url is None:
-        path = HERE / "out" / "payment_throughput.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-                    path.with_name(path.stem + ".issuers" + path.suffix)):
-            old.unlink(missing_ok=True)
-        url = f"sqlite:///{path.as_posix()}"
-    else:
-        if not args.reset:
-            print("this benchmark empties the PostgreSQL database it is given: pass --reset to agree", file=sys.stderr)
-            return 2
-        from kvoucher_desktop.services.store import create_store_engine
-
-        engine = create_store_engine(url)
-        with engine.begin() as conn:  # a store of its own: emptied (the app's tables and the issuers')
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    if args.database_url is not None and not args.reset:
+        print("this benchmark empties the PostgreSQL database it is given: pass --reset to agree", file=sys.stderr)
+        return 2
+    url = throwaway_store(args.database_url, "payment_throughput")
     services, desks = build(url, args.workers, per_worker)
     errors: list[BaseException] = []
 
