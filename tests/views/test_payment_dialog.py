@@ -299,3 +299,55 @@ def test_the_simulator_panel_makes_the_next_payment_decline_then_answers_normall
     qtbot.waitUntil(lambda: panel.issuer_mode.currentIndex() == 0, timeout=3000)
     assert services.cards.faults.armed is None and services.zeropay.faults.armed is None
     assert buyer.pay_zeropay(buyer.deal()).status is PaymentStatus.SUCCEEDED
+
+
+def test_company08_of_the_demo_pays_its_payment_request_by_zeropay(qtbot, qapp, tmp_path, _windows_closed_last):
+    """The README's walk-through: `company08` (제로페이, password 482913) pays the 결제요청 it has in the
+    demo from 결제하기; the deal is paid and 서비스 결제관리 lists the payment."""
+    from kvoucher_desktop.enums import PaymentTab
+    from kvoucher_desktop.services.clock import FixedClock
+    from kvoucher_desktop.services.demo import DEMO_PASSWORD, seed_demo
+    from kvoucher_desktop.services.passwords import FAST_FOR_TESTS
+    from kvoucher_desktop.services.registry import build_services
+    from kvoucher_desktop.settings import sqlite_url
+    from kvoucher_desktop.views.main_window import MainWindow
+    from kvoucher_desktop.views.style import apply_style
+
+    end = datetime(2026, 5, 20, 10, 0, tzinfo=KST)
+    url = sqlite_url(tmp_path / "demo.sqlite3")
+    seed_demo(url, hash_params=FAST_FOR_TESTS, end=end)
+    services = build_services(url, FixedClock(end), hash_params=FAST_FOR_TESTS)
+    try:
+        apply_style(qapp)
+        window = MainWindow(services, "SQLite: demo")
+        _windows_closed_last.append(window)
+        window.resize(1280, 820)
+        window.show()
+        settle(qtbot)
+        fintech = services.accounts.login("company08", DEMO_PASSWORD)
+        window.set_actor(fintech)
+        settle(qtbot)
+        page = window.open_page("deal_inbox")
+        settle(qtbot)
+        page.set_tab(DealTab.PAY)
+        settle(qtbot)
+        model = page.models[DealTab.PAY]
+        (deal,) = model.rows()  # its one 결제요청 in the demo
+        assert model.set_checked(deal.id, True)
+        page.pay_button.click()
+        settle(qtbot)
+        dialog = page.pay_dialog
+        assert dialog.zeropay.isVisible() and not dialog.card.isVisible()
+        type_text(dialog.zeropay.password, "482913")
+        press_enter(qtbot, dialog.zeropay.password)
+        qtbot.waitUntil(lambda: dialog.step == DONE, timeout=5000)
+        (result,) = dialog.results.model.rows()
+        assert result.status is P.SUCCEEDED and re.fullmatch(r"\d{8}", result.approval_no)
+        assert services.deals.get(fintech, deal.id).state is DealState.PAID
+        succeeded = services.payments.list_tab(fintech, PaymentTab.SUCCEEDED).rows
+        assert result.approval_no in {r.approval_no for r in succeeded}
+        dialog.close()
+        settle(qtbot)
+    finally:
+        settle(qtbot)
+        services.dispose()
