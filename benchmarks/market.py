@@ -35,12 +35,14 @@ from kvoucher_desktop.enums import (
     AbandonmentStatus,
     DealAction,
     DealState,
+    PaymentFailure,
     PaymentMethod,
     PaymentStatus,
     Role,
 )
 from kvoucher_desktop.models import AuditRecord, Service, Supplier, User
 from kvoucher_desktop.services.rules.deals import EXPIRED_ABANDONED, EXPIRED_NO_ANSWER, deadline
+from kvoucher_desktop.services.gateways.issuers import FAILURE_MESSAGES
 from kvoucher_desktop.services.rules.money import split_budget
 from kvoucher_desktop.services.rules.search import search_text
 
@@ -188,12 +190,18 @@ def round_price(value: float) -> int:
     return p - 10_000 if p % 100_000 == 0 and p > 300_000 else p
 
 
+#: why generated failed attempts failed (the issuers' reasons a user meets most)
+FAILURE_CODES = (PaymentFailure.WRONG_CODE_LIMIT, PaymentFailure.WRONG_NUMBER, PaymentFailure.EXPIRED_CARD,
+                 PaymentFailure.CODE_EXPIRED, PaymentFailure.WRONG_PASSWORD, PaymentFailure.DECLINED,
+                 PaymentFailure.NOT_COMPLETED)
+
+
 class Market:
     """Suppliers, services and everything approved companies do with them."""
 
     def __init__(self, seed: int, *, start: datetime, end: datetime, government_pct: int, password_hash: str,
                  agency_user: dict, with_audit: bool, suppliers: int = 640,
-                 services: int = 2500, window_days: int = 2):
+                 services: int = 2500, window_days: int = 2, failed_attempts: float = 0.0):
         self.seed, self.start, self.end = seed, start, end
         self.pct = government_pct
         self.password_hash = password_hash
@@ -201,6 +209,9 @@ class Market:
         self.with_audit = with_audit
         self.n_suppliers, self.n_services = suppliers, services
         self.window = window_days
+        self.failed_attempts = failed_attempts  # mean failed attempts before a deal's payment
+        # their own stream: the rest of the store is the same whatever their number
+        self.failure_rng = random.Random(seed * 7919 + 1)
         self.suppliers: list[dict] = []
         self.supplier_users: dict[uuid.UUID, dict] = {}
         self.services: list[dict] = []
@@ -310,6 +321,16 @@ class Market:
 
     #: seq / recorded_at / row_hash for audit rows (generate.py sets its AuditStamper's)
     stamp_audit = staticmethod(lambda rows: rows)
+
+    def _failures(self, rng) -> int:
+        """How many failed attempts a deal's payment had first: geometric, with the configured mean."""
+        mean = self.failed_attempts
+        if mean <= 0:
+            return 0
+        n, go_on = 0, mean / (1 + mean)
+        while rng.random() < go_on and n < 50:
+            n += 1
+        return n
 
     def _audit(self, rng, actor, action, entity_type, entity_id, at, before, after) -> dict:
         return {"id": uid(rng), "at": at, "actor_id": actor["id"] if actor else None,
@@ -516,6 +537,20 @@ class Market:
                     cancelled = rng.random() < 0.035
                     cancel_at = paid_at + timedelta(days=rng.uniform(0.01, 6))
                     cancelled = cancelled and cancel_at < latest
+                    frng = self.failure_rng
+                    for k in range(self._failures(frng)):  # 결제실패 attempts before the one that paid
+                        fid, tried = uid(frng), paid_at - timedelta(minutes=3 * (k + 1))
+                        code = frng.choice(FAILURE_CODES)
+                        batch.payments.append({
+                            "id": fid, "deal_id": deal_id, "company_id": company["id"],
+                            "supplier_id": sv["supplier_id"], "method": method, "status": PaymentStatus.FAILED,
+                            "amount": amount, "government_share": gov, "self_share": own,
+                            "failure_reason": FAILURE_MESSAGES[code], "created_at": tried, "updated_at": tried,
+                            "attempt_key": fid.hex, "request_hash": "", "batch_key": None, "created_by": None,
+                            "failure_code": code, "card_last4": company.get("card_last4"), "approval_no": None,
+                            "approved_at": None, "cancel_key": None, "cancel_requested_at": None,
+                            "cancel_reason": None, "cancelled_by": None, "cancelled_by_name": None,
+                            "cancelled_by_role": None, "cancelled_at": None})
                     batch.payments.append({
                         "id": pid, "deal_id": deal_id, "company_id": company["id"], "supplier_id": sv["supplier_id"],
                         "method": method, "status": PaymentStatus.CANCELLED if cancelled else PaymentStatus.SUCCEEDED,
