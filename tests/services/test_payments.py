@@ -463,6 +463,9 @@ def test_payment_tabs_for_the_buyer_the_supplier_and_the_agency(services, clock)
     assert services.payments.counts(make_agency(services))[PaymentTab.ALL] >= 3
     rows = services.payments.list_tab(desk.buyer, PaymentTab.ALL).rows
     assert [r.id for r in rows] == [bad.id, gone.id, ok.id]  # newest first
+    for actor in (desk.buyer, desk.supplier, make_agency(services)):  # a list row is the payment as read alone
+        listed = services.payments.list_tab(actor, PaymentTab.ALL).rows
+        assert listed and all(r == services.payments.get(actor, r.id) for r in listed)
     assert rows[2].card_masked == desk.card.masked and rows[2].card_masked.startswith("****-****-****-")
     assert services.payments.list_tab(desk.buyer, PaymentTab.FAILED).rows[0].failure_reason
     day = datetime(2026, 3, 5, tzinfo=KST).date()
