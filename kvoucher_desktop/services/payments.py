@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +40,7 @@ from .rules import deals as deal_rules
 from .rules import payments as rules
 from .rules.cards import mask_card_number, normalize_card_number, normalize_expiry
 from .rules.inputs import clean_cursor, clean_date, clean_enum, clean_number_text, clean_page_size, clean_text, \
-    clean_uuid
+    clean_uuid, clean_uuids
 from .rules.money import government_share
 from .rules.numbers import number_text
 from .uow import UnitOfWork, UowFactory
@@ -51,8 +52,7 @@ PAGE_SIZE = 200
 MAX_PAGE_SIZE = 1000
 KEY_LENGTH = 64
 PAYABLE = (D.PAYMENT_REQUESTED, D.IN_CART)
-#: what a step's answer is when the issuer did not answer and has not heard of the attempt either
-TIMED_OUT = object()
+CANCEL_ASKED = "취소를 요청했습니다. 결제사의 답을 기다리고 있습니다."
 
 
 def clean_key(value: object, field: str = "attempt_key") -> str:
@@ -64,7 +64,7 @@ def clean_key(value: object, field: str = "attempt_key") -> str:
     return value
 
 
-#: the columns `payment_view` reads, for list pages read as rows (no ORM objects to build)
+#: the columns a payment view reads, as a row (lists and single reads: no ORM objects to build)
 _LIST_COLUMNS = (Payment.id, Payment.deal_id, Payment.attempt_key, Payment.batch_key, Payment.company_id,
                  Payment.supplier_id, Payment.method, Payment.status, Payment.amount, Payment.government_share,
                  Payment.self_share, Payment.approval_no, Payment.created_at, Payment.approved_at, Payment.failure_code,
@@ -92,6 +92,25 @@ def _filtered(stmt, owner: str | None, start: bool, end: bool):
     return stmt
 
 
+def period_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """A period of KST days, both ends included, as UTC bounds: [start 00:00 KST, the day after end
+    00:00 KST); either may be open."""
+    first = None if start is None else kst_midnight_utc(clean_date(start, "start", "시작일"))
+    after = None if end is None else kst_midnight_utc(clean_date(end, "end", "종료일") + timedelta(days=1))
+    if first is not None and after is not None and after <= first:
+        raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
+    return first, after
+
+
+@prepared
+def _totals_stmt(owner: str | None, start: bool, end: bool):
+    """Count and sums of the period's SUCCEEDED and CANCELLED payments, per status."""
+    return _filtered(select(fast(Payment.status), func.count(), func.coalesce(func.sum(Payment.amount), 0),
+                            func.coalesce(func.sum(Payment.government_share), 0),
+                            func.coalesce(func.sum(Payment.self_share), 0)), owner, start, end) \
+        .where(Payment.status.in_((P.SUCCEEDED, P.CANCELLED))).group_by(Payment.status)
+
+
 @prepared
 def _counts_stmt(owner: str | None, start: bool, end: bool):
     return _filtered(select(fast(Payment.status), func.count()), owner, start, end).group_by(Payment.status)
@@ -107,46 +126,28 @@ def _list_stmt(owner: str | None, tab: PaymentTab, start: bool, end: bool, paged
     return stmt.order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit + 1)
 
 
-def _view_rows():
-    return (select(Payment, Company.name, Supplier.name, Service.name)
-            .join(Company, Company.id == Payment.company_id)
-            .join(Supplier, Supplier.id == Payment.supplier_id)
-            .join(Deal, Deal.id == Payment.deal_id)
-            .join(Service, Service.id == Deal.service_id))
+@prepared
+def _one_stmt():
+    return _list_rows().where(Payment.id == bindparam("payment_id", type_=Payment.id.type))
 
 
-def payment_view(p, company_name: str, supplier_name: str, service_name: str, *,
-                 actor: Actor | None = None, now: datetime | None = None, **step) -> PaymentView:
-    refusal = None
-    if actor is not None:
-        own = (actor.role is Role.DEMAND and p.company_id == actor.company_id) or \
-              (actor.role is Role.SUPPLIER and p.supplier_id == actor.supplier_id)
-        refusal = rules.cancel_refusal(actor.role, own=own, status=p.status, approved_at=p.approved_at, now=now,
-                                       reason="-")
-        if refusal is None and p.cancel_key is not None:
-            refusal = "취소를 요청했습니다. 결제사의 답을 기다리고 있습니다."
-    return PaymentView(
-        id=p.id, deal_id=p.deal_id, attempt_key=p.attempt_key, batch_key=p.batch_key, company_id=p.company_id,
-        company_name=company_name, supplier_id=p.supplier_id, supplier_name=supplier_name,
-        service_name=service_name, method=p.method, method_label=rules.METHOD_LABELS[p.method],
-        card_masked=mask_card_number(p.card_last4) if p.card_last4 else None, status=p.status,
-        status_label=rules.STATUS_LABELS[p.status], amount=p.amount, government_share=p.government_share,
-        self_share=p.self_share, approval_no=p.approval_no, created_at=p.created_at, approved_at=p.approved_at,
-        failure_code=p.failure_code, failure_reason=p.failure_reason, cancelled_at=p.cancelled_at,
-        cancel_reason=p.cancel_reason, cancelled_by_name=p.cancelled_by_name,
-        cancel_pending=p.cancel_key is not None and p.status is P.SUCCEEDED, cancel_refusal=refusal, **step)
+def owns(actor: Actor, company_id: uuid.UUID, supplier_id: uuid.UUID) -> bool:
+    """The payment is the actor's own: its company's (buyer) or received by its supplier."""
+    if actor.role is Role.DEMAND:
+        return company_id == actor.company_id
+    return actor.role is Role.SUPPLIER and supplier_id == actor.supplier_id
 
 
 _PAYMENT_VIEW = builder(PaymentView)
 
 
-def payment_list_views(rows, actor: Actor, now: datetime) -> tuple[PaymentView, ...]:
-    """`payment_view` for rows of `_list_rows()`, by position: a page builds hundreds, so the views
-    are filled in one pass (no generated __init__), the refusals per status computed once for the
-    supplier and the agency (theirs do not depend on the day) and the masks once per card."""
-    role = actor.role
-    demand, supplier = role is Role.DEMAND, role is Role.SUPPLIER
-    own_id = actor.company_id if demand else actor.supplier_id
+def payment_views(rows, actor: Actor | None, now: datetime) -> tuple[PaymentView, ...]:
+    """Views of rows of `_list_rows()`, by position, with why `actor` may not cancel each (none for
+    the system's reconciler). A page builds hundreds: filled in one pass (no generated __init__),
+    the refusals computed once per status for the supplier and the agency (theirs do not depend on
+    the day), the masks once per card."""
+    role = actor.role if actor is not None else None
+    demand = role is Role.DEMAND
     method_labels, status_labels, refusal_of = rules.METHOD_LABELS, rules.STATUS_LABELS, rules.cancel_refusal
     masks: dict = {}
     by_status: dict = {}
@@ -154,8 +155,10 @@ def payment_list_views(rows, actor: Actor, now: datetime) -> tuple[PaymentView, 
     for (pid, deal_id, attempt_key, batch_key, company_id, supplier_id, method, status, amount, gov, own_share,
          approval_no, created_at, approved_at, failure_code, failure_reason, cancelled_at, cancel_reason,
          cancelled_by_name, card_last4, cancel_key, company_name, supplier_name, service_name) in rows:
-        own = (company_id if demand else supplier_id) == own_id if (demand or supplier) else False
-        if demand:
+        own = actor is not None and owns(actor, company_id, supplier_id)
+        if actor is None:
+            refusal = None
+        elif demand:
             refusal = refusal_of(role, own=own, status=status, approved_at=approved_at, now=now, reason="-")
         else:
             at_key = (status, own, approved_at is None)
@@ -163,8 +166,8 @@ def payment_list_views(rows, actor: Actor, now: datetime) -> tuple[PaymentView, 
             if refusal is by_status:
                 refusal = by_status[at_key] = refusal_of(role, own=own, status=status, approved_at=approved_at,
                                                          now=now, reason="-")
-        if refusal is None and cancel_key is not None:
-            refusal = "취소를 요청했습니다. 결제사의 답을 기다리고 있습니다."
+        if refusal is None and cancel_key is not None and actor is not None:
+            refusal = CANCEL_ASKED
         masked = None
         if card_last4:
             masked = masks.get(card_last4)
@@ -178,6 +181,14 @@ def payment_list_views(rows, actor: Actor, now: datetime) -> tuple[PaymentView, 
     return tuple(out)
 
 
+def _six_digits(value: object, key: str, field: str, message: str) -> str:
+    """A six-digit code or password as typed (full-width digits count), or the field's message."""
+    digits = number_text(clean_number_text(value, key, field=field))
+    if not (len(digits) == 6 and digits.isdigit()):
+        raise ValidationError(message, field=field)
+    return digits
+
+
 class PaymentService:
     def __init__(self, uow: UowFactory, clock: Clock, cards: CardGateway, zeropay: ZeroPayGateway):
         self.uow = uow
@@ -187,17 +198,16 @@ class PaymentService:
 
     # --- reads -------------------------------------------------------------------------------
     def _view(self, uow: UnitOfWork, payment_id: uuid.UUID, actor: Actor | None = None, **step) -> PaymentView:
-        row = uow.session.execute(_view_rows().where(Payment.id == payment_id)).first()
-        if row is None:
+        """The payment as the lists show it, with what a payment step adds (`step`: the code's
+        expiry, tries left, a message)."""
+        rows = read_tuples(uow.connection, _one_stmt(), {"payment_id": payment_id})
+        if not rows:
             raise NotFound("결제를 찾을 수 없습니다.")
-        return payment_view(*row, actor=actor, now=self.clock.now(), **step)
+        (view,) = payment_views(rows, actor, self.clock.now())
+        return replace(view, **step) if step else view
 
     def _check_visible(self, actor: Actor, p: Payment) -> None:
-        if actor.role is Role.AGENCY:
-            return
-        if actor.role is Role.DEMAND and p.company_id == actor.company_id:
-            return
-        if actor.role is Role.SUPPLIER and p.supplier_id == actor.supplier_id:
+        if actor.role is Role.AGENCY or owns(actor, p.company_id, p.supplier_id):
             return
         raise PermissionDenied("다른 기업의 결제는 볼 수 없습니다.", code="not_own")
 
@@ -229,9 +239,7 @@ class PaymentService:
                 lines.append(PaymentLine(d.id, service_name, supplier_name, amount, gov, amount - gov))
             total = sum(line.amount for line in lines)
             remaining = budget.remaining if budget else 0
-            if refusal is None and total > remaining:
-                refusal = (f"결제 합계 {total:,}원이 남은 예산 {remaining:,}원보다 많습니다. "
-                           "결제할 거래를 줄여 주세요. 아무것도 결제되지 않았습니다.")
+            refusal = refusal or rules.over_budget(total, remaining)
             return PaymentQuote(
                 lines=tuple(lines), method=c.payment_method,
                 card_masked=mask_card_number(c.card_last4) if c.card_last4 else None, total=total,
@@ -272,9 +280,9 @@ class PaymentService:
                     new.append((d, key, digest))
                 total = sum(d.amount for d, _k, _h in new)
                 remaining = budget.remaining if budget else 0
-                if total > remaining:
-                    raise InvalidTransition(f"결제 합계 {total:,}원이 남은 예산 {remaining:,}원보다 많아 아무것도 "
-                                            "결제하지 않았습니다. 결제할 거래를 줄여 주세요.", code="budget_exceeded")
+                over = rules.over_budget(total, remaining)
+                if over:
+                    raise InvalidTransition(over, code="budget_exceeded")
                 pct = budget.government_pct if budget else 0
                 for d, key, digest in new:
                     gov = government_share(d.amount, pct)
@@ -313,9 +321,7 @@ class PaymentService:
         return items
 
     def _clean_deal_ids(self, deal_ids) -> list[uuid.UUID]:
-        if isinstance(deal_ids, (str, bytes)) or not hasattr(deal_ids, "__iter__"):
-            raise ValidationError("결제할 거래를 선택해 주세요.", field="deal_ids")
-        ids = [clean_uuid(d, "deal_id") for d in deal_ids]
+        ids = clean_uuids(deal_ids, "deal_ids")
         if not ids or len(ids) > rules.MAX_BATCH or len(set(ids)) != len(ids):
             raise ValidationError(f"결제할 거래를 1건 이상 {rules.MAX_BATCH}건 이하로 선택해 주세요.", field="deal_ids")
         return ids
@@ -366,59 +372,41 @@ class PaymentService:
         typed_expiry = clean_number_text(expiry, "payment.card_expiry", field="expiry")
         if normalize_expiry(number_text(typed_expiry)) is None:
             raise ValidationError("유효기간을 MM/YY 형식으로 입력해 주세요. 예: 03/31", field="expiry")
-        p = self._own_attempt(actor, payment_id, PaymentMethod.SHINHAN_CARD)
-        if p.status is not P.IN_PROGRESS:
-            return self._answer(actor, payment_id, None)
-        answer = self._ask(lambda: self.cards.begin_payment(p.attempt_key, str(p.company_id), digits,
-                                                            number_text(typed_expiry), p.amount, str(p.supplier_id)),
-                           self.cards, p.attempt_key)
-        return self._answer(actor, payment_id, answer)
+        return self._step(actor, payment_id, PaymentMethod.SHINHAN_CARD, lambda p: self.cards.begin_payment(
+            p.attempt_key, str(p.company_id), digits, number_text(typed_expiry), p.amount, str(p.supplier_id)))
 
     def resend_code(self, actor: Actor, payment_id: uuid.UUID) -> Done[PaymentView]:
         """Card: a new SMS code (the 3 minutes start again; the tries left stay)."""
         require_role(actor, Role.DEMAND)
         clean_uuid(payment_id, "payment_id")
-        p = self._own_attempt(actor, payment_id, PaymentMethod.SHINHAN_CARD)
-        if p.status is not P.IN_PROGRESS:
-            return self._answer(actor, payment_id, None)
-        return self._answer(actor, payment_id, self._ask(lambda: self.cards.resend_code(p.attempt_key), self.cards,
-                                                         p.attempt_key))
+        return self._step(actor, payment_id, PaymentMethod.SHINHAN_CARD,
+                          lambda p: self.cards.resend_code(p.attempt_key))
 
     def confirm_code(self, actor: Actor, payment_id: uuid.UUID, code: str) -> Done[PaymentView]:
         """Card: the SMS code typed → approved (SUCCEEDED, the deal 결제완료), a wrong code (tries
         left in the answer), or FAILED (5 wrong codes, the code expired)."""
         require_role(actor, Role.DEMAND)
         clean_uuid(payment_id, "payment_id")
-        code = number_text(clean_number_text(code, "payment.code", field="code"))
-        if not (len(code) == 6 and code.isdigit()):
-            raise ValidationError("문자로 받은 인증번호 6자리를 입력해 주세요.", field="code")
-        p = self._own_attempt(actor, payment_id, PaymentMethod.SHINHAN_CARD)
-        if p.status is not P.IN_PROGRESS:
-            return self._answer(actor, payment_id, None)
-        return self._answer(actor, payment_id, self._ask(lambda: self.cards.confirm(p.attempt_key, code), self.cards,
-                                                         p.attempt_key))
+        code = _six_digits(code, "payment.code", "code", "문자로 받은 인증번호 6자리를 입력해 주세요.")
+        return self._step(actor, payment_id, PaymentMethod.SHINHAN_CARD,
+                          lambda p: self.cards.confirm(p.attempt_key, code))
 
     def pay_zeropay(self, actor: Actor, payment_id: uuid.UUID, password: str) -> Done[PaymentView]:
         """ZeroPay: the gift-certificate password goes to ZeroPay → approved or FAILED (a wrong
         password; five in a row lock ZeroPay payment for 30 minutes)."""
         require_role(actor, Role.DEMAND)
         clean_uuid(payment_id, "payment_id")
-        password = number_text(clean_number_text(password, "payment.zeropay_password", field="password"))
-        if not (len(password) == 6 and password.isdigit()):
-            raise ValidationError("제로페이 상품권 비밀번호 6자리를 입력해 주세요.", field="password")
-        p = self._own_attempt(actor, payment_id, PaymentMethod.ZEROPAY)
-        if p.status is not P.IN_PROGRESS:
-            return self._answer(actor, payment_id, None)
-        answer = self._ask(lambda: self.zeropay.pay(p.attempt_key, str(p.company_id), password, p.amount,
-                                                    str(p.supplier_id)), self.zeropay, p.attempt_key)
-        return self._answer(actor, payment_id, answer)
+        password = _six_digits(password, "payment.zeropay_password", "password",
+                               "제로페이 상품권 비밀번호 6자리를 입력해 주세요.")
+        return self._step(actor, payment_id, PaymentMethod.ZEROPAY, lambda p: self.zeropay.pay(
+            p.attempt_key, str(p.company_id), password, p.amount, str(p.supplier_id)))
 
     def abandon(self, actor: Actor, payment_ids: Sequence[uuid.UUID]) -> Done[tuple[PaymentView, ...]]:
         """The payment window was closed: attempts the issuer never heard of become FAILED (결제를
         끝내지 않음) and give their budget back; an approved one is recorded as such; one waiting for
         its SMS code stays until the code lapses (the reconciler then records the issuer's answer)."""
         require_role(actor, Role.DEMAND)
-        ids = [clean_uuid(i, "payment_id") for i in payment_ids]
+        ids = clean_uuids(payment_ids, "payment_ids")
         views = []
         for pid in ids:
             p = self._own_attempt(actor, pid, None)
@@ -444,9 +432,18 @@ class PaymentService:
     def _issuer(self, method: PaymentMethod):
         return self.cards if method is PaymentMethod.SHINHAN_CARD else self.zeropay
 
+    def _step(self, actor: Actor, payment_id: uuid.UUID, method: PaymentMethod,
+              call: Callable[[Payment], object]) -> Done[PaymentView]:
+        """One step of the buyer's own attempt with its issuer (`call(attempt)`), its answer recorded;
+        an attempt already settled answers as it stands (a double click, a retry)."""
+        p = self._own_attempt(actor, payment_id, method)
+        if p.status is not P.IN_PROGRESS:
+            return self._answer(actor, payment_id, None)
+        return self._answer(actor, payment_id, self._ask(lambda: call(p), self._issuer(method), p.attempt_key))
+
     def _ask(self, call: Callable[[], object], issuer, key: str):
         """The issuer's answer; after a time-out, what the issuer says happened to the attempt
-        (`outcome`), and TIMED_OUT when it has not heard of it."""
+        (`outcome`): a TIMEOUT failure when it has not heard of it."""
         try:
             return call()
         except IdempotencyConflict:
@@ -495,7 +492,7 @@ class PaymentService:
     def _succeed(self, uow: UnitOfWork, actor: Actor | None, p: Payment, answer: Approval, now: datetime) -> None:
         p.status, p.approval_no, p.approved_at, p.updated_at = P.SUCCEEDED, answer.approval_no, answer.approved_at, now
         p.failure_code = p.failure_reason = None
-        d = uow.session.scalars(select(Deal).where(Deal.id == p.deal_id).with_for_update()).one()
+        d = uow.deals.get_for_update(p.deal_id)
         # paid whatever the deal's state became meanwhile: the issuer has charged
         uow.deals.move(d, A.PAY, D.PAID, actor, deal_rules.StepInput(at=now, amount=p.amount))
         uow.audit(actor, "payment.succeed", "payment", p.id, before={"status": P.IN_PROGRESS.value},
@@ -532,9 +529,7 @@ class PaymentService:
                 other = uow.payments.by_cancel_key(cancel_key)
                 if other is not None:
                     raise Conflict("이 취소 요청 식별값은 다른 결제에 이미 쓰였습니다.", code="idempotency_conflict")
-                own = (actor.role is Role.DEMAND and p.company_id == actor.company_id) or \
-                      (actor.role is Role.SUPPLIER and p.supplier_id == actor.supplier_id)
-                refusal = rules.cancel_refusal(actor.role, own=own, status=p.status, approved_at=p.approved_at,
+                refusal = rules.cancel_refusal(actor.role, own=owns(actor, p.company_id, p.supplier_id), status=p.status, approved_at=p.approved_at,
                                                now=now, reason=reason)
                 if refusal:
                     raise (PermissionDenied if actor.role is Role.OPERATOR else InvalidTransition)(
@@ -561,7 +556,7 @@ class PaymentService:
             p = uow.payments.for_update(payment_id)
             if p.status is P.SUCCEEDED:
                 p.status, p.cancelled_at, p.updated_at = P.CANCELLED, answer.cancelled_at, now
-                d = uow.session.scalars(select(Deal).where(Deal.id == p.deal_id).with_for_update()).one()
+                d = uow.deals.get_for_update(p.deal_id)
                 memo = p.cancel_reason or "수요기업이 결제 당일 취소"
                 uow.deals.move(d, A.CANCEL, D.CANCELLED, actor, deal_rules.StepInput(at=now, memo=memo))
                 uow.audit(actor, "payment.cancel", "payment", p.id, before={"status": P.SUCCEEDED.value},
@@ -607,39 +602,19 @@ class PaymentService:
                 | Changes.of(Entity.VOUCHER, *{v.company_id for v in views}))
 
     # --- 서비스 결제관리 -----------------------------------------------------------------------
-    def _scope(self, actor: Actor):
-        if actor.role is Role.DEMAND:
-            return Payment.company_id == actor.company_id
-        if actor.role is Role.SUPPLIER:
-            return Payment.supplier_id == actor.supplier_id
-        if actor.role is Role.AGENCY:
-            return None
-        raise PermissionDenied("결제 내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.", code="role")
-
-    def _period(self, start: date | None, end: date | None) -> list:
-        where = []
-        if start is not None:
-            where.append(Payment.created_at >= kst_midnight_utc(clean_date(start, "start", "시작일")))
-        if end is not None:
-            where.append(Payment.created_at < kst_midnight_utc(date.fromordinal(
-                clean_date(end, "end", "종료일").toordinal() + 1)))
-        if start is not None and end is not None and end < start:
-            raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
-        return where
-
     def _bounds(self, actor: Actor, start: date | None, end: date | None) -> tuple[str | None, dict]:
         """(the owner column of the actor's side, the bound values: owner and the period's UTC bounds)."""
-        self._scope(actor)  # refuses an operator
+        if actor.role not in (Role.DEMAND, Role.SUPPLIER, Role.AGENCY):
+            raise PermissionDenied("결제 내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.", code="role")
         owner = "company_id" if actor.role is Role.DEMAND else "supplier_id" if actor.role is Role.SUPPLIER else None
         params: dict = {}
         if owner is not None:
             params["owner"] = actor.company_id if owner == "company_id" else actor.supplier_id
-        if start is not None:
-            params["start"] = kst_midnight_utc(clean_date(start, "start", "시작일"))
-        if end is not None:
-            params["end"] = kst_midnight_utc(date.fromordinal(clean_date(end, "end", "종료일").toordinal() + 1))
-        if start is not None and end is not None and end < start:
-            raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
+        first, after = period_bounds(start, end)
+        if first is not None:
+            params["start"] = first
+        if after is not None:
+            params["end"] = after
         return owner, params
 
     def counts(self, actor: Actor, start: date | None = None, end: date | None = None) -> dict[PaymentTab, int]:
@@ -662,7 +637,7 @@ class PaymentService:
         stmt = _list_stmt(owner, tab, "start" in params, "end" in params, cursor is not None, limit)
         with self.uow() as uow:  # rows, not objects (a list page)
             rows = read_tuples(uow.connection, stmt, params)
-        out = payment_list_views(rows[:limit], actor, self.clock.now())
+        out = payment_views(rows[:limit], actor, self.clock.now())
         more = len(rows) > limit
         return Page(out, (out[-1].created_at, out[-1].id) if more else None)
 
@@ -670,15 +645,9 @@ class PaymentService:
         """The totals line under the lists: count, amount, government share and self-payment of the
         SUCCEEDED payments of the period and, apart, of the CANCELLED ones (the same scope and KST
         days as `counts` and `list_tab`)."""
-        scope = self._scope(actor)
-        where = ([scope] if scope is not None else []) + self._period(start, end)
-        where.append(Payment.status.in_((P.SUCCEEDED, P.CANCELLED)))
+        owner, params = self._bounds(actor, start, end)
         with self.uow() as uow:
-            rows = uow.session.execute(
-                select(Payment.status, func.count(), func.coalesce(func.sum(Payment.amount), 0),
-                       func.coalesce(func.sum(Payment.government_share), 0),
-                       func.coalesce(func.sum(Payment.self_share), 0))
-                .where(*where).group_by(Payment.status)).all()
+            rows = read_tuples(uow.connection, _totals_stmt(owner, "start" in params, "end" in params), params)
         sums = {status: PaymentSum(int(n), int(amount), int(gov), int(own)) for status, n, amount, gov, own in rows}
         return PaymentTotals(succeeded=sums.get(P.SUCCEEDED, PaymentSum()),
                              cancelled=sums.get(P.CANCELLED, PaymentSum()))
@@ -693,13 +662,11 @@ class PaymentService:
         require_role(actor, Role.SUPPLIER)
         where = [Payment.supplier_id == actor.supplier_id, Payment.status == P.SUCCEEDED,
                  Payment.approved_at.is_not(None)]
-        if start is not None:
-            where.append(Payment.approved_at >= kst_midnight_utc(clean_date(start, "start", "시작일")))
-        if end is not None:
-            where.append(Payment.approved_at < kst_midnight_utc(date.fromordinal(
-                clean_date(end, "end", "종료일").toordinal() + 1)))
-        if start is not None and end is not None and end < start:
-            raise ValidationError("종료일이 시작일보다 앞섭니다.", field="end")
+        first, after = period_bounds(start, end)
+        if first is not None:
+            where.append(Payment.approved_at >= first)
+        if after is not None:
+            where.append(Payment.approved_at < after)
         with self.uow() as uow:
             settings = uow.settings.current()
             fee_bp, days = settings.settlement_fee_bp, settings.settlement_days

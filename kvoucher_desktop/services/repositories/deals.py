@@ -98,6 +98,10 @@ class DealRepository(Repository):
         return [d.id for d in deals]
 
     # --- reads -----------------------------------------------------------------------------------
+    def get_for_update(self, deal_id: uuid.UUID) -> Deal:
+        """The deal, its row locked until the transaction ends (PostgreSQL)."""
+        return self.session.scalars(select(Deal).where(Deal.id == deal_id).with_for_update()).one()
+
     def open_of(self, company_id: uuid.UUID, service_id: uuid.UUID, now: datetime) -> Deal | None:
         """The company's open deal for a service as of `now` (an overdue one does not count)."""
         d = self.session.scalars(select(Deal).where(Deal.company_id == company_id, Deal.service_id == service_id,

@@ -65,6 +65,14 @@ def cancel_refusal(role: Role, *, own: bool, status: PaymentStatus, approved_at:
     return "운영기관은 결제를 취소할 수 없습니다."
 
 
+def over_budget(total: int, remaining: int) -> str | None:
+    """Why a batch of `total` won cannot be paid from `remaining` (None: it fits)."""
+    if total <= remaining:
+        return None
+    return (f"결제 합계 {total:,}원이 남은 예산 {remaining:,}원보다 많아 아무것도 결제하지 않았습니다. "
+            "결제할 거래를 줄여 주세요.")
+
+
 def payout_date(approved_at: datetime, days: int = PAYOUT_DAYS) -> date:
     """The supplier's payout date: D+10 (the programme's settlement days) of the payment's KST day."""
     return kst_date(approved_at) + timedelta(days=days)
