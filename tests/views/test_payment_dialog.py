@@ -351,3 +351,31 @@ def test_company08_of_the_demo_pays_its_payment_request_by_zeropay(qtbot, qapp, 
     finally:
         settle(qtbot)
         services.dispose()
+
+
+def test_the_payment_window_stays_open_while_a_call_is_out(qtbot, desk, sqlite_services, clock, monkeypatch):
+    """Closing the window while the issuer is being asked would leave the answer to nobody: it is
+    refused with a message, and once the answer is in the window closes as usual."""
+    import threading
+
+    shop = Shop(sqlite_services, clock, ZEROPAY)
+    deal = shop.deal(900_000, "화상회의 솔루션 베이직")
+    _window, _page, dialog = open_pay_tab(qtbot, desk, shop, [deal])
+    release = threading.Event()
+    original = sqlite_services.payments.start
+
+    def held(*args, **kwargs):
+        release.wait(10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite_services.payments, "start", held)
+    type_text(dialog.zeropay.password, "583920")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.busy.busy, timeout=3000)
+    dialog.reject()
+    assert dialog.isVisible() and "처리하는 중" in dialog.error.text()
+    release.set()
+    qtbot.waitUntil(lambda: dialog.step == DONE, timeout=5000)
+    assert shop.state(deal) is DealState.PAID
+    dialog.reject()
+    assert not dialog.isVisible()
