@@ -8,15 +8,24 @@ import uuid
 from dataclasses import asdict, replace
 from datetime import date
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import Role
-from ..models import Announcement, Category, OperatingAgency, PreviousParticipant, ProgrammeSettings, Supplier
+from ..models import (
+    Announcement,
+    Category,
+    Company,
+    OperatingAgency,
+    PreviousParticipant,
+    ProgrammeSettings,
+    Supplier,
+)
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date
 from .dto import Actor, AnnouncementView, CategoryView, OperatorView, ProgrammeView, SupplierView
-from .errors import NotFound, ValidationError
+from .errors import Conflict, NotFound, ValidationError
 from .guards import require_role
 from .repositories.companies import operator_view
 from .rules.inputs import (
@@ -28,7 +37,9 @@ from .rules.inputs import (
     clean_page_size,
     clean_text,
     clean_uuid,
+    clean_year,
 )
+from .rules.korean import particle
 from .rules.limits import MAX_AMOUNT
 from .rules.numbers import normalize_business_no, normalize_phone, valid_email
 from .uow import UowFactory
@@ -78,6 +89,27 @@ def settings_view(p: ProgrammeSettings) -> ProgrammeView:
         settlement_days=p.settlement_days,
         settlement_fee_bp=p.settlement_fee_bp,
     )
+
+
+def _same_day_in(day: date, year: int) -> date:
+    """`day` moved to `year` (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def took_part(year: int):
+    """The business numbers that took part in programme year `year`: the companies whose budget the
+    agency approved (later abandonments included) — docs/decisions.md, "Programme years"."""
+    return (select(Company.business_no)
+            .where(Company.programme_year == year, Company.approved_at.is_not(None)).distinct())
+
+
+def year_opened_elsewhere(year: int | None) -> Conflict:
+    which = f"{year}년 사업" if year else "다음 연도 사업"
+    return Conflict(f"다른 창구에서 이미 {which}{particle(which, '을')} 열었습니다. 화면을 새로 고친 뒤 확인해 주세요.",
+                    code="year_opened")
 
 
 def announcement_view(a: Announcement) -> AnnouncementView:
@@ -158,6 +190,11 @@ class ProgrammeService:
         with self.uow() as uow:
             return settings_view(uow.settings.current())
 
+    def years(self) -> tuple[int, ...]:
+        """The programme years the store holds, newest first (the year selectors' choices)."""
+        with self.uow() as uow:
+            return tuple(uow.session.scalars(select(ProgrammeSettings.year).order_by(ProgrammeSettings.year.desc())))
+
     def categories(self) -> list[CategoryView]:
         with self.uow() as uow:
             rows = uow.session.scalars(select(Category).order_by(Category.sort_order, Category.code))
@@ -195,12 +232,86 @@ class ProgrammeService:
         view = _clean_settings(view)
         with self.uow() as uow:
             p = uow.settings.current()
+            if view.year != p.year:
+                raise ValidationError(
+                    f"사업연도는 설정 저장으로 바꿀 수 없습니다(현재 {p.year}년). "
+                    "새 연도는 사업 설정의 '다음 연도 열기'로 여세요.", field="year")
             before = asdict(settings_view(p))
             for key, value in asdict(replace(view, year=p.year)).items():
                 setattr(p, key, value)
             uow.audit(actor, "programme.update", "programme", p.year, before=before, after=asdict(view))
             uow.commit()
             return Done(settings_view(p), Changes.of(Entity.SETTINGS, p.year))
+
+    def open_next_year(self, actor: Actor, from_year: int | None = None) -> Done[ProgrammeView]:
+        """다음 연도 열기 (SPEC §4): the year after the current one becomes current, with the current
+        year's parameters and the same application window in the new year; the companies that
+        took part in the closing year (`took_part`) join that year's previous-participants list
+        (numbers imported from CSV stay). `from_year` is the year the caller sees as current: a
+        desk that saw an older year (another desk opened the next one meanwhile) is refused, and
+        two desks opening at once give one new year (the closing row is switched off by a guarded
+        UPDATE, the new year is unique) and a Korean refusal for the other.
+        Changes: the settings (both years) and the participants."""
+        require_role(actor, Role.AGENCY)
+        from_year = clean_year(from_year, "from_year")
+        year = from_year + 1 if from_year is not None else None
+        try:
+            with self.uow() as uow:
+                s = uow.session
+                old = uow.settings.current()
+                if from_year is not None and old.year != from_year:
+                    raise year_opened_elsewhere(old.year)
+                closing, year = old.year, old.year + 1
+                if year > 2100:
+                    raise ValidationError("더 이상 다음 연도를 열 수 없습니다.", field="year")
+                if s.scalar(select(ProgrammeSettings.id).where(ProgrammeSettings.year == year)) is not None:
+                    raise year_opened_elsewhere(year)
+                # the guarded switch: of two desks, the second finds the closing row no longer current
+                switched = s.execute(update(ProgrammeSettings)
+                                     .where(ProgrammeSettings.id == old.id, ProgrammeSettings.is_current.is_(True))
+                                     .values(is_current=False).execution_options(synchronize_session=False))
+                if switched.rowcount != 1:
+                    raise year_opened_elsewhere(year)
+                copied = {k: getattr(old, k) for k in (
+                    "voucher_amount", "government_share_pct", "use_period_months", "deal_window_days",
+                    "same_day_cancel_only", "allow_price_above_list", "settlement_days", "settlement_fee_bp")}
+                new = ProgrammeSettings(id=uuid.uuid4(), year=year, is_current=True,
+                                        application_start=_same_day_in(old.application_start, year),
+                                        application_end=_same_day_in(old.application_end, year), **copied)
+                s.add(new)
+                s.flush()
+                added = self._merge_participants(uow, closing)
+                uow.audit(actor, "programme.open_year", "programme", year,
+                          before={"year": closing}, after={"year": year, "participants_added": added})
+                uow.commit()
+                view = settings_view(new)
+        except (IntegrityError, StaleDataError):
+            raise year_opened_elsewhere(year) from None
+        except OperationalError as exc:  # SQLite: the other desk's write held the store past the wait
+            if "locked" not in str(exc).lower():
+                raise
+            raise year_opened_elsewhere(year) from None
+        return Done(view, Changes({Entity.SETTINGS: {closing, year}, Entity.PARTICIPANT: ()}))
+
+    def _merge_participants(self, uow, year: int) -> int:
+        """Add the numbers that took part in `year` to that year's previous-participants list;
+        returns how many were new."""
+        s = uow.session
+        have = set(s.scalars(select(PreviousParticipant.business_no).where(PreviousParticipant.year == year)))
+        new = sorted(set(s.scalars(took_part(year))) - have)
+        s.add_all(PreviousParticipant(id=uuid.uuid4(), year=year, business_no=b) for b in new)
+        s.flush()
+        return len(new)
+
+    def previous_participants(self, actor: Actor, year: int | None = None) -> tuple[str, ...]:
+        """The previous-participants list of `year` (default: the year before the current one)."""
+        require_role(actor, Role.AGENCY)
+        year = clean_year(year)
+        with self.uow() as uow:
+            year = year or uow.settings.current().year - 1
+            return tuple(uow.session.scalars(select(PreviousParticipant.business_no)
+                                             .where(PreviousParticipant.year == year)
+                                             .order_by(PreviousParticipant.business_no)))
 
     def rename_category(self, actor: Actor, code: str, name: str) -> Done[CategoryView]:
         """Changes: the category (by code)."""
@@ -324,7 +435,9 @@ class ProgrammeService:
 
     def import_previous_participants(self, actor: Actor, csv_text: str, year: int | None = None) -> Done[int]:
         """Replace the list of previous-year participants from CSV (one business number per row,
-        in the first column; a header row is allowed). Returns how many numbers were stored.
+        in the first column; a header row is allowed); the companies the store itself knows took
+        part in that year stay on the list (docs/decisions.md, "Programme years"). Returns how many
+        numbers were stored.
         Changes: the participants (the whole list: no ids)."""
         require_role(actor, Role.AGENCY)
         if isinstance(csv_text, str):  # Excel's "CSV UTF-8" starts with a BOM (a format character)
@@ -350,6 +463,9 @@ class ProgrammeService:
                 numbers.add(bno)
             s.execute(delete(PreviousParticipant).where(PreviousParticipant.year == year))
             s.add_all(PreviousParticipant(id=uuid.uuid4(), year=year, business_no=b) for b in sorted(numbers))
-            uow.audit(actor, "programme.previous_participants", "programme", year, after={"count": len(numbers)})
+            s.flush()
+            kept = self._merge_participants(uow, year)
+            uow.audit(actor, "programme.previous_participants", "programme", year,
+                      after={"count": len(numbers), "took_part_kept": kept})
             uow.commit()
-            return Done(len(numbers), Changes({Entity.PARTICIPANT: ()}))
+            return Done(len(numbers) + kept, Changes({Entity.PARTICIPANT: ()}))

@@ -25,6 +25,7 @@ from .programme import ProgrammeService
 from .screening import ScreeningService
 from .sessions import PRODUCTION_SESSIONS, SessionPolicy, SessionStore, gate
 from .signup import SignupService
+from .statistics import StatisticsService
 from .store import create_store_engine, migrate, sqlite_file
 from .uow import UnitOfWork
 from .vouchers import VoucherService
@@ -49,6 +50,7 @@ class Services:
     vouchers: VoucherService
     deals: DealService
     payments: PaymentService
+    statistics: StatisticsService
     #: the simulated issuers (SPEC §7) and their own store, apart from the platform's tables
     cards: SimulatedCardIssuer
     zeropay: SimulatedZeroPay
@@ -110,6 +112,7 @@ def build_services(
         vouchers=gate(VoucherService(uow, clock, cards, zeropay), sessions),
         deals=gate(DealService(uow, clock), sessions),
         payments=gate(PaymentService(uow, clock, cards, zeropay), sessions),
+        statistics=gate(StatisticsService(uow, clock), sessions),
         cards=cards, zeropay=zeropay, issuer_store=issuers,
     )
     if seed_defaults:

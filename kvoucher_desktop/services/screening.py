@@ -21,7 +21,16 @@ from .guards import require_role
 from .repositories.rows import fast, prepared, read_into, read_tuples
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
-from .rules.inputs import clean_cursor, clean_enum, clean_optional, clean_page_size, clean_search, clean_uuid, clean_uuids
+from .rules.inputs import (
+    clean_cursor,
+    clean_enum,
+    clean_optional,
+    clean_page_size,
+    clean_search,
+    clean_uuid,
+    clean_uuids,
+    clean_year,
+)
 from .rules.numbers import digits_only, number_text
 from .rules.search import query_grams
 from .rules.screening import ACTION_LABELS, ACTORS, REASON_REQUIRED, STATUS_LABELS, next_status, refusal_message
@@ -59,15 +68,16 @@ def _rows_stmt():
 
 @prepared
 def _counts_stmt(operator: bool):
-    """Companies per state (`operator_id` for an operator's jurisdiction)."""
-    stmt = select(Company.status, func.count()).group_by(Company.status)
+    """Companies of a programme year (`year`) per state (`operator_id` for an operator's jurisdiction)."""
+    stmt = select(Company.status, func.count()).where(Company.programme_year == bindparam("year")) \
+        .group_by(Company.status)
     return stmt.where(Company.operator_id == bindparam("operator_id")) if operator else stmt
 
 
 @prepared
 def _page_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, limit: int):
-    """A dashboard page without a search (`operator_id`, `status`, `after_at`/`after_id`)."""
-    stmt = _rows_stmt()
+    """A dashboard page without a search (`year`, `operator_id`, `status`, `after_at`/`after_id`)."""
+    stmt = _rows_stmt().where(Company.programme_year == bindparam("year"))
     if operator:
         stmt = stmt.where(Company.operator_id == bindparam("operator_id"))
     if status:
@@ -81,7 +91,8 @@ def _page_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, li
 
 
 def _search_filters(stmt, submitted_at, company_id, status: bool, changed_only: bool, paged: bool, limit: int):
-    """A search's filters besides its index (`status`, `after_at`/`after_id`), newest first, one page."""
+    """A search's filters besides its index (`year`, `status`, `after_at`/`after_id`), newest first, one page."""
+    stmt = stmt.where(Company.programme_year == bindparam("year"))
     if status:
         stmt = stmt.where(Company.status == bindparam("status"))
     if changed_only:
@@ -292,14 +303,18 @@ class ScreeningService:
             return stmt
         raise PermissionDenied("심사 목록을 볼 권한이 없습니다.", code="role")
 
-    def counts(self, actor: Actor) -> dict[ScreeningStatus, int]:
-        """Number of companies per state in the actor's jurisdiction."""
+    def counts(self, actor: Actor, year: int | None = None) -> dict[ScreeningStatus, int]:
+        """Number of companies of programme year `year` (default: the current one) per state in the
+        actor's jurisdiction."""
         if actor.role not in (Role.OPERATOR, Role.AGENCY):
             self._scope(actor, None)  # refuses other roles
+        year = clean_year(year)
         operator = actor.role is Role.OPERATOR
         with self.uow() as uow:
-            found = dict(read_tuples(uow.connection, _counts_stmt(operator),
-                                     {"operator_id": actor.operator_id} if operator else {}))
+            params = {"year": year or uow.settings.current().year}
+            if operator:
+                params["operator_id"] = actor.operator_id
+            found = dict(read_tuples(uow.connection, _counts_stmt(operator), params))
             return {st: int(found.get(st, 0)) for st in ScreeningStatus}
 
     def list_companies(
@@ -311,8 +326,10 @@ class ScreeningService:
         changed_only: bool = False,
         cursor: tuple | None = None,
         limit: int = PAGE_SIZE,
+        year: int | None = None,
     ) -> Page:
-        """One page of the dashboard, newest submission first (keyset on submitted_at, id).
+        """One page of the dashboard, newest submission first (keyset on submitted_at, id), of the
+        companies of programme year `year` (default: the current one).
 
         A query matches a name containing it (any case) or, for three or more digits, a business
         number starting with them. Names are found through `company_name_grams` (the gram of the
@@ -326,12 +343,14 @@ class ScreeningService:
         if actor.role not in (Role.OPERATOR, Role.AGENCY):
             self._scope(actor, None)  # refuses other roles before the store is asked
         operator_id = actor.operator_id if actor.role is Role.OPERATOR else None
+        year = clean_year(year)
 
         q = query.strip()
         with self.uow() as uow:
             conn = uow.connection
+            year = year or uow.settings.current().year
             if not q:  # a statement built once per shape, the values bound (repositories/rows.prepared)
-                params = {"operator_id": operator_id, "status": status}
+                params = {"operator_id": operator_id, "status": status, "year": year}
                 if cursor is not None:
                     params["after_at"], params["after_id"] = cursor
                 stmt = _page_stmt(operator_id is not None, status is not None, bool(changed_only), cursor is not None,
@@ -341,7 +360,7 @@ class ScreeningService:
                 rows = ()
                 # the shapes built once, the values bound (repositories/rows.prepared)
                 shape = (operator_id is not None, status is not None, bool(changed_only), cursor is not None, limit)
-                params = {"operator_id": operator_id, "status": status}
+                params = {"operator_id": operator_id, "status": status, "year": year}
                 if cursor is not None:
                     params["after_at"], params["after_id"] = cursor
                 gram = uow.company_names.driving_gram(query_grams(q), operator_id)

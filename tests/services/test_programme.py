@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from kvoucher_desktop.enums import ScreeningStatus
-from kvoucher_desktop.services.errors import ValidationError
+from kvoucher_desktop.services.errors import DomainError, ValidationError
 
 from tests.factories import company_in_state, invalid_business_no, make_agency, valid_business_no
 
@@ -43,10 +43,17 @@ def test_settings_are_validated(services, change, field):
     assert services.programme.settings() == before
 
 
-def test_the_year_cannot_be_changed_through_the_settings(services):
+@pytest.mark.parametrize("year", [1999, 2025, 2027])
+def test_the_year_cannot_be_changed_through_the_settings(services, year):
+    """Saving the settings with another year is refused (never silently ignored): a new year is
+    opened with 다음 연도 열기."""
     agency = make_agency(services)
-    saved = services.programme.update_settings(agency, replace(services.programme.settings(), year=1999,
-                                                               voucher_amount=5_000_000)).value
+    before = services.programme.settings()
+    with pytest.raises(DomainError) as refused:
+        services.programme.update_settings(agency, replace(before, year=year, voucher_amount=5_000_000))
+    assert "다음 연도 열기" in refused.value.message and refused.value.field == "year"
+    assert services.programme.settings() == before
+    saved = services.programme.update_settings(agency, replace(before, voucher_amount=5_000_000)).value
     assert saved.year == 2026 and saved.voucher_amount == 5_000_000
 
 

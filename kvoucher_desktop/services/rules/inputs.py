@@ -143,6 +143,11 @@ def clean_int(value: Any, field: str, label: str, *, minimum: int = 0, maximum: 
     return int(value)
 
 
+def clean_year(value: Any, field: str = "year") -> int | None:
+    """An optional programme year (None: the current one)."""
+    return None if value is None else clean_int(value, field, "사업연도", minimum=2000, maximum=2100)
+
+
 def clean_amount(value: Any, field: str, label: str, *, maximum: int = MAX_AMOUNT) -> int:
     """Money in KRW: a whole number of won, more than 0, at most `maximum` (fits INTEGER)."""
     if isinstance(value, bool) or not isinstance(value, int):
