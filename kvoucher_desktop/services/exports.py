@@ -87,6 +87,8 @@ def text_of(value, kind: ColumnKind) -> str:
     """A value as CSV (and width fitting) writes it."""
     if value is None:
         return ""
+    if isinstance(value, str):  # also a label in a number column (a totals row's "합계")
+        return value
     if kind is ColumnKind.DATETIME:
         return _kst_naive(value).strftime("%Y-%m-%d %H:%M")
     if kind is ColumnKind.DATE:
@@ -99,7 +101,7 @@ def text_of(value, kind: ColumnKind) -> str:
 
 
 def _shown(value, kind: ColumnKind) -> str:
-    if value is not None and kind in (ColumnKind.COUNT, ColumnKind.KRW):
+    if isinstance(value, int) and kind in (ColumnKind.COUNT, ColumnKind.KRW):
         return f"{value:,}" + ("원" if kind is ColumnKind.KRW else "")
     return text_of(value, kind)
 
@@ -154,8 +156,7 @@ def write_xlsx(path, *tables: ExportTable) -> Path:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
             body = list(table.rows) + ([table.totals] if table.totals is not None else [])
             for row in body:
-                sheet.append([_kst_naive(v) if k is ColumnKind.DATETIME and v is not None else v
-                              for v, k in zip(row, kinds)])
+                sheet.append([_kst_naive(v) if isinstance(v, datetime) else v for v in row])
             for i, column in enumerate(table.columns, start=1):
                 letter = get_column_letter(i)
                 fmt = NUMBER_FORMATS[column.kind]
