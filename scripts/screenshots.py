@@ -149,6 +149,14 @@ def main() -> int:
     audit.run()
     settle(app, 1.5)
     shoot("audit_verify")
+    stats = window.open_page("statistics")
+    for size in ((1280, 800), (1920, 1080)):
+        window.resize(*size)
+        for i in range(stats.tabs.count()):
+            stats.tabs.setCurrentIndex(i)
+            settle(app, 0.6)
+            shoot(f"statistics_{stats.panels_order[i]}_{size[0]}")
+    window.resize(1280, 800)
     window.close()
     services.dispose()
     return 0

@@ -41,6 +41,10 @@ ANNOUNCEMENTS = (
     ("[공지] 공급기업 서비스 등록 일정", "공급기업 서비스 등록 및 수정은 전문기관 검토 후 카탈로그에 게시됩니다.", False),
 )
 
+#: companies (by position in COMPANIES, all still 심사중) that chose an agency other than 서울 or 부산, so
+#: the statistics show several agencies
+ELSEWHERE = {6: "대구", 10: "광주"}
+
 #: name, company type, issuer, representative, final state, reason, login id (or None)
 COMPANIES = (
     ("주식회사 한빛소프트랩", CompanyType.CORPORATION, IssuerType.REPRESENTATIVE, "김민준", ScreeningStatus.APPROVED, None, "demand"),
@@ -135,6 +139,7 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
     operators = prog.operators()
     seoul = next(o for o in operators if o.region == "서울")
     busan = next(o for o in operators if o.region == "부산")
+    by_region = {o.region: o for o in operators}
     # The first agency account bootstraps itself (there is nobody to create it).
     with services.programme.uow() as uow:
         from ..models import User as UserModel
@@ -176,7 +181,8 @@ def _seed(services: Services, clock: FixedClock, progress) -> None:
             documents=_documents(ctype, issuer, name), manager_same_as_representative=issuer is IssuerType.REPRESENTATIVE,
             manager_name=manager[0], manager_phone=manager[1], manager_email=f"manager{i}@company.example.kr",
             payment_same_as_representative=True,
-            operator_id=busan.id if i % 3 == 0 and login is None else seoul.id,
+            operator_id=(by_region[ELSEWHERE[i]].id if i in ELSEWHERE
+                         else busan.id if i % 3 == 0 and login is None else seoul.id),
             login_id=login or f"company{i:02d}", password=DEMO_PASSWORD, password_confirm=DEMO_PASSWORD,
         )
         actor = services.signup.submit(form).value
@@ -338,6 +344,10 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
         deals.accept(supplier, accepted[key].id)
         clock.advance(minutes=25)
     deals.accept(sup["supplier"], webinar2.id)
+    # (주)코리아핀테크 buys on three more days, in three more categories (the statistics' charts)
+    _buy(services, clock, fintech, sup, ids, "maum-walk", 200_000)
+    at(h(2 * 24))
+    _buy(services, clock, fintech, sup, ids, "sw-diagnosis", 330_000)
     # 결제요청 and 장바구니 on the last day (their deadline is after `end`)
     at(h(20))
     deals.request_payment(sup["supplier7"], accepted["wf-approval"].id, 1_650_000)
@@ -351,6 +361,8 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
     deals.move_to_cart(hanbit, accepted["safe-vpn"].id)
     clock.advance(minutes=10)
     deals.move_to_cart(hanbit, accepted["onclass-lms"].id)
+    at(h(12))
+    _buy(services, clock, fintech, sup, ids, "hitalk-consult", 550_000)
     # fresh 거래상담 requests
     at(h(6))
     deals.request(hanbit, ids["bridge-works"], "20명이 쓸 그룹웨어를 찾고 있습니다. 시연을 먼저 볼 수 있을까요?")
@@ -365,6 +377,19 @@ def _seed_market(services: Services, clock: FixedClock, end, progress) -> None:
     deals.sweep()  # what the app does at start-up: the two unanswered requests become 불가
     if progress:
         progress(1.0, "완료")
+
+
+def _buy(services: Services, clock: FixedClock, buyer: Actor, sup: dict, ids: dict, key: str, amount: int) -> None:
+    """A deal asked, accepted, requested and paid by ZeroPay within a few minutes."""
+    deals = services.deals
+    supplier = sup[next(login for login, *_, offers in SUPPLIERS if any(o[0] == key for o in offers))]
+    deal = deals.request(buyer, ids[key], "바로 결제하려고 합니다. 결제요청 부탁드립니다.").value
+    clock.advance(minutes=3)
+    deals.accept(supplier, deal.id)
+    deals.request_payment(supplier, deal.id, amount)
+    clock.advance(minutes=3)
+    _pay(services, buyer, deal.id, password="482913")
+    clock.advance(minutes=3)
 
 
 def _pay(services: Services, buyer: Actor, deal_id, *, card=None, password: str | None = None,

@@ -64,6 +64,7 @@ PAGES = {p.key: p for p in (
     PageSpec("manage_operators", "운영기관 관리", f"{V}.agency.operators:OperatorAdminPage"),
     PageSpec("manage_accounts", "계정 관리", f"{V}.agency.accounts:AccountAdminPage"),
     PageSpec("audit_verify", "감사 로그 검증", f"{V}.agency.audit:AuditVerifyPage"),
+    PageSpec("statistics", "통계", f"{V}.agency.statistics:StatisticsPage"),
 )}
 
 #: menu title -> page keys, before login
@@ -98,6 +99,7 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     Role.AGENCY: (
         ("심사·예산", ("screening_dashboard", "budget_confirm", "abandonments")),
         ("결제 현황", ("payments_overview",)),
+        ("통계", ("statistics",)),
         ("서비스", ("catalog",)),
         ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts",
                   "audit_verify")),

@@ -233,7 +233,7 @@ class _FakeScreening:
         ]
         self.calls = 0
 
-    def list_companies(self, actor, *, status=None, query="", changed_only=False, cursor=None, limit=200):
+    def list_companies(self, actor, *, status=None, query="", changed_only=False, cursor=None, limit=200, year=None):
         self.calls += 1
         start = cursor[0] if cursor else 0
         end = start + limit

@@ -23,6 +23,7 @@ from ...services.dto import BulkResult, CompanyRow, ProgrammeView
 from ...services.rules.money import format_krw, split_budget
 from ...services.rules.numbers import format_business_no
 from ...services.screening import PAGE_SIZE
+from ..widgets.year_select import YearSelector
 from ..widgets.company_values import CHANGED_BACKGROUND, company_type_label
 from ..tasks import from_self
 from ..widgets.busy import page_head
@@ -58,7 +59,8 @@ class BudgetQueueModel(KeysetTableModel):
                    tooltip=lambda r: self.failures.get(r.id, "")),
         ]
 
-    def set_query(self, query: str = "") -> None:
+    def set_query(self, query: str = "", year: int | None = None) -> None:
+        """The CONFIRMED companies of programme year `year` (None: the current one) matching `query`."""
         actor = self._ctx.actor
         screening = self._ctx.services.screening
         limit = self.page_size
@@ -69,7 +71,7 @@ class BudgetQueueModel(KeysetTableModel):
 
         def fetch(cursor):
             return screening.list_companies(actor, status=ScreeningStatus.CONFIRMED, query=q, cursor=cursor,
-                                            limit=limit)
+                                            limit=limit, year=year)
 
         self.set_source(fetch)
 
@@ -146,6 +148,9 @@ class BudgetConfirmPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("예산확정"))
+        self.year_select = YearSelector(self.ctx, self)
+        self.year_select.year_changed.connect(lambda _y: self._apply_search())
+        head.addWidget(self.year_select)
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.refresh)
         head.addWidget(self.reload_button)
@@ -193,11 +198,12 @@ class BudgetConfirmPage(QWidget):
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.search_timer.stop()
-        self.model.set_query(self.search.text())
+        self.year_select.load()
+        self.model.set_query(self.search.text(), self.year_select.year())
         self._load_settings()
 
     def _apply_search(self) -> None:
-        self.model.set_query(self.search.text())
+        self.model.set_query(self.search.text(), self.year_select.year())
 
     def _load_settings(self) -> None:
         programme = self.ctx.services.programme
@@ -306,6 +312,8 @@ class BudgetConfirmPage(QWidget):
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
         """A company changed elsewhere: drop it here when it is no longer CONFIRMED."""
+        if changes.touches(Entity.SETTINGS):
+            self.year_select.load()
         if not changes.touches(Entity.COMPANY) or from_self(self, initiator):
             return
         actor = self.ctx.actor

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from ...services.errors import DomainError
 from ...services.rules.money import split_budget
 from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel, mark_invalid, scrolling_body
+from .next_year import ask_open_next_year, beside, next_year_button
 from ..widgets.forms import FieldErrors, set_read_only
 from ..widgets.notice import NoticeBox
 
@@ -97,8 +99,9 @@ class ProgrammeSettingsPage(QWidget):
         self.year = QLineEdit()
         set_read_only(self.year)
         self.year.setMaximumWidth(120)
-        self.year.setToolTip(self.tr("사업연도는 바꿀 수 없습니다."))
-        form.addRow(self.tr("사업연도"), self.year)
+        self.year.setToolTip(self.tr("사업연도는 '다음 연도 열기'로만 바뀝니다."))
+        self.next_year_button = next_year_button(self)
+        form.addRow(self.tr("사업연도"), beside(self.year, self.next_year_button))
 
         self.application_start = _date_edit()
         self.application_end = _date_edit()
@@ -264,6 +267,7 @@ class ProgrammeSettingsPage(QWidget):
     def _update_buttons(self) -> None:
         idle = not self.busy.busy
         self.save_button.setEnabled(idle and self.loaded is not None)
+        self.next_year_button.setEnabled(idle and self.loaded is not None)
         self.reset_button.setEnabled(idle)
         self.category_button.setEnabled(idle and bool(self.category_edits))
 
@@ -300,6 +304,10 @@ class ProgrammeSettingsPage(QWidget):
         self.ctx.op(lambda: programme.update_settings(actor, values), parent=self) \
             .busy(text=self.tr("저장하는 중…")).success(done).failure(failed).after(self._update_buttons).run()
         self._update_buttons()
+
+    def ask_open_next_year(self) -> QMessageBox | None:
+        """다음 연도 열기… (agency/next_year.py)."""
+        return ask_open_next_year(self)
 
     def save_categories(self) -> None:
         self.category_error.clear_message()

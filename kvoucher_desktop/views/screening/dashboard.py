@@ -31,6 +31,7 @@ from ..widgets.chips import PLAIN, chip_row
 from ..widgets.counts import load_counts
 from ..widgets.common import STATUS_COLOURS, title_label, SearchBox
 from ..widgets.tables import make_table
+from ..widgets.year_select import YearSelector
 from .detail import CompanyDetailPanel
 from .queue_model import ScreeningQueueModel, row_from_view
 
@@ -70,6 +71,9 @@ class ScreeningDashboardPage(QWidget):
         head.addStretch(1)
         self.busy = BusyIndicator()
         head.addWidget(self.busy)
+        self.year_select = YearSelector(self.ctx, self)
+        self.year_select.year_changed.connect(lambda _y: self.reload())
+        head.addWidget(self.year_select)
         self.reload_button = QPushButton(self.tr("새로 고침"))
         self.reload_button.clicked.connect(self.reload)
         head.addWidget(self.reload_button)
@@ -133,6 +137,7 @@ class ScreeningDashboardPage(QWidget):
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Called when the page is shown: first time load everything, later only the counts."""
+        self.year_select.load()
         if not self._started:
             self._started = True
             self._load_scope()
@@ -160,7 +165,8 @@ class ScreeningDashboardPage(QWidget):
             .success(done).failure(lambda _e: None).run()
 
     def load_counts(self) -> None:
-        load_counts(self.ctx, self, self.ctx.services.screening.counts, self._counts_arrived)
+        screening, year = self.ctx.services.screening, self.year_select.year()
+        load_counts(self.ctx, self, lambda actor: screening.counts(actor, year), self._counts_arrived)
 
     def _counts_arrived(self, counts: dict) -> None:
         self.counts = counts
@@ -191,7 +197,7 @@ class ScreeningDashboardPage(QWidget):
         self.search_timer.stop()
         self.detail.clear()
         self.model.set_filters(status=self.current_status(), query=self.search.text(),
-                               changed_only=self.changed_only.isChecked())
+                               changed_only=self.changed_only.isChecked(), year=self.year_select.year())
         self._update_status_line()
 
     def _update_status_line(self) -> None:
@@ -231,6 +237,8 @@ class ScreeningDashboardPage(QWidget):
         self.load_counts()
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
+        if changes.touches(Entity.SETTINGS):  # a year opened: offered, and followed from the current one
+            self.year_select.load()
         if not changes.touches(Entity.COMPANY) or from_self(self, initiator) or not self._started:
             return
         self.load_counts()

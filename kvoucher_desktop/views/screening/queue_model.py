@@ -67,9 +67,10 @@ class ScreeningQueueModel(KeysetTableModel):
         return self.tr("수정됨") if row.changed_after_confirm else ""
 
     def set_filters(self, *, status: ScreeningStatus | None = None, query: str = "",
-                    changed_only: bool = False) -> None:
-        """Start over with these filters (first page fetched in the background)."""
-        self.filters = {"status": status, "query": query.strip(), "changed_only": changed_only}
+                    changed_only: bool = False, year: int | None = None) -> None:
+        """Start over with these filters (first page fetched in the background); `year`: the
+        programme year (None: the current one)."""
+        self.filters = {"status": status, "query": query.strip(), "changed_only": changed_only, "year": year}
         actor = self._ctx.actor
         screening = self._ctx.services.screening
         filters, limit = dict(self.filters), self.page_size

@@ -1,0 +1,242 @@
+"""통계: the agency's programme-wide statistics (SPEC §6) of a programme year — companies per
+screening state per operating agency, the budget, succeeded payments per KST day of a period and
+per category, and the catalog's ratings. Each statistic is a table (the same one its XLSX export
+writes) and, where a picture reads faster, a chart. Loading and writing run off the GUI thread."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import statistics as st
+from ...services.changes import Changes, Entity
+from ...services.clock import kst_date
+from ...services.exports import ExportTable, suggested_name, write_xlsx
+from ...services.rules.screening import STATUS_LABELS
+from ..widgets.busy import page_head
+from ..widgets.common import STATUS_COLOURS
+from ..widgets.files import save_file_name
+from ..widgets.year_select import YearSelector
+from .charts import BarChart
+from .stat_tables import ExportTableModel
+
+#: (parent, caption, proposed file name) -> the chosen path, "" when cancelled; tests replace it
+SaveChooser = Callable[[QWidget, str, str], str]
+BUDGET_COLOURS = ("#2563eb", "#f59e0b", "#16a34a", "#94a3b8")
+
+
+def choose_xlsx(parent: QWidget, caption: str, proposed: str) -> str:
+    path, _ = save_file_name(parent, caption, str(Path.home() / proposed), parent.tr("Excel 통합 문서 (*.xlsx)"))
+    if path and not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    return path
+
+
+class StatPanel(QWidget):
+    """One statistic: a note line and its XLSX button above, the table (and chart) below."""
+
+    def __init__(self, page: "StatisticsPage", key: str, chart: BarChart | None = None, *, extra: bool = False):
+        super().__init__()
+        self.page, self.key, self.chart = page, key, chart
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        bar = QHBoxLayout()
+        self.note = QLabel(self.tr("불러오는 중…"))
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        bar.addWidget(self.note, 1)
+        self.export_button = QPushButton(self.tr("XLSX 내보내기"))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(lambda: page.export(self.key))
+        bar.addWidget(self.export_button)
+        layout.addLayout(bar)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.models = [ExportTableModel(self) for _ in range(2 if extra else 1)]
+        self.views = []
+        for model in self.models:
+            view = QTableView()
+            view.setModel(model)
+            view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+            view.setAlternatingRowColors(True)
+            view.verticalHeader().setVisible(False)
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            view.horizontalHeader().setStretchLastSection(True)
+            self.views.append(view)
+            self.splitter.addWidget(view)
+        if chart is not None:
+            self.splitter.addWidget(chart)
+            self.splitter.setStretchFactor(0, 1)
+            self.splitter.setStretchFactor(1, 1)
+        layout.addWidget(self.splitter, 1)
+        self.tables: tuple[ExportTable, ...] = ()
+
+    def show_tables(self, *tables: ExportTable, note: str = "") -> None:
+        self.tables = tables
+        for model, view, table in zip(self.models, self.views, tables):
+            model.set_table(table)
+            for i, column in enumerate(table.columns):
+                view.setColumnWidth(i, 200 if i == 0 else 130)
+        self.note.setText(note)
+        self.export_button.setEnabled(bool(tables))
+
+
+class StatisticsPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.choose_save_path: SaveChooser = choose_xlsx
+        self.year: int | None = None
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        head, self.busy = page_head(self.tr("통계"))
+        self.year_select = YearSelector(self.ctx, self)
+        self.year_select.year_changed.connect(lambda _y: self.reload())
+        head.addWidget(self.year_select)
+        self.reload_button = QPushButton(self.tr("새로 고침"))
+        self.reload_button.clicked.connect(self.reload)
+        head.addWidget(self.reload_button)
+        layout.addLayout(head)
+
+        period = QHBoxLayout()
+        period.addWidget(QLabel(self.tr("일별 결제 기간")))
+        today = kst_date(self.ctx.services.clock.now())
+        self.start_edit, self.end_edit = _date_edit(today - timedelta(days=29)), _date_edit(today)
+        period.addWidget(self.start_edit)
+        period.addWidget(QLabel("~"))
+        period.addWidget(self.end_edit)
+        self.period_button = QPushButton(self.tr("기간 적용"))
+        self.period_button.clicked.connect(lambda: self.load("daily"))
+        period.addWidget(self.period_button)
+        period.addStretch(1)
+        layout.addLayout(period)
+
+        self.tabs = QTabWidget()
+        self.panels = {
+            "screening": StatPanel(self, "screening", BarChart()),
+            "budget": StatPanel(self, "budget", BarChart(money=True)),
+            "daily": StatPanel(self, "daily", BarChart(money=True)),
+            "category": StatPanel(self, "category", BarChart(horizontal=True, money=True)),
+            "ratings": StatPanel(self, "ratings", extra=True),
+        }
+        for key, title in (("screening", self.tr("심사 현황")), ("budget", self.tr("예산")),
+                           ("daily", self.tr("일별 결제")), ("category", self.tr("분야별 결제")),
+                           ("ratings", self.tr("만족도"))):
+            self.tabs.addTab(self.panels[key], title)
+        self.panels_order = tuple(self.panels)
+        layout.addWidget(self.tabs, 1)
+
+    # --- loading -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.year_select.load()
+        self.reload()
+
+    def reload(self) -> None:
+        for key in self.panels:
+            self.load(key)
+
+    def period(self) -> tuple[date, date]:
+        return _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+
+    def load(self, key: str) -> None:
+        actor, stats, year = self.ctx.actor, self.ctx.services.statistics, self.year_select.year()
+        start, end = self.period()
+        work = {
+            "screening": lambda: stats.screening(actor, year),
+            "budget": lambda: stats.budget(actor, year),
+            "daily": lambda: stats.payments_by_day(actor, year, start, end),
+            "category": lambda: stats.payments_by_category(actor, year),
+            "ratings": lambda: (stats.supplier_ratings(actor), stats.service_ratings(actor)),
+        }[key]
+        shown, programme = getattr(self, f"_show_{key}"), self.ctx.services.programme
+        self.ctx.query(lambda: (work(), year or programme.settings().year), parent=self, key=key) \
+            .busy(text=self.tr("통계를 불러오는 중…")).success(lambda result: shown(*result)).run()
+
+    def _show_screening(self, rows, year) -> None:
+        total = sum(r.total for r in rows)
+        self.panels["screening"].show_tables(st.screening_table(rows, year), note=self.tr(
+            "{year}년 신청 기업 {n}곳, 운영기관별 심사 상태").format(year=year, n=f"{total:,}"))
+        shown = [r for r in rows if r.total] or list(rows)
+        self.panels["screening"].chart.set_bars(
+            [r.region for r in shown],
+            [(STATUS_LABELS[s], [r.count(s) for r in shown], STATUS_COLOURS[s][0]) for s in st.STATES])
+
+    def _show_budget(self, b: st.BudgetStats, year) -> None:
+        share = f"{b.spent / b.approved * 100:.1f}%" if b.approved else "-"
+        self.panels["budget"].show_tables(st.budget_table(b, year), note=self.tr(
+            "{year}년 승인 예산 {approved}원 중 집행 {share} (승인 = 집행 + 진행 중 + 잔액 + 포기)").format(
+            year=year, approved=f"{b.approved:,}", share=share))
+        labels = [self.tr("집행"), self.tr("결제 진행 중"), self.tr("잔액"), self.tr("포기")]
+        values = [b.spent, b.in_progress, b.remaining, b.abandoned]
+        self.panels["budget"].chart.set_bars(labels, [(self.tr("금액"), values, BUDGET_COLOURS[0])])
+
+    def _show_daily(self, rows, year) -> None:
+        start, end = self.period()
+        self.panels["daily"].show_tables(st.daily_table(rows, year), note=self.tr(
+            "{start} ~ {end} 결제 완료 {n}건 {amount}원 (결제 승인일, 한국 시간)").format(
+            start=start.isoformat(), end=end.isoformat(), n=f"{sum(r.count for r in rows):,}",
+            amount=f"{sum(r.amount for r in rows):,}") if rows else self.tr("이 기간에 결제가 없습니다."))
+        self.panels["daily"].chart.set_bars([f"{r.day.month}/{r.day.day}" for r in rows],
+                                            [(self.tr("결제금액"), [r.amount for r in rows], "#2563eb")])
+
+    def _show_category(self, rows, year) -> None:
+        self.panels["category"].show_tables(st.category_table(rows, year), note=self.tr(
+            "{year}년 분야별 결제 완료 금액(정부지원금 포함)").format(year=year))
+        self.panels["category"].chart.set_bars([r.name for r in rows],
+                                               [(self.tr("결제금액"), [r.amount for r in rows], "#0f766e")])
+
+    def _show_ratings(self, result, _year) -> None:
+        suppliers, services = result
+        note = self.tr("공급기업 {s}곳, 서비스 {n}개의 평가 평균 (1–5점)").format(
+            s=len(suppliers), n=len(services)) if services else self.tr("아직 완료된 평가가 없습니다.")
+        self.panels["ratings"].show_tables(st.supplier_ratings_table(suppliers), st.service_ratings_table(services),
+                                           note=note)
+
+    # --- export ------------------------------------------------------------------------------
+    def export(self, key: str) -> None:
+        panel = self.panels[key]
+        if not panel.tables:
+            return
+        title = panel.tables[0].title
+        today = kst_date(self.ctx.services.clock.now())
+        path = self.choose_save_path(self, self.tr("XLSX로 저장"), suggested_name(title, today))
+        if not path:
+            return
+        tables = panel.tables
+        self.ctx.query(lambda: write_xlsx(path, *tables), parent=self) \
+            .busy(text=self.tr("XLSX 파일을 쓰는 중…")) \
+            .success(lambda written: self.ctx.show_success(self.tr("XLSX 파일로 저장했습니다."), str(written))).run()
+
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if changes.touches(Entity.SETTINGS):
+            self.year_select.load()
+        if self.isVisible() and changes.touches(Entity.COMPANY, Entity.PAYMENT, Entity.VOUCHER, Entity.EVALUATION):
+            self.reload()
+
+
+def _date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _pydate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())

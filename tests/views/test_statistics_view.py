@@ -1,0 +1,93 @@
+"""The agency's 통계 page, the programme-year selectors and 다음 연도 열기 through the GUI: the page
+loads every statistic off the GUI thread and exports one to XLSX (the save dialog replaced), the
+dashboard's year selector changes its counts, and the settings page opens the next year after a
+confirmation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from kvoucher_desktop.enums import ScreeningStatus as S
+from kvoucher_desktop.services.clock import KST
+from kvoucher_desktop.views.agency.statistics import StatisticsPage
+from tests.factories import approved_buyer, company_in_state, make_agency, signup_company
+from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
+
+
+def test_the_statistics_page_loads_and_exports_xlsx(qtbot, desk, sqlite_services, tmp_path):
+    services = sqlite_services
+    for status, region in ((S.REVIEWING, "서울"), (S.CONFIRMED, "부산"), (S.REJECTED, "대구")):
+        company_in_state(services, status, region=region)
+    approved_buyer(services)
+    agency = make_agency(services)
+    window = desk(agency)
+    page = window.open_page("statistics")
+    assert isinstance(page, StatisticsPage)
+    settle(qtbot)
+    screening = page.panels["screening"]
+    assert screening.models[0].rowCount() == 17 + 1  # every agency and the totals row
+    totals = screening.tables[0].totals
+    assert totals[0] == "합계" and totals[-1] == 4
+    assert page.panels["screening"].chart.labels == ["대구", "부산", "서울"]
+    assert "승인 예산 4,000,000원" in page.panels["budget"].note.text()
+    assert page.panels["daily"].note.text() == "이 기간에 결제가 없습니다."
+    assert [r[0] for r in page.panels["category"].tables[0].rows][:2] == ["화상회의", "재택근무"]
+    assert page.panels["ratings"].note.text() == "아직 완료된 평가가 없습니다."
+    shoot(window, "statistics")
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    target = out / "심사.xlsx"
+    asked = []
+    page.choose_save_path = lambda parent, caption, proposed: asked.append(proposed) or str(target)
+    page.tabs.setCurrentIndex(0)
+    screening.export_button.click()
+    settle(qtbot)
+    assert asked == ["2026년 심사 현황_20260302.xlsx"]
+    sheet = load_workbook(target).active
+    assert sheet.title == "2026년 심사 현황" and sheet.cell(1, 3).value == "심사중"
+    assert [c.value for c in sheet[sheet.max_row]][-1] == 4
+    page.choose_save_path = lambda *_: ""  # cancelled: nothing written
+    page.panels["budget"].export_button.click()
+    settle(qtbot)
+    assert list(out.iterdir()) == [target]
+
+
+def test_the_year_selector_changes_the_dashboards_counts(qtbot, desk, sqlite_services, clock):
+    services = sqlite_services
+    agency = make_agency(services)
+    signup_company(services)
+    company_in_state(services, S.REJECTED)
+    services.programme.open_next_year(agency, from_year=2026)
+    clock.set(datetime(2027, 3, 2, 10, 0, tzinfo=KST))
+    signup_company(services)
+    window = desk(agency)
+    page = window.open_page("screening_dashboard")
+    settle(qtbot)
+    assert page.year_select.year() == 2027 and page.year_select.itemText(0) == "2027년 (현재)"
+    assert page.counts[S.REVIEWING] == 1 and page.counts[S.REJECTED] == 0 and page.model.rowCount() == 1
+    page.year_select.select(2026)
+    settle(qtbot)
+    assert page.counts[S.REVIEWING] == 1 and page.counts[S.REJECTED] == 1 and page.model.rowCount() == 2
+    assert page.chips[None].text() == "전체 2"
+
+
+def test_the_settings_page_opens_the_next_year_after_a_confirmation(qtbot, desk, sqlite_services):
+    agency = make_agency(sqlite_services)
+    window = desk(agency)
+    page = window.open_page("programme_settings")
+    settle(qtbot)
+    box = page.ask_open_next_year()
+    assert "2027년 사업을 엽니다" in box.text() and box.yes_button.text() == "2027년 열기"
+    box.reject()
+    settle(qtbot)
+    assert sqlite_services.programme.settings().year == 2026
+    box = page.ask_open_next_year()
+    box.yes_button.click()
+    settle(qtbot)
+    assert sqlite_services.programme.settings().year == 2027 and page.year.text() == "2027년"
+    budget = window.open_page("budget_confirm")
+    settle(qtbot)
+    assert budget.year_select.year() == 2027
