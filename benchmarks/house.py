@@ -13,6 +13,9 @@
   operator, per query class (1, 2, 3+ syllables, no match, 3- and 5-digit number prefix, full
   number; the next page of a 1-syllable and of a 3-digit search): p95 against the same raw anchor
   and against the absolute limit of 20 ms.
+* **Statistics** (the agency's 통계 page, `--only statistics`): each statistic of the current year
+  against the raw SQL that computes it (the recorded aggregate statement replayed), as the list
+  pages. Goal: within 2×.
 * **Start-up and the GUI thread** (`gui_timings.py`, when present; `--no-gui` skips): the first
   window against a bare PySide6 window, and the longest GUI-thread gap after each user action
   against an idle window's heartbeat.
@@ -30,6 +33,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -197,6 +201,9 @@ def run(url: str, repeat: int) -> list[dict]:
 
         # --- company search -----------------------------------------------------------------------
         company_search(add, scr, scopes, sample_name, sample_bno, common_prefix)
+
+        # --- the agency's statistics --------------------------------------------------------------
+        programme_statistics(add, services, op, agency)
     finally:
         anchor.close()
         services.dispose()
@@ -225,6 +232,26 @@ def market(add, services, picked) -> None:
         add("list", f"payment counts — {scope}", lambda a=actor: pay.counts(a))
         for tab in PaymentTab:
             add("list", f"payments {PAYMENT_TAB_LABELS[tab]} — {scope}", lambda a=actor, t=tab: pay.list_tab(a, t))
+
+
+def programme_statistics(add, services, op, agency) -> None:
+    """Each statistic of the 통계 page against the raw SQL that computes it (the current year; the
+    per-day one over the page's default 30 days and over the whole year so far)."""
+    from kvoucher_desktop.services.clock import kst_date
+
+    st = services.statistics
+    today = kst_date(services.clock.now())
+    year = services.programme.settings().year
+    add("list", "statistics: companies per state per agency", lambda: st.screening(agency))
+    add("list", "statistics: companies per state — one operator", lambda: st.screening(op))
+    add("list", "statistics: budget (approved/spent/remaining/abandoned)", lambda: st.budget(agency))
+    add("list", "statistics: payments per KST day — 30 days", lambda: st.payments_by_day(agency))
+    start = max(date(year, 1, 1), today - timedelta(days=399))
+    add("list", "statistics: payments per KST day — the year so far",
+        lambda: st.payments_by_day(agency, start=start, end=today))
+    add("list", "statistics: payments per category — the year", lambda: st.payments_by_category(agency))
+    add("list", "statistics: ratings per supplier", lambda: st.supplier_ratings(agency))
+    add("list", "statistics: ratings per service", lambda: st.service_ratings(agency))
 
 
 def company_search(add, scr, scopes, sample_name, sample_bno, common_prefix) -> None:
