@@ -38,6 +38,9 @@ class Company(Base):
         # the search by business-number prefix: a range of numbers, then newest first (migration 0005)
         Index("ix_companies_business_no_submitted", "business_no", "submitted_at", "id"),
         Index("ix_companies_operator_business_no", "operator_id", "business_no", "submitted_at", "id"),
+        # a year's counts per state and agency; a payment's company's year (migration 0009, statistics)
+        Index("ix_companies_year_operator_status", "programme_year", "operator_id", "status"),
+        Index("ix_companies_id_year", "id", "programme_year", "budget_abandoned_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

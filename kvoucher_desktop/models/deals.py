@@ -23,6 +23,7 @@ class Deal(Base):
         Index("ix_deals_company_service", "company_id", "service_id"),
         Index("ix_deals_service_state", "service_id", "state"),
         Index("ix_deals_deadline", "deadline_at"),
+        Index("ix_deals_id_service", "id", "service_id"),  # a payment's service, for statistics (0009)
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

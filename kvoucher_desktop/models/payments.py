@@ -29,6 +29,9 @@ class Payment(Base):
         # a supplier's tab of one status (결제실패 among 20,000 received) and its counts
         Index("ix_payments_supplier_status_created", "supplier_id", "status", "created_at", "id"),
         Index("ix_payments_status_updated", "status", "updated_at"),
+        # succeeded payments of a period with what the statistics add up (migration 0009)
+        Index("ix_payments_status_approved", "status", "approved_at", "company_id", "deal_id", "amount",
+              "government_share"),
         Index("ux_payments_live_deal", "deal_id", unique=True, sqlite_where=LIVE_PAYMENT,
               postgresql_where=LIVE_PAYMENT),
     )
