@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy import bindparam, func, literal_column, select, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import Role, ScreeningAction, ScreeningStatus
@@ -19,6 +19,7 @@ from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_into, read_tuples
+from .repositories.settings import current_year
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
 from .rules.inputs import (
@@ -62,6 +63,13 @@ _ROW_COLUMNS = (
 )
 
 
+def _of_year():
+    """The year filter of a dashboard page: `+ 0` keeps it a filter on the rows the page's index walks
+    (newest first; the current year's companies are the newest), so that neither planner drives the
+    page by the year's counting index (0009) and sorts the whole year."""
+    return Company.programme_year + literal_column("0") == bindparam("year")
+
+
 def _rows_stmt():
     return select(*_ROW_COLUMNS).join(OperatingAgency, OperatingAgency.id == Company.operator_id)
 
@@ -77,7 +85,7 @@ def _counts_stmt(operator: bool):
 @prepared
 def _page_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, limit: int):
     """A dashboard page without a search (`year`, `operator_id`, `status`, `after_at`/`after_id`)."""
-    stmt = _rows_stmt().where(Company.programme_year == bindparam("year"))
+    stmt = _rows_stmt().where(_of_year())
     if operator:
         stmt = stmt.where(Company.operator_id == bindparam("operator_id"))
     if status:
@@ -92,7 +100,7 @@ def _page_stmt(operator: bool, status: bool, changed_only: bool, paged: bool, li
 
 def _search_filters(stmt, submitted_at, company_id, status: bool, changed_only: bool, paged: bool, limit: int):
     """A search's filters besides its index (`year`, `status`, `after_at`/`after_id`), newest first, one page."""
-    stmt = stmt.where(Company.programme_year == bindparam("year"))
+    stmt = stmt.where(_of_year())
     if status:
         stmt = stmt.where(Company.status == bindparam("status"))
     if changed_only:
@@ -311,7 +319,7 @@ class ScreeningService:
         year = clean_year(year)
         operator = actor.role is Role.OPERATOR
         with self.uow() as uow:
-            params = {"year": year or uow.settings.current().year}
+            params = {"year": year or current_year(uow.connection)}
             if operator:
                 params["operator_id"] = actor.operator_id
             found = dict(read_tuples(uow.connection, _counts_stmt(operator), params))
@@ -348,7 +356,7 @@ class ScreeningService:
         q = query.strip()
         with self.uow() as uow:
             conn = uow.connection
-            year = year or uow.settings.current().year
+            year = year or current_year(uow.connection)
             if not q:  # a statement built once per shape, the values bound (repositories/rows.prepared)
                 params = {"operator_id": operator_id, "status": status, "year": year}
                 if cursor is not None:

@@ -26,6 +26,7 @@ from .errors import PermissionDenied, ValidationError
 from .exports import ColumnKind, ExportColumn, ExportTable
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_into
+from .repositories.settings import current_year
 from .rules.inputs import clean_date, clean_year
 from .rules.screening import STATUS_LABELS
 from .uow import UowFactory
@@ -239,7 +240,7 @@ class StatisticsService:
         self.clock = clock
 
     def _year(self, uow, year: int | None) -> int:
-        return year or uow.settings.current().year
+        return year or current_year(uow.connection)
 
     def screening(self, actor: Actor, year: int | None = None) -> tuple[OperatorScreeningRow, ...]:
         """Companies of the year per operating agency and screening state (an operator: its own)."""

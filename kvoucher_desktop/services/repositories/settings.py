@@ -7,6 +7,18 @@ from sqlalchemy import select
 from ...models import ProgrammeSettings
 from ..errors import NotFound
 from . import Repository
+from .rows import read_one
+
+#: the current programme year, as lists and counts read it (a row, no ORM object)
+_CURRENT_YEAR = select(ProgrammeSettings.year).where(ProgrammeSettings.is_current.is_(True)).limit(1)
+
+
+def current_year(connection) -> int:
+    """The current programme year on `connection` (what `year=None` means to lists and counts)."""
+    row = read_one(connection, _CURRENT_YEAR)
+    if row is None:
+        raise NotFound("사업 설정이 없습니다. 전문기관에 문의해 주세요.")
+    return row[0]
 
 
 def current_settings(session) -> ProgrammeSettings:
