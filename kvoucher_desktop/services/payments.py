@@ -23,8 +23,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from ..enums import DealAction, DealState, PaymentFailure, PaymentMethod, PaymentStatus, PaymentTab, Role, ScreeningStatus
+from ..enums import BillingExport, DealAction, DealState, PaymentFailure, PaymentMethod, PaymentStatus, PaymentTab, Role, ScreeningStatus
 from ..models import Company, Deal, Payment, Service, Supplier
+from . import billing, exports
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date, kst_midnight_utc
 from .dto import (Actor, Page, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
@@ -651,6 +652,37 @@ class PaymentService:
         sums = {status: PaymentSum(int(n), int(amount), int(gov), int(own)) for status, n, amount, gov, own in rows}
         return PaymentTotals(succeeded=sums.get(P.SUCCEEDED, PaymentSum()),
                              cancelled=sums.get(P.CANCELLED, PaymentSum()))
+
+    # --- 청구내역 --------------------------------------------------------------------------------
+    def export_billing(self, actor: Actor, kind: BillingExport, start: date | None = None, end: date | None = None,
+                       *, progress: Callable[[float, str], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> bytes | None:
+        """청구내역 of the period (the actor's side, KST days as in `list_tab`) as a file: XLSX or CSV
+        of every completed and cancelled payment with the totals rows (services/billing.py). A job
+        in calibre's shape: `progress(fraction, message)`, `cancelled()` looked at between pages of
+        rows; None when the user cancelled."""
+        kind = clean_enum(kind, BillingExport, "kind", "내려받기 형식")
+        if kind not in (BillingExport.XLSX, BillingExport.CSV):
+            raise ValidationError("내려받기 형식이 올바르지 않습니다.", field="kind")
+        total = self.counts(actor, start, end)[PaymentTab.BILLED]
+        rows = billing.gather(self._billed_pages(actor, start, end), total, progress, cancelled)
+        if rows is None:
+            return None
+        table = billing.billing_table(rows, start, end)
+        data = exports.to_xlsx(table) if kind is BillingExport.XLSX else exports.to_csv(table)
+        if progress is not None:
+            progress(1.0, f"{len(rows):,}건")
+        return data
+
+    def _billed_pages(self, actor: Actor, start: date | None, end: date | None):
+        """The pages of 청구내역, newest first, as the list reads them."""
+        cursor = None
+        while True:
+            page = self.list_tab(actor, PaymentTab.BILLED, start, end, cursor, MAX_PAGE_SIZE)
+            yield page.rows
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
 
     def settlement(self, actor: Actor, start: date | None = None,
                    end: date | None = None) -> tuple[SettlementRow, ...]:

@@ -17,9 +17,10 @@ TAB_STATUSES: dict[PaymentTab, tuple[PaymentStatus, ...]] = {
     PaymentTab.SUCCEEDED: (P.SUCCEEDED,),
     PaymentTab.FAILED: (P.FAILED,),
     PaymentTab.CANCELLED: (P.CANCELLED,),
+    PaymentTab.BILLED: (P.SUCCEEDED, P.CANCELLED),
 }
 TAB_LABELS = {PaymentTab.ALL: "총내역", PaymentTab.SUCCEEDED: "결제성공", PaymentTab.FAILED: "결제실패",
-              PaymentTab.CANCELLED: "결제취소"}
+              PaymentTab.CANCELLED: "결제취소", PaymentTab.BILLED: "청구내역"}
 STATUS_LABELS = {P.IN_PROGRESS: "결제 진행 중", P.SUCCEEDED: "결제성공", P.FAILED: "결제실패", P.CANCELLED: "결제취소"}
 METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
 
