@@ -123,6 +123,9 @@ def main() -> int:
     window.open_page("payment_manage")
     settle(app, 0.8)
     shoot("payment_manage")
+    window.open_page("billing")
+    settle(app, 0.8)
+    shoot("billing")
 
     window.set_actor(services.accounts.login("supplier", DEMO_PASSWORD))
     shoot("supplier_services")

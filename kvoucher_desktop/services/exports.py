@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import enum
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -45,11 +45,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    """`rows` may be a generator, read once while the file is written (a long export streams);
+    `totals` may then be a function called after the last row (sums kept while they streamed)."""
+
     title: str
     columns: Sequence[Column]
-    rows: Sequence[tuple]
+    rows: Iterable[tuple]
     #: rows under the data (bold in the workbook), e.g. 합계
-    totals: Sequence[tuple] = field(default_factory=tuple)
+    totals: Sequence[tuple] | Callable[[], Sequence[tuple]] = field(default_factory=tuple)
+
+    def totals_rows(self) -> Sequence[tuple]:
+        return self.totals() if callable(self.totals) else self.totals
 
 
 def _sheet_title(title: str) -> str:
@@ -60,49 +66,60 @@ def _sheet_title(title: str) -> str:
 
 def to_xlsx(table: Table) -> bytes:
     """The table as one sheet: a bold, frozen header row with a filter, number formats per
-    column kind, the totals rows in bold."""
+    column kind, the totals rows in bold. Written in openpyxl's write-only mode: rows stream into
+    the file (a supplier's year of received payments is ~100,000 rows; the ordinary mode holds
+    every cell as an object)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    book = Workbook(write_only=True)
     book.properties.creator = "K-비대면 바우처 플랫폼"
     book.properties.created = book.properties.modified = FIXED_TIME
-    sheet = book.active
-    sheet.title = _sheet_title(table.title)
-    sheet.append([c.header for c in table.columns])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF7")
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in table.rows:
-        _append(sheet, row)
-    for row in table.totals:
-        _append(sheet, row)
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
+    sheet = book.create_sheet(_sheet_title(table.title))
     for i, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = column.width
-        fmt = FORMATS.get(column.kind)
-        if fmt is not None:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = fmt
+        sheet.column_dimensions[get_column_letter(i)].width = column.width
     sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{1 + len(table.rows)}"
+    bold, fill, centre = Font(bold=True), PatternFill("solid", fgColor="E8EEF7"), Alignment(horizontal="center")
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, column.header)
+        cell.font, cell.fill, cell.alignment = bold, fill, centre
+        header.append(cell)
+    sheet.append(header)
+    formats = [FORMATS.get(c.kind) for c in table.columns]
+    n = 0
+    for n, row in enumerate(table.rows, start=1):
+        sheet.append(_cells(sheet, row, formats, None))
+    if n:  # written when the sheet closes, after its rows
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{1 + n}"
+    for row in table.totals_rows():
+        sheet.append(_cells(sheet, row, formats, bold))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _append(sheet, row: tuple) -> None:
-    """One row; a text that starts with '=' stays text (openpyxl would store it as a formula that
-    the spreadsheet runs: a service named "=HYPERLINK(…)")."""
-    sheet.append(list(row))
-    for cell, value in zip(sheet[sheet.max_row], row):
+def _cells(sheet, row: tuple, formats: list, font) -> list:
+    """One row's cells: the column's number format; a text that starts with '=' stays text
+    (openpyxl would store it as a formula that the spreadsheet runs: a service named "=HYPERLINK(…)")."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value, fmt in zip(row, formats):
+        if fmt is None and font is None and not (isinstance(value, str) and value.startswith("=")):
+            cells.append(value)  # a plain value: no cell object to build
+            continue
+        cell = WriteOnlyCell(sheet, value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"
+        if fmt is not None:
+            cell.number_format = fmt
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    return cells
 
 
 def _formula_like(text: str) -> bool:
@@ -133,6 +150,8 @@ def to_csv(table: Table) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.header for c in table.columns])
-    for row in list(table.rows) + list(table.totals):
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+    for row in table.totals_rows():
         writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

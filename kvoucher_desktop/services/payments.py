@@ -665,14 +665,12 @@ class PaymentService:
         if kind not in (BillingExport.XLSX, BillingExport.CSV):
             raise ValidationError("내려받기 형식이 올바르지 않습니다.", field="kind")
         total = self.counts(actor, start, end)[PaymentTab.BILLED]
-        rows = billing.gather(self._billed_pages(actor, start, end), total, progress, cancelled)
-        if rows is None:
+        table = billing.billing_table(self._billed_pages(actor, start, end), start, end, total=total,
+                                      progress=progress, cancelled=cancelled)
+        try:
+            return exports.to_xlsx(table) if kind is BillingExport.XLSX else exports.to_csv(table)
+        except billing.ExportCancelled:
             return None
-        table = billing.billing_table(rows, start, end)
-        data = exports.to_xlsx(table) if kind is BillingExport.XLSX else exports.to_csv(table)
-        if progress is not None:
-            progress(1.0, f"{len(rows):,}건")
-        return data
 
     def _billed_pages(self, actor: Actor, start: date | None, end: date | None):
         """The pages of 청구내역, newest first, as the list reads them."""
