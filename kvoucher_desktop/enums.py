@@ -134,3 +134,11 @@ class BillingExport(str, enum.Enum):
     XLSX = "XLSX"  # the rows and their totals as an Excel workbook
     CSV = "CSV"  # the same as CSV (UTF-8 with a BOM, so that Excel reads the Korean)
     SLIPS = "SLIPS"  # every slip of the period in one PDF, with an index page
+
+
+class PaperKind(str, enum.Enum):
+    """The documents for filing of one payment (SPEC §11)."""
+
+    SLIP = "SLIP"  # 전표 (매출전표)
+    STATEMENT = "STATEMENT"  # 거래명세서
+    CANCELLATION = "CANCELLATION"  # 취소전표
