@@ -23,18 +23,20 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from ..enums import BillingExport, DealAction, DealState, PaymentFailure, PaymentMethod, PaymentStatus, PaymentTab, Role, ScreeningStatus
+from ..enums import (BillingExport, DealAction, DealState, PaperKind, PaymentFailure, PaymentMethod, PaymentStatus,
+                     PaymentTab, Role, ScreeningStatus)
 from ..models import Company, Deal, Payment, Service, Supplier
 from . import billing, exports
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date, kst_midnight_utc
-from .dto import (Actor, Page, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
+from .dto import (Actor, Page, PaperData, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
                   SettlementRow)
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .gateways.card import CardGateway
 from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, AttemptStatus, Cancelled, CodeSent,
                                Failure, IdempotencyConflict, IssuerTimeout, failure_message)
 from .gateways.zeropay import ZeroPayGateway
+from . import payment_papers as papers_data
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_tuples
 from .rules import deals as deal_rules
@@ -710,3 +712,40 @@ class PaymentService:
         out += [SettlementRow(SettlementKind.PAYOUT, payout, n, amount, gov, own, fee, amount - fee, payout, fee_bp)
                 for _day, payout, n, amount, gov, own, fee in by_day]
         return tuple(out)
+
+    # --- documents for filing (SPEC §11) -----------------------------------------------------
+    def paper(self, actor: Actor, payment_id: uuid.UUID, kind: PaperKind) -> PaperData:
+        """The data of one document of a payment, for `services.documents`: a 전표 (SLIP) or a
+        거래명세서 (STATEMENT) of a succeeded or cancelled payment, a 취소전표 (CANCELLATION) of a
+        cancelled one. The buyer, the supplier of the service and the agency may read it; an
+        operating agency and other companies never. The number is stable per payment and kind."""
+        clean_uuid(payment_id, "payment_id")
+        kind = clean_enum(kind, PaperKind, "kind", "문서 종류")
+        if actor.role not in (Role.DEMAND, Role.SUPPLIER, Role.AGENCY):
+            raise PermissionDenied("결제 문서는 수요기업, 공급기업과 전문기관만 출력할 수 있습니다.", code="role")
+        with self.uow() as uow:
+            rows = read_tuples(uow.connection, papers_data.one_stmt(), {"payment_id": payment_id})
+        if not rows:
+            raise NotFound("결제를 찾을 수 없습니다.")
+        (row,) = rows
+        if actor.role is not Role.AGENCY and not owns(actor, *papers_data.owners_of(row)):
+            raise PermissionDenied("다른 기업의 결제는 볼 수 없습니다.", code="not_own")
+        refusal = rules.paper_refusal(kind, papers_data.status_of(row))
+        if refusal:
+            raise InvalidTransition(refusal, code="no_paper")
+        return papers_data.paper_of(row, kind)
+
+    def papers(self, actor: Actor, start: date | None = None, end: date | None = None) -> tuple[PaperData, ...]:
+        """The papers of a period for filing (청구내역's batch export): every succeeded payment's
+        전표 and every cancelled payment's 취소전표, oldest first (by payment time, then id), in the
+        scope of `list_tab` — the buyer's own, the supplier's received, the agency's all; KST
+        days, both ends included. More than `MAX_BATCH_PAPERS`: ValidationError (a shorter period)."""
+        owner, params = self._bounds(actor, start, end)
+        limit = papers_data.MAX_BATCH_PAPERS
+        stmt = papers_data.period_stmt(owner, "start" in params, "end" in params, limit)
+        with self.uow() as uow:
+            rows = read_tuples(uow.connection, stmt, params)
+        if len(rows) > limit:
+            raise ValidationError(f"한 번에 {limit:,}건까지 묶을 수 있습니다. 기간을 줄여 주세요.", field="start",
+                                  code="too_many_papers")
+        return tuple(papers_data.paper_of(row, papers_data.batch_kind(papers_data.status_of(row))) for row in rows)

@@ -17,11 +17,12 @@ from ...enums import PaperKind, PaymentStatus
 from ..clock import format_kst
 from ..dto import PaperData
 from ..rules.money import format_krw
+from ..rules.payments import PAPER_TITLES
 from .fonts import REGULAR, register_fonts
 from .sheet import (ACCENT, CONTENT_WIDTH, LABEL_FILL, MARGIN, MUTED, PAGE_HEIGHT, PAGE_WIDTH, Cell, Sheet, head,
                     label, money, value, wrap)
 
-TITLES = {PaperKind.SLIP: "전표", PaperKind.STATEMENT: "거래명세서", PaperKind.CANCELLATION: "취소전표"}
+TITLES = PAPER_TITLES
 SUBTITLES = {PaperKind.SLIP: "매출전표 · 공급받는자 보관용", PaperKind.STATEMENT: "공급받는자 보관용",
              PaperKind.CANCELLATION: "승인취소 · 공급받는자 보관용"}
 PRODUCER = "kvoucher-desktop"
