@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from ..enums import (BillingExport, DealAction, DealState, PaperKind, PaymentFailure, PaymentMethod, PaymentStatus,
                      PaymentTab, Role, ScreeningStatus)
 from ..models import Company, Deal, Payment, Service, Supplier
-from . import billing, exports
+from . import billing, documents, exports
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date, kst_midnight_utc
 from .dto import (Actor, Page, PaperData, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
@@ -660,12 +660,18 @@ class PaymentService:
                        *, progress: Callable[[float, str], None] | None = None,
                        cancelled: Callable[[], bool] | None = None) -> bytes | None:
         """청구내역 of the period (the actor's side, KST days as in `list_tab`) as a file: XLSX or CSV
-        of every completed and cancelled payment with the totals rows (services/billing.py). A job
+        of every completed and cancelled payment with the totals rows (services/billing.py), or
+        SLIPS: one PDF of the period's papers (`papers`) with index pages (services/documents). A job
         in calibre's shape: `progress(fraction, message)`, `cancelled()` looked at between pages of
         rows; None when the user cancelled."""
         kind = clean_enum(kind, BillingExport, "kind", "내려받기 형식")
-        if kind not in (BillingExport.XLSX, BillingExport.CSV):
-            raise ValidationError("내려받기 형식이 올바르지 않습니다.", field="kind")
+        if kind is BillingExport.SLIPS:
+            papers = self.papers(actor, start, end)
+            if progress is not None:
+                progress(0.05, f"{len(papers):,}건")
+            return documents.render_batch(papers, heading=billing.title_of(start, end).removeprefix("청구내역 "),
+                                          progress=None if progress is None else
+                                          (lambda f, m: progress(0.05 + 0.95 * f, m)), cancelled=cancelled)
         total = self.counts(actor, start, end)[PaymentTab.BILLED]
         table = billing.billing_table(self._billed_pages(actor, start, end), start, end, total=total,
                                       progress=progress, cancelled=cancelled)

@@ -123,3 +123,26 @@ def test_a_formula_typed_into_a_name_stays_text_in_both_files():
     assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=HYPERLINK(\"x\")"
     rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert rows[1] == ["'=HYPERLINK(\"x\")", "1"] and rows[2] == ["-", "2"]
+
+
+def test_the_slips_pdf_holds_an_index_and_one_paper_per_completed_or_cancelled_payment(services, billed):
+    from pypdf import PdfReader
+
+    from kvoucher_desktop.services.documents import page_count
+
+    desk, paid, gone = billed
+    seen: list[float] = []
+    data = services.payments.export_billing(desk.buyer, BillingExport.SLIPS, date(2026, 3, 5), date(2026, 3, 6),
+                                            progress=lambda f, _m: seen.append(f))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == page_count(3) == 4
+    index = reader.pages[0].extract_text()
+    assert "2026-03-05 ~ 2026-03-06" in index
+    texts = [page.extract_text() for page in reader.pages[1:]]
+    assert [("취소전표" in t) for t in texts] == [False, False, True]  # oldest first; the cancelled one's slip
+    for payment, text in zip(paid + [gone], texts):
+        assert payment.approval_no in text
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert services.payments.export_billing(desk.buyer, BillingExport.SLIPS, cancelled=lambda: True) is None
+    other = Desk(services, desk.clock, ZEROPAY)
+    assert len(PdfReader(io.BytesIO(services.payments.export_billing(other.buyer, BillingExport.SLIPS))).pages) == 1

@@ -116,5 +116,18 @@ def test_an_empty_period_disables_the_exports(qtbot, desk, world):
 def test_the_target_gets_the_exports_extension():
     assert target_path("/x/a", BillingExport.XLSX).name == "a.xlsx"
     assert target_path("/x/a.XLSX", BillingExport.XLSX).name == "a.XLSX"
-    assert target_path("/x/a.csv", BillingExport.XLSX).name == "a.csv.xlsx"
+    assert target_path("/x/a.csv", BillingExport.SLIPS).name == "a.csv.pdf"
     assert PaymentTab.BILLED.value == "BILLED"
+
+
+def test_exporting_the_slips_of_the_period_to_one_pdf(qtbot, desk, world, tmp_path):
+    from pypdf import PdfReader
+
+    page = open_billing(qtbot, desk, world.buyer)
+    page.choose_target = chooser = choose(tmp_path / "전표.pdf")
+    page.export_buttons[BillingExport.SLIPS].click()
+    settle(qtbot)
+    assert chooser.asked[0][1].endswith("전표모음_20260301-20260305.pdf")
+    reader = PdfReader(tmp_path / "전표.pdf")
+    assert len(reader.pages) == 1 + 3
+    assert world.ok1.approval_no in reader.pages[1].extract_text()

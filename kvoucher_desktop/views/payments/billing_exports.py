@@ -34,9 +34,6 @@ EXPORTS: dict[ExportKind, ExportSpec] = {
                                 "청구내역 엑셀 저장", ".xlsx", "엑셀 통합 문서 (*.xlsx)"),
     ExportKind.CSV: ExportSpec("CSV로 내려받기", "기간의 모든 건과 합계를 CSV 파일로 저장합니다(엑셀에서 열 수 있습니다).",
                                "청구내역 CSV 저장", ".csv", "CSV 파일 (*.csv)"),
-}
-#: the slips of the period in one PDF (with the documents)
-SLIPS_SPEC = {
     ExportKind.SLIPS: ExportSpec("전표 모음 PDF", "기간의 결제 전표와 취소전표를 목차와 함께 한 PDF로 저장합니다.",
                                  "전표 모음 PDF 저장", ".pdf", "PDF 문서 (*.pdf)"),
 }
