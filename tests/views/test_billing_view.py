@@ -131,3 +131,15 @@ def test_exporting_the_slips_of_the_period_to_one_pdf(qtbot, desk, world, tmp_pa
     reader = PdfReader(tmp_path / "전표.pdf")
     assert len(reader.pages) == 1 + 3
     assert world.ok1.approval_no in reader.pages[1].extract_text()
+
+
+def test_too_many_slips_for_one_pdf_are_refused_before_asking_where(qtbot, desk, world, monkeypatch):
+    from kvoucher_desktop.views.payments import billing_exports
+
+    page = open_billing(qtbot, desk, world.buyer)
+    monkeypatch.setattr(billing_exports, "MAX_BATCH_PAPERS", 2)
+    page.choose_target = chooser = choose("/nowhere/x.pdf")
+    page.export_buttons[BillingExport.SLIPS].click()
+    assert chooser.asked == [] and page.last_job is None
+    feedback = page.window().feedback
+    assert feedback.is_failure and "2건까지" in feedback.text and "3건" in feedback.text

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...enums import BillingExport as ExportKind
 from ...services.errors import DomainError
+from ...services.payment_papers import MAX_BATCH_PAPERS
 from ..widgets.files import save_file_name
 
 
@@ -62,6 +63,10 @@ def run_export(page, kind: ExportKind, period: tuple[date, date]):
     """Ask where to save the export of `period`, then make and write it as a job; returns the job
     (None when the user chose no file)."""
     spec = EXPORTS[kind]
+    if kind is ExportKind.SLIPS and (page.count or 0) > MAX_BATCH_PAPERS:
+        page.ctx.show_failure(_tr("전표는 한 번에 {limit}건까지 한 PDF로 묶을 수 있습니다. 이 기간에는 {n}건이 있으니 "
+                                  "기간을 줄여 주세요.").format(limit=f"{MAX_BATCH_PAPERS:,}", n=f"{page.count:,}"), page)
+        return None
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
     chooser: TargetChooser = getattr(page, "choose_target", choose_target)
     chosen = chooser(page, _tr(spec.title), str(Path(folder) / proposed_name(kind, period)), _tr(spec.name_filter))
