@@ -86,3 +86,40 @@ def render_page(data: bytes, index: int, zoom: float | None, fit_width: int | No
             return rendered
         finally:
             pdf.close()
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A run of text on a page as PDFium finds it, in points from the page's bottom left."""
+
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+def page_text_runs(data: bytes, index: int) -> tuple[TextRun, ...]:
+    """The text of page `index` in runs (a line's stretch of text each) with their boxes: what a
+    printed raster page carries as an invisible text layer, so that printing to a PDF file stays
+    searchable."""
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            if not 0 <= index < len(pdf):
+                raise PdfError(f"page {index + 1} of {len(pdf)}")
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                runs = []
+                for i in range(textpage.count_rects()):
+                    left, bottom, right, top = textpage.get_rect(i)
+                    text = textpage.get_text_bounded(left, bottom, right, top).strip()
+                    if text:
+                        runs.append(TextRun(text, left, bottom, right, top))
+                return tuple(runs)
+            finally:
+                textpage.close()
+                page.close()
+        finally:
+            pdf.close()
