@@ -53,15 +53,39 @@ def money(text: str, span: int = 1, *, bold: bool = False) -> Cell:
     return Cell(text, "right", bold, None, span)
 
 
+def _char_widths(font: str, size: float) -> dict[str, float]:
+    widths = _WIDTHS.get((font, size))
+    if widths is None:
+        widths = _WIDTHS[(font, size)] = {}
+    return widths
+
+
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+
+
 def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
     """`text` in lines no wider than `width`, breaking at a space where one is in the line and
-    between any two characters otherwise; the last allowed line ends in … when text is left."""
+    between any two characters otherwise; the last allowed line ends in … when text is left.
+    (Widths are added per character, each measured once per font and size.)"""
+    text = text or ""
+    if "\n" not in text and stringWidth(text, font, size) <= width:
+        return [text]
+    known = _char_widths(font, size)
+
+    def w(ch: str) -> float:
+        v = known.get(ch)
+        if v is None:
+            v = known[ch] = stringWidth(ch, font, size)
+        return v
+
     lines: list[str] = []
-    for paragraph in (text or "").split("\n"):
-        line = ""
+    for paragraph in text.split("\n"):
+        line, line_width = "", 0.0
         for ch in paragraph:
-            if stringWidth(line + ch, font, size) <= width:
+            cw = w(ch)
+            if line_width + cw <= width:
                 line += ch
+                line_width += cw
                 continue
             cut = line.rfind(" ")
             if ch != " " and 0 < cut and cut >= len(line) // 2:
@@ -70,11 +94,12 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> lis
             else:
                 lines.append(line)
                 line = "" if ch == " " else ch
+            line_width = sum(w(c) for c in line)
         lines.append(line)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        while last and stringWidth(last + "…", font, size) > width:
+        while last and sum(w(c) for c in last + "…") > width:
             last = last[:-1]
         lines[-1] = last + "…"
     return lines
