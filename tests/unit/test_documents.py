@@ -174,3 +174,21 @@ def test_the_batch_reports_progress_and_stops_when_cancelled():
     progressed: list[float] = []
     assert render_batch(items, progress=lambda f, _m: progressed.append(f), cancelled=cancelled) is None
     assert 10 < len(asked) < 30 and all(f < 1.0 for f in progressed)
+
+
+@pytest.mark.parametrize("kind", list(K))
+def test_the_longest_texts_stay_above_the_footnote(kind):
+    """Names, service and reason at their column limits (200, 200, 100 and a long reason): the
+    layout ends above the footnote (nothing overlaps it), on one page."""
+    from kvoucher_desktop.services.documents.papers import draw_paper, new_canvas
+    from kvoucher_desktop.services.documents.sheet import MARGIN, Sheet
+    from reportlab.lib.units import mm
+
+    long = paper(kind, buyer=PaperParty("가" * 200, "123-45-67890", "김" * 100),
+                 supplier=PaperParty("W" * 200, "220-81-62517", "M" * 100), service_name="서" * 200,
+                 cancel_reason=("취소 사유가 깁니다. " * 60) if kind is K.CANCELLATION else None,
+                 amount=999_999_999, supply_value=909_090_908, vat=90_909_091)
+    sheet = Sheet(new_canvas(io.BytesIO(), "", ""))
+    draw_paper(sheet, long)
+    assert sheet.y > MARGIN + 12 * mm
+    assert len(PdfReader(io.BytesIO(RENDER[kind](long))).pages) == 1

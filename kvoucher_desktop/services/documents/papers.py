@@ -46,7 +46,7 @@ def parties(sheet: Sheet, data: PaperData) -> None:
     b, s = data.buyer, data.supplier
     sheet.table([0.2, 0.4, 0.4], [
         [head("구분"), head("공급받는자 (구매자)"), head("공급자 (판매자)")],
-        [label("상호"), value(b.name, max_lines=3), value(s.name, max_lines=3)],
+        [label("상호"), value(b.name, max_lines=5), value(s.name, max_lines=5)],
         [label("사업자등록번호"), value(b.business_no), value(s.business_no)],
         [label("대표자"), value(b.representative), value(s.representative)],
     ])
@@ -102,7 +102,7 @@ def draw_slip(sheet: Sheet, data: PaperData) -> None:
         method_rows(data),
         [label("승인번호"), value(data.approval_no, bold=True), label("결제상태"),
          value("결제성공" if data.status is PaymentStatus.SUCCEEDED else "결제취소 (취소전표 참조)")],
-        [label("서비스"), value(data.service_name, 3, max_lines=3)],
+        [label("서비스"), value(data.service_name, 3, max_lines=6)],
     ])
     parties(sheet, data)
     amounts(sheet, data)
@@ -116,7 +116,7 @@ def draw_cancellation(sheet: Sheet, data: PaperData) -> None:
         [label("문서번호"), value(data.document_no), label("취소일시"), value(kst(data.cancelled_at), bold=True)],
         [label("원승인번호"), value(data.approval_no, bold=True), label("원거래일시"), value(kst(data.approved_at))],
         method_rows(data),
-        [label("서비스"), value(data.service_name, 3, max_lines=3)],
+        [label("서비스"), value(data.service_name, 3, max_lines=6)],
         [label("취소 사유"), value(data.cancel_reason or "결제 당일 취소", 3, max_lines=5)],
     ])
     parties(sheet, data)
@@ -133,7 +133,7 @@ def draw_statement(sheet: Sheet, data: PaperData) -> None:
     sheet.section("거래 내역")
     sheet.table([0.07, 0.37, 0.08, 0.16, 0.16, 0.16], [
         [head("번호"), head("품목 (서비스)"), head("수량"), head("단가"), head("공급가액"), head("세액")],
-        [Cell("1", "center"), value(data.service_name, max_lines=4), Cell("1", "center"),
+        [Cell("1", "center"), value(data.service_name, max_lines=8), Cell("1", "center"),
          money(format_krw(data.supply_value)), money(format_krw(data.supply_value)), money(format_krw(data.vat))],
         [label("합계", 4), money(format_krw(data.supply_value), bold=True), money(format_krw(data.vat), bold=True)],
         [label("합계금액 (부가세 포함)", 4), money(format_krw(data.amount), 2, bold=True)],

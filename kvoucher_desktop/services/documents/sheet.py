@@ -144,6 +144,7 @@ class Sheet:
             xs.append(xs[-1] + w * CONTENT_WIDTH)
         top = self.y
         c.setLineWidth(0.5)
+        rules: list[tuple[float, float, float, float]] = []
         for row in rows:
             placed, col = [], 0
             for cell in row:
@@ -171,11 +172,11 @@ class Sheet:
                         c.drawCentredString((x0 + x1) / 2, yy, line)
                     else:
                         c.drawString(x0 + PAD, yy, line)
-            c.setStrokeColor(RULE)
-            c.line(xs[0], bottom, xs[-1], bottom)
-            for _cell, x0, _x1, _font, _lines in placed[1:]:
-                c.line(x0, bottom, x0, self.y)
+            rules.append((xs[0], bottom, xs[-1], bottom))
+            rules.extend((x0, bottom, x0, self.y) for _cell, x0, _x1, _font, _lines in placed[1:])
             self.y = bottom
+        c.setStrokeColor(RULE)  # the lines after every fill, so no fill covers half a line
+        c.lines(rules)
         c.setLineWidth(1.0)
         c.rect(xs[0], self.y, xs[-1] - xs[0], top - self.y, stroke=1, fill=0)
         c.setLineWidth(0.5)
