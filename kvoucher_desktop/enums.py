@@ -125,3 +125,20 @@ class PaymentTab(str, enum.Enum):
     SUCCEEDED = "SUCCEEDED"  # 결제성공
     FAILED = "FAILED"  # 결제실패
     CANCELLED = "CANCELLED"  # 결제취소
+    BILLED = "BILLED"  # 청구내역: the completed and the cancelled payments together
+
+
+class BillingExport(str, enum.Enum):
+    """What 청구내역 exports for a period."""
+
+    XLSX = "XLSX"  # the rows and their totals as an Excel workbook
+    CSV = "CSV"  # the same as CSV (UTF-8 with a BOM, so that Excel reads the Korean)
+    SLIPS = "SLIPS"  # every slip of the period in one PDF, with an index page
+
+
+class PaperKind(str, enum.Enum):
+    """The documents for filing of one payment (SPEC §11)."""
+
+    SLIP = "SLIP"  # 전표 (매출전표)
+    STATEMENT = "STATEMENT"  # 거래명세서
+    CANCELLATION = "CANCELLATION"  # 취소전표

@@ -120,9 +120,29 @@ def main() -> int:
     shoot("payment_window", inbox.pay_dialog)
     inbox.pay_dialog.reject()
     settle(app)
-    window.open_page("payment_manage")
+    manage = window.open_page("payment_manage")
     settle(app, 0.8)
     shoot("payment_manage")
+    from kvoucher_desktop.enums import PaperKind, PaymentTab
+
+    manage.set_tab(PaymentTab.SUCCEEDED)  # 전표 출력 of the newest succeeded payment: the preview
+    settle(app, 0.8)
+    succeeded = manage.models[PaymentTab.SUCCEEDED]
+    if succeeded.rowCount():
+        manage.select_payment(succeeded.row_at(0).id)
+        settle(app)
+        manage.papers.buttons[PaperKind.SLIP].click()
+        settle(app, 1.0)
+        viewer = manage.papers.viewer
+        if viewer is not None:
+            viewer.resize(900, 760)
+            settle(app, 1.0)
+            shoot("slip_preview", viewer)
+            viewer.close()
+            settle(app)
+    window.open_page("billing")
+    settle(app, 0.8)
+    shoot("billing")
 
     window.set_actor(services.accounts.login("supplier", DEMO_PASSWORD))
     shoot("supplier_services")

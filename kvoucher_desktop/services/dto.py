@@ -15,6 +15,7 @@ from ..enums import (
     DealState,
     DocumentType,
     IssuerType,
+    PaperKind,
     PaymentFailure,
     PaymentMethod,
     PaymentStatus,
@@ -530,6 +531,44 @@ class SettlementRow:
 
 
 # --- list pages -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PaperParty:
+    """A party named on a document: name, business number as printed (123-45-67890), representative."""
+
+    name: str
+    business_no: str
+    representative: str
+
+
+@dataclass(frozen=True)
+class PaperData:
+    """Everything one document for filing prints (SPEC §11): a 전표, 거래명세서 or 취소전표 of one
+    payment. Money in integer KRW (amount = supply value + VAT = government share + self-payment);
+    times aware UTC, printed in KST. `services.documents` renders it; the same data gives the
+    same PDF bytes."""
+
+    kind: PaperKind
+    document_no: str
+    payment_id: uuid.UUID
+    status: PaymentStatus
+    buyer: PaperParty
+    supplier: PaperParty
+    service_name: str
+    amount: int
+    supply_value: int
+    vat: int
+    government_share: int
+    self_share: int
+    method: PaymentMethod
+    method_label: str  # 신한카드 / 제로페이
+    card_masked: str | None  # ****-****-****-1234 for a card, None for ZeroPay
+    approval_no: str
+    approved_at: datetime
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    platform: str = "K-비대면 바우처 플랫폼"
+
+
 def builder(cls: type):
     """A function making a frozen dataclass of `cls` from a tuple of its field values in order,
     as `rows_into` does for one row (list reads that compute some fields from their columns)."""

@@ -1,200 +1,157 @@
-"""Tables written for spreadsheets: XLSX (openpyxl) and CSV (UTF-8 with a BOM, which Excel reads as
-UTF-8). Shared by every page that exports a list (statistics, 청구내역); no Qt, no store.
+"""Tables as files people open in a spreadsheet: XLSX (openpyxl) and CSV (UTF-8 with a BOM, so
+that Excel reads the Korean). No Qt, no database: a `Table` is a title, columns with a kind, rows
+as tuples and optional totals rows; money stays an integer number of won (a number cell with the
+KRW format, never text), so a spreadsheet can sum it again.
 
-A table is a title, columns (a Korean header and a kind that decides the cell format) and rows of
-plain values in the columns' order; an optional totals row is written last, in bold.
-
-    table = ExportTable("분야별 결제", (ExportColumn("분야"), ExportColumn("건수", ColumnKind.COUNT),
-                                       ExportColumn("금액", ColumnKind.KRW)),
-                        rows=(("화상회의", 3, 3_300_000),), totals=("합계", 3, 3_300_000))
-    write_xlsx(path, table)
-
-Values by kind: TEXT str; COUNT and KRW int (money is whole won); DATE a date; DATETIME an aware
-datetime (written in KST, Excel has no zones); PERCENT a fraction (0.9 is 90 %); SCORE a number
-(a 1–5 mean). None leaves the cell empty.
+The workbook's own creation and modification times are fixed (they would say when the file was
+made, which the file system already says); the zip entries still carry the time of writing.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
-import unicodedata
-from dataclasses import dataclass
+import enum
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
-from pathlib import Path
 
-from .clock import KST
-
-
-class ColumnKind(str, Enum):
-    TEXT = "text"
-    COUNT = "count"
-    KRW = "krw"
-    DATE = "date"
-    DATETIME = "datetime"
-    PERCENT = "percent"
-    SCORE = "score"
+#: the workbook's own dates (openpyxl writes "now" otherwise)
+FIXED_TIME = datetime(2020, 1, 1)
+KRW_FORMAT = '#,##0"원"'
+COUNT_FORMAT = "#,##0"
 
 
-#: Excel number formats per kind
-NUMBER_FORMATS = {
-    ColumnKind.TEXT: "@",
-    ColumnKind.COUNT: "#,##0",
-    ColumnKind.KRW: '#,##0"원"',
-    ColumnKind.DATE: "yyyy-mm-dd",
-    ColumnKind.DATETIME: "yyyy-mm-dd hh:mm",
-    ColumnKind.PERCENT: "0.0%",
-    ColumnKind.SCORE: "0.00",
-}
+class ColumnKind(str, enum.Enum):
+    TEXT = "TEXT"
+    COUNT = "COUNT"  # an integer count
+    KRW = "KRW"  # integer won
+    DATE = "DATE"
+    PERCENT = "PERCENT"  # a fraction (0.9 = 90 %)
+    SCORE = "SCORE"  # a mean score, two decimals
+
+
+FORMATS = {ColumnKind.KRW: KRW_FORMAT, ColumnKind.COUNT: COUNT_FORMAT, ColumnKind.DATE: "yyyy-mm-dd",
+           ColumnKind.PERCENT: "0.0%", ColumnKind.SCORE: "0.00"}
 
 
 @dataclass(frozen=True)
-class ExportColumn:
+class Column:
     header: str
     kind: ColumnKind = ColumnKind.TEXT
-    #: width in Excel's character units; None: fitted to the header and the values
-    width: float | None = None
+    #: the column's width in characters in the workbook (a Hangul syllable counts about two)
+    width: int = 14
 
 
 @dataclass(frozen=True)
-class ExportTable:
+class Table:
+    """`rows` may be a generator, read once while the file is written (a long export streams);
+    `totals` may then be a function called after the last row (sums kept while they streamed)."""
+
     title: str
-    columns: tuple[ExportColumn, ...]
-    rows: tuple[tuple, ...] = ()
-    totals: tuple | None = None
+    columns: Sequence[Column]
+    rows: Iterable[tuple]
+    #: rows under the data (bold in the workbook), e.g. 합계
+    totals: Sequence[tuple] | Callable[[], Sequence[tuple]] = field(default_factory=tuple)
 
-    def __post_init__(self) -> None:
-        n = len(self.columns)
-        for row in (*self.rows, *((self.totals,) if self.totals is not None else ())):
-            if len(row) != n:
-                raise ValueError(f"{self.title}: a row has {len(row)} values for {n} columns")
+    def totals_rows(self) -> Sequence[tuple]:
+        return self.totals() if callable(self.totals) else self.totals
 
 
-def _kst_naive(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime in an export (aware UTC or KST expected)")
-    return value.astimezone(KST).replace(tzinfo=None)
+def _sheet_title(title: str) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\ ."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+    return cleaned[:31] or "Sheet1"
 
 
-def _display_width(text: str) -> int:
-    """Characters as a spreadsheet shows them: Hangul and other wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def text_of(value, kind: ColumnKind) -> str:
-    """A value as CSV (and width fitting) writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, str):  # also a label in a number column (a totals row's "합계")
-        return value
-    if kind is ColumnKind.DATETIME:
-        return _kst_naive(value).strftime("%Y-%m-%d %H:%M")
-    if kind is ColumnKind.DATE:
-        return value.isoformat()
-    if kind is ColumnKind.PERCENT:
-        return f"{value * 100:.1f}%"
-    if kind is ColumnKind.SCORE:
-        return f"{value:.2f}"
-    return str(value)
-
-
-def _shown(value, kind: ColumnKind) -> str:
-    if isinstance(value, int) and kind in (ColumnKind.COUNT, ColumnKind.KRW):
-        return f"{value:,}" + ("원" if kind is ColumnKind.KRW else "")
-    return text_of(value, kind)
-
-
-def sheet_title(title: str, taken: set[str]) -> str:
-    """An Excel sheet name: no []:*?/\\, at most 31 characters, unique in the workbook."""
-    clean = "".join(" " if ch in '[]:*?/\\' else ch for ch in title).strip() or "Sheet"
-    name, n = clean[:31], 2
-    while name in taken:
-        suffix = f" ({n})"
-        name, n = clean[:31 - len(suffix)] + suffix, n + 1
-    taken.add(name)
-    return name
-
-
-def _atomic_write(path: Path, write) -> Path:
-    """Write through a temporary file beside `path`, then rename: a failed export leaves no half file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_xlsx(path, *tables: ExportTable) -> Path:
-    """One sheet per table: the header row bold and frozen, number formats per column kind, column
-    widths fitted (or as given), an autofilter, the totals row (if any) bold after the rows."""
+def to_xlsx(table: Table) -> bytes:
+    """The table as one sheet: a bold, frozen header row with a filter, number formats per
+    column kind, the totals rows in bold. Written in openpyxl's write-only mode: rows stream into
+    the file (a supplier's year of received payments is ~100,000 rows; the ordinary mode holds
+    every cell as an object)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    if not tables:
-        raise ValueError("no table to write")
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="E8EEF7")
-
-    def build(target: Path) -> None:
-        book = Workbook()
-        book.remove(book.active)
-        taken: set[str] = set()
-        for table in tables:
-            sheet = book.create_sheet(sheet_title(table.title, taken))
-            kinds = [c.kind for c in table.columns]
-            sheet.append([c.header for c in table.columns])
-            for cell in sheet[1]:
-                cell.font, cell.fill = bold, header_fill
-                cell.alignment = Alignment(horizontal="center", vertical="center")
-            body = list(table.rows) + ([table.totals] if table.totals is not None else [])
-            for row in body:
-                sheet.append([_kst_naive(v) if isinstance(v, datetime) else v for v in row])
-            for i, column in enumerate(table.columns, start=1):
-                letter = get_column_letter(i)
-                fmt = NUMBER_FORMATS[column.kind]
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = fmt
-                width = column.width
-                if width is None:
-                    longest = max([_display_width(column.header)]
-                                  + [_display_width(_shown(r[i - 1], column.kind)) for r in body[:2000]])
-                    width = min(max(longest + 2, 8), 60)
-                sheet.column_dimensions[letter].width = width
-            if table.totals is not None:
-                for cell in sheet[sheet.max_row]:
-                    cell.font = bold
-            sheet.freeze_panes = "A2"
-            if table.rows:
-                sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-        book.save(target)
-
-    return _atomic_write(Path(path), build)
+    book = Workbook(write_only=True)
+    book.properties.creator = "K-비대면 바우처 플랫폼"
+    book.properties.created = book.properties.modified = FIXED_TIME
+    sheet = book.create_sheet(_sheet_title(table.title))
+    for i, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = column.width
+    sheet.freeze_panes = "A2"
+    bold, fill, centre = Font(bold=True), PatternFill("solid", fgColor="E8EEF7"), Alignment(horizontal="center")
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, column.header)
+        cell.font, cell.fill, cell.alignment = bold, fill, centre
+        header.append(cell)
+    sheet.append(header)
+    formats = [FORMATS.get(c.kind) for c in table.columns]
+    n = 0
+    for n, row in enumerate(table.rows, start=1):
+        sheet.append(_cells(sheet, row, formats, None))
+    if n:  # written when the sheet closes, after its rows
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{1 + n}"
+    for row in table.totals_rows():
+        sheet.append(_cells(sheet, row, formats, bold))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-def write_csv(path, table: ExportTable) -> Path:
-    """The table as CSV in UTF-8 with a BOM (Excel then reads Hangul right): the header, the rows,
-    the totals row; numbers plain (no thousands separators), times in KST."""
-    kinds = [c.kind for c in table.columns]
+def _cells(sheet, row: tuple, formats: list, font) -> list:
+    """One row's cells: the column's number format; a text that starts with '=' stays text
+    (openpyxl would store it as a formula that the spreadsheet runs: a service named "=HYPERLINK(…)")."""
+    from openpyxl.cell import WriteOnlyCell
 
-    def build(target: Path) -> None:
-        with open(target, "w", encoding="utf-8-sig", newline="") as f:
-            out = csv.writer(f)
-            out.writerow([c.header for c in table.columns])
-            for row in (*table.rows, *((table.totals,) if table.totals is not None else ())):
-                out.writerow([text_of(v, k) for v, k in zip(row, kinds)])
+    cells = []
+    for value, fmt in zip(row, formats):
+        if fmt is None and font is None and not (isinstance(value, str) and value.startswith("=")):
+            cells.append(value)  # a plain value: no cell object to build
+            continue
+        cell = WriteOnlyCell(sheet, value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        if fmt is not None:
+            cell.number_format = fmt
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    return cells
 
-    return _atomic_write(Path(path), build)
+
+def _formula_like(text: str) -> bool:
+    return len(text) > 1 and text[0] in "=+-@" and not _is_number(text)
 
 
-def suggested_name(title: str, day: date, suffix: str = ".xlsx") -> str:
-    """A file name for a save dialog: the title without characters file systems refuse, and the day."""
-    clean = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in title).strip() or "export"
-    return f"{clean}_{day:%Y%m%d}{suffix}"
+def _csv_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and _formula_like(value):
+        return "'" + value  # a spreadsheet would run a formula typed into a service name
+    return "" if value is None else value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_csv(table: Table) -> bytes:
+    """The header, the rows and the totals rows as CSV, UTF-8 with a BOM and CRLF line ends (what
+    Excel expects); money as plain integers."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+    for row in table.totals_rows():
+        writer.writerow([_csv_value(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -23,17 +23,20 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from ..enums import DealAction, DealState, PaymentFailure, PaymentMethod, PaymentStatus, PaymentTab, Role, ScreeningStatus
+from ..enums import (BillingExport, DealAction, DealState, PaperKind, PaymentFailure, PaymentMethod, PaymentStatus,
+                     PaymentTab, Role, ScreeningStatus)
 from ..models import Company, Deal, Payment, Service, Supplier
+from . import billing, documents, exports
 from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date, kst_midnight_utc
-from .dto import (Actor, Page, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
+from .dto import (Actor, Page, PaperData, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
                   SettlementRow)
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .gateways.card import CardGateway
 from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, AttemptStatus, Cancelled, CodeSent,
                                Failure, IdempotencyConflict, IssuerTimeout, failure_message)
 from .gateways.zeropay import ZeroPayGateway
+from . import payment_papers as papers_data
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_tuples
 from .rules import deals as deal_rules
@@ -652,6 +655,41 @@ class PaymentService:
         return PaymentTotals(succeeded=sums.get(P.SUCCEEDED, PaymentSum()),
                              cancelled=sums.get(P.CANCELLED, PaymentSum()))
 
+    # --- 청구내역 --------------------------------------------------------------------------------
+    def export_billing(self, actor: Actor, kind: BillingExport, start: date | None = None, end: date | None = None,
+                       *, progress: Callable[[float, str], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> bytes | None:
+        """청구내역 of the period (the actor's side, KST days as in `list_tab`) as a file: XLSX or CSV
+        of every completed and cancelled payment with the totals rows (services/billing.py), or
+        SLIPS: one PDF of the period's papers (`papers`) with index pages (services/documents). A job
+        in calibre's shape: `progress(fraction, message)`, `cancelled()` looked at between pages of
+        rows; None when the user cancelled."""
+        kind = clean_enum(kind, BillingExport, "kind", "내려받기 형식")
+        if kind is BillingExport.SLIPS:
+            papers = self.papers(actor, start, end)
+            if progress is not None:
+                progress(0.05, f"{len(papers):,}건")
+            return documents.render_batch(papers, heading=billing.title_of(start, end).removeprefix("청구내역 "),
+                                          progress=None if progress is None else
+                                          (lambda f, m: progress(0.05 + 0.95 * f, m)), cancelled=cancelled)
+        total = self.counts(actor, start, end)[PaymentTab.BILLED]
+        table = billing.billing_table(self._billed_pages(actor, start, end), start, end, total=total,
+                                      progress=progress, cancelled=cancelled)
+        try:
+            return exports.to_xlsx(table) if kind is BillingExport.XLSX else exports.to_csv(table)
+        except billing.ExportCancelled:
+            return None
+
+    def _billed_pages(self, actor: Actor, start: date | None, end: date | None):
+        """The pages of 청구내역, newest first, as the list reads them."""
+        cursor = None
+        while True:
+            page = self.list_tab(actor, PaymentTab.BILLED, start, end, cursor, MAX_PAGE_SIZE)
+            yield page.rows
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
     def settlement(self, actor: Actor, start: date | None = None,
                    end: date | None = None) -> tuple[SettlementRow, ...]:
         """The supplier's received payments (SUCCEEDED, by the KST day of approval, both ends of
@@ -680,3 +718,40 @@ class PaymentService:
         out += [SettlementRow(SettlementKind.PAYOUT, payout, n, amount, gov, own, fee, amount - fee, payout, fee_bp)
                 for _day, payout, n, amount, gov, own, fee in by_day]
         return tuple(out)
+
+    # --- documents for filing (SPEC §11) -----------------------------------------------------
+    def paper(self, actor: Actor, payment_id: uuid.UUID, kind: PaperKind) -> PaperData:
+        """The data of one document of a payment, for `services.documents`: a 전표 (SLIP) or a
+        거래명세서 (STATEMENT) of a succeeded or cancelled payment, a 취소전표 (CANCELLATION) of a
+        cancelled one. The buyer, the supplier of the service and the agency may read it; an
+        operating agency and other companies never. The number is stable per payment and kind."""
+        clean_uuid(payment_id, "payment_id")
+        kind = clean_enum(kind, PaperKind, "kind", "문서 종류")
+        if actor.role not in (Role.DEMAND, Role.SUPPLIER, Role.AGENCY):
+            raise PermissionDenied("결제 문서는 수요기업, 공급기업과 전문기관만 출력할 수 있습니다.", code="role")
+        with self.uow() as uow:
+            rows = read_tuples(uow.connection, papers_data.one_stmt(), {"payment_id": payment_id})
+        if not rows:
+            raise NotFound("결제를 찾을 수 없습니다.")
+        (row,) = rows
+        if actor.role is not Role.AGENCY and not owns(actor, *papers_data.owners_of(row)):
+            raise PermissionDenied("다른 기업의 결제는 볼 수 없습니다.", code="not_own")
+        refusal = rules.paper_refusal(kind, papers_data.status_of(row))
+        if refusal:
+            raise InvalidTransition(refusal, code="no_paper")
+        return papers_data.paper_of(row, kind)
+
+    def papers(self, actor: Actor, start: date | None = None, end: date | None = None) -> tuple[PaperData, ...]:
+        """The papers of a period for filing (청구내역's batch export): every succeeded payment's
+        전표 and every cancelled payment's 취소전표, oldest first (by payment time, then id), in the
+        scope of `list_tab` — the buyer's own, the supplier's received, the agency's all; KST
+        days, both ends included. More than `MAX_BATCH_PAPERS`: ValidationError (a shorter period)."""
+        owner, params = self._bounds(actor, start, end)
+        limit = papers_data.MAX_BATCH_PAPERS
+        stmt = papers_data.period_stmt(owner, "start" in params, "end" in params, limit)
+        with self.uow() as uow:
+            rows = read_tuples(uow.connection, stmt, params)
+        if len(rows) > limit:
+            raise ValidationError(f"한 번에 {limit:,}건까지 묶을 수 있습니다. 기간을 줄여 주세요.", field="start",
+                                  code="too_many_papers")
+        return tuple(papers_data.paper_of(row, papers_data.batch_kind(papers_data.status_of(row))) for row in rows)

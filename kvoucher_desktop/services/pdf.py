@@ -8,13 +8,16 @@ object is closed inside the lock rather than left to a finaliser on some other t
 
 from __future__ import annotations
 
+import ctypes
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Imported here, by whoever imports this module (the GUI thread at start-up), never lazily in a
 # worker thread: PySide6's import hook is not safe there (a crash seen with a lazy import).
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 PDFIUM_LOCK = threading.RLock()
 #: a rendered page never has more pixels than this (a huge MediaBox at 400 % would not fit)
@@ -84,5 +87,79 @@ def render_page(data: bytes, index: int, zoom: float | None, fit_width: int | No
                 bitmap.close()
                 page.close()
             return rendered
+        finally:
+            pdf.close()
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A run of text on a page as PDFium finds it, in points from the page's bottom left."""
+
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+def page_text_runs(data: bytes, index: int) -> tuple[TextRun, ...]:
+    """The text of page `index` in runs (a line's stretch of text each) with their boxes: what a
+    printed raster page carries as an invisible text layer, so that printing to a PDF file stays
+    searchable."""
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            if not 0 <= index < len(pdf):
+                raise PdfError(f"page {index + 1} of {len(pdf)}")
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                runs = []
+                for i in range(textpage.count_rects()):
+                    left, bottom, right, top = textpage.get_rect(i)
+                    text = textpage.get_text_bounded(left, bottom, right, top).strip()
+                    if text:
+                        runs.append(TextRun(text, left, bottom, right, top))
+                return tuple(runs)
+            finally:
+                textpage.close()
+                page.close()
+        finally:
+            pdf.close()
+
+
+def render_page_into(data: bytes, index: int, dpi: float,
+                     buffer_for: Callable[[int, int], tuple[object, int]]) -> tuple[int, float, float]:
+    """Draw page `index` at `dpi` (for a printer: PDFium's print mode) straight into a buffer the
+    caller makes: `buffer_for(width, height)` returns a writable buffer of 4 bytes a pixel (R, G,
+    B, unused) and its bytes per row. No copy of the pixels is made, and PDFium draws without
+    holding Python's interpreter lock, so a GUI thread beside it keeps running. Returns
+    (page count, width and height of the page in points)."""
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            count = len(pdf)
+            if not 0 <= index < count:
+                raise PdfError(f"page {index + 1} of {count}")
+            page = pdf[index]
+            try:
+                width_pt, height_pt = page.get_size()
+                width_pt, height_pt = max(width_pt, 1.0), max(height_pt, 1.0)
+                scale = min(dpi / 72, math.sqrt(MAX_RENDER_PIXELS / (width_pt * height_pt)))
+                width, height = max(1, round(width_pt * scale)), max(1, round(height_pt * scale))
+                buffer, stride = buffer_for(width, height)
+                cells = (ctypes.c_ubyte * (stride * height)).from_buffer(buffer)
+                bitmap = pdfium_c.FPDFBitmap_CreateEx(width, height, pdfium_c.FPDFBitmap_BGRx, cells, stride)
+                try:
+                    pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
+                    pdfium_c.FPDF_RenderPageBitmap(bitmap, page.raw, 0, 0, width, height, 0,
+                                                   pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_PRINTING
+                                                   | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
+                finally:
+                    pdfium_c.FPDFBitmap_Destroy(bitmap)
+                del cells
+                return count, width_pt, height_pt
+            finally:
+                page.close()
         finally:
             pdf.close()

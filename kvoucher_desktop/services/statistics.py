@@ -23,7 +23,7 @@ from ..models import AbandonmentRequest, Category, Company, Deal, OperatingAgenc
 from .clock import Clock, kst_date, kst_midnight_utc
 from .dto import Actor
 from .errors import PermissionDenied, ValidationError
-from .exports import ColumnKind, ExportColumn, ExportTable
+from .exports import Column, ColumnKind, Table
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_into
 from .repositories.settings import current_year
@@ -323,49 +323,54 @@ def _as_date(value) -> date:
 
 
 # --- tables for export (and the page's tables) -----------------------------------------------------
-C, K, W = ExportColumn, ColumnKind.KRW, ColumnKind.COUNT
+C, K, W = Column, ColumnKind.KRW, ColumnKind.COUNT
 
 
-def screening_table(rows, year: int) -> ExportTable:
-    columns = (C("운영기관"), C("지역"), *(C(STATUS_LABELS[st], W) for st in STATES), C("합계", W))
+def screening_table(rows, year: int) -> Table:
+    columns = (C("운영기관", width=24), C("지역", width=8), *(C(STATUS_LABELS[st], W, 10) for st in STATES),
+               C("합계", W, 10))
     body = tuple((r.operator_name, r.region, *(r.count(st) for st in STATES), r.total) for r in rows)
     totals = ("합계", "", *(sum(r.count(st) for r in rows) for st in STATES), sum(r.total for r in rows))
-    return ExportTable(f"{year}년 심사 현황", columns, body, totals)
+    return Table(f"{year}년 심사 현황", columns, body, (totals,))
 
 
-def budget_table(b: BudgetStats, year: int) -> ExportTable:
+def budget_table(b: BudgetStats, year: int) -> Table:
     items = (("승인 기업 수", b.approved_companies, W), ("승인 예산", b.approved, K),
              ("정부지원금(현재 예산 기준)", b.approved_government, K), ("집행액", b.spent, K),
              ("집행액 중 정부지원금", b.spent_government, K), ("결제 진행 중", b.in_progress, K),
              ("잔액", b.remaining, K), ("예산포기 기업 수", b.abandoned_companies, W), ("포기 금액", b.abandoned, K))
     # one column per kind, so each cell keeps its format
-    columns = (C("항목"), C("금액", K), C("기업 수", W))
+    columns = (C("항목", width=28), C("금액", K, 20), C("기업 수", W, 12))
     body = tuple((label, v if kind is K else None, v if kind is W else None) for label, v, kind in items)
-    return ExportTable(f"{year}년 예산 현황", columns, body)
+    return Table(f"{year}년 예산 현황", columns, body)
 
 
-def daily_table(rows, year: int) -> ExportTable:
-    columns = (C("결제일", ColumnKind.DATE), C("건수", W), C("결제금액", K), C("정부지원금", K))
+def _payment_columns(first: Column) -> tuple[Column, ...]:
+    return (first, C("건수", W, 10), C("결제금액", K, 18), C("정부지원금", K, 18))
+
+
+def daily_table(rows, year: int) -> Table:
     body = tuple((r.day, r.count, r.amount, r.government_share) for r in rows)
     totals = ("합계", sum(r.count for r in rows), sum(r.amount for r in rows), sum(r.government_share for r in rows))
-    return ExportTable(f"{year}년 일별 결제", columns, body, totals)
+    return Table(f"{year}년 일별 결제", _payment_columns(C("결제일", ColumnKind.DATE, 14)), body, (totals,))
 
 
-def category_table(rows, year: int) -> ExportTable:
-    columns = (C("분야"), C("건수", W), C("결제금액", K), C("정부지원금", K))
+def category_table(rows, year: int) -> Table:
     body = tuple((r.name, r.count, r.amount, r.government_share) for r in rows)
     totals = ("합계", sum(r.count for r in rows), sum(r.amount for r in rows), sum(r.government_share for r in rows))
-    return ExportTable(f"{year}년 분야별 결제", columns, body, totals)
+    return Table(f"{year}년 분야별 결제", _payment_columns(C("분야", width=28)), body, (totals,))
 
 
-def supplier_ratings_table(rows) -> ExportTable:
-    columns = (C("공급기업"), C("평가 서비스 수", W), C("평가 수", W), C("평균 점수", ColumnKind.SCORE))
-    return ExportTable("공급기업별 만족도", columns,
-                       tuple((r.supplier_name, r.services, r.rating_count, r.average) for r in rows))
+def supplier_ratings_table(rows) -> Table:
+    columns = (C("공급기업", width=30), C("평가 서비스 수", W, 14), C("평가 수", W, 10),
+               C("평균 점수", ColumnKind.SCORE, 10))
+    return Table("공급기업별 만족도", columns,
+                 tuple((r.supplier_name, r.services, r.rating_count, r.average) for r in rows))
 
 
-def service_ratings_table(rows) -> ExportTable:
-    columns = (C("서비스"), C("공급기업"), C("분야"), C("평가 수", W), C("평균 점수", ColumnKind.SCORE))
-    return ExportTable("서비스별 만족도", columns,
-                       tuple((r.service_name, r.supplier_name, r.category_name, r.rating_count, r.average)
-                             for r in rows))
+def service_ratings_table(rows) -> Table:
+    columns = (C("서비스", width=40), C("공급기업", width=26), C("분야", width=22), C("평가 수", W, 10),
+               C("평균 점수", ColumnKind.SCORE, 10))
+    return Table("서비스별 만족도", columns,
+                 tuple((r.service_name, r.supplier_name, r.category_name, r.rating_count, r.average)
+                       for r in rows))

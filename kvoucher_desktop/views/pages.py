@@ -51,6 +51,8 @@ PAGES = {p.key: p for p in (
     PageSpec("payment_manage", "서비스 결제관리", f"{V}.payments.manage:PaymentManagePage"),
     PageSpec("payments_received", "결제 내역", f"{V}.payments.manage:PaymentManagePage"),
     PageSpec("payments_overview", "결제 현황", f"{V}.payments.manage:PaymentManagePage"),
+    # 청구내역: the completed and cancelled payments of a period, with exports (all three roles)
+    PageSpec("billing", "청구내역", f"{V}.payments.billing:BillingPage"),
     # supplier
     PageSpec("supplier_home", "공급기업 정보", f"{V}.supplier.home:SupplierHomePage"),
     PageSpec("supplier_services", "서비스 관리", f"{V}.supplier.services:SupplierServicesPage"),
@@ -83,13 +85,13 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("기업정보관리", ("company_info", "screening_status", "change_history")),
         ("바우처 신청", ("voucher",)),
         ("서비스 요청", ("deal_inbox",)),
-        ("바우처 이용/정산관리", ("payment_manage",)),
+        ("바우처 이용/정산관리", ("payment_manage", "billing")),
         ("서비스", ("catalog", "wishlist", "my_inquiries")),
     ),
     Role.SUPPLIER: (
         ("공급기업", ("supplier_home", "supplier_services", "supplier_inquiries")),
         ("서비스 요청", ("deal_inbox",)),
-        ("결제 내역", ("payments_received",)),
+        ("결제 내역", ("payments_received", "billing")),
         ("서비스", ("catalog",)),
     ),
     Role.OPERATOR: (
@@ -98,7 +100,7 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     Role.AGENCY: (
         ("심사·예산", ("screening_dashboard", "budget_confirm", "abandonments")),
-        ("결제 현황", ("payments_overview",)),
+        ("결제 현황", ("payments_overview", "billing")),
         ("통계", ("statistics",)),
         ("서비스", ("catalog",)),
         ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts",

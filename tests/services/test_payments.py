@@ -458,7 +458,8 @@ def test_payment_tabs_for_the_buyer_the_supplier_and_the_agency(services, clock)
     (bad,) = desk.start(desk.deal())
     services.payments.send_card(desk.buyer, bad.id, desk.card.number, "01/20")
     counts = services.payments.counts(desk.buyer)
-    assert counts == {PaymentTab.ALL: 3, PaymentTab.SUCCEEDED: 1, PaymentTab.FAILED: 1, PaymentTab.CANCELLED: 1}
+    assert counts == {PaymentTab.ALL: 3, PaymentTab.SUCCEEDED: 1, PaymentTab.FAILED: 1, PaymentTab.CANCELLED: 1,
+                      PaymentTab.BILLED: 2}
     assert services.payments.counts(desk.supplier) == counts
     assert services.payments.counts(make_agency(services))[PaymentTab.ALL] >= 3
     rows = services.payments.list_tab(desk.buyer, PaymentTab.ALL).rows

@@ -17,7 +17,7 @@ from kvoucher_desktop.models import Category, Company, Deal, OperatingAgency, Pa
 from kvoucher_desktop.services import statistics as st
 from kvoucher_desktop.services.clock import KST, kst_date
 from kvoucher_desktop.services.errors import PermissionDenied, ValidationError
-from kvoucher_desktop.services.exports import write_csv, write_xlsx
+from kvoucher_desktop.services.exports import to_csv, to_xlsx
 
 from tests.factories import (
     approved_buyer,
@@ -189,32 +189,34 @@ def test_exports_read_back_with_the_services_totals(services, clock, tmp_path):
     cats = services.statistics.payments_by_category(agency)
     days = services.statistics.payments_by_day(agency, start=date(2026, 3, 1), end=date(2026, 3, 10))
     screening = services.statistics.screening(agency)
-    tables = (st.category_table(cats, 2026), st.daily_table(days, 2026), st.screening_table(screening, 2026),
-              st.budget_table(services.statistics.budget(agency), 2026),
-              st.service_ratings_table(services.statistics.service_ratings(agency)))
-    path = write_xlsx(tmp_path / "통계.xlsx", *tables)
-    book = load_workbook(path)
-    assert book.sheetnames == ["2026년 분야별 결제", "2026년 일별 결제", "2026년 심사 현황", "2026년 예산 현황",
-                               "서비스별 만족도"]
-    sheet = book["2026년 분야별 결제"]
+    budget = services.statistics.budget(agency)
+
+    def book_of(table):
+        path = tmp_path / f"{table.title}.xlsx"
+        path.write_bytes(to_xlsx(table))
+        return load_workbook(path).active
+
+    sheet = book_of(st.category_table(cats, 2026))
+    assert sheet.title == "2026년 분야별 결제"
     assert [c.value for c in sheet[1]] == ["분야", "건수", "결제금액", "정부지원금"]
     assert sheet.freeze_panes == "A2"
     last = [c.value for c in sheet[sheet.max_row]]
     assert last == ["합계", sum(r.count for r in cats), sum(r.amount for r in cats),
                     sum(r.government_share for r in cats)]
-    assert last[2] == services.statistics.budget(agency).spent
+    assert last[2] == budget.spent
     assert sheet.cell(2, 3).number_format == '#,##0"원"' and sheet.cell(2, 2).number_format == "#,##0"
-    assert sheet.column_dimensions["A"].width >= 12
-    daily = book["2026년 일별 결제"]
+    daily = book_of(st.daily_table(days, 2026))
     assert daily.cell(2, 1).value.date() == days[0].day and daily.cell(2, 1).number_format == "yyyy-mm-dd"
-    assert book["서비스별 만족도"].cell(2, 5).value == 4.25
+    assert [c.value for c in daily[daily.max_row]][2] == sum(r.amount for r in days)
+    agencies = book_of(st.screening_table(screening, 2026))
+    assert agencies.max_row == 1 + 17 + 1 and agencies.cell(agencies.max_row, 8).value == 8
+    amounts = {r[0].value: (r[1].value, r[2].value) for r in book_of(st.budget_table(budget, 2026)).iter_rows(min_row=2)}
+    assert amounts["승인 예산"] == (budget.approved, None) and amounts["승인 기업 수"] == (None, 3)
+    assert book_of(st.service_ratings_table(services.statistics.service_ratings(agency))).cell(2, 5).value == 4.25
 
-    csv_path = write_csv(tmp_path / "분야별.csv", st.category_table(cats, 2026))
-    raw = csv_path.read_bytes()
+    raw = to_csv(st.category_table(cats, 2026))
     assert raw.startswith(b"\xef\xbb\xbf")
-    with open(csv_path, encoding="utf-8-sig", newline="") as f:
-        read = list(csv.reader(f))
+    read = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert read[0] == ["분야", "건수", "결제금액", "정부지원금"] and read[1][0] == "화상회의"
     assert read[-1] == ["합계", str(sum(r.count for r in cats)), str(sum(r.amount for r in cats)),
                         str(sum(r.government_share for r in cats))]
-    assert not list(tmp_path.glob(".export-*"))  # nothing half-written left

@@ -17,6 +17,7 @@ from kvoucher_desktop.services.errors import DomainError
 from kvoucher_desktop.views.pages import PAGES, ROLE_MENUS
 from kvoucher_desktop.views.payments.cancel import CancelPaymentDialog
 from kvoucher_desktop.views.payments.manage import PaymentManagePage
+from kvoucher_desktop.views.payments.models import TABS
 from tests.factories import make_agency
 from tests.services.test_payments import Desk
 from tests.views.helpers import type_text
@@ -79,16 +80,16 @@ def select(qtbot, page: PaymentManagePage, payment_id) -> None:
 
 
 def test_the_menus_open_the_payment_pages():
-    assert ("바우처 이용/정산관리", ("payment_manage",)) in ROLE_MENUS[Role.DEMAND]
-    assert ("결제 내역", ("payments_received",)) in ROLE_MENUS[Role.SUPPLIER]
-    assert ("결제 현황", ("payments_overview",)) in ROLE_MENUS[Role.AGENCY]
+    assert ("바우처 이용/정산관리", ("payment_manage", "billing")) in ROLE_MENUS[Role.DEMAND]
+    assert ("결제 내역", ("payments_received", "billing")) in ROLE_MENUS[Role.SUPPLIER]
+    assert ("결제 현황", ("payments_overview", "billing")) in ROLE_MENUS[Role.AGENCY]
     assert {PAGES[k].load() for k in ("payment_manage", "payments_received", "payments_overview")} == {
         PaymentManagePage}
 
 
 def test_the_buyer_sees_four_tabs_with_counts_rows_and_the_masked_card(qtbot, qtmodeltester, desk, world):
     page = open_payments(qtbot, desk, world.buyer, "payment_manage")
-    assert [page.tab_title(t) for t in T] == ["총내역 (4)", "결제성공 (2)", "결제실패 (1)", "결제취소 (1)"]
+    assert [page.tab_title(t) for t in TABS] == ["총내역 (4)", "결제성공 (2)", "결제실패 (1)", "결제취소 (1)"]
     assert page.period() == (date(2025, 12, 6), date(2026, 3, 5))  # the last three months
     model = page.models[T.ALL]
     qtmodeltester.check(model)
@@ -201,7 +202,7 @@ def test_the_period_filter_narrows_the_lists(qtbot, desk, world, clock):
     page.period_bar.search_button.click()
     settle(qtbot)
     assert [r.id for r in page.models[T.ALL].rows()] == [later.id]
-    assert [page.tab_title(t) for t in T] == ["총내역 (1)", "결제성공 (1)", "결제실패 (0)", "결제취소 (0)"]
+    assert [page.tab_title(t) for t in TABS] == ["총내역 (1)", "결제성공 (1)", "결제실패 (0)", "결제취소 (0)"]
     assert "결제성공 1건 · 결제금액 400,000원" in page.totals_line.text()
     show_tab(qtbot, page, T.FAILED)
     assert page.models[T.FAILED].rows() == [] and "내역이 없습니다" in page.status_line.text()

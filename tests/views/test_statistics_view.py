@@ -27,14 +27,15 @@ def test_the_statistics_page_loads_and_exports_xlsx(qtbot, desk, sqlite_services
     assert isinstance(page, StatisticsPage)
     settle(qtbot)
     screening = page.panels["screening"]
-    assert screening.models[0].rowCount() == 17 + 1  # every agency and the totals row
-    totals = screening.tables[0].totals
+    assert screening.model.rowCount() == 17 + 1  # every agency and the totals row
+    (totals,) = screening.table.totals_rows()
     assert totals[0] == "합계" and totals[-1] == 4
     assert page.panels["screening"].chart.labels == ["대구", "부산", "서울"]
     assert "승인 예산 4,000,000원" in page.panels["budget"].note.text()
     assert page.panels["daily"].note.text() == "이 기간에 결제가 없습니다."
-    assert [r[0] for r in page.panels["category"].tables[0].rows][:2] == ["화상회의", "재택근무"]
-    assert page.panels["ratings"].note.text() == "아직 완료된 평가가 없습니다."
+    assert [r[0] for r in page.panels["category"].table.rows][:2] == ["화상회의", "재택근무"]
+    assert page.panels["service_ratings"].note.text() == "아직 완료된 평가가 없습니다."
+    assert page.panels["supplier_ratings"].model.rowCount() == 0
     shoot(window, "statistics")
 
     out = tmp_path / "exports"

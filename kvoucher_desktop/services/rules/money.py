@@ -16,5 +16,16 @@ def split_budget(total: int, pct: int) -> tuple[int, int]:
     return gov, total - gov
 
 
+def supply_and_vat(total: int) -> tuple[int, int]:
+    """(supply value, VAT) of a VAT-included total (SPEC §4): supply = round-half-up(total / 1.1),
+    computed in integers as (20·total + 11) // 22, and VAT = total − supply."""
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise TypeError("money is an integer number of won")
+    if total < 0:
+        raise ValueError("a total is never negative")
+    supply = (20 * total + 11) // 22
+    return supply, total - supply
+
+
 def format_krw(amount: int | None) -> str:
     return "" if amount is None else f"{amount:,}원"

@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import date, datetime, timedelta
 
-from ...enums import PaymentMethod, PaymentStatus, PaymentTab, Role
+from ...enums import PaperKind, PaymentMethod, PaymentStatus, PaymentTab, Role
 from ..clock import kst_date
 
 P = PaymentStatus
@@ -17,9 +17,10 @@ TAB_STATUSES: dict[PaymentTab, tuple[PaymentStatus, ...]] = {
     PaymentTab.SUCCEEDED: (P.SUCCEEDED,),
     PaymentTab.FAILED: (P.FAILED,),
     PaymentTab.CANCELLED: (P.CANCELLED,),
+    PaymentTab.BILLED: (P.SUCCEEDED, P.CANCELLED),
 }
 TAB_LABELS = {PaymentTab.ALL: "총내역", PaymentTab.SUCCEEDED: "결제성공", PaymentTab.FAILED: "결제실패",
-              PaymentTab.CANCELLED: "결제취소"}
+              PaymentTab.CANCELLED: "결제취소", PaymentTab.BILLED: "청구내역"}
 STATUS_LABELS = {P.IN_PROGRESS: "결제 진행 중", P.SUCCEEDED: "결제성공", P.FAILED: "결제실패", P.CANCELLED: "결제취소"}
 METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CARD: "신한카드"}
 
@@ -111,3 +112,28 @@ def settlement_rows(payments, fee_bp: int, days: int = PAYOUT_DAYS) -> tuple[lis
         for i, v in enumerate((count, amount, gov, own, fee)):
             m[i] += v
     return days_out, [(month, *sums) for month, sums in sorted(months.items())]
+
+
+#: the documents for filing (SPEC §11): the prefix of each kind's document number
+PAPER_PREFIXES = {PaperKind.SLIP: "SL", PaperKind.STATEMENT: "ST", PaperKind.CANCELLATION: "CX"}
+PAPER_TITLES = {PaperKind.SLIP: "전표", PaperKind.STATEMENT: "거래명세서", PaperKind.CANCELLATION: "취소전표"}
+METHOD_CODES = {PaymentMethod.SHINHAN_CARD: "C", PaymentMethod.ZEROPAY: "Z"}
+
+
+def document_no(kind: PaperKind, method: PaymentMethod, approved_at: datetime, approval_no: str) -> str:
+    """A paper's number, the same every time it is printed: kind, the KST day of the approval,
+    the issuer (C card, Z ZeroPay) and its approval number (unique per issuer), e.g.
+    `SL-20260305-C-48213377`; the three papers of a payment share all but the prefix."""
+    return f"{PAPER_PREFIXES[kind]}-{kst_date(approved_at):%Y%m%d}-{METHOD_CODES[method]}-{approval_no}"
+
+
+def paper_refusal(kind: PaperKind, status: PaymentStatus) -> str | None:
+    """Why this payment has no paper of `kind` (None: it has): a 전표 and a 거래명세서 for a
+    succeeded or cancelled payment, a 취소전표 only for a cancelled one."""
+    if status is P.FAILED:
+        return "결제에 실패한 건은 전표나 거래명세서를 출력할 수 없습니다. 결제실패 탭의 실패 사유를 확인해 주세요."
+    if status is P.IN_PROGRESS:
+        return "결제가 아직 끝나지 않아 문서를 출력할 수 없습니다."
+    if kind is PaperKind.CANCELLATION and status is not P.CANCELLED:
+        return "취소전표는 취소된 결제만 출력할 수 있습니다."
+    return None

@@ -1,34 +1,49 @@
-"""A statistic as the page shows it: the same `ExportTable` the XLSX export writes, in a read-only
-table model (numbers right-aligned with thousands separators, money in 원, the totals row bold)."""
+"""A statistic as the page shows it: the same `exports.Table` the XLSX export writes, in a read-only
+table model (numbers right-aligned with thousands separators, money in 원, the totals rows bold)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from ...services.exports import ColumnKind, ExportTable, text_of
+from datetime import date
+
+from ...services.exports import ColumnKind, Table
 
 _NUMBERS = (ColumnKind.COUNT, ColumnKind.KRW, ColumnKind.PERCENT, ColumnKind.SCORE)
 
 
 def cell_text(value, kind: ColumnKind) -> str:
+    if value is None:
+        return ""
     if isinstance(value, int) and kind is ColumnKind.COUNT:
         return f"{value:,}"
     if isinstance(value, int) and kind is ColumnKind.KRW:
         return f"{value:,}원"
-    return text_of(value, kind)
+    if isinstance(value, float) and kind is ColumnKind.SCORE:
+        return f"{value:.2f}"
+    if isinstance(value, float) and kind is ColumnKind.PERCENT:
+        return f"{value * 100:.1f}%"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 class ExportTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.table: ExportTable | None = None
+        self.table: Table | None = None
         self._rows: list[tuple] = []
+        self._first_total = 0
 
-    def set_table(self, table: ExportTable | None) -> None:
+    def set_table(self, table: Table | None) -> None:
+        """`table.rows` a sequence (read again on export), not a generator."""
         self.beginResetModel()
         self.table = table
-        self._rows = [] if table is None else list(table.rows) + ([table.totals] if table.totals is not None else [])
+        self._rows = [] if table is None else list(table.rows)
+        self._first_total = len(self._rows)
+        if table is not None:
+            self._rows += list(table.totals_rows())
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -38,7 +53,7 @@ class ExportTableModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.table is None else len(self.table.columns)
 
     def _is_totals(self, row: int) -> bool:
-        return self.table is not None and self.table.totals is not None and row == len(self._rows) - 1
+        return row >= self._first_total
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.table is None:

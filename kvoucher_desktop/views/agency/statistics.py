@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...services import statistics as st
 from ...services.changes import Changes, Entity
 from ...services.clock import kst_date
-from ...services.exports import ExportTable, suggested_name, write_xlsx
+from ...services.exports import Table, to_xlsx
 from ...services.rules.screening import STATUS_LABELS
 from ..widgets.busy import page_head
 from ..widgets.common import STATUS_COLOURS
@@ -50,7 +50,7 @@ def choose_xlsx(parent: QWidget, caption: str, proposed: str) -> str:
 class StatPanel(QWidget):
     """One statistic: a note line and its XLSX button above, the table (and chart) below."""
 
-    def __init__(self, page: "StatisticsPage", key: str, chart: BarChart | None = None, *, extra: bool = False):
+    def __init__(self, page: "StatisticsPage", key: str, chart: BarChart | None = None):
         super().__init__()
         self.page, self.key, self.chart = page, key, chart
         layout = QVBoxLayout(self)
@@ -66,33 +66,29 @@ class StatPanel(QWidget):
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.models = [ExportTableModel(self) for _ in range(2 if extra else 1)]
-        self.views = []
-        for model in self.models:
-            view = QTableView()
-            view.setModel(model)
-            view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-            view.setAlternatingRowColors(True)
-            view.verticalHeader().setVisible(False)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            view.horizontalHeader().setStretchLastSection(True)
-            self.views.append(view)
-            self.splitter.addWidget(view)
+        self.model = ExportTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.splitter.addWidget(self.view)
         if chart is not None:
             self.splitter.addWidget(chart)
             self.splitter.setStretchFactor(0, 1)
             self.splitter.setStretchFactor(1, 1)
         layout.addWidget(self.splitter, 1)
-        self.tables: tuple[ExportTable, ...] = ()
+        self.table: Table | None = None
 
-    def show_tables(self, *tables: ExportTable, note: str = "") -> None:
-        self.tables = tables
-        for model, view, table in zip(self.models, self.views, tables):
-            model.set_table(table)
-            for i, column in enumerate(table.columns):
-                view.setColumnWidth(i, 200 if i == 0 else 130)
+    def show_table(self, table: Table, note: str = "") -> None:
+        self.table = table
+        self.model.set_table(table)
+        for i, column in enumerate(table.columns):  # the workbook's widths, in characters
+            self.view.setColumnWidth(i, max(80, min(320, column.width * 9)))
         self.note.setText(note)
-        self.export_button.setEnabled(bool(tables))
+        self.export_button.setEnabled(True)
 
 
 class StatisticsPage(QWidget):
@@ -134,11 +130,13 @@ class StatisticsPage(QWidget):
             "budget": StatPanel(self, "budget", BarChart(money=True)),
             "daily": StatPanel(self, "daily", BarChart(money=True)),
             "category": StatPanel(self, "category", BarChart(horizontal=True, money=True)),
-            "ratings": StatPanel(self, "ratings", extra=True),
+            "supplier_ratings": StatPanel(self, "supplier_ratings"),
+            "service_ratings": StatPanel(self, "service_ratings"),
         }
         for key, title in (("screening", self.tr("심사 현황")), ("budget", self.tr("예산")),
                            ("daily", self.tr("일별 결제")), ("category", self.tr("분야별 결제")),
-                           ("ratings", self.tr("만족도"))):
+                           ("supplier_ratings", self.tr("공급기업 만족도")),
+                           ("service_ratings", self.tr("서비스 만족도"))):
             self.tabs.addTab(self.panels[key], title)
         self.panels_order = tuple(self.panels)
         layout.addWidget(self.tabs, 1)
@@ -163,7 +161,8 @@ class StatisticsPage(QWidget):
             "budget": lambda: stats.budget(actor, year),
             "daily": lambda: stats.payments_by_day(actor, year, start, end),
             "category": lambda: stats.payments_by_category(actor, year),
-            "ratings": lambda: (stats.supplier_ratings(actor), stats.service_ratings(actor)),
+            "supplier_ratings": lambda: stats.supplier_ratings(actor),
+            "service_ratings": lambda: stats.service_ratings(actor),
         }[key]
         shown, programme = getattr(self, f"_show_{key}"), self.ctx.services.programme
         self.ctx.query(lambda: (work(), year or programme.settings().year), parent=self, key=key) \
@@ -171,7 +170,7 @@ class StatisticsPage(QWidget):
 
     def _show_screening(self, rows, year) -> None:
         total = sum(r.total for r in rows)
-        self.panels["screening"].show_tables(st.screening_table(rows, year), note=self.tr(
+        self.panels["screening"].show_table(st.screening_table(rows, year), note=self.tr(
             "{year}년 신청 기업 {n}곳, 운영기관별 심사 상태").format(year=year, n=f"{total:,}"))
         shown = [r for r in rows if r.total] or list(rows)
         self.panels["screening"].chart.set_bars(
@@ -180,7 +179,7 @@ class StatisticsPage(QWidget):
 
     def _show_budget(self, b: st.BudgetStats, year) -> None:
         share = f"{b.spent / b.approved * 100:.1f}%" if b.approved else "-"
-        self.panels["budget"].show_tables(st.budget_table(b, year), note=self.tr(
+        self.panels["budget"].show_table(st.budget_table(b, year), note=self.tr(
             "{year}년 승인 예산 {approved}원 중 집행 {share} (승인 = 집행 + 진행 중 + 잔액 + 포기)").format(
             year=year, approved=f"{b.approved:,}", share=share))
         labels = [self.tr("집행"), self.tr("결제 진행 중"), self.tr("잔액"), self.tr("포기")]
@@ -189,7 +188,7 @@ class StatisticsPage(QWidget):
 
     def _show_daily(self, rows, year) -> None:
         start, end = self.period()
-        self.panels["daily"].show_tables(st.daily_table(rows, year), note=self.tr(
+        self.panels["daily"].show_table(st.daily_table(rows, year), note=self.tr(
             "{start} ~ {end} 결제 완료 {n}건 {amount}원 (결제 승인일, 한국 시간)").format(
             start=start.isoformat(), end=end.isoformat(), n=f"{sum(r.count for r in rows):,}",
             amount=f"{sum(r.amount for r in rows):,}") if rows else self.tr("이 기간에 결제가 없습니다."))
@@ -197,30 +196,36 @@ class StatisticsPage(QWidget):
                                             [(self.tr("결제금액"), [r.amount for r in rows], "#2563eb")])
 
     def _show_category(self, rows, year) -> None:
-        self.panels["category"].show_tables(st.category_table(rows, year), note=self.tr(
+        self.panels["category"].show_table(st.category_table(rows, year), note=self.tr(
             "{year}년 분야별 결제 완료 금액(정부지원금 포함)").format(year=year))
         self.panels["category"].chart.set_bars([r.name for r in rows],
                                                [(self.tr("결제금액"), [r.amount for r in rows], "#0f766e")])
 
-    def _show_ratings(self, result, _year) -> None:
-        suppliers, services = result
-        note = self.tr("공급기업 {s}곳, 서비스 {n}개의 평가 평균 (1–5점)").format(
-            s=len(suppliers), n=len(services)) if services else self.tr("아직 완료된 평가가 없습니다.")
-        self.panels["ratings"].show_tables(st.supplier_ratings_table(suppliers), st.service_ratings_table(services),
-                                           note=note)
+    def _show_supplier_ratings(self, rows, _year) -> None:
+        self.panels["supplier_ratings"].show_table(st.supplier_ratings_table(rows), note=self.tr(
+            "평가받은 공급기업 {n}곳, 평가 평균 (1–5점, 평가 수로 가중)").format(n=len(rows))
+            if rows else self.tr("아직 완료된 평가가 없습니다."))
+
+    def _show_service_ratings(self, rows, _year) -> None:
+        self.panels["service_ratings"].show_table(st.service_ratings_table(rows), note=self.tr(
+            "평가받은 서비스 {n}개, 평균 점수가 높은 순 (1–5점)").format(n=len(rows))
+            if rows else self.tr("아직 완료된 평가가 없습니다."))
 
     # --- export ------------------------------------------------------------------------------
     def export(self, key: str) -> None:
-        panel = self.panels[key]
-        if not panel.tables:
+        table = self.panels[key].table
+        if table is None:
             return
-        title = panel.tables[0].title
         today = kst_date(self.ctx.services.clock.now())
-        path = self.choose_save_path(self, self.tr("XLSX로 저장"), suggested_name(title, today))
+        path = self.choose_save_path(self, self.tr("XLSX로 저장"), file_name(table.title, today))
         if not path:
             return
-        tables = panel.tables
-        self.ctx.query(lambda: write_xlsx(path, *tables), parent=self) \
+
+        def write() -> Path:
+            Path(path).write_bytes(to_xlsx(table))
+            return Path(path)
+
+        self.ctx.query(write, parent=self) \
             .busy(text=self.tr("XLSX 파일을 쓰는 중…")) \
             .success(lambda written: self.ctx.show_success(self.tr("XLSX 파일로 저장했습니다."), str(written))).run()
 
@@ -229,6 +234,12 @@ class StatisticsPage(QWidget):
             self.year_select.load()
         if self.isVisible() and changes.touches(Entity.COMPANY, Entity.PAYMENT, Entity.VOUCHER, Entity.EVALUATION):
             self.reload()
+
+
+def file_name(title: str, day: date) -> str:
+    """The save dialog's proposal: the title without characters file systems refuse, and the day."""
+    clean = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in title).strip() or "통계"
+    return f"{clean}_{day:%Y%m%d}.xlsx"
 
 
 def _date_edit(day: date) -> QDateEdit:

@@ -4,7 +4,8 @@
 Tabs 총내역 / 결제성공 / 결제실패 / 결제취소, each titled with its count in the period and paged
 through the database in the background (a tab's table is built when it is first shown); the
 totals of the period under the tables. On 결제성공 the 취소 button cancels the selected payment
-when the service's `cancel_refusal` allows it, and says why not otherwise.
+when the service's `cancel_refusal` allows it, and says why not otherwise; 전표 출력 and 거래명세서
+출력 there and 취소전표 출력 on 결제취소 open the selected payment's document (papers.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..tasks import from_self
 from ..widgets.busy import page_head
 from ..widgets.tables import make_table, selected_row
 from .cancel import CancelPaymentDialog
+from .papers import PaperButtons
 from .models import TABS, PaymentTableModel, tab_label
 from .period import PeriodBar, today_of
 from .settlement import SettlementPanel
@@ -107,6 +109,8 @@ class PaymentManagePage(QWidget):
         self.cancel_note.setWordWrap(True)
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.cancel_note, 1)
+        self.papers = PaperButtons(self.ctx, self.busy, top)
+        actions.addWidget(self.papers)
         top_layout.addLayout(actions)
         self.status_line = QLabel(top)
         self.status_line.setObjectName("hint")
@@ -269,6 +273,7 @@ class PaymentManagePage(QWidget):
         self._update_cancel()
 
     def _update_cancel(self) -> None:
+        self.papers.show_for(self.current_tab(), self.selected_payment())
         on_tab = self.current_tab() is PaymentTab.SUCCEEDED
         self.cancel_button.setVisible(on_tab)
         self.cancel_note.setVisible(on_tab)

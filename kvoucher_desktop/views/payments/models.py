@@ -75,7 +75,7 @@ class PaymentTableModel(KeysetTableModel):
             Column(tr("결제금액"), lambda p: format_krw(p.amount), ALIGN_RIGHT, 100),
             Column(tr("정부지원금"), lambda p: format_krw(p.government_share), ALIGN_RIGHT, 100),
             Column(tr("자부담"), lambda p: format_krw(p.self_share), ALIGN_RIGHT, 90),
-            Column(tr("결제수단"), method_text, width=250, tooltip=method_text),
+            Column(tr("결제수단"), method_text, width=215 if self.tab is PaymentTab.BILLED else 250, tooltip=method_text),
             Column(tr("승인번호"), lambda p: p.approval_no or "-", ALIGN_CENTER, 90),
             Column(tr("상태"), status_text, ALIGN_CENTER, 80,
                    tooltip=lambda p: (p.cancel_refusal or "") if p.status is P.SUCCEEDED else ""),
@@ -83,6 +83,9 @@ class PaymentTableModel(KeysetTableModel):
         if self.tab is PaymentTab.FAILED:
             columns.append(Column(tr("실패 사유"), lambda p: one_line(p.failure_reason), width=220,
                                   tooltip=lambda p: p.failure_reason or ""))
+        elif self.tab is PaymentTab.BILLED:
+            columns.append(Column(tr("취소일시"), lambda p: format_kst(p.cancelled_at) or "-", ALIGN_CENTER, 128,
+                                  tooltip=lambda p: one_line(p.cancel_reason)))
         elif self.tab is PaymentTab.CANCELLED:
             columns += [
                 Column(tr("취소일시"), lambda p: format_kst(p.cancelled_at), ALIGN_CENTER, 128),

@@ -204,7 +204,7 @@ class DocumentViewer(QDialog):
         self.scroll.viewport().installEventFilter(self)
         layout.addWidget(self.scroll, 1)
 
-        bottom = QHBoxLayout()
+        self.bottom = bottom = QHBoxLayout()  # the status line and the buttons (a subclass adds its own)
         self.status = QLabel()
         self.status.setObjectName("hint")
         self.status.setTextFormat(Qt.TextFormat.PlainText)

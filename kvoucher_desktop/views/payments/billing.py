@@ -1,0 +1,159 @@
+"""청구내역 (billing history): the completed and the cancelled payments of a period together, with
+their totals, for the buyer (its own), the supplier (received) and the agency (the programme),
+SPEC §5.4 and the manual's chapter 청구내역.
+
+One keyset-paged table over `payments.list_tab(…, PaymentTab.BILLED, …)`, the totals of the
+period, and three exports run as jobs (progress and cancel): XLSX and CSV of every row of the
+period with a totals row, and one PDF of every slip of the period for filing (an index page, then
+a 전표 per completed payment and a 취소전표 per cancelled one).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...enums import PaymentTab, Role
+from ...services.changes import Changes, Entity
+from ...services.dto import PaymentTotals
+from ..tasks import from_self
+from ..widgets.busy import page_head
+from ..widgets.tables import make_table
+from .billing_exports import EXPORTS, ExportKind, run_export
+from .manage import totals_text
+from .models import PaymentTableModel
+from .period import PeriodBar, today_of
+
+TITLE = "청구내역"
+
+
+class BillingPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        actor = ctx.actor
+        self.role = actor.role if actor is not None else None
+        self.allowed = self.role in (Role.DEMAND, Role.SUPPLIER, Role.AGENCY)
+        self.totals: PaymentTotals | None = None
+        self.count: int | None = None
+        self._started = False
+        self.last_job = None
+        self._build()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        head, self.busy = page_head(self.tr(TITLE))
+        self.reload_button = QPushButton(self.tr("새로 고침"), self)
+        self.reload_button.clicked.connect(self.reload)
+        head.addWidget(self.reload_button)
+        layout.addLayout(head)
+        hints = {
+            Role.DEMAND: self.tr("결제를 마친 건과 취소한 건을 함께 봅니다. 증빙으로 보관할 목록을 엑셀이나 CSV로, "
+                                 "전표를 한 PDF로 내려받을 수 있습니다."),
+            Role.SUPPLIER: self.tr("받은 결제와 취소된 결제를 함께 봅니다. 목록을 엑셀이나 CSV로, 전표를 한 PDF로 "
+                                   "내려받을 수 있습니다."),
+            Role.AGENCY: self.tr("사업 전체의 결제완료·결제취소 건입니다. 목록과 전표를 내려받을 수 있습니다."),
+        }
+        hint = QLabel(hints.get(self.role, self.tr("청구내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.")), self)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.period_bar = PeriodBar(today_of(self.ctx), self)
+        self.period_bar.searched.connect(lambda _s, _e: self.search())
+        layout.addWidget(self.period_bar)
+        self.model = PaymentTableModel(self.ctx, PaymentTab.BILLED, self.role or Role.DEMAND, parent=self)
+        self.model.set_period(*self.period_bar.period())
+        self.model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
+        for signal in (self.model.loading_changed, self.model.page_loaded, self.model.synced):
+            signal.connect(lambda *_a: self._update_status_line())
+        self.table = make_table(self.model, self)
+        self.table.setMinimumHeight(160)
+        self.table.setAccessibleName(self.tr("청구내역 목록"))
+        layout.addWidget(self.table, 1)
+        self.status_line = QLabel(self)
+        self.status_line.setObjectName("hint")
+        layout.addWidget(self.status_line)
+        self.totals_line = QLabel(self)
+        self.totals_line.setObjectName("totalsLine")
+        self.totals_line.setWordWrap(True)
+        self.totals_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.totals_line)
+        actions = QHBoxLayout()
+        self.export_buttons: dict[ExportKind, QPushButton] = {}
+        for kind, spec in EXPORTS.items():
+            button = QPushButton(self.tr(spec.button), self)
+            button.setToolTip(self.tr(spec.tooltip))
+            button.clicked.connect(lambda _c=False, k=kind: self.export(k))
+            button.setEnabled(self.allowed)
+            actions.addWidget(button)
+            self.export_buttons[kind] = button
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+    # --- loading -----------------------------------------------------------------------------
+    def period(self) -> tuple[date, date]:
+        return self.period_bar.period()
+
+    def search(self) -> None:
+        """조회: the period's rows from the first page, and its totals."""
+        self.model.period = self.period()
+        if self.model.started:
+            self.model.start()
+        self.refresh(restart=False)
+
+    def reload(self) -> None:
+        self.ctx.clear_feedback()
+        self.refresh()
+
+    def refresh(self, restart: bool = True) -> None:
+        """Called when shown and after changes: the totals and the rows (kept in place)."""
+        if not self.allowed:
+            return
+        self._started = True
+        start, end = self.period()
+        actor, payments = self.ctx.actor, self.ctx.services.payments
+        self.ctx.query(lambda: (payments.counts(actor, start, end)[PaymentTab.BILLED],
+                                payments.totals(actor, start, end)), parent=self, key="totals") \
+            .busy(text=self.tr("합계를 내는 중…")).success(self._totals_arrived).run()
+        if not self.model.started:
+            self.model.start()
+        elif restart:
+            self.model.sync()
+        self._update_status_line()
+
+    def _totals_arrived(self, result: tuple[int, PaymentTotals]) -> None:
+        self.count, self.totals = result
+        start, end = self.period()
+        self.totals_line.setText(self.tr("{start} ~ {end} 합계 — {totals}").format(
+            start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}", totals=totals_text(self.totals)))
+        self._update_status_line()
+
+    def _update_status_line(self) -> None:
+        n = self.model.rowCount()
+        if self.model.loading:
+            text = self.tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
+        elif n == 0 and self.model.exhausted:
+            text = self.tr("이 기간에 결제완료·결제취소 내역이 없습니다.")
+        else:
+            total = f" / {self.count:,}건" if self.count is not None else ""
+            text = self.tr("{n}건 표시{total}").format(n=f"{n:,}", total=total)
+            if not self.model.exhausted:
+                text += self.tr(" · 아래로 스크롤하면 더 불러옵니다")
+        self.status_line.setText(text)
+        empty = self.count == 0
+        for button in self.export_buttons.values():
+            button.setEnabled(self.allowed and not empty)
+
+    # --- exports -----------------------------------------------------------------------------
+    def export(self, kind: ExportKind) -> None:
+        """Ask where, then write the period's export in the background with progress and cancel."""
+        self.last_job = run_export(self, kind, self.period())
+
+    def on_data_changed(self, changes: Changes, initiator) -> None:
+        if not changes.touches(Entity.PAYMENT) or from_self(self, initiator) or not self._started:
+            return
+        self.refresh()
