@@ -143,15 +143,20 @@ def _year():
 @prepared
 def screening_stmt(operator: bool):
     """Companies of `year` per operating agency and state (`operator_id`: one jurisdiction); every
-    active agency appears, an inactive one only with companies."""
-    counts = [_sum(case((Company.status == st, 1), else_=0)) for st in STATES]
-    stmt = (select(OperatingAgency.name, OperatingAgency.region, *counts, func.count(Company.id))
-            .select_from(OperatingAgency)
-            .outerjoin(Company, (Company.operator_id == OperatingAgency.id) & _year())
-            .group_by(OperatingAgency.id, OperatingAgency.name, OperatingAgency.region, OperatingAgency.active)
-            .having(OperatingAgency.active.is_(True) | (func.count(Company.id) > 0))
-            .order_by(OperatingAgency.name))
-    return stmt.where(OperatingAgency.id == bindparam("operator_id")) if operator else stmt
+    active agency appears, an inactive one only with companies. The year's companies are counted
+    per (agency, state) from the index of migration 0009 alone, then pivoted per agency."""
+    OA = OperatingAgency
+    per = select(Company.operator_id, Company.status, func.count().label("n")).where(_year())
+    if operator:
+        per = per.where(Company.operator_id == bindparam("operator_id"))
+    per = per.group_by(Company.operator_id, Company.status).subquery()
+    counts = [_sum(case((per.c.status == st, per.c.n), else_=0)) for st in STATES]
+    stmt = (select(OA.name, OA.region, *counts, _sum(per.c.n))
+            .select_from(OA).outerjoin(per, per.c.operator_id == OA.id)
+            .group_by(OA.id, OA.name, OA.region, OA.active)
+            .having(OA.active.is_(True) | (_sum(per.c.n) > 0))
+            .order_by(OA.name))
+    return stmt.where(OA.id == bindparam("operator_id")) if operator else stmt
 
 
 @prepared
@@ -163,13 +168,18 @@ def budget_stmt():
                        func.count(Company.budget_abandoned_at).label("n_abandoned"),
                        _sum(case((Company.budget_abandoned_at.is_(None), Company.budget_total), else_=0)).label("open"))
                 .where(_year(), Company.approved_at.is_not(None)).subquery())
+    # the payments summed per company first (from the payments index of 0009 alone), then the sums of
+    # the year's companies (their year and abandonment from the company index of 0009)
+    per = (select(Payment.company_id.label("company_id"),
+                  _sum(case((Payment.status == P.SUCCEEDED, Payment.amount), else_=0)).label("spent"),
+                  _sum(case((Payment.status == P.SUCCEEDED, Payment.government_share), else_=0)).label("gov"),
+                  _sum(case((Payment.status == P.IN_PROGRESS, Payment.amount), else_=0)).label("held"))
+           .where(Payment.status.in_((P.SUCCEEDED, P.IN_PROGRESS))).group_by(Payment.company_id).subquery())
     is_open = Company.budget_abandoned_at.is_(None)
-    paid = (select(_sum(case((Payment.status == P.SUCCEEDED, Payment.amount), else_=0)).label("spent"),
-                   _sum(case((Payment.status == P.SUCCEEDED, Payment.government_share), else_=0)).label("spent_gov"),
-                   _sum(case(((Payment.status == P.SUCCEEDED) & is_open, Payment.amount), else_=0)).label("spent_open"),
-                   _sum(case(((Payment.status == P.IN_PROGRESS) & is_open, Payment.amount), else_=0)).label("held"))
-            .select_from(Payment).join(Company, Company.id == Payment.company_id)
-            .where(_year(), Payment.status.in_((P.SUCCEEDED, P.IN_PROGRESS))).subquery())
+    paid = (select(_sum(per.c.spent).label("spent"), _sum(per.c.gov).label("spent_gov"),
+                   _sum(case((is_open, per.c.spent), else_=0)).label("spent_open"),
+                   _sum(case((is_open, per.c.held), else_=0)).label("held"))
+            .select_from(per).join(Company, Company.id == per.c.company_id).where(_year()).subquery())
     r = AbandonmentRequest
     given_up = (select(_sum(r.budget_before - r.budget_after).label("abandoned"))
                 .select_from(r).join(Company, Company.id == r.company_id)
