@@ -190,7 +190,10 @@ def budget_stmt():
 
 
 def _succeeded_in(stmt, start: bool, end: bool):
-    stmt = stmt.where(_year(), Payment.status == P.SUCCEEDED)
+    return _in_period(stmt.where(_year(), Payment.status == P.SUCCEEDED), start, end)
+
+
+def _in_period(stmt, start: bool, end: bool):
     if start:
         stmt = stmt.where(Payment.approved_at >= bindparam("first", type_=Payment.approved_at.type))
     if end:
@@ -200,11 +203,17 @@ def _succeeded_in(stmt, start: bool, end: bool):
 
 @prepared
 def daily_stmt(start: bool, end: bool):
-    """Succeeded payments of `year`'s companies per KST day of approval (`first`/`after`: UTC bounds)."""
+    """Succeeded payments of `year`'s companies per KST day of approval (`first`/`after`: UTC bounds):
+    the period's payments summed per day and company from the payments index of 0009 alone, then
+    the year's companies kept (the company index of 0009)."""
     day = kst_day(Payment.approved_at)
-    stmt = (select(day, func.count(Payment.id), _sum(Payment.amount), _sum(Payment.government_share))
-            .select_from(Payment).join(Company, Company.id == Payment.company_id))
-    return _succeeded_in(stmt, start, end).group_by(day).order_by(day)
+    per = (select(day.label("day"), Payment.company_id.label("company_id"), func.count(Payment.id).label("n"),
+                  func.sum(Payment.amount).label("amount"), func.sum(Payment.government_share).label("gov"))
+           .where(Payment.status == P.SUCCEEDED))
+    per = _in_period(per, start, end).group_by(day, Payment.company_id).subquery()
+    return (select(per.c.day, _sum(per.c.n), _sum(per.c.amount), _sum(per.c.gov))
+            .select_from(per).join(Company, Company.id == per.c.company_id).where(_year())
+            .group_by(per.c.day).order_by(per.c.day))
 
 
 @prepared
