@@ -352,3 +352,34 @@ def test_rating_points_add_up_to_the_mean_of_the_means(evaluations):
     assert rules.rating(points, len(evaluations)) == round(expected, 2) or \
         abs(rules.rating(points, len(evaluations)) - expected) <= 0.005 + 1e-9
     assert 1 <= rules.rating(points, len(evaluations)) <= 5
+
+
+def test_desks_racing_to_submit_one_evaluation_save_it_once(services, clock):
+    """Six windows of the company press 저장 at the same moment: one evaluation is saved, the others
+    are told it is saved already, and the rating counts it once (PostgreSQL: the row lock; SQLite:
+    its single writer and the conditional UPDATE)."""
+    import threading
+
+    desks = 6
+    desk = Desk(services, clock)
+    deal, _p, ev = paid_evaluation(desk)
+    barrier = threading.Barrier(desks)
+    outcomes: list = []
+
+    def submit(score: int):
+        barrier.wait()
+        try:
+            scores = {f: score for f in rules.FIELDS}
+            outcomes.append(services.evaluations.submit(desk.buyer, ev.id, scores).value.status)
+        except InvalidTransition as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=submit, args=(1 + i % 5,)) for i in range(desks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(map(str, outcomes)) == sorted(map(str, [E.DONE] + ["evaluated"] * (desks - 1)))
+    saved = services.evaluations.get(desk.buyer, ev.id)
+    row = services.catalog.detail(None, deal.service_id).service
+    assert row.rating_count == 1 and row.rating == saved.average
