@@ -137,7 +137,7 @@ class EvaluationService:
         raise PermissionDenied("평가 내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.", code="role")
 
     @staticmethod
-    def tabs(actor: Actor) -> tuple[EvaluationStatus, ...]:
+    def _tabs(actor: Actor) -> tuple[EvaluationStatus, ...]:
         """The tabs the actor has: the supplier only 평가완료 (its evaluations received)."""
         if actor.role is Role.SUPPLIER:
             return (E.DONE,)
@@ -146,12 +146,13 @@ class EvaluationService:
         return ()
 
     def counts(self, actor: Actor) -> dict[EvaluationStatus, int]:
-        """Evaluations per tab the actor has (`tabs`)."""
+        """Evaluations per tab the actor has: the buyer and the agency 평가대기 and 평가완료, the
+        supplier 평가완료 only."""
         owner, params = self._scope(actor)
         with self.uow() as uow:
             rows = read_tuples(uow.connection, _counts_stmt(owner), params)
         by_status = dict(rows)
-        return {status: by_status.get(status, 0) for status in self.tabs(actor)}
+        return {status: by_status.get(status, 0) for status in self._tabs(actor)}
 
     def list_tab(self, actor: Actor, status: EvaluationStatus, cursor: tuple | None = None,
                  limit: int = PAGE_SIZE) -> Page:
@@ -159,7 +160,7 @@ class EvaluationService:
         (that time, id)."""
         owner, params = self._scope(actor)
         status = clean_enum(status, EvaluationStatus, "status", "탭")
-        if status not in self.tabs(actor):
+        if status not in self._tabs(actor):
             raise PermissionDenied("공급기업은 수요기업이 평가를 마친 건만 볼 수 있습니다.", code="pending_hidden")
         cursor = clean_cursor(cursor, datetime, uuid.UUID)
         limit = clean_page_size(limit, MAX_PAGE_SIZE)
