@@ -315,33 +315,6 @@ def test_the_store_refuses_to_update_or_delete_a_done_row(services, clock):
             raw(services, "TRUNCATE evaluations")
 
 
-def test_migration_0008_opens_a_pending_evaluation_for_every_succeeded_payment(services, clock):
-    from alembic import command
-
-    from kvoucher_desktop.services.store import alembic_config
-
-    desk = Desk(services, clock)
-    _d1, p1, _e1 = paid_evaluation(desk)
-    _d2, p2, _e2 = paid_evaluation(desk)
-    services.payments.cancel(desk.buyer, p2.id, key())  # cancelled: none
-    (failed,) = desk.start(desk.deal())
-    services.cards.faults.timeout_before()
-    services.payments.send_card(desk.buyer, failed.id, desk.card.number, desk.card.expiry)  # failed: none
-    cfg = alembic_config(services.engine)
-    with services.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
-        command.upgrade(cfg, "head")
-    (ev,) = pending_of(services, desk)
-    assert ev.payment_id == p1.id and ev.status is E.PENDING and ev.created_at == p1.approved_at
-    with services.evaluations.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Evaluation)) == 1
-    # the triggers came back with the table
-    services.evaluations.submit(desk.buyer, ev.id, GOOD)
-    with pytest.raises(DBAPIError):
-        raw(services, "DELETE FROM evaluations WHERE id = :id", id=db_id(services, ev.id))
-
-
 # --- the arithmetic ------------------------------------------------------------------------------
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.integers(1, 5), min_size=5, max_size=5), min_size=1, max_size=60))
