@@ -52,9 +52,9 @@ class EvaluationTableModel(KeysetTableModel):
             columns.append(Column(tr("결제일시"), lambda e: format_kst(e.paid_at or e.created_at), ALIGN_CENTER, 128))
         else:
             columns.append(Column(tr("평가일시"), lambda e: format_kst(e.evaluated_at), ALIGN_CENTER, 128))
-        columns.append(Column(tr("서비스"), lambda e: e.service_name, width=190, tooltip=lambda e: e.service_name))
+        columns.append(Column(tr("서비스"), lambda e: e.service_name, width=240, tooltip=lambda e: e.service_name))
         if self.role is not Role.DEMAND:
-            columns.append(Column(tr("수요기업"), lambda e: e.company_name, width=130, tooltip=lambda e: e.company_name))
+            columns.append(Column(tr("수요기업"), lambda e: e.company_name, width=160, tooltip=lambda e: e.company_name))
         if self.role is not Role.SUPPLIER:
             columns.append(Column(tr("공급기업"), lambda e: e.supplier_name, width=130,
                                   tooltip=lambda e: e.supplier_name))
