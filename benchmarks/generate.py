@@ -892,7 +892,8 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
             counts["suppliers"], counts["services"] = made["suppliers"], made["services"]
             counts["users"] += made["supplier_users"]
             counts["audit_log"] += made["audit"]
-            for key in ("deals", "deal_events", "payments", "evaluations", "wishlist_items", "inquiries", "abandonment_requests"):
+            for key in ("deals", "deal_events", "payments", "evaluations", "wishlist_items", "inquiries",
+                        "abandonment_requests"):
                 counts[key] = 0
             log(f"catalog: {made['suppliers']} suppliers, {made['services']} services in {time.perf_counter() - t:.1f}s")
         # Rows go in in signup order, as the app writes them: the physical order of the tables then

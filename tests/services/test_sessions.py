@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from kvoucher_desktop.enums import (DealAction, DealTab, DocumentType, EvaluationStatus, PaymentMethod, PaymentTab, Role,
-                                    ScreeningAction, ScreeningStatus)
+from kvoucher_desktop.enums import (DealAction, DealTab, DocumentType, EvaluationStatus, PaymentMethod, PaymentTab,
+                                    Role, ScreeningAction, ScreeningStatus)
 from kvoucher_desktop.models import AuditRecord, LoginSession, User
 from kvoucher_desktop.services.accounts import ACCOUNT_DISABLED_MESSAGE, LOGIN_FAILED_MESSAGE
 from kvoucher_desktop.services.dto import Actor, ServiceForm
