@@ -168,3 +168,20 @@ def test_a_payment_elsewhere_shows_up_as_pending(qtbot, desk, world):
     page.on_data_changed(Changes.of(Entity.PAYMENT), None)
     settle(qtbot)
     assert page.tab_title(E.PENDING) == "평가대기 (3)" and page.models[E.PENDING].rowCount() == 3
+
+
+def test_the_agency_sees_every_evaluation_and_cannot_evaluate(qtbot, desk, world):
+    from tests.factories import make_agency
+
+    world.services.evaluations.submit(world.buyer, world.e1.id, {f: 4 for f in (
+        "quality", "timeliness", "communication", "price", "overall")})
+    page = open_page(qtbot, desk, make_agency(world.services), "evaluations_overview")
+    assert [page.tab_title(t) for t in (E.PENDING, E.DONE)] == ["평가대기 (1)", "평가완료 (1)"]
+    assert not page.evaluate_button.isVisible()
+    assert page.select(world.e2.id)
+    page.activate_selected()  # a pending one opens read-only for the agency, with why
+    shown = page.dialog
+    assert not shown.editable and shown.ok_button is None and shown.groups == {}
+    shown.reject()
+    show_tab(qtbot, page, E.DONE)
+    assert texts(page, E.DONE, "수요기업") == [world.e1.company_name] and texts(page, E.DONE, "평균") == ["4.0점"]
