@@ -217,7 +217,9 @@ class EvaluationService:
             service_id = ev.service_id
             try:
                 saved = uow.evaluations.complete(ev.id, cleaned, comment, actor.user_id, now)
-            except DBAPIError:  # the store's trigger: it became DONE under us
+            except DBAPIError as exc:  # the store's trigger: it became DONE under us
+                if "저장된 평가" not in str(exc.orig):
+                    raise
                 saved = False
             if not saved:
                 raise InvalidTransition(rules.ALREADY_DONE, code="evaluated")

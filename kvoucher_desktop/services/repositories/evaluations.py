@@ -5,6 +5,7 @@ submitted evaluation adds to its service's rating in the transaction that saves 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from ...models import Deal, Evaluation, Payment, Service
 from . import Repository
 
 E = EvaluationStatus
+log = logging.getLogger(__name__)
 
 
 class EvaluationRepository(Repository):
@@ -23,6 +25,8 @@ class EvaluationRepository(Repository):
         has one already (a deal is paid once: CANCELLED is final, a new deal is a new row)."""
         existing = self.session.scalars(select(Evaluation).where(Evaluation.deal_id == d.id)).first()
         if existing is not None:
+            log.warning("deal %s paid by %s has evaluation %s already (of payment %s): none opened", d.id, p.id,
+                        existing.id, existing.payment_id)
             return None
         ev = Evaluation(id=uuid.uuid4(), deal_id=d.id, payment_id=p.id, company_id=p.company_id,
                         supplier_id=p.supplier_id, service_id=d.service_id, status=E.PENDING, created_at=at)
