@@ -65,7 +65,7 @@ def texts(page: EvaluationPage, tab: EvaluationStatus, title: str) -> list[str]:
 
 
 def test_the_menus_open_the_evaluation_pages():
-    assert ("바우처 이용/정산관리", ("payment_manage", "evaluations")) in ROLE_MENUS[Role.DEMAND]
+    assert ("바우처 이용/정산관리", ("payment_manage", "billing", "evaluations")) in ROLE_MENUS[Role.DEMAND]
     assert {PAGES[k].load() for k in ("evaluations", "evaluations_received", "evaluations_overview")} == {
         EvaluationPage}
     assert PAGES["evaluations"].title == "서비스 정산" and PAGES["evaluations_received"].title == "받은 평가"
