@@ -67,6 +67,7 @@ from kvoucher_desktop.models import (
     Deal,
     DealEvent,
     DocumentBlob,
+    Evaluation,
     Inquiry,
     OperatingAgency,
     Payment,
@@ -261,6 +262,7 @@ class Batch:
     deals: list = field(default_factory=list)
     deal_events: list = field(default_factory=list)
     payments: list = field(default_factory=list)
+    evaluations: list = field(default_factory=list)
     wishlist: list = field(default_factory=list)
     inquiries: list = field(default_factory=list)
     abandonments: list = field(default_factory=list)
@@ -890,7 +892,8 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
             counts["suppliers"], counts["services"] = made["suppliers"], made["services"]
             counts["users"] += made["supplier_users"]
             counts["audit_log"] += made["audit"]
-            for key in ("deals", "deal_events", "payments", "wishlist_items", "inquiries", "abandonment_requests"):
+            for key in ("deals", "deal_events", "payments", "evaluations", "wishlist_items", "inquiries",
+                        "abandonment_requests"):
                 counts[key] = 0
             log(f"catalog: {made['suppliers']} suppliers, {made['services']} services in {time.perf_counter() - t:.1f}s")
         # Rows go in in signup order, as the app writes them: the physical order of the tables then
@@ -916,6 +919,7 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
                 insert_chunked(conn, Deal, batch.deals, chunk)
                 insert_chunked(conn, DealEvent, batch.deal_events, chunk)
                 insert_chunked(conn, Payment, batch.payments, chunk)
+                insert_chunked(conn, Evaluation, batch.evaluations, chunk)
                 insert_chunked(conn, WishlistItem, batch.wishlist, chunk)
                 insert_chunked(conn, Inquiry, batch.inquiries, chunk)
                 insert_chunked(conn, AbandonmentRequest, batch.abandonments, chunk)
@@ -930,6 +934,7 @@ def generate(url: str, companies: int, *, seed: int = 2020, end: datetime = DEFA
                 counts["deals"] += len(batch.deals)
                 counts["deal_events"] += len(batch.deal_events)
                 counts["payments"] += len(batch.payments)
+                counts["evaluations"] += len(batch.evaluations)
                 counts["wishlist_items"] += len(batch.wishlist)
                 counts["inquiries"] += len(batch.inquiries)
                 counts["abandonment_requests"] += len(batch.abandonments)

@@ -35,6 +35,7 @@ from kvoucher_desktop.enums import (
     AbandonmentStatus,
     DealAction,
     DealState,
+    EvaluationStatus,
     PaymentFailure,
     PaymentMethod,
     PaymentStatus,
@@ -194,6 +195,22 @@ def round_price(value: float) -> int:
 FAILURE_CODES = (PaymentFailure.WRONG_CODE_LIMIT, PaymentFailure.WRONG_NUMBER, PaymentFailure.EXPIRED_CARD,
                  PaymentFailure.CODE_EXPIRED, PaymentFailure.WRONG_PASSWORD, PaymentFailure.DECLINED,
                  PaymentFailure.NOT_COMPLETED)
+
+
+#: the evaluation of a paid deal gets an id derived from its payment's (no draw from the random stream:
+#: the rest of a generated store stays as it was before evaluations existed)
+_EVALUATION_ID_MASK = 0x5A5A_0000_0000_0000_0000_0000_0000_5A5A
+SCORE_FIELDS = ("quality", "timeliness", "communication", "price", "overall")
+
+
+def split_scores(total: int, salt: int) -> dict[str, int]:
+    """Five scores 1–5 adding up to `total` (5–25), as even as possible, the higher ones placed by
+    `salt`: the mean ×100 is `20 × total`, the points the rating was given."""
+    base, extra = divmod(total, 5)
+    scores = [base + (1 if i < extra else 0) for i in range(5)]
+    turn = salt % 5
+    scores = scores[turn:] + scores[:turn]
+    return dict(zip(SCORE_FIELDS, scores))
 
 
 class Market:
@@ -577,9 +594,17 @@ class Market:
                     else:
                         spent = amount
                         ratings = self.ratings[sv["id"]]
+                        ev = {"id": uuid.UUID(int=pid.int ^ _EVALUATION_ID_MASK), "deal_id": deal_id, "payment_id": pid,
+                              "company_id": company["id"], "supplier_id": sv["supplier_id"], "service_id": sv["id"],
+                              "status": EvaluationStatus.PENDING, "comment": None, "created_at": paid_at,
+                              "evaluated_at": None, "evaluated_by": None, **dict.fromkeys(SCORE_FIELDS)}
                         if rng.random() < 0.6 and paid_at + timedelta(days=7) < latest:
+                            points = rng.choice((280, 320, 360, 380, 400, 420, 440, 460, 480, 500))
                             ratings[0] += 1
-                            ratings[1] += rng.choice((280, 320, 360, 380, 400, 420, 440, 460, 480, 500))
+                            ratings[1] += points
+                            ev.update(status=EvaluationStatus.DONE, evaluated_at=paid_at + timedelta(days=3),
+                                      evaluated_by=demand["id"], **split_scores(points // 20, pid.int))
+                        batch.evaluations.append(ev)
                 elif due <= latest:  # not paid in time
                     expire(due)
         batch.deals.append(d)

@@ -142,3 +142,10 @@ class PaperKind(str, enum.Enum):
     SLIP = "SLIP"  # 전표 (매출전표)
     STATEMENT = "STATEMENT"  # 거래명세서
     CANCELLATION = "CANCELLATION"  # 취소전표
+
+
+class EvaluationStatus(str, enum.Enum):
+    """서비스 정산 tabs and an evaluation's state (SPEC §5.5): PENDING becomes DONE once, for good."""
+
+    PENDING = "PENDING"  # 평가대기
+    DONE = "DONE"  # 평가완료

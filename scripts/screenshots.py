@@ -143,6 +143,22 @@ def main() -> int:
     window.open_page("billing")
     settle(app, 0.8)
     shoot("billing")
+    evaluations = window.open_page("evaluations")  # 서비스 정산: 평가대기, and 평가하기 on its first row
+    settle(app, 0.8)
+    shoot("evaluations")
+    from kvoucher_desktop.enums import EvaluationStatus
+
+    waiting = evaluations.models[EvaluationStatus.PENDING]
+    if waiting.rowCount():
+        evaluations.select(waiting.row_at(0).id)
+        evaluations.evaluate_selected()
+        form = evaluations.dialog
+        for field, score in (("quality", 5), ("timeliness", 4), ("communication", 5)):
+            form.choose(field, score)
+        settle(app)
+        shoot("evaluation_form", form)
+        form.reject()
+        settle(app)
 
     window.set_actor(services.accounts.login("supplier", DEMO_PASSWORD))
     shoot("supplier_services")
@@ -164,6 +180,9 @@ def main() -> int:
     window.open_page("payments_received")
     settle(app, 0.8)
     shoot("payments_received")
+    window.open_page("evaluations_received")
+    settle(app, 0.8)
+    shoot("evaluations_received")
     window.set_actor(services.accounts.login("agency", DEMO_PASSWORD))
     audit = window.open_page("audit_verify")
     audit.run()

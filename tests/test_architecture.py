@@ -102,7 +102,7 @@ def test_the_service_areas_contract_fails_on_a_planted_cycle(tmp_path):
         or "kvoucher_desktop.services.deals -> kvoucher_desktop.services.catalog" in report, report
 
 
-VIEW_PACKAGES = ("agency", "catalog", "deals", "demand", "payments", "screening", "signup", "supplier")
+VIEW_PACKAGES = ("agency", "catalog", "deals", "demand", "evaluations", "payments", "screening", "signup", "supplier")
 
 
 def _views_independence_contract() -> dict:

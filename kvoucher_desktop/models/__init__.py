@@ -10,6 +10,7 @@ from .catalog import Inquiry, Service, WishlistItem
 from .deals import OPEN_STATES, Deal, DealEvent
 from .vouchers import AbandonmentRequest
 from .payments import Payment
+from .evaluations import Evaluation
 from .audit import AuditCheckpoint, AuditLogIsAppendOnly, AuditRecord
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "PreviousParticipant", "ProgrammeSettings", "Company", "CompanyChange", "CompanyDocument", "CompanyNameGram",
     "DocumentBlob", "Supplier", "ScreeningEvent", "AuditCheckpoint", "AuditLogIsAppendOnly", "AuditRecord",
     "Inquiry", "Service", "WishlistItem", "OPEN_STATES", "Deal", "DealEvent", "AbandonmentRequest", "Payment",
+    "Evaluation",
 ]

@@ -453,6 +453,29 @@ def _seed_payments(services: Services, clock: FixedClock, at, h, ids, hanbit: Ac
     _pay(services, fintech, made["bridge-works"][0], password="482913")
     clock.advance(minutes=30)
     late = _pay(services, fintech, made["onclass-live"][0], password="482913")
+    _seed_evaluations(services, clock, hanbit, fintech, made)
     at(h(4 * 24 + 1))
     services.payments.cancel(made["onclass-live"][1], late.id, uuid.uuid4().hex,
                              "강사 일정 변경으로 이번 기수 강의를 열 수 없어 결제를 취소합니다.")
+
+
+def _seed_evaluations(services: Services, clock: FixedClock, hanbit: Actor, fintech: Actor, made) -> None:
+    """서비스 정산: 한빛소프트랩 (`demand`) evaluates its 브릿지 드라이브 payment and leaves the other one
+    평가대기; (주)코리아핀테크 evaluates its paid deal too, so the services carry ratings and the demo
+    supplier has evaluations received (받은 평가)."""
+    from ..enums import EvaluationStatus
+
+    evaluations = services.evaluations
+
+    def pending_of(buyer: Actor, deal_id):
+        rows = evaluations.list_tab(buyer, EvaluationStatus.PENDING).rows
+        return next(e for e in rows if e.deal_id == deal_id)
+
+    clock.advance(hours=2)
+    evaluations.submit(hanbit, pending_of(hanbit, made["bridge-drive"][0]).id,
+                       {"quality": 5, "timeliness": 4, "communication": 5, "price": 4, "overall": 5},
+                       "설정 안내가 친절했고 약속한 날짜에 맞춰 전환을 마쳤습니다.")
+    clock.advance(minutes=40)
+    evaluations.submit(fintech, pending_of(fintech, made["bridge-works"][0]).id,
+                       {"quality": 4, "timeliness": 4, "communication": 3, "price": 4, "overall": 4},
+                       "기능은 충분합니다. 문의 답변이 조금 늦었던 점이 아쉽습니다.")

@@ -14,6 +14,7 @@ from ..enums import (
     DealAction,
     DealState,
     DocumentType,
+    EvaluationStatus,
     IssuerType,
     PaperKind,
     PaymentFailure,
@@ -528,6 +529,42 @@ class SettlementRow:
     #: the payout date of a DAY (D+settlement days); None for MONTH rows
     payout_date: date | None
     fee_bp: int
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """One evaluation of a paid deal (서비스 정산 / 받은 평가, SPEC §5.5): the five scores are None
+    while it is PENDING; `average` is their mean (a multiple of 0.2) once DONE."""
+
+    id: uuid.UUID
+    deal_id: uuid.UUID
+    payment_id: uuid.UUID
+    company_id: uuid.UUID
+    company_name: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    service_id: uuid.UUID
+    service_name: str
+    amount: int  # the payment's amount (KRW)
+    paid_at: datetime | None  # when the payment was approved
+    status: EvaluationStatus
+    status_label: str
+    quality: int | None  # 품질
+    timeliness: int | None  # 납기 준수
+    communication: int | None  # 소통
+    price: int | None  # 가격 적정성
+    overall: int | None  # 전반적 만족도
+    average: float | None
+    comment: str | None
+    created_at: datetime
+    evaluated_at: datetime | None
+    evaluated_by_name: str | None
+    #: why the actor who read it may not submit it (Korean), None when it may
+    submit_refusal: str | None
+
+    def scores(self) -> tuple[int | None, ...]:
+        """The five scores in the order of `rules.evaluations.CRITERIA`."""
+        return (self.quality, self.timeliness, self.communication, self.price, self.overall)
 
 
 # --- list pages -------------------------------------------------------------------------------

@@ -500,6 +500,10 @@ class PaymentService:
         uow.deals.move(d, A.PAY, D.PAID, actor, deal_rules.StepInput(at=now, amount=p.amount))
         uow.audit(actor, "payment.succeed", "payment", p.id, before={"status": P.IN_PROGRESS.value},
                   after={"status": P.SUCCEEDED.value, "approval_no": answer.approval_no, "amount": p.amount})
+        ev = uow.evaluations.open_for(p, d, now)  # 평가대기 of the paid deal (SPEC §5.5)
+        if ev is not None:
+            uow.audit(actor, "evaluation.open", "evaluation", ev.id, after={
+                "status": ev.status.value, "deal_id": str(d.id), "payment_id": str(p.id)})
 
     def _fail(self, uow: UnitOfWork, actor: Actor | None, p: Payment, reason: PaymentFailure, message: str,
               now: datetime) -> None:
@@ -564,6 +568,10 @@ class PaymentService:
                 uow.deals.move(d, A.CANCEL, D.CANCELLED, actor, deal_rules.StepInput(at=now, memo=memo))
                 uow.audit(actor, "payment.cancel", "payment", p.id, before={"status": P.SUCCEEDED.value},
                           after={"status": P.CANCELLED.value, "amount": p.amount})
+                withdrawn = uow.evaluations.withdraw(p.id)  # a pending one goes; a saved one stays
+                if withdrawn is not None:
+                    uow.audit(actor, "evaluation.withdraw", "evaluation", withdrawn,
+                              before={"status": "PENDING", "payment_id": str(p.id)}, after=None)
                 uow.commit()
             view = self._view(uow, p.id, actor)
         return Done(view, self._changes((view,)))

@@ -14,6 +14,7 @@ from .catalog import CatalogService
 from .clock import Clock
 from .companies import CompanyService
 from .deals import DealService
+from .evaluations import EvaluationService
 from .gateways.card import SimulatedCardIssuer
 from .gateways.identity import SimulatedIdentityVerifier
 from .gateways.issuer_store import IssuerStore, open_issuer_store
@@ -51,6 +52,7 @@ class Services:
     deals: DealService
     payments: PaymentService
     statistics: StatisticsService
+    evaluations: EvaluationService
     #: the simulated issuers (SPEC §7) and their own store, apart from the platform's tables
     cards: SimulatedCardIssuer
     zeropay: SimulatedZeroPay
@@ -113,6 +115,7 @@ def build_services(
         deals=gate(DealService(uow, clock), sessions),
         payments=gate(PaymentService(uow, clock, cards, zeropay), sessions),
         statistics=gate(StatisticsService(uow, clock), sessions),
+        evaluations=gate(EvaluationService(uow, clock), sessions),
         cards=cards, zeropay=zeropay, issuer_store=issuers,
     )
     if seed_defaults:

@@ -24,6 +24,7 @@ from .repositories.blobs import BlobRepository
 from .repositories.budget import BudgetRepository
 from .repositories.catalog import ServiceRepository
 from .repositories.deals import DealRepository
+from .repositories.evaluations import EvaluationRepository
 from .repositories.payments import PaymentRepository
 from .repositories.settings import SettingsRepository
 from .repositories.companies import CompanyRepository
@@ -125,6 +126,10 @@ class UnitOfWork:
     @property
     def payments(self) -> PaymentRepository:
         return self._repository(PaymentRepository)
+
+    @property
+    def evaluations(self) -> EvaluationRepository:
+        return self._repository(EvaluationRepository)
 
     @property
     def budget(self) -> BudgetRepository:

@@ -53,6 +53,10 @@ PAGES = {p.key: p for p in (
     PageSpec("payments_overview", "결제 현황", f"{V}.payments.manage:PaymentManagePage"),
     # 청구내역: the completed and cancelled payments of a period, with exports (all three roles)
     PageSpec("billing", "청구내역", f"{V}.payments.billing:BillingPage"),
+    # evaluations: the buyer's 서비스 정산, the supplier's 받은 평가, the agency's 만족도 평가 현황
+    PageSpec("evaluations", "서비스 정산", f"{V}.evaluations.page:EvaluationPage"),
+    PageSpec("evaluations_received", "받은 평가", f"{V}.evaluations.page:EvaluationPage"),
+    PageSpec("evaluations_overview", "만족도 평가 현황", f"{V}.evaluations.page:EvaluationPage"),
     # supplier
     PageSpec("supplier_home", "공급기업 정보", f"{V}.supplier.home:SupplierHomePage"),
     PageSpec("supplier_services", "서비스 관리", f"{V}.supplier.services:SupplierServicesPage"),
@@ -85,13 +89,13 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("기업정보관리", ("company_info", "screening_status", "change_history")),
         ("바우처 신청", ("voucher",)),
         ("서비스 요청", ("deal_inbox",)),
-        ("바우처 이용/정산관리", ("payment_manage", "billing")),
+        ("바우처 이용/정산관리", ("payment_manage", "billing", "evaluations")),
         ("서비스", ("catalog", "wishlist", "my_inquiries")),
     ),
     Role.SUPPLIER: (
         ("공급기업", ("supplier_home", "supplier_services", "supplier_inquiries")),
         ("서비스 요청", ("deal_inbox",)),
-        ("결제 내역", ("payments_received", "billing")),
+        ("결제 내역", ("payments_received", "billing", "evaluations_received")),
         ("서비스", ("catalog",)),
     ),
     Role.OPERATOR: (
@@ -100,7 +104,7 @@ ROLE_MENUS: dict[Role, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     Role.AGENCY: (
         ("심사·예산", ("screening_dashboard", "budget_confirm", "abandonments")),
-        ("결제 현황", ("payments_overview", "billing")),
+        ("결제 현황", ("payments_overview", "billing", "evaluations_overview")),
         ("통계", ("statistics",)),
         ("서비스", ("catalog",)),
         ("사업관리", ("programme_settings", "manage_announcements", "manage_operators", "manage_accounts",

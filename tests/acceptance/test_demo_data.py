@@ -138,3 +138,20 @@ def test_demo_payments_and_the_demo_card(demo):
     assert voucher.budget.spent == sum(r.amount for r in services.payments.list_tab(
         demand, PaymentTab.SUCCEEDED).rows if r.status is PaymentStatus.SUCCEEDED)
     assert re.fullmatch(r"\d{16}", number)
+
+
+def test_demo_evaluations_and_ratings(demo):
+    """서비스 정산 in the demo: `demand` has a pending and a done evaluation, the services it rated
+    carry the rating in the catalog, and `supplier` has evaluations received."""
+    from kvoucher_desktop.enums import EvaluationStatus
+
+    services = demo
+    demand = services.accounts.login("demand", DEMO_PASSWORD)
+    supplier = services.accounts.login("supplier", DEMO_PASSWORD)
+    counts = services.evaluations.counts(demand)
+    assert counts[EvaluationStatus.PENDING] >= 1 and counts[EvaluationStatus.DONE] >= 1, counts
+    (done,) = services.evaluations.list_tab(demand, EvaluationStatus.DONE).rows
+    row = services.catalog.detail(demand, done.service_id).service
+    assert row.rating_count >= 1 and row.rating is not None
+    received = services.evaluations.list_tab(supplier, EvaluationStatus.DONE).rows
+    assert received and all(e.supplier_id == supplier.supplier_id for e in received)

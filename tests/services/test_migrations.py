@@ -197,3 +197,37 @@ def test_migration_0007_keys_the_payments_already_stored_and_drops_the_zeropay_h
     with services.payments.uow() as uow:
         p = uow.session.get(Payment, pid)
         assert p.attempt_key == "legacy-" + pid.hex and p.request_hash == "" and p.approved_at == at
+
+
+def test_migration_0008_opens_a_pending_evaluation_for_every_succeeded_payment(services, clock):
+    """0008 gives every deal whose payment is SUCCEEDED a PENDING evaluation dated at the approval
+    (none for a cancelled or failed payment), and its triggers come back with the table."""
+    import pytest
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import DBAPIError
+
+    from kvoucher_desktop.enums import EvaluationStatus
+    from kvoucher_desktop.models import Evaluation
+    from tests.services.test_evaluations import GOOD, Desk, db_id, key, paid_evaluation, pending_of, raw
+
+    E = EvaluationStatus
+    desk = Desk(services, clock)
+    _d1, p1, _e1 = paid_evaluation(desk)
+    _d2, p2, _e2 = paid_evaluation(desk)
+    services.payments.cancel(desk.buyer, p2.id, key())  # cancelled: none
+    (failed,) = desk.start(desk.deal())
+    services.cards.faults.timeout_before()
+    services.payments.send_card(desk.buyer, failed.id, desk.card.number, desk.card.expiry)  # failed: none
+    cfg = alembic_config(services.engine)
+    with services.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+        command.upgrade(cfg, "head")
+    (ev,) = pending_of(services, desk)
+    assert ev.payment_id == p1.id and ev.status is E.PENDING and ev.created_at == p1.approved_at
+    with services.evaluations.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Evaluation)) == 1
+    # the triggers came back with the table
+    services.evaluations.submit(desk.buyer, ev.id, GOOD)
+    with pytest.raises(DBAPIError):
+        raw(services, "DELETE FROM evaluations WHERE id = :id", id=db_id(services, ev.id))

@@ -20,7 +20,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from kvoucher_desktop.enums import DealAction, DealTab, DocumentType, PaymentMethod, PaymentTab, Role, ScreeningAction, ScreeningStatus
+from kvoucher_desktop.enums import (DealAction, DealTab, DocumentType, EvaluationStatus, PaymentMethod, PaymentTab,
+                                    Role, ScreeningAction, ScreeningStatus)
 from kvoucher_desktop.models import AuditRecord, LoginSession, User
 from kvoucher_desktop.services.accounts import ACCOUNT_DISABLED_MESSAGE, LOGIN_FAILED_MESSAGE
 from kvoucher_desktop.services.dto import Actor, ServiceForm
@@ -214,6 +215,11 @@ ARGS = {
     ("payments", "send_card"): lambda w: ((uuid.uuid4(), "9410000000000000", "01/30"), {}),
     ("payments", "start"): lambda w: (([(w.deal_id, uuid.uuid4().hex)],), {}),
     ("payments", "totals"): lambda w: ((), {}),
+    ("evaluations", "counts"): lambda w: ((), {}),
+    ("evaluations", "get"): lambda w: ((uuid.uuid4(),), {}),
+    ("evaluations", "list_tab"): lambda w: ((EvaluationStatus.DONE,), {}),
+    ("evaluations", "submit"): lambda w: ((uuid.uuid4(), {"quality": 5, "timeliness": 5, "communication": 5,
+                                                          "price": 5, "overall": 5}, "위조된 평가"), {}),
 }
 
 
@@ -365,7 +371,7 @@ def test_the_table_covers_every_method_docs_services_md_names(services):
     gated = {(s, m) for s, m, *_ in _gated(services)}
     gated_services = set(_service_names(services))
     assert gated_services == {"accounts", "programme", "signup", "companies", "screening", "audit", "catalog",
-                              "vouchers", "deals", "payments"}
+                              "vouchers", "deals", "payments", "evaluations"}
     for service in gated_services:
         named = documented.get(service, set())
         actor_methods = set(gated_methods(getattr(services, service)))

@@ -80,9 +80,9 @@ def select(qtbot, page: PaymentManagePage, payment_id) -> None:
 
 
 def test_the_menus_open_the_payment_pages():
-    assert ("바우처 이용/정산관리", ("payment_manage", "billing")) in ROLE_MENUS[Role.DEMAND]
-    assert ("결제 내역", ("payments_received", "billing")) in ROLE_MENUS[Role.SUPPLIER]
-    assert ("결제 현황", ("payments_overview", "billing")) in ROLE_MENUS[Role.AGENCY]
+    assert ("바우처 이용/정산관리", ("payment_manage", "billing", "evaluations")) in ROLE_MENUS[Role.DEMAND]
+    assert ("결제 내역", ("payments_received", "billing", "evaluations_received")) in ROLE_MENUS[Role.SUPPLIER]
+    assert ("결제 현황", ("payments_overview", "billing", "evaluations_overview")) in ROLE_MENUS[Role.AGENCY]
     assert {PAGES[k].load() for k in ("payment_manage", "payments_received", "payments_overview")} == {
         PaymentManagePage}
 

@@ -1,7 +1,7 @@
 """statistics indexes
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02
 
 Indexes for the agency's statistics and for the programme year that the dashboard's counts now
@@ -17,14 +17,13 @@ filter on (docs/decisions.md, "Statistics"):
   statistics add up;
 * `deals (id, service_id)`: a payment's service (its category) without reading the deal's row.
 
-Indexes only: no table is altered, nothing to fill. (On the evaluations branch this follows
-0008; it is re-chained there when the branches meet.)
+Indexes only: no table is altered, nothing to fill.
 """
 from alembic import op
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -85,6 +85,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "voucher.abandon_reason": _t("예산포기 사유", REASON_LIMIT, multiline=True),
     "voucher.decline_reason": _t("반려 사유", REASON_LIMIT, multiline=True),
     "payment.cancel_reason": _t("취소 사유", REASON_LIMIT, multiline=True),
+    "evaluation.comment": _t("평가 의견", MEMO_LIMIT, multiline=True),
     # --- programme (agency) ----------------------------------------------------------------------
     "category.code": _t("카테고리 코드", 32, "categories.code"),
     "category.name": _t("카테고리 이름", 100, "categories.name"),
