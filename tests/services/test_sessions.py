@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from kvoucher_desktop.enums import (DealAction, DealTab, DocumentType, EvaluationStatus, PaymentMethod, PaymentTab,
-                                    Role, ScreeningAction, ScreeningStatus)
+from kvoucher_desktop.enums import (BillingExport, DealAction, DealTab, DocumentType, EvaluationStatus, PaymentMethod, PaymentTab,
+                                    PaperKind, Role, ScreeningAction, ScreeningStatus)
 from kvoucher_desktop.models import AuditRecord, LoginSession, User
 from kvoucher_desktop.services.accounts import ACCOUNT_DISABLED_MESSAGE, LOGIN_FAILED_MESSAGE
 from kvoucher_desktop.services.dto import Actor, ServiceForm
@@ -206,6 +206,9 @@ ARGS = {
     ("payments", "cancel"): lambda w: ((uuid.uuid4(), uuid.uuid4().hex, "위조된 취소"), {}),
     ("payments", "confirm_code"): lambda w: ((uuid.uuid4(), "123456"), {}),
     ("payments", "counts"): lambda w: ((), {}),
+    ("payments", "export_billing"): lambda w: ((BillingExport.CSV,), {}),
+    ("payments", "paper"): lambda w: ((uuid.uuid4(), PaperKind.SLIP), {}),
+    ("payments", "papers"): lambda w: ((), {}),
     ("payments", "get"): lambda w: ((uuid.uuid4(),), {}),
     ("payments", "list_tab"): lambda w: ((PaymentTab.ALL,), {}),
     ("payments", "pay_zeropay"): lambda w: ((uuid.uuid4(), "583920"), {}),
