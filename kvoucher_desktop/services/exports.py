@@ -90,8 +90,12 @@ def to_xlsx(table: Table) -> bytes:
     sheet.append(header)
     formats = [FORMATS.get(c.kind) for c in table.columns]
     n = 0
-    for n, row in enumerate(table.rows, start=1):
-        sheet.append(_cells(sheet, row, formats, None))
+    try:
+        for n, row in enumerate(table.rows, start=1):
+            sheet.append(_cells(sheet, row, formats, None))
+    except BaseException:  # cancelled or failed: close the sheet's stream and remove its temporary file
+        book.save(io.BytesIO())
+        raise
     if n:  # written when the sheet closes, after its rows
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{1 + n}"
     for row in table.totals_rows():

@@ -97,7 +97,11 @@ def test_export_reports_progress_and_stops_when_cancelled(services, billed):
     seen: list[float] = []
     data = services.payments.export_billing(desk.buyer, BillingExport.CSV, progress=lambda f, _m: seen.append(f))
     assert data and seen and seen == sorted(seen) and seen[-1] == 1.0
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES  # the write-only sheets' streams on disk
+
+    before = list(ALL_TEMP_FILES)
     assert services.payments.export_billing(desk.buyer, BillingExport.XLSX, cancelled=lambda: True) is None
+    assert ALL_TEMP_FILES == before  # a cancelled workbook leaves no open stream and no file behind
 
 
 def test_export_is_the_actors_side_only_and_checks_its_input(services, billed):

@@ -110,6 +110,9 @@ def test_read_into_gives_what_the_model_types_give(services, clock):
     from kvoucher_desktop.models import Company, OperatingAgency
     from kvoucher_desktop.services import screening
     from kvoucher_desktop.services.dto import CompanyRow, rows_into
+    from sqlalchemy.exc import InvalidRequestError
+
+    from kvoucher_desktop.services.repositories.settings import current_year
     from kvoucher_desktop.services.repositories.rows import read_into, read_tuples
 
     operator = make_operator(services)
@@ -123,9 +126,12 @@ def test_read_into_gives_what_the_model_types_give(services, clock):
              .order_by(Company.submitted_at.desc(), Company.id.desc()))
     fast = screening._page_stmt(False, False, False, False, 200)
     with services.engine.connect() as conn:
-        expected = rows_into(CompanyRow, conn.execute(plain).all())
-        got = read_into(CompanyRow, conn, fast, {})
-        tuples = read_tuples(conn, fast, {})
+        year = current_year(conn)
+        expected = rows_into(CompanyRow, conn.execute(plain.where(Company.programme_year == year)).all())
+        got = read_into(CompanyRow, conn, fast, {"year": year})
+        tuples = read_tuples(conn, fast, {"year": year})
+        with pytest.raises(InvalidRequestError, match="year"):  # never a silent NULL for a missing value
+            read_into(CompanyRow, conn, fast, {})
     assert len(got) == 3 and got == expected
     assert [tuple(vars(row).values()) for row in got] == list(tuples)
     for row in got:

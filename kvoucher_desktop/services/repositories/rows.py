@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, String, TypeDecorator, Uuid, type_coerce
 from sqlalchemy.engine.processors import int_to_boolean as _int_to_boolean
-from sqlalchemy.exc import DBAPIError, MultipleResultsFound
+from sqlalchemy.exc import DBAPIError, InvalidRequestError, MultipleResultsFound
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -231,7 +231,7 @@ class _Direct:
     type's conversion; the result columns' conversions are taken at the first execution (they
     may depend on the driver's column types)."""
 
-    __slots__ = ("sql", "slots", "positional", "result_types", "readers")
+    __slots__ = ("sql", "slots", "required", "positional", "result_types", "readers")
 
     def __init__(self, statement, compiled, expanded):
         dialect = compiled.dialect
@@ -241,6 +241,8 @@ class _Direct:
         processors.update(expanded.processors)  # an IN list's elements, by their expanded names
         names = expanded.positiontup if compiled.positional else tuple(expanded.parameters)
         self.slots = tuple((name, expanded.parameters.get(name), processors.get(name)) for name in names)
+        # a bind made without a value must be given one by every call, as SQLAlchemy's execution demands
+        self.required = frozenset(name for bind, name in compiled.bind_names.items() if bind.required)
         self.positional = compiled.positional
         self.result_types = tuple(c.type.dialect_impl(dialect) for c in statement.selected_columns)
         self.readers: dict = {}
@@ -250,7 +252,12 @@ class _Direct:
         SQLAlchemy's execution passes it)."""
         out = []
         for name, fixed, proc in self.slots:
-            value = params[name] if name in params else fixed
+            if name in params:
+                value = params[name]
+            elif name in self.required:
+                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+            else:
+                value = fixed
             out.append(value if proc is None else proc(value))
         if self.positional:
             return out
