@@ -79,6 +79,14 @@ class DailyPaymentRow:
     government_share: int
 
 
+def every_day(rows, start: date, end: date) -> tuple[DailyPaymentRow, ...]:
+    """`payments_by_day`'s rows with the days between `start` and `end` that had no payment as
+    zeros, in day order: a chart's axis where a quiet day shows as a gap, not as a missing day."""
+    by_day = {r.day: r for r in rows}
+    return tuple(by_day.get(start + timedelta(days=i)) or DailyPaymentRow(start + timedelta(days=i), 0, 0, 0)
+                 for i in range((end - start).days + 1))
+
+
 @dataclass(frozen=True)
 class CategoryPaymentRow:
     """Succeeded payments of one category's services (every category, none paid: zeros)."""

@@ -92,3 +92,24 @@ def test_the_settings_page_opens_the_next_year_after_a_confirmation(qtbot, desk,
     budget = window.open_page("budget_confirm")
     settle(qtbot)
     assert budget.year_select.year() == 2027
+
+
+def test_the_daily_chart_has_a_bar_for_every_day_of_the_period(qtbot, desk, sqlite_services):
+    """Days without payments are zero bars, and the rows are drawn for the period they were asked
+    for even when the fields changed while they loaded."""
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from kvoucher_desktop.services.statistics import DailyPaymentRow
+
+    window = desk(make_agency(sqlite_services))
+    page = window.open_page("statistics")
+    settle(qtbot)
+    rows = (DailyPaymentRow(date(2026, 2, 20), 1, 100_000, 70_000), DailyPaymentRow(date(2026, 2, 27), 2, 50_000, 35_000))
+    page.start_edit.setDate(QDate(2026, 1, 1))  # changed after the load was asked for
+    page._show_daily(rows, 2026, period=(date(2026, 2, 18), date(2026, 3, 2)))
+    chart = page.panels["daily"].chart
+    assert chart.labels == ["2/18", "2/19", "2/20", "2/21", "2/22", "2/23", "2/24", "2/25", "2/26", "2/27",
+                            "2/28", "3/1", "3/2"]
+    assert "2026-02-18 ~ 2026-03-02 결제 완료 3건 150,000원" in page.panels["daily"].note.text()

@@ -5,6 +5,8 @@ writes) and, where a picture reads faster, a chart. Loading and writing run off 
 
 from __future__ import annotations
 
+import functools
+
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
@@ -165,6 +167,8 @@ class StatisticsPage(QWidget):
             "service_ratings": lambda: stats.service_ratings(actor),
         }[key]
         shown, programme = getattr(self, f"_show_{key}"), self.ctx.services.programme
+        if key == "daily":  # the period the rows are of, whatever the fields say when they arrive
+            shown = functools.partial(self._show_daily, period=(start, end))
         self.ctx.query(lambda: (work(), year or programme.settings().year), parent=self, key=key) \
             .busy(text=self.tr("통계를 불러오는 중…")).success(lambda result: shown(*result)).run()
 
@@ -186,14 +190,15 @@ class StatisticsPage(QWidget):
         values = [b.spent, b.in_progress, b.remaining, b.abandoned]
         self.panels["budget"].chart.set_bars(labels, [(self.tr("금액"), values, BUDGET_COLOURS[0])])
 
-    def _show_daily(self, rows, year) -> None:
-        start, end = self.period()
+    def _show_daily(self, rows, year, period: tuple[date, date] | None = None) -> None:
+        start, end = period or self.period()
         self.panels["daily"].show_table(st.daily_table(rows, year), note=self.tr(
             "{start} ~ {end} 결제 완료 {n}건 {amount}원 (결제 승인일, 한국 시간)").format(
             start=start.isoformat(), end=end.isoformat(), n=f"{sum(r.count for r in rows):,}",
             amount=f"{sum(r.amount for r in rows):,}") if rows else self.tr("이 기간에 결제가 없습니다."))
-        self.panels["daily"].chart.set_bars([f"{r.day.month}/{r.day.day}" for r in rows],
-                                            [(self.tr("결제금액"), [r.amount for r in rows], "#2563eb")])
+        days = st.every_day(rows, start, end) if rows else ()  # a day without payments is a zero bar
+        self.panels["daily"].chart.set_bars([f"{r.day.month}/{r.day.day}" for r in days],
+                                            [(self.tr("결제금액"), [r.amount for r in days], "#2563eb")])
 
     def _show_category(self, rows, year) -> None:
         self.panels["category"].show_table(st.category_table(rows, year), note=self.tr(
