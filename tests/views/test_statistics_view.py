@@ -113,3 +113,15 @@ def test_the_daily_chart_has_a_bar_for_every_day_of_the_period(qtbot, desk, sqli
     assert chart.labels == ["2/18", "2/19", "2/20", "2/21", "2/22", "2/23", "2/24", "2/25", "2/26", "2/27",
                             "2/28", "3/1", "3/2"]
     assert "2026-02-18 ~ 2026-03-02 결제 완료 3건 150,000원" in page.panels["daily"].note.text()
+
+
+def test_the_spare_width_goes_to_a_name_not_to_a_number(qtbot, desk, sqlite_services):
+    from PySide6.QtWidgets import QHeaderView
+
+    window = desk(make_agency(sqlite_services))
+    page = window.open_page("statistics")
+    settle(qtbot)
+    header = page.panels["screening"].view.horizontalHeader()
+    modes = [header.sectionResizeMode(i) for i in range(header.count())]
+    assert modes[0] == QHeaderView.ResizeMode.Stretch  # 운영기관
+    assert modes.count(QHeaderView.ResizeMode.Stretch) == 1 and not header.stretchLastSection()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ...services import statistics as st
 from ...services.changes import Changes, Entity
 from ...services.clock import kst_date
-from ...services.exports import Table, to_xlsx
+from ...services.exports import ColumnKind, Table, to_xlsx
 from ...services.rules.screening import STATUS_LABELS
 from ..widgets.busy import page_head
 from ..widgets.common import STATUS_COLOURS
@@ -75,7 +75,7 @@ class StatPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setStretchLastSection(False)  # show_table stretches a name column
         self.splitter.addWidget(self.view)
         if chart is not None:
             self.splitter.addWidget(chart)
@@ -87,8 +87,13 @@ class StatPanel(QWidget):
     def show_table(self, table: Table, note: str = "") -> None:
         self.table = table
         self.model.set_table(table)
+        header = self.view.horizontalHeader()
+        names = [i for i, column in enumerate(table.columns) if column.kind is ColumnKind.TEXT]
         for i, column in enumerate(table.columns):  # the workbook's widths, in characters
             self.view.setColumnWidth(i, max(80, min(320, column.width * 9)))
+            # the spare width goes to the first name (an agency, a supplier, a service), not to a number
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if names and i == names[0]
+                                        else QHeaderView.ResizeMode.Interactive)
         self.note.setText(note)
         self.export_button.setEnabled(True)
 
