@@ -67,6 +67,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Unavailable(DomainError):
+    """An outside party (a card issuer, ZeroPay) did not answer and nothing is known of the request:
+    the record stays as it was (a payment IN_PROGRESS), and the same call again is safe — it carries
+    the same idempotency key, so the request is done at most once."""
+
+    code = "unavailable"
+
+
 class SignupRefused(DomainError):
     code = "signup_refused"
 

@@ -31,7 +31,7 @@ from .changes import Changes, Done, Entity
 from .clock import Clock, kst_date, kst_midnight_utc
 from .dto import (Actor, Page, PaperData, builder, PaymentLine, PaymentQuote, PaymentSum, PaymentTotals, PaymentView, SettlementKind,
                   SettlementRow)
-from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, Unavailable, ValidationError
 from .gateways.card import CardGateway
 from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, AttemptStatus, Cancelled, CodeSent,
                                Failure, IdempotencyConflict, IssuerTimeout, failure_message)
@@ -446,7 +446,10 @@ class PaymentService:
 
     def _ask(self, call: Callable[[], object], issuer, key: str):
         """The issuer's answer; after a time-out, what the issuer says happened to the attempt
-        (`outcome`): a TIMEOUT failure when it has not heard of it."""
+        (`outcome`). When it has not heard of it, nothing is decided: the request may still be on
+        its way, so the attempt stays IN_PROGRESS (its budget held) and `Unavailable` says to try
+        again — the same call carries the same key, so the issuer does it at most once. Left alone,
+        the reconciler settles it after `RESERVATION_TTL`."""
         try:
             return call()
         except IdempotencyConflict:
@@ -454,7 +457,13 @@ class PaymentService:
                            "다시 결제해 주세요.", code="idempotency_conflict") from None
         except IssuerTimeout:
             log.warning("issuer timed out on attempt %s; asking for its outcome", key)
-            return self._from_state(issuer.outcome(key), key, unknown=PaymentFailure.TIMEOUT)
+            try:
+                state = issuer.outcome(key)
+            except IssuerTimeout:
+                state = None
+            if state is None or state.status is AttemptStatus.UNKNOWN:
+                raise Unavailable(rules.NO_ANSWER_MESSAGE, code="issuer_no_answer") from None
+            return self._from_state(state, key, unknown=PaymentFailure.TIMEOUT)
 
     @staticmethod
     def _from_state(state: AttemptState, key: str, *, unknown: PaymentFailure):

@@ -75,7 +75,7 @@ def test_a_successful_payment_opens_one_pending_evaluation(services, clock):
 def test_a_failed_payment_opens_none(services, clock):
     desk = Desk(services, clock)
     (p,) = desk.start(desk.deal())
-    services.cards.faults.timeout_before()
+    services.cards.faults.decline()
     assert services.payments.send_card(desk.buyer, p.id, desk.card.number, desk.card.expiry).value.status \
         is PaymentStatus.FAILED
     assert pending_of(services, desk) == ()

@@ -216,7 +216,7 @@ def test_migration_0008_opens_a_pending_evaluation_for_every_succeeded_payment(s
     _d2, p2, _e2 = paid_evaluation(desk)
     services.payments.cancel(desk.buyer, p2.id, key())  # cancelled: none
     (failed,) = desk.start(desk.deal())
-    services.cards.faults.timeout_before()
+    services.cards.faults.decline()
     services.payments.send_card(desk.buyer, failed.id, desk.card.number, desk.card.expiry)  # failed: none
     cfg = alembic_config(services.engine)
     with services.engine.begin() as conn:

@@ -15,7 +15,8 @@ from kvoucher_desktop.enums import DealState, PaymentFailure, PaymentMethod, Pay
 from kvoucher_desktop.models import Payment
 from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.changes import Entity
-from kvoucher_desktop.services.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kvoucher_desktop.services.errors import (Conflict, InvalidTransition, NotFound, PermissionDenied, Unavailable,
+                                             ValidationError)
 from kvoucher_desktop.services.gateways.issuer_store import CardRecord
 from kvoucher_desktop.services.rules import payments as rules
 
@@ -214,12 +215,41 @@ def test_an_approval_whose_answer_was_lost_is_found_at_once(services, clock):
     assert deal_state(services, desk, deal) is DealState.PAID
 
 
-def test_a_time_out_before_the_issuer_heard_of_it_is_a_failed_payment(services, clock):
+def test_a_time_out_before_the_issuer_heard_of_it_decides_nothing_and_the_same_call_pays_once(services, clock):
+    """No answer and no record at the issuer: the request may still arrive, so the attempt is not
+    failed (a late approval would be a charge the platform lost). It stays IN_PROGRESS with its
+    budget held, the desk is told to press again, and the same call with the same key pays once."""
     desk = Desk(services, clock)
-    (p,) = desk.start(desk.deal())
+    deal = desk.deal()
+    (p,) = desk.start(deal)
     services.cards.faults.timeout_before()
-    view = services.payments.send_card(desk.buyer, p.id, desk.card.number, desk.card.expiry).value
-    assert view.status is P.FAILED and view.failure_code is PaymentFailure.TIMEOUT
+    with pytest.raises(Unavailable) as refused:
+        services.payments.send_card(desk.buyer, p.id, desk.card.number, desk.card.expiry)
+    assert refused.value.code == "issuer_no_answer" and "두 번 결제되지 않습니다" in refused.value.message
+    assert services.payments.get(desk.buyer, p.id).status is P.IN_PROGRESS
+    assert_ledger(services, desk)
+    sent = services.payments.send_card(desk.buyer, p.id, desk.card.number, desk.card.expiry).value
+    assert sent.code_expires_at is not None
+    view = services.payments.confirm_code(desk.buyer, p.id, desk.code()).value
+    assert view.status is P.SUCCEEDED and services.cards.outcome(p.attempt_key).approval_no == view.approval_no
+    assert deal_state(services, desk, deal) is DealState.PAID
+    assert_ledger(services, desk)
+
+
+def test_a_zeropay_time_out_without_a_record_keeps_the_attempt_for_the_reconciler(services, clock):
+    """The buyer gives up after a time-out: the attempt holds its budget until the reconciler,
+    after the reservation's time, finds the issuer still never heard of it and fails it."""
+    desk = Desk(services, clock, ZEROPAY)
+    (p,) = desk.start(desk.deal())
+    services.zeropay.faults.timeout_before()
+    with pytest.raises(Unavailable):
+        services.payments.pay_zeropay(desk.buyer, p.id, ZEROPAY_PASSWORD)
+    clock.advance(seconds=rules.RECONCILE_AFTER.total_seconds())
+    assert services.payments.reconcile().value == 0  # within the reservation: the request may come
+    assert services.payments.get(desk.buyer, p.id).status is P.IN_PROGRESS
+    clock.advance(seconds=rules.RESERVATION_TTL.total_seconds())
+    assert services.payments.reconcile().value == 1
+    assert services.payments.get(desk.buyer, p.id).status is P.FAILED
     assert_ledger(services, desk)
 
 

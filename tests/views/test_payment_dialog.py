@@ -254,6 +254,28 @@ def test_one_deal_by_zeropay(qtbot, desk, sqlite_services, clock):
     assert shop.state(deal) is DealState.PAID
 
 
+def test_no_answer_from_zeropay_keeps_the_password_and_pressing_again_pays_once(qtbot, desk, sqlite_services, clock):
+    """The issuer did not answer and has no record: the window says so, keeps what was typed and
+    the attempt's key; pressing again pays that same attempt, once."""
+    shop = Shop(sqlite_services, clock, ZEROPAY)
+    deal = shop.deal(900_000, "화상회의 솔루션 베이직")
+    _window, _page, dialog = open_pay_tab(qtbot, desk, shop, [deal])
+    type_text(dialog.zeropay.password, "583920")
+    sqlite_services.zeropay.faults.timeout_before()
+    dialog.ok_button.click()
+    settle(qtbot)
+    key = dialog.keys[deal]
+    assert dialog.step == FORM and "응답이 없어" in dialog.error.text() and "두 번 결제되지 않습니다" in dialog.error.text()
+    assert dialog.zeropay.password.text() == "583920" and dialog.ok_button.isEnabled()
+    assert shop.payments(deal) == [(P.IN_PROGRESS, None)]
+    shoot(dialog, "payment_dialog_no_answer")
+    dialog.ok_button.click()
+    settle(qtbot)
+    assert dialog.keys[deal] == key  # the same attempt, not a new one
+    assert dialog.step == DONE and dialog.results.model.rows()[0].status is P.SUCCEEDED
+    assert shop.payments(deal) == [(P.SUCCEEDED, None)] and shop.state(deal) is DealState.PAID
+
+
 # --- 바우처 신청: the card shown once -------------------------------------------------------------------
 def test_card_issuance_shows_the_number_once_and_the_page_then_shows_it_masked(qtbot, desk, sqlite_services, clock):
     clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=KST))
