@@ -27,7 +27,7 @@ METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CA
 #: an attempt the issuer has never heard of is failed this long after it was reserved (the
 #: payment window was left open, or the desk stopped before the first call)
 RESERVATION_TTL = timedelta(minutes=10)
-#: an issuer that did not answer and has no record of the attempt (services/payments.py `_ask`)
+#: an issuer that did not answer and has no record of the attempt (services/payments/paying.py `_ask`)
 NO_ANSWER_MESSAGE = ("결제사로부터 응답이 없어 결제 결과를 알 수 없습니다. 결제는 아직 끝나지 않았습니다. "
                      "같은 버튼을 다시 누르면 이 결제를 이어서 진행하며, 두 번 결제되지 않습니다.")
 #: the reconciler leaves an attempt alone this long after its last change (a desk is at it)
