@@ -253,6 +253,35 @@ def test_a_zeropay_time_out_without_a_record_keeps_the_attempt_for_the_reconcile
     assert_ledger(services, desk)
 
 
+def test_a_deal_in_payment_does_not_lapse_at_its_deadline_meanwhile(services, clock):
+    """The buyer starts paying a minute before the deal's deadline and enters the code after it: the
+    deal is held for the reservation, the sweep leaves it, and the approval pays it (never a paid deal
+    the inbox showed as 기한 만료, its service free for a second deal meanwhile)."""
+    desk = Desk(services, clock)
+    deal = desk.deal()
+    clock.advance(days=1)
+    far = desk.deal()  # its deadline a day later
+    deadline = services.deals.get(desk.buyer, deal.id).deadline_at
+    far_deadline = services.deals.get(desk.buyer, far.id).deadline_at
+    assert far_deadline > deadline + rules.RESERVATION_TTL
+    clock.set(deadline - timedelta(minutes=1))
+    (p, q) = desk.start(deal, far)
+    services.payments.send_card(desk.buyer, p.id, desk.card.number, desk.card.expiry)
+    clock.advance(minutes=2)  # past the old deadline
+    assert deal_state(services, desk, deal) is DealState.PAYMENT_REQUESTED
+    assert services.deals.sweep().value == 0
+    assert services.deals.get(desk.buyer, deal.id).deadline_at == deadline - timedelta(minutes=1) + rules.RESERVATION_TTL
+    view = services.payments.confirm_code(desk.buyer, p.id, desk.code()).value
+    assert view.status is P.SUCCEEDED and deal_state(services, desk, deal) is DealState.PAID
+    with services.payments.uow() as uow:
+        from kvoucher_desktop.models import AuditRecord
+        held = uow.session.scalars(select(AuditRecord.entity_id)
+                                   .where(AuditRecord.action == "deal.hold_for_payment")).all()
+    assert held == [str(deal.id)]
+    assert services.deals.get(desk.buyer, far.id).deadline_at == far_deadline  # far from it: unchanged
+    assert_ledger(services, desk)
+
+
 def test_a_crash_between_the_approval_and_the_local_commit_is_reconciled(services, clock):
     """The issuer approved, the desk died before recording it: the attempt stays IN_PROGRESS (its
     budget held) until the reconciler asks the issuer, then it is SUCCEEDED — charged once."""

@@ -127,6 +127,7 @@ class Paying:
                     uow.session.flush()
                     uow.audit(actor, "payment.start", "payment", p.id, after={
                         "deal_id": str(d.id), "amount": d.amount, "method": c.payment_method.value})
+                    self._hold_deadline(uow, actor, d, now)
                     ids.append(p.id)
                 uow.commit()
                 views = tuple(self._view(uow, pid, actor) for pid in ids)
@@ -134,6 +135,19 @@ class Paying:
             raise Conflict("다른 화면에서 이 거래의 결제가 먼저 시작되었습니다. 목록을 새로 고쳐 주세요.",
                            code="payment_started") from None
         return Done(views, self._changes(views))
+
+    @staticmethod
+    def _hold_deadline(uow: UnitOfWork, actor: Actor, d: Deal, now: datetime) -> None:
+        """A deal whose payment has started does not lapse while the attempt may still be decided:
+        a deadline sooner than the reservation's end moves to it (the buyer was at the checkout in
+        time; an approval would otherwise pay a deal the inbox already shows as 기한 만료, and free its
+        service for a second deal meanwhile)."""
+        held = now + rules.RESERVATION_TTL
+        if d.deadline_at is not None and d.deadline_at < held:
+            before = d.deadline_at
+            d.deadline_at = held
+            uow.audit(actor, "deal.hold_for_payment", "deal", d.id,
+                      before={"deadline_at": before.isoformat()}, after={"deadline_at": held.isoformat()})
 
     def _clean_attempts(self, attempts) -> list[tuple[uuid.UUID, str]]:
         if isinstance(attempts, (str, bytes)) or not hasattr(attempts, "__iter__"):
@@ -161,7 +175,7 @@ class Paying:
         row = uow.session.execute(select(Deal, Service.name, Supplier.name)
                                   .join(Service, Service.id == Deal.service_id)
                                   .join(Supplier, Supplier.id == Deal.supplier_id)
-                                  .where(Deal.id == deal_id)).first()
+                                  .where(Deal.id == deal_id).with_for_update(of=Deal)).first()
         if row is None or row[0].company_id != c.id:
             raise NotFound("거래를 찾을 수 없습니다.")
         return row[0], row[1], row[2]
