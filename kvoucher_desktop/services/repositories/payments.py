@@ -6,11 +6,25 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ...enums import PaymentStatus
 from ...models import Company, Payment
 from . import Repository
+
+
+def of_side_and_period(stmt, owner: str | None, start: bool, end: bool):
+    """A payment statement narrowed to the actor's side (`owner`: "company_id" or "supplier_id",
+    its value bound as `owner`) and to a period of payment times (`start`, `end` bound: UTC bounds,
+    the end excluded). The lists, totals, exports and papers share it."""
+    at = Payment.created_at.type
+    if owner is not None:
+        stmt = stmt.where(getattr(Payment, owner) == bindparam("owner", type_=Payment.company_id.type))
+    if start:
+        stmt = stmt.where(Payment.created_at >= bindparam("start", type_=at))
+    if end:
+        stmt = stmt.where(Payment.created_at < bindparam("end", type_=at))
+    return stmt
 
 
 class PaymentRepository(Repository):
