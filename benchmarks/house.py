@@ -228,10 +228,32 @@ def market(add, services, picked) -> None:
         add("list", f"inbox {TAB_LABELS[tab]} — {dem_scope}", lambda t=tab: deals.list_tab(demand, t))
     add("list", f"supplier services — {sup_scope}", lambda: cat.supplier_services(supplier))
     pay = services.payments  # 서비스 결제관리 / 결제 내역: the first page of each tab, and the counts
-    for scope, actor in ((dem_scope, demand), (sup_scope, supplier)):
+    scopes = [(dem_scope, demand), (sup_scope, supplier)]
+    probes = ("payment counts", *(f"payments {label}" for label in PAYMENT_TAB_LABELS.values()))
+    if any(wanted(f"{probe} — paying company") for probe in probes):
+        payer, payer_n = paying_company(services)  # the inbox's company has no payment yet
+        if payer is not None:
+            scopes.insert(1, (f"paying company ({payer_n:,} payments)", payer))
+    for scope, actor in scopes:
         add("list", f"payment counts — {scope}", lambda a=actor: pay.counts(a))
         for tab in PaymentTab:
             add("list", f"payments {PAYMENT_TAB_LABELS[tab]} — {scope}", lambda a=actor, t=tab: pay.list_tab(a, t))
+
+
+def paying_company(services):
+    """The demand company with the most payments (attempts included) and a session of its login."""
+    from sqlalchemy import func, select
+
+    from kvoucher_desktop.models import Payment, User
+
+    with services.programme.uow() as uow:
+        s = uow.session
+        found = s.execute(select(Payment.company_id, func.count()).group_by(Payment.company_id)
+                          .order_by(func.count().desc(), Payment.company_id).limit(1)).first()
+        if found is None:
+            return None, 0
+        user_id = s.scalars(select(User.id).where(User.company_id == found[0]).order_by(User.login_id)).first()
+    return services.sessions.open_for(user_id), found[1]
 
 
 def programme_statistics(add, services, op, agency) -> None:

@@ -177,17 +177,21 @@ def budget_stmt():
                        _sum(case((Company.budget_abandoned_at.is_(None), Company.budget_total), else_=0)).label("open"))
                 .where(_year(), Company.approved_at.is_not(None)).subquery())
     # the payments summed per company first (from the payments index of 0009 alone), then the sums of
-    # the year's companies (their year and abandonment from the company index of 0009)
+    # the year's companies (their year and abandonment from the company index of 0009). An outer join
+    # with the year in its condition: SQLite then looks each company up in that index; an inner join
+    # with the year in WHERE let it walk the year's companies and read every row (2.6× the time)
     per = (select(Payment.company_id.label("company_id"),
                   _sum(case((Payment.status == P.SUCCEEDED, Payment.amount), else_=0)).label("spent"),
                   _sum(case((Payment.status == P.SUCCEEDED, Payment.government_share), else_=0)).label("gov"),
                   _sum(case((Payment.status == P.IN_PROGRESS, Payment.amount), else_=0)).label("held"))
            .where(Payment.status.in_((P.SUCCEEDED, P.IN_PROGRESS))).group_by(Payment.company_id).subquery())
-    is_open = Company.budget_abandoned_at.is_(None)
-    paid = (select(_sum(per.c.spent).label("spent"), _sum(per.c.gov).label("spent_gov"),
+    of_year = Company.id.is_not(None)  # the outer join found the payer among the year's companies
+    is_open = of_year & Company.budget_abandoned_at.is_(None)
+    paid = (select(_sum(case((of_year, per.c.spent), else_=0)).label("spent"),
+                   _sum(case((of_year, per.c.gov), else_=0)).label("spent_gov"),
                    _sum(case((is_open, per.c.spent), else_=0)).label("spent_open"),
                    _sum(case((is_open, per.c.held), else_=0)).label("held"))
-            .select_from(per).join(Company, Company.id == per.c.company_id).where(_year()).subquery())
+            .select_from(per).outerjoin(Company, (Company.id == per.c.company_id) & _year()).subquery())
     r = AbandonmentRequest
     given_up = (select(_sum(r.budget_before - r.budget_after).label("abandoned"))
                 .select_from(r).join(Company, Company.id == r.company_id)
@@ -212,22 +216,21 @@ def _in_period(stmt, start: bool, end: bool):
 @prepared
 def daily_stmt(start: bool, end: bool):
     """Succeeded payments of `year`'s companies per KST day of approval (`first`/`after`: UTC bounds):
-    the period's payments summed per day and company from the payments index of 0009 alone, then
-    the year's companies kept (the company index of 0009)."""
+    the period's payments from the payments index of 0009 alone, each joined to its company's year
+    (the company index of 0009), summed per day. `count(*)`, not `count(payments.id)`: the id is not
+    in that index, and counting it read every payment's row (SQLite) or heap page (PostgreSQL)."""
     day = kst_day(Payment.approved_at)
-    per = (select(day.label("day"), Payment.company_id.label("company_id"), func.count(Payment.id).label("n"),
-                  func.sum(Payment.amount).label("amount"), func.sum(Payment.government_share).label("gov"))
-           .where(Payment.status == P.SUCCEEDED))
-    per = _in_period(per, start, end).group_by(day, Payment.company_id).subquery()
-    return (select(per.c.day, _sum(per.c.n), _sum(per.c.amount), _sum(per.c.gov))
-            .select_from(per).join(Company, Company.id == per.c.company_id).where(_year())
-            .group_by(per.c.day).order_by(per.c.day))
+    stmt = (select(day, func.count(), func.sum(Payment.amount), func.sum(Payment.government_share))
+            .select_from(Payment).join(Company, Company.id == Payment.company_id))
+    return _succeeded_in(stmt, start, end).group_by(day).order_by(day)
 
 
 @prepared
 def category_stmt(start: bool, end: bool):
-    """Succeeded payments of `year`'s companies per category of the paid service; every category."""
-    per = (select(Service.category_code.label("code"), func.count(Payment.id).label("n"),
+    """Succeeded payments of `year`'s companies per category of the paid service; every category.
+    Each payment from the payments index of 0009 with its company's year and its deal's service from
+    their indexes of 0009 (`count(*)`, as per day: nothing reads a payment's row)."""
+    per = (select(Service.category_code.label("code"), func.count().label("n"),
                   func.sum(Payment.amount).label("amount"), func.sum(Payment.government_share).label("gov"))
            .select_from(Payment).join(Company, Company.id == Payment.company_id)
            .join(Deal, Deal.id == Payment.deal_id).join(Service, Service.id == Deal.service_id))

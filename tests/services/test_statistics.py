@@ -177,7 +177,9 @@ def test_the_year_and_who_may_read(services, clock):
 
     services.programme.open_next_year(agency, from_year=2026)
     assert sum(r.total for r in services.statistics.screening(agency)) == 0
-    assert services.statistics.budget(agency).approved == 0
+    nothing = services.statistics.budget(agency)  # the 2026 companies' payments are not the new year's
+    assert nothing.approved == nothing.spent == nothing.spent_government == nothing.in_progress == 0
+    assert nothing.remaining == nothing.abandoned == 0 and before[1].spent > 0 and before[1].in_progress > 0
     assert all(r.count == 0 for r in services.statistics.payments_by_category(agency))
     assert services.statistics.screening(agency, 2026) == before[0]
     assert services.statistics.budget(agency, 2026) == before[1]
@@ -220,3 +222,39 @@ def test_exports_read_back_with_the_services_totals(services, clock, tmp_path):
     assert read[0] == ["분야", "건수", "결제금액", "정부지원금"] and read[1][0] == "화상회의"
     assert read[-1] == ["합계", str(sum(r.count for r in cats)), str(sum(r.amount for r in cats)),
                         str(sum(r.government_share for r in cats))]
+
+
+def test_the_payment_statistics_read_no_payment_row(sqlite_services, clock):
+    """SQLite's planner (no ANALYZE, as the app never runs it): the budget, per-day and per-category
+    statements read the payments from the payments index of migration 0009 alone, and each payment's
+    (or per-company sum's) company from the company index of 0009, so their time grows with the
+    succeeded payments and not with the failed attempts beside them or the companies' rows. Counting
+    `payments.id`, which that index lacks, read every payment's row, and the budget's inner join
+    walked the year's companies row by row (benchmarks/README.md, "Statistics", at programme
+    scale). (SQLite only: PostgreSQL's plan depends on its statistics.)"""
+    from kvoucher_desktop.services.repositories.rows import observing
+
+    services = sqlite_services
+    agency = seed(services, clock)
+    seen = []
+
+    def record(statement, parameters):
+        if "FROM payments" in statement:
+            seen.append((statement, parameters))
+
+    with observing(record):
+        services.statistics.budget(agency)
+        services.statistics.payments_by_day(agency, start=date(2026, 3, 1), end=date(2026, 3, 10))
+        services.statistics.payments_by_category(agency)
+    assert len(seen) == 3
+    with services.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        plans = [[row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()]
+                 for sql, params in seen]
+    for plan in plans:
+        assert any("payments USING COVERING INDEX ix_payments_status_approved" in s for s in plan), plan
+        assert any("companies USING COVERING INDEX ix_companies_id_year" in s for s in plan), plan
+        assert not any(s.startswith("SEARCH payments USING INDEX") for s in plan), plan
+    budget, _, category = plans
+    assert any("ix_companies_id_year (id=? AND programme_year=?) LEFT-JOIN" in s for s in budget), budget
+    assert any("deals USING COVERING INDEX ix_deals_id_service" in s for s in category), category
