@@ -237,20 +237,36 @@ def test_a_time_out_before_the_issuer_heard_of_it_decides_nothing_and_the_same_c
 
 
 def test_a_zeropay_time_out_without_a_record_keeps_the_attempt_for_the_reconciler(services, clock):
-    """The buyer gives up after a time-out: the attempt holds its budget until the reconciler,
-    after the reservation's time, finds the issuer still never heard of it and fails it."""
+    """The buyer closes the window after a time-out: the attempt is not failed at once (its request
+    may still arrive) but holds its budget until the reconciler, after the reservation's time, finds
+    the issuer still never heard of it and fails it as a time-out."""
     desk = Desk(services, clock, ZEROPAY)
     (p,) = desk.start(desk.deal())
     services.zeropay.faults.timeout_before()
     with pytest.raises(Unavailable):
         services.payments.pay_zeropay(desk.buyer, p.id, ZEROPAY_PASSWORD)
+    (closed,) = services.payments.abandon(desk.buyer, [p.id]).value
+    assert closed.status is P.IN_PROGRESS
+    assert desk.budget().in_progress == p.amount  # still held
     clock.advance(seconds=rules.RECONCILE_AFTER.total_seconds())
     assert services.payments.reconcile().value == 0  # within the reservation: the request may come
     assert services.payments.get(desk.buyer, p.id).status is P.IN_PROGRESS
     clock.advance(seconds=rules.RESERVATION_TTL.total_seconds())
     assert services.payments.reconcile().value == 1
-    assert services.payments.get(desk.buyer, p.id).status is P.FAILED
+    failed = services.payments.get(desk.buyer, p.id)
+    assert failed.status is P.FAILED and failed.failure_code is PaymentFailure.TIMEOUT
+    assert "응답이 없어" in failed.failure_reason
     assert_ledger(services, desk)
+
+
+def test_closing_the_window_on_an_attempt_never_sent_fails_it_at_once(services, clock):
+    """Without an unanswered call the issuer's silence means the buyer never paid: closing the
+    window fails the attempt and gives its budget back at once."""
+    desk = Desk(services, clock, ZEROPAY)
+    (p,) = desk.start(desk.deal())
+    (closed,) = services.payments.abandon(desk.buyer, [p.id]).value
+    assert closed.status is P.FAILED and closed.failure_code is PaymentFailure.NOT_COMPLETED
+    assert desk.budget().in_progress == 0 and desk.budget().remaining == desk.budget().total
 
 
 def test_a_deal_in_payment_does_not_lapse_at_its_deadline_meanwhile(services, clock):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from ...enums import PaymentFailure, Role
+from ...enums import Role
 from ...models import Payment
 from ..changes import Changes, Done
 from ..dto import Actor, PaymentView
@@ -101,6 +101,7 @@ class Cancelling:
             with self.uow() as uow:
                 p = uow.session.get(Payment, pid)
                 status, method, key, created = p.status, p.method, p.attempt_key, p.created_at
+                unknown = self.unknown_reason(p)
                 cancel_key, approval_no = p.cancel_key, p.approval_no
             issuer = self._issuer(method)
             try:
@@ -110,7 +111,7 @@ class Cancelling:
                         continue
                     if state.status is AttemptStatus.UNKNOWN and now - created < rules.RESERVATION_TTL:
                         continue
-                    done = self._answer(None, pid, self._from_state(state, key, unknown=PaymentFailure.NOT_COMPLETED))
+                    done = self._answer(None, pid, self._from_state(state, key, unknown=unknown))
                 else:
                     done = self._cancelled(None, pid, issuer.cancel(cancel_key, approval_no))
             except IssuerTimeout:

@@ -248,7 +248,8 @@ class Paying:
 
     def abandon(self, actor: Actor, payment_ids: Sequence[uuid.UUID]) -> Done[tuple[PaymentView, ...]]:
         """The payment window was closed: attempts the issuer never heard of become FAILED (결제를
-        끝내지 않음) and give their budget back; an approved one is recorded as such; one waiting for
+        끝내지 않음) and give their budget back — except one whose last call went unanswered, which
+        waits for the reconciler (its request may still arrive); an approved one is recorded as such; one waiting for
         its SMS code stays until the code lapses (the reconciler then records the issuer's answer)."""
         require_role(actor, Role.DEMAND)
         ids = clean_uuids(payment_ids, "payment_ids")
@@ -257,6 +258,10 @@ class Paying:
             p = self._own_attempt(actor, pid, None)
             if p.status is P.IN_PROGRESS:
                 state = self._issuer(p.method).outcome(p.attempt_key)
+                if state.status is AttemptStatus.UNKNOWN and p.failure_code is PaymentFailure.TIMEOUT:
+                    # its request may still arrive: the reconciler decides after the reservation
+                    views.append(self._answer(actor, pid, None).value)
+                    continue
                 answer = self._from_state(state, p.attempt_key, unknown=PaymentFailure.NOT_COMPLETED)
                 views.append(self._answer(actor, pid, answer).value)
             else:
@@ -284,9 +289,9 @@ class Paying:
         p = self._own_attempt(actor, payment_id, method)
         if p.status is not P.IN_PROGRESS:
             return self._answer(actor, payment_id, None)
-        return self._answer(actor, payment_id, self._ask(lambda: call(p), self._issuer(method), p.attempt_key))
+        return self._answer(actor, payment_id, self._ask(lambda: call(p), self._issuer(method), p.attempt_key, p.id))
 
-    def _ask(self, call: Callable[[], object], issuer, key: str):
+    def _ask(self, call: Callable[[], object], issuer, key: str, payment_id: uuid.UUID):
         """The issuer's answer; after a time-out, what the issuer says happened to the attempt
         (`outcome`). When it has not heard of it, nothing is decided: the request may still be on
         its way, so the attempt stays IN_PROGRESS (its budget held) and `Unavailable` says to try
@@ -304,8 +309,25 @@ class Paying:
             except IssuerTimeout:
                 state = None
             if state is None or state.status is AttemptStatus.UNKNOWN:
+                self._unanswered(payment_id)
                 raise Unavailable(rules.NO_ANSWER_MESSAGE, code="issuer_no_answer") from None
             return self._from_state(state, key, unknown=PaymentFailure.TIMEOUT)
+
+    def _unanswered(self, payment_id: uuid.UUID) -> None:
+        """Mark an attempt whose last issuer call went unanswered (`failure_code` TIMEOUT while it is
+        still IN_PROGRESS): closing the window then leaves it to the reconciler, which fails it
+        with that reason after the reservation unless the issuer turns out to have done it."""
+        with self.uow() as uow:
+            p = uow.payments.for_update(payment_id)
+            if p is not None and p.status is P.IN_PROGRESS:
+                p.failure_code, p.updated_at = PaymentFailure.TIMEOUT, self.clock.now()
+                uow.commit()
+
+    @staticmethod
+    def unknown_reason(p) -> PaymentFailure:
+        """Why an attempt the issuer never heard of is failed: its last call went unanswered
+        (TIMEOUT), or the buyer never finished (NOT_COMPLETED)."""
+        return PaymentFailure.TIMEOUT if p.failure_code is PaymentFailure.TIMEOUT else PaymentFailure.NOT_COMPLETED
 
     @staticmethod
     def _from_state(state: AttemptState, key: str, *, unknown: PaymentFailure):
