@@ -23,7 +23,7 @@ from ...services.dto import BulkResult, CompanyRow, ProgrammeView
 from ...services.rules.money import format_krw, split_budget
 from ...services.rules.numbers import format_business_no
 from ...services.screening import PAGE_SIZE
-from ..widgets.year_select import YearSelector
+from ..widgets.year_select import year_and_reload
 from ..widgets.company_values import CHANGED_BACKGROUND, company_type_label
 from ..tasks import from_self
 from ..widgets.busy import page_head
@@ -148,12 +148,7 @@ class BudgetConfirmPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("예산확정"))
-        self.year_select = YearSelector(self.ctx, self)
-        self.year_select.year_changed.connect(lambda _y: self._apply_search())
-        head.addWidget(self.year_select)
-        self.reload_button = QPushButton(self.tr("새로 고침"))
-        self.reload_button.clicked.connect(self.refresh)
-        head.addWidget(self.reload_button)
+        self.year_select, self.reload_button = year_and_reload(self, head, self._apply_search, self.refresh)
         layout.addLayout(head)
 
         self.programme_notice = NoticeBox("info")
@@ -312,8 +307,7 @@ class BudgetConfirmPage(QWidget):
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
         """A company changed elsewhere: drop it here when it is no longer CONFIRMED."""
-        if changes.touches(Entity.SETTINGS):
-            self.year_select.load()
+        self.year_select.follow(changes)
         if not changes.touches(Entity.COMPANY) or from_self(self, initiator):
             return
         actor = self.ctx.actor

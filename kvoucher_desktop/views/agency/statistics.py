@@ -33,7 +33,7 @@ from ...services.rules.screening import STATUS_LABELS
 from ..widgets.busy import page_head
 from ..widgets.common import STATUS_COLOURS
 from ..widgets.files import save_file_name
-from ..widgets.year_select import YearSelector
+from ..widgets.year_select import year_and_reload
 from .charts import BarChart
 from .stat_tables import ExportTableModel
 
@@ -110,12 +110,7 @@ class StatisticsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         head, self.busy = page_head(self.tr("통계"))
-        self.year_select = YearSelector(self.ctx, self)
-        self.year_select.year_changed.connect(lambda _y: self.reload())
-        head.addWidget(self.year_select)
-        self.reload_button = QPushButton(self.tr("새로 고침"))
-        self.reload_button.clicked.connect(self.reload)
-        head.addWidget(self.reload_button)
+        self.year_select, self.reload_button = year_and_reload(self, head, self.reload, self.reload)
         layout.addLayout(head)
 
         period = QHBoxLayout()
@@ -240,8 +235,7 @@ class StatisticsPage(QWidget):
             .success(lambda written: self.ctx.show_success(self.tr("XLSX 파일로 저장했습니다."), str(written))).run()
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
-        if changes.touches(Entity.SETTINGS):
-            self.year_select.load()
+        self.year_select.follow(changes)
         if self.isVisible() and changes.touches(Entity.COMPANY, Entity.PAYMENT, Entity.VOUCHER, Entity.EVALUATION):
             self.reload()
 

@@ -31,6 +31,7 @@ from ...services.changes import Changes, Entity
 from ..tasks import from_self
 from ..widgets.busy import page_head
 from ..widgets.counts import load_counts
+from ..widgets.list_status import list_status
 from ..widgets.tables import make_table, selected_row
 from .detail import DealDetailPanel
 from .models import DealTableModel, PayTableModel, tab_label
@@ -151,13 +152,7 @@ def sort_by_headers(table) -> None:
 
 def status_text(tab: DealTab, model: DealTableModel) -> str:
     """The line under a tab's table: how many deals are shown and whether more can be loaded."""
-    n = model.rowCount()
-    if model.loading:
-        return _tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
-    if n == 0 and model.exhausted:
-        return _tr("'{tab}'에 해당하는 거래가 없습니다.").format(tab=tab_label(tab))
-    text = _tr("{n}건 표시").format(n=f"{n:,}")
-    return text if model.exhausted else text + _tr(" · 아래로 스크롤하면 더 불러옵니다")
+    return list_status(model, _tr("'{tab}'에 해당하는 거래가 없습니다.").format(tab=tab_label(tab)))
 
 
 def _tr(text: str) -> str:

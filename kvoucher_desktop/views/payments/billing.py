@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ...enums import PaymentTab, Role
 from ...services.changes import Changes, Entity
 from ...services.dto import PaymentTotals
 from ..tasks import from_self
-from ..widgets.busy import page_head
+from ..widgets.busy import page_top
+from ..widgets.list_status import list_status, status_label
 from ..widgets.tables import make_table
 from .billing_exports import EXPORTS, ExportKind, run_export
-from .manage import totals_text
 from .models import PaymentTableModel
 from .period import PeriodBar, today_of
+from .totals import TotalsLine
 
 TITLE = "청구내역"
 
@@ -44,13 +44,6 @@ class BillingPage(QWidget):
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 12)
-        head, self.busy = page_head(self.tr(TITLE))
-        self.reload_button = QPushButton(self.tr("새로 고침"), self)
-        self.reload_button.clicked.connect(self.reload)
-        head.addWidget(self.reload_button)
-        layout.addLayout(head)
         hints = {
             Role.DEMAND: self.tr("결제를 마친 건과 취소한 건을 함께 봅니다. 증빙으로 보관할 목록을 엑셀이나 CSV로, "
                                  "전표를 한 PDF로 내려받을 수 있습니다."),
@@ -58,10 +51,8 @@ class BillingPage(QWidget):
                                    "내려받을 수 있습니다."),
             Role.AGENCY: self.tr("사업 전체의 결제완료·결제취소 건입니다. 목록과 전표를 내려받을 수 있습니다."),
         }
-        hint = QLabel(hints.get(self.role, self.tr("청구내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.")), self)
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
+        layout, self.busy, self.reload_button, _hint = page_top(
+            self, self.tr(TITLE), hints.get(self.role, self.tr("청구내역은 수요기업, 공급기업과 전문기관만 볼 수 있습니다.")))
         self.period_bar = PeriodBar(today_of(self.ctx), self)
         self.period_bar.searched.connect(lambda _s, _e: self.search())
         layout.addWidget(self.period_bar)
@@ -74,13 +65,9 @@ class BillingPage(QWidget):
         self.table.setMinimumHeight(160)
         self.table.setAccessibleName(self.tr("청구내역 목록"))
         layout.addWidget(self.table, 1)
-        self.status_line = QLabel(self)
-        self.status_line.setObjectName("hint")
+        self.status_line = status_label(self)
         layout.addWidget(self.status_line)
-        self.totals_line = QLabel(self)
-        self.totals_line.setObjectName("totalsLine")
-        self.totals_line.setWordWrap(True)
-        self.totals_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals_line = TotalsLine(self)
         layout.addWidget(self.totals_line)
         actions = QHBoxLayout()
         self.export_buttons: dict[ExportKind, QPushButton] = {}
@@ -127,23 +114,12 @@ class BillingPage(QWidget):
 
     def _totals_arrived(self, result: tuple[int, PaymentTotals]) -> None:
         self.count, self.totals = result
-        start, end = self.period()
-        self.totals_line.setText(self.tr("{start} ~ {end} 합계 — {totals}").format(
-            start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}", totals=totals_text(self.totals)))
+        self.totals_line.show_totals(self.period(), self.totals)
         self._update_status_line()
 
     def _update_status_line(self) -> None:
-        n = self.model.rowCount()
-        if self.model.loading:
-            text = self.tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
-        elif n == 0 and self.model.exhausted:
-            text = self.tr("이 기간에 결제완료·결제취소 내역이 없습니다.")
-        else:
-            total = f" / {self.count:,}건" if self.count is not None else ""
-            text = self.tr("{n}건 표시{total}").format(n=f"{n:,}", total=total)
-            if not self.model.exhausted:
-                text += self.tr(" · 아래로 스크롤하면 더 불러옵니다")
-        self.status_line.setText(text)
+        total = f" / {self.count:,}건" if self.count is not None else ""
+        self.status_line.setText(list_status(self.model, self.tr("이 기간에 결제완료·결제취소 내역이 없습니다."), total))
         empty = self.count == 0
         for button in self.export_buttons.values():
             button.setEnabled(self.allowed and not empty)

@@ -31,7 +31,8 @@ from ..widgets.chips import PLAIN, chip_row
 from ..widgets.counts import load_counts
 from ..widgets.common import STATUS_COLOURS, title_label, SearchBox
 from ..widgets.tables import make_table
-from ..widgets.year_select import YearSelector
+from ..widgets.list_status import list_status, status_label
+from ..widgets.year_select import year_and_reload
 from .detail import CompanyDetailPanel
 from .queue_model import ScreeningQueueModel, row_from_view
 
@@ -71,12 +72,7 @@ class ScreeningDashboardPage(QWidget):
         head.addStretch(1)
         self.busy = BusyIndicator()
         head.addWidget(self.busy)
-        self.year_select = YearSelector(self.ctx, self)
-        self.year_select.year_changed.connect(lambda _y: self.reload())
-        head.addWidget(self.year_select)
-        self.reload_button = QPushButton(self.tr("새로 고침"))
-        self.reload_button.clicked.connect(self.reload)
-        head.addWidget(self.reload_button)
+        self.year_select, self.reload_button = year_and_reload(self, head, self.reload, self.reload)
         layout.addLayout(head)
 
         tones = {"ALL": PLAIN, **{status.value: STATUS_COLOURS[status] for status in CHIP_ORDER}}
@@ -121,8 +117,7 @@ class ScreeningDashboardPage(QWidget):
         self.table = make_table(self.model, stretch=2)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         left_layout.addWidget(self.table, 1)
-        self.status_line = QLabel()
-        self.status_line.setObjectName("hint")
+        self.status_line = status_label()
         left_layout.addWidget(self.status_line)
         self.detail = CompanyDetailPanel(self.ctx, splitter)
         splitter.addWidget(left)
@@ -201,21 +196,11 @@ class ScreeningDashboardPage(QWidget):
         self._update_status_line()
 
     def _update_status_line(self) -> None:
-        n = self.model.rowCount()
-        if self.model.loading:
-            text = self.tr("{n}건 표시 · 불러오는 중…").format(n=f"{n:,}")
-        elif n == 0 and self.model.exhausted:
-            text = self.tr("조건에 맞는 기업이 없습니다.")
-        else:
-            text = self.tr("{n}건 표시").format(n=f"{n:,}")
-            status = self.model.filters["status"]
-            plain = not self.model.filters["query"] and not self.model.filters["changed_only"]
-            total = (sum(self.counts.values()) if status is None else self.counts.get(status)) if self.counts else None
-            if plain and total is not None:
-                text += self.tr(" / 전체 {total}건").format(total=f"{total:,}")
-            if not self.model.exhausted:
-                text += self.tr(" · 아래로 스크롤하면 더 불러옵니다")
-        self.status_line.setText(text)
+        status = self.model.filters["status"]
+        plain = not self.model.filters["query"] and not self.model.filters["changed_only"]
+        total = (sum(self.counts.values()) if status is None else self.counts.get(status)) if self.counts else None
+        suffix = self.tr(" / 전체 {total}건").format(total=f"{total:,}") if plain and total is not None else ""
+        self.status_line.setText(list_status(self.model, self.tr("조건에 맞는 기업이 없습니다."), suffix))
 
     # --- selection and actions ---------------------------------------------------------------
     def _current_changed(self, current, _previous) -> None:
@@ -237,8 +222,7 @@ class ScreeningDashboardPage(QWidget):
         self.load_counts()
 
     def on_data_changed(self, changes: Changes, initiator) -> None:
-        if changes.touches(Entity.SETTINGS):  # a year opened: offered, and followed from the current one
-            self.year_select.load()
+        self.year_select.follow(changes)
         if not changes.touches(Entity.COMPANY) or from_self(self, initiator) or not self._started:
             return
         self.load_counts()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+from typing import Callable
 
-from .heading import title_label
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from .heading import hint_label, title_label
 
 
 class BusyIndicator(QWidget):
@@ -53,3 +56,27 @@ def page_head(title: str) -> tuple[QHBoxLayout, BusyIndicator]:
     busy = BusyIndicator()
     head.addWidget(busy)
     return head, busy
+
+
+def reload_button(head: QHBoxLayout, reload: Callable[[], None], parent: QWidget | None = None) -> QPushButton:
+    """새로 고침 at the end of a page's head row, calling `reload` (without `parent`, the page takes
+    it when the row is laid out)."""
+    button = QPushButton(QCoreApplication.translate("PageHead", "새로 고침"), parent)
+    button.clicked.connect(lambda _checked=False: reload())
+    head.addWidget(button)
+    return button
+
+
+def page_top(page: QWidget, title: str, hint: str) -> tuple[QVBoxLayout, BusyIndicator, QPushButton, QLabel]:
+    """The top of a list page: its layout (the pages' margins), the head row (`page_head`) with
+    새로 고침 calling `page.reload`, and a wrapped hint line under it.
+
+    Returns (layout, busy, reload button, hint); the page adds the rest to the layout."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(20, 16, 20, 12)
+    head, busy = page_head(title)
+    button = reload_button(head, page.reload, page)
+    layout.addLayout(head)
+    label = hint_label(hint, page, wrap=True)
+    layout.addWidget(label)
+    return layout, busy, button, label

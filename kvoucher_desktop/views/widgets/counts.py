@@ -1,4 +1,5 @@
-"""The counts a list page shows on its tabs or chips (the deals inbox, the screening dashboard)."""
+"""The counts a list page shows on its tabs or chips (the deals inbox, the screening dashboard, the
+payments' and evaluations' tabs)."""
 
 from __future__ import annotations
 

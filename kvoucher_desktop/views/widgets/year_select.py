@@ -4,10 +4,13 @@ until the user picks another; a new year (다음 연도 열기, from any desk) i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+
+from ...services.changes import Changes, Entity
+from .busy import reload_button
 
 
 class YearSelector(QComboBox):
@@ -53,6 +56,11 @@ class YearSelector(QComboBox):
         if changed:
             self.year_changed.emit(current)
 
+    def follow(self, changes: Changes) -> None:
+        """A page's data changed: a year opened (SETTINGS) is offered, and followed from the current one."""
+        if changes.touches(Entity.SETTINGS):
+            self.load()
+
     def select(self, year: int) -> None:
         """Choose `year` as the user would (emits year_changed)."""
         self.setCurrentIndex(self.findData(year))
@@ -60,3 +68,13 @@ class YearSelector(QComboBox):
     def _changed(self, _index: int) -> None:
         if not self._filling and self.year() is not None:
             self.year_changed.emit(self.year())
+
+
+def year_and_reload(page: Any, head: QHBoxLayout, on_year: Callable[[], None],
+                    on_reload: Callable[[], None]) -> tuple[YearSelector, QPushButton]:
+    """The year selector and 새로 고침 at the end of a page's head row (the dashboards, 예산확정,
+    통계): a year the user picks calls `on_year`, the button `on_reload`."""
+    selector = YearSelector(page.ctx, page)
+    selector.year_changed.connect(lambda _year: on_year())
+    head.addWidget(selector)
+    return selector, reload_button(head, on_reload)
