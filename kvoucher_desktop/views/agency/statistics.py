@@ -70,6 +70,7 @@ class StatPanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = ExportTableModel(self)
         self.view = QTableView()
+        self.view.setTabKeyNavigation(False)  # Tab goes on to the next control, arrows move in the table
         self.view.setModel(self.model)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)

@@ -282,6 +282,8 @@ def make_table(model: RowTableModel, parent: QWidget | None = None, *,
     """
     view = QTableView(parent)
     view.setModel(model)
+    # Tab leaves the table for the page's buttons (arrows move between rows), as in every field
+    view.setTabKeyNavigation(False)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
                           else QAbstractItemView.SelectionMode.SingleSelection)
