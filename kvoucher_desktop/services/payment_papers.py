@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from ..enums import PaperKind, PaymentStatus
 from ..models import Company, Deal, Payment, Service, Supplier
 from .dto import PaperData, PaperParty
+from .repositories.payments import in_period
 from .repositories.rows import fast, prepared
 from .rules import payments as rules
 from .rules.cards import mask_card_number
@@ -41,14 +42,7 @@ def one_stmt():
 @prepared
 def period_stmt(owner: str | None, start: bool, end: bool, limit: int):
     """The period's succeeded and cancelled payments of the actor's side, in payment order."""
-    at = Payment.created_at.type
-    stmt = _rows().where(Payment.status.in_((P.SUCCEEDED, P.CANCELLED)))
-    if owner is not None:
-        stmt = stmt.where(getattr(Payment, owner) == bindparam("owner", type_=Payment.company_id.type))
-    if start:
-        stmt = stmt.where(Payment.created_at >= bindparam("start", type_=at))
-    if end:
-        stmt = stmt.where(Payment.created_at < bindparam("end", type_=at))
+    stmt = in_period(_rows().where(Payment.status.in_((P.SUCCEEDED, P.CANCELLED))), owner, start, end)
     return stmt.order_by(Payment.created_at, Payment.id).limit(limit + 1)
 
 

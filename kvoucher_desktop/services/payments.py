@@ -38,6 +38,7 @@ from .gateways.issuers import (FAILURE_MESSAGES, Approval, AttemptState, Attempt
 from .gateways.zeropay import ZeroPayGateway
 from . import payment_papers as papers_data
 from .guards import require_role
+from .repositories.payments import in_period
 from .repositories.rows import fast, prepared, read_tuples
 from .rules import deals as deal_rules
 from .rules import payments as rules
@@ -83,18 +84,6 @@ def _list_rows():
             .join(Service, Service.id == Deal.service_id))
 
 
-def _filtered(stmt, owner: str | None, start: bool, end: bool):
-    """The actor's side (`owner` bound), and the period's UTC bounds (`start`, `end` bound)."""
-    at = Payment.created_at.type
-    if owner is not None:
-        stmt = stmt.where(getattr(Payment, owner) == bindparam("owner", type_=Payment.company_id.type))
-    if start:
-        stmt = stmt.where(Payment.created_at >= bindparam("start", type_=at))
-    if end:
-        stmt = stmt.where(Payment.created_at < bindparam("end", type_=at))
-    return stmt
-
-
 def period_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     """A period of KST days, both ends included, as UTC bounds: [start 00:00 KST, the day after end
     00:00 KST); either may be open."""
@@ -108,7 +97,7 @@ def period_bounds(start: date | None, end: date | None) -> tuple[datetime | None
 @prepared
 def _totals_stmt(owner: str | None, start: bool, end: bool):
     """Count and sums of the period's SUCCEEDED and CANCELLED payments, per status."""
-    return _filtered(select(fast(Payment.status), func.count(), func.coalesce(func.sum(Payment.amount), 0),
+    return in_period(select(fast(Payment.status), func.count(), func.coalesce(func.sum(Payment.amount), 0),
                             func.coalesce(func.sum(Payment.government_share), 0),
                             func.coalesce(func.sum(Payment.self_share), 0)), owner, start, end) \
         .where(Payment.status.in_((P.SUCCEEDED, P.CANCELLED))).group_by(Payment.status)
@@ -116,13 +105,13 @@ def _totals_stmt(owner: str | None, start: bool, end: bool):
 
 @prepared
 def _counts_stmt(owner: str | None, start: bool, end: bool):
-    return _filtered(select(fast(Payment.status), func.count()), owner, start, end).group_by(Payment.status)
+    return in_period(select(fast(Payment.status), func.count()), owner, start, end).group_by(Payment.status)
 
 
 @prepared
 def _list_stmt(owner: str | None, tab: PaymentTab, start: bool, end: bool, paged: bool, limit: int):
     """One tab's page, built once per shape (the values are bound at execution)."""
-    stmt = _filtered(_list_rows(), owner, start, end).where(Payment.status.in_(rules.TAB_STATUSES[tab]))
+    stmt = in_period(_list_rows(), owner, start, end).where(Payment.status.in_(rules.TAB_STATUSES[tab]))
     if paged:
         stmt = stmt.where(tuple_(Payment.created_at, Payment.id) < tuple_(
             bindparam("after_at", type_=Payment.created_at.type), bindparam("after_id", type_=Payment.id.type)))

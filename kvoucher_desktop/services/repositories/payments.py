@@ -6,11 +6,25 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ...enums import PaymentStatus
 from ...models import Company, Payment
 from . import Repository
+
+
+def in_period(stmt, owner: str | None, start: bool, end: bool):
+    """`stmt` narrowed to the actor's side (`owner`: the Payment column bound as "owner") and to the
+    period's UTC bounds (bound as "start" and "end" where asked): what the payment lists, counts,
+    totals and the period's papers share."""
+    at = Payment.created_at.type
+    if owner is not None:
+        stmt = stmt.where(getattr(Payment, owner) == bindparam("owner", type_=Payment.company_id.type))
+    if start:
+        stmt = stmt.where(Payment.created_at >= bindparam("start", type_=at))
+    if end:
+        stmt = stmt.where(Payment.created_at < bindparam("end", type_=at))
+    return stmt
 
 
 class PaymentRepository(Repository):
