@@ -11,7 +11,8 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 # Imported here, by whoever imports this module (the GUI thread at start-up), never lazily in a
@@ -58,10 +59,10 @@ def page_count(data: bytes) -> int:
             pdf.close()
 
 
-def render_page(data: bytes, index: int, zoom: float | None, fit_width: int | None = None,
-                device_ratio: float = 1.0) -> RenderedPage:
-    """Page `index` of the PDF drawn at `zoom` (1.0 = 100 %), or, when `zoom` is None, as wide as
-    `fit_width` pixels. `device_ratio` multiplies the pixels (high-dpi screens)."""
+@contextmanager
+def _opened_page(data: bytes, index: int) -> Iterator[tuple[object, int]]:
+    """(page `index`, the document's page count) inside the lock; the page and the document are
+    closed after. PdfError when PDFium cannot open the document or the page does not exist."""
     with PDFIUM_LOCK:
         pdf = _open(data)
         try:
@@ -69,26 +70,40 @@ def render_page(data: bytes, index: int, zoom: float | None, fit_width: int | No
             if not 0 <= index < count:
                 raise PdfError(f"page {index + 1} of {count}")
             page = pdf[index]
-            width_pt, height_pt = page.get_size()
-            width_pt, height_pt = max(width_pt, 1.0), max(height_pt, 1.0)
-            if zoom is None:
-                zoom = max(1, fit_width or 1) / (width_pt * POINTS_TO_PIXELS)
-            scale = zoom * POINTS_TO_PIXELS * device_ratio
-            limit = math.sqrt(MAX_RENDER_PIXELS / (width_pt * height_pt))
-            if scale > limit:
-                scale = limit
-                zoom = scale / (POINTS_TO_PIXELS * device_ratio)
-            # 4 bytes a pixel, byte order reversed: R, G, B, x (Qt's RGBX8888), rows without padding
-            bitmap = page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True)
             try:
-                rgbx = bytes(bitmap.buffer)
-                rendered = RenderedPage(index, count, bitmap.width, bitmap.height, bitmap.stride, rgbx, zoom)
+                yield page, count
             finally:
-                bitmap.close()
                 page.close()
-            return rendered
         finally:
             pdf.close()
+
+
+def _size_pt(page) -> tuple[float, float]:
+    """A page's width and height in points, at least 1 each."""
+    width_pt, height_pt = page.get_size()
+    return max(width_pt, 1.0), max(height_pt, 1.0)
+
+
+def render_page(data: bytes, index: int, zoom: float | None, fit_width: int | None = None,
+                device_ratio: float = 1.0) -> RenderedPage:
+    """Page `index` of the PDF drawn at `zoom` (1.0 = 100 %), or, when `zoom` is None, as wide as
+    `fit_width` pixels. `device_ratio` multiplies the pixels (high-dpi screens)."""
+    with _opened_page(data, index) as (page, count):
+        width_pt, height_pt = _size_pt(page)
+        if zoom is None:
+            zoom = max(1, fit_width or 1) / (width_pt * POINTS_TO_PIXELS)
+        scale = zoom * POINTS_TO_PIXELS * device_ratio
+        limit = math.sqrt(MAX_RENDER_PIXELS / (width_pt * height_pt))
+        if scale > limit:
+            scale = limit
+            zoom = scale / (POINTS_TO_PIXELS * device_ratio)
+        # 4 bytes a pixel, byte order reversed: R, G, B, x (Qt's RGBX8888), rows without padding
+        bitmap = page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True)
+        try:
+            rgbx = bytes(bitmap.buffer)
+            return RenderedPage(index, count, bitmap.width, bitmap.height, bitmap.stride, rgbx, zoom)
+        finally:
+            bitmap.close()
 
 
 @dataclass(frozen=True)
@@ -106,26 +121,18 @@ def page_text_runs(data: bytes, index: int) -> tuple[TextRun, ...]:
     """The text of page `index` in runs (a line's stretch of text each) with their boxes: what a
     printed raster page carries as an invisible text layer, so that printing to a PDF file stays
     searchable."""
-    with PDFIUM_LOCK:
-        pdf = _open(data)
+    with _opened_page(data, index) as (page, _count):
+        textpage = page.get_textpage()
         try:
-            if not 0 <= index < len(pdf):
-                raise PdfError(f"page {index + 1} of {len(pdf)}")
-            page = pdf[index]
-            textpage = page.get_textpage()
-            try:
-                runs = []
-                for i in range(textpage.count_rects()):
-                    left, bottom, right, top = textpage.get_rect(i)
-                    text = textpage.get_text_bounded(left, bottom, right, top).strip()
-                    if text:
-                        runs.append(TextRun(text, left, bottom, right, top))
-                return tuple(runs)
-            finally:
-                textpage.close()
-                page.close()
+            runs = []
+            for i in range(textpage.count_rects()):
+                left, bottom, right, top = textpage.get_rect(i)
+                text = textpage.get_text_bounded(left, bottom, right, top).strip()
+                if text:
+                    runs.append(TextRun(text, left, bottom, right, top))
+            return tuple(runs)
         finally:
-            pdf.close()
+            textpage.close()
 
 
 def render_page_into(data: bytes, index: int, dpi: float,
@@ -135,31 +142,19 @@ def render_page_into(data: bytes, index: int, dpi: float,
     B, unused) and its bytes per row. No copy of the pixels is made, and PDFium draws without
     holding Python's interpreter lock, so a GUI thread beside it keeps running. Returns
     (page count, width and height of the page in points)."""
-    with PDFIUM_LOCK:
-        pdf = _open(data)
+    with _opened_page(data, index) as (page, count):
+        width_pt, height_pt = _size_pt(page)
+        scale = min(dpi / 72, math.sqrt(MAX_RENDER_PIXELS / (width_pt * height_pt)))
+        width, height = max(1, round(width_pt * scale)), max(1, round(height_pt * scale))
+        buffer, stride = buffer_for(width, height)
+        cells = (ctypes.c_ubyte * (stride * height)).from_buffer(buffer)
+        bitmap = pdfium_c.FPDFBitmap_CreateEx(width, height, pdfium_c.FPDFBitmap_BGRx, cells, stride)
         try:
-            count = len(pdf)
-            if not 0 <= index < count:
-                raise PdfError(f"page {index + 1} of {count}")
-            page = pdf[index]
-            try:
-                width_pt, height_pt = page.get_size()
-                width_pt, height_pt = max(width_pt, 1.0), max(height_pt, 1.0)
-                scale = min(dpi / 72, math.sqrt(MAX_RENDER_PIXELS / (width_pt * height_pt)))
-                width, height = max(1, round(width_pt * scale)), max(1, round(height_pt * scale))
-                buffer, stride = buffer_for(width, height)
-                cells = (ctypes.c_ubyte * (stride * height)).from_buffer(buffer)
-                bitmap = pdfium_c.FPDFBitmap_CreateEx(width, height, pdfium_c.FPDFBitmap_BGRx, cells, stride)
-                try:
-                    pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
-                    pdfium_c.FPDF_RenderPageBitmap(bitmap, page.raw, 0, 0, width, height, 0,
-                                                   pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_PRINTING
-                                                   | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
-                finally:
-                    pdfium_c.FPDFBitmap_Destroy(bitmap)
-                del cells
-                return count, width_pt, height_pt
-            finally:
-                page.close()
+            pdfium_c.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
+            pdfium_c.FPDF_RenderPageBitmap(bitmap, page.raw, 0, 0, width, height, 0,
+                                           pdfium_c.FPDF_ANNOT | pdfium_c.FPDF_PRINTING
+                                           | pdfium_c.FPDF_REVERSE_BYTE_ORDER)
         finally:
-            pdf.close()
+            pdfium_c.FPDFBitmap_Destroy(bitmap)
+        del cells
+        return count, width_pt, height_pt

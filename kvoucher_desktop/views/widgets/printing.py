@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from ...services.pdf import PdfError, TextRun, page_count, page_text_runs, render_page_into
 from ..style import register_fonts
 from ..tasks import Job
-from .viewer import PDF, DocumentViewer
+from .viewer import PDF, DocumentViewer, open_on_screen
 
 log = logging.getLogger(__name__)
 
@@ -221,9 +221,5 @@ def show_printable(parent: QWidget | None, title: str, data: bytes, *, info: str
                    save_stem: str | None = None) -> PrintableViewer:
     """Open a viewer with 인쇄… (non-modal, deleted when closed) and return it."""
     viewer = PrintableViewer(title, data, parent, info=info, save_stem=save_stem)
-    viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    screen = viewer.screen().availableGeometry() if viewer.screen() is not None else None
-    if screen is not None:
-        viewer.resize(min(viewer.width(), screen.width() - 40), min(viewer.height(), screen.height() - 40))
-    viewer.open()
+    open_on_screen(viewer)
     return viewer

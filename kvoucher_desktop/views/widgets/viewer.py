@@ -399,7 +399,11 @@ class DocumentViewer(QDialog):
 def show_viewer(parent: QWidget | None, title: str, data: bytes, kind: str | None = None, *, info: str = "",
                 save_stem: str | None = None) -> DocumentViewer:
     """Open a viewer (non-modal, deleted when closed) and return it."""
-    viewer = DocumentViewer(title, data, kind, parent, info=info, save_stem=save_stem)
+    return open_on_screen(DocumentViewer(title, data, kind, parent, info=info, save_stem=save_stem))
+
+
+def open_on_screen(viewer: DocumentViewer) -> DocumentViewer:
+    """Open `viewer` non-modal, deleted when closed, no larger than its screen leaves room for."""
     viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     screen = viewer.screen().availableGeometry() if viewer.screen() is not None else None
     if screen is not None:
