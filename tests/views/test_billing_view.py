@@ -143,3 +143,15 @@ def test_too_many_slips_for_one_pdf_are_refused_before_asking_where(qtbot, desk,
     assert chooser.asked == [] and page.last_job is None
     feedback = page.window().feedback
     assert feedback.is_failure and "2건까지" in feedback.text and "3건" in feedback.text
+
+
+def test_tab_goes_from_the_list_to_the_export_buttons(qtbot, desk, world):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    page = open_billing(qtbot, desk, world.buyer)
+    page.window().activateWindow()
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus, timeout=2000)
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.export_buttons[BillingExport.XLSX]

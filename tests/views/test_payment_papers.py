@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kvoucher_desktop.enums import PaperKind, PaymentTab
 from kvoucher_desktop.services.documents import render_batch, render_cancellation_slip
@@ -73,6 +73,26 @@ def test_the_buttons_follow_the_tab_and_the_selection(qtbot, desk, world):
     assert buttons[K.CANCELLATION].isEnabled()
 
 
+def test_tab_leaves_the_list_for_the_paper_buttons(qtbot, desk, world):
+    """Keyboard alone: from the selected row Tab goes on to the buttons under the list (a table
+    that took Tab for its cells would keep the focus among them)."""
+    page = open_payments(qtbot, desk, world.buyer, "payment_manage")
+    show_tab(qtbot, page, T.SUCCEEDED)
+    select(qtbot, page, world.ok1.id)
+    table = page.tabs.tables[T.SUCCEEDED]
+    page.window().activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    reached = []
+    for _ in range(12):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+        if reached[-1] is page.papers.buttons[K.SLIP]:
+            break
+    assert reached[0] is not table
+    assert page.papers.buttons[K.SLIP] in reached
+
+
 def test_a_slip_opens_from_succeeded_in_the_viewer(qtbot, desk, world, tmp_path, monkeypatch):
     page = open_payments(qtbot, desk, world.supplier, "payments_received")
     show_tab(qtbot, page, T.SUCCEEDED)
@@ -124,6 +144,30 @@ def test_a_cancellation_slip_is_printed_through_the_print_path(qtbot, qapp, worl
         assert field in text, field
     settle(qtbot)
     assert viewer.print_button.text() == "인쇄…" and viewer.job is None
+
+
+@pytest.mark.parametrize("answer", ["accept", "reject"])
+def test_the_os_print_dialog_opens_with_the_page_range_and_decides(qtbot, qapp, world, answer, monkeypatch):
+    """인쇄… without the test hook: the real QPrintDialog opens (modal) with the document's page range;
+    accepting it prints on the printer it set up, cancelling it prints nothing."""
+    apply_style(qapp)
+    data = world.services.payments.paper(world.buyer, world.gone.id, K.CANCELLATION)
+    viewer = PrintableViewer("취소전표", render_cancellation_slip(data), save_stem=data.document_no)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    printed, seen = [], {}
+    monkeypatch.setattr(viewer, "_print_on", printed.append)
+
+    def answer_dialog():
+        dialog = viewer.print_dialog
+        seen.update(title=dialog.windowTitle(), modal=dialog.isModal(), pages=(dialog.minPage(), dialog.maxPage()))
+        dialog.accept() if answer == "accept" else dialog.reject()
+
+    QTimer.singleShot(200, answer_dialog)
+    viewer.print_button.click()  # returns once the dialog is answered
+    assert seen == {"title": "인쇄", "modal": True, "pages": (1, 1)}
+    assert printed == ([viewer.printer] if answer == "accept" else [])
+    assert viewer.print_dialog is None
 
 
 def test_a_batch_prints_every_page_without_holding_the_gui_thread(qtbot, qapp, world, tmp_path, monkeypatch):

@@ -88,6 +88,9 @@ class ListTabs(QTabWidget):
         table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
         table.activated.connect(lambda _index: self.activated.emit())
         box.addWidget(table)
+        # built after the page's buttons: put it right after the tab bar in the Tab order, so that
+        # Tab goes tab bar → list → the buttons under it (not from the list back to the header)
+        QWidget.setTabOrder(self, table)
         self.tables[key] = table
 
     def current_tab(self):

@@ -22,10 +22,10 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from ...services.pdf import PdfError, TextRun, page_count, page_text_runs, render_page_into
 from ..style import register_fonts
@@ -176,12 +176,18 @@ class PrintableViewer(DocumentViewer):
         self.ask_printer(printer, lambda: self._print_on(printer))
 
     def _ask_with_dialog(self, printer: QPrinter, go: Callable[[], None]) -> None:
+        """The OS print dialog, modal: `exec()`, the one way Windows and macOS show their native
+        dialog (PySide6's QPrintDialog has no argument-less `open()`); events keep flowing meanwhile."""
         self.print_dialog = dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(self.tr("인쇄"))
         dialog.setMinMax(1, max(1, self.print_pages))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(go)
-        dialog.open()
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.print_dialog = None
+            dialog.deleteLater()
+        if accepted:
+            go()
 
     def _print_on(self, printer: QPrinter) -> None:
         data, family = self.data, register_fonts()
