@@ -213,6 +213,31 @@ def test_the_period_filter_narrows_the_lists(qtbot, desk, world, clock):
     assert page.tab_title(T.ALL) == "총내역 (4)"
 
 
+def test_an_end_before_the_start_is_refused_beside_the_fields_and_the_lists_stay(qtbot, desk, world):
+    """The page keeps speaking of one period: a refused period leaves the lists, counts and totals
+    of the last 조회 as they were, says why beside the fields, and the message goes with the next
+    valid 조회."""
+    page = open_payments(qtbot, desk, world.buyer, "payment_manage")
+    before = ([page.tab_title(t) for t in TABS], page.totals_line.text(), [r.id for r in page.models[T.ALL].rows()])
+    applied = page.period_bar.period()
+    page.period_bar.start_edit.setDate(QDate(2026, 12, 3))
+    page.period_bar.end_edit.setDate(QDate(2026, 11, 1))
+    page.period_bar.search_button.click()
+    settle(qtbot)
+    bar = page.period_bar
+    assert bar.error.isVisible() and "종료일이 시작일보다 앞섭니다" in bar.error.text()
+    assert bar.period() == applied
+    assert ([page.tab_title(t) for t in TABS], page.totals_line.text(),
+            [r.id for r in page.models[T.ALL].rows()]) == before
+    page.reload_button.click()  # 새로 고침 reloads the applied period, not the fields' refused one
+    settle(qtbot)
+    assert [page.tab_title(t) for t in TABS] == before[0]
+    bar.set_period(date(2026, 3, 5), date(2026, 3, 5))
+    bar.search_button.click()
+    settle(qtbot)
+    assert not bar.error.isVisible() and page.tab_title(T.ALL) == "총내역 (4)"
+
+
 def test_the_agency_sees_every_payment_and_cancels_with_a_reason(qtbot, desk, world, sqlite_services):
     page = open_payments(qtbot, desk, make_agency(sqlite_services), "payments_overview")
     assert page.tab_title(T.ALL) == "총내역 (4)" and page.settlement is None

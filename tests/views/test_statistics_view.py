@@ -5,7 +5,7 @@ confirmation."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 
@@ -125,3 +125,27 @@ def test_the_spare_width_goes_to_a_name_not_to_a_number(qtbot, desk, sqlite_serv
     modes = [header.sectionResizeMode(i) for i in range(header.count())]
     assert modes[0] == QHeaderView.ResizeMode.Stretch  # 운영기관
     assert modes.count(QHeaderView.ResizeMode.Stretch) == 1 and not header.stretchLastSection()
+
+
+def test_a_refused_period_is_said_beside_its_fields_and_the_chart_stays(qtbot, desk, sqlite_services):
+    from PySide6.QtCore import QDate
+
+    window = desk(make_agency(sqlite_services))
+    page = window.open_page("statistics")
+    settle(qtbot)
+    applied, note = page.period(), page.panels["daily"].note.text()
+    page.start_edit.setDate(QDate(2026, 3, 2))
+    page.end_edit.setDate(QDate(2026, 2, 1))
+    page.period_button.click()
+    settle(qtbot)
+    assert page.period_error.isVisible() and "종료일이 시작일보다 앞섭니다" in page.period_error.text()
+    assert page.period() == applied and page.panels["daily"].note.text() == note
+    page.start_edit.setDate(QDate(2024, 1, 1))  # longer than the service allows
+    page.period_button.click()
+    assert "400일 이내" in page.period_error.text()
+    page.start_edit.setDate(QDate(2026, 1, 1))
+    page.end_edit.setDate(QDate(2026, 3, 2))
+    page.period_button.click()
+    settle(qtbot)
+    assert not page.period_error.isVisible() and page.period() == (date(2026, 1, 1), date(2026, 3, 2))
+    assert page.panels["daily"].note.text() == "이 기간에 결제가 없습니다."  # loaded for the new period

@@ -31,7 +31,7 @@ from ...services.clock import kst_date
 from ...services.exports import ColumnKind, Table, to_xlsx
 from ...services.rules.screening import STATUS_LABELS
 from ..widgets.busy import page_head
-from ..widgets.common import STATUS_COLOURS
+from ..widgets.common import STATUS_COLOURS, ErrorLabel
 from ..widgets.files import save_file_name
 from ..widgets.year_select import year_and_reload
 from .charts import BarChart
@@ -122,10 +122,13 @@ class StatisticsPage(QWidget):
         period.addWidget(QLabel("~"))
         period.addWidget(self.end_edit)
         self.period_button = QPushButton(self.tr("기간 적용"))
-        self.period_button.clicked.connect(lambda: self.load("daily"))
+        self.period_button.clicked.connect(self.apply_period)
         period.addWidget(self.period_button)
         period.addStretch(1)
         layout.addLayout(period)
+        self.period_error = ErrorLabel(self)  # a refused period, beside its fields
+        layout.addWidget(self.period_error)
+        self._applied = (today - timedelta(days=29), today)
 
         self.tabs = QTabWidget()
         self.panels = {
@@ -154,7 +157,24 @@ class StatisticsPage(QWidget):
             self.load(key)
 
     def period(self) -> tuple[date, date]:
-        return _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+        """The period last applied (기간 적용): the chart and its table always speak of one."""
+        return self._applied
+
+    def apply_period(self) -> None:
+        start, end = _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+        if end < start:
+            problem = self.tr("종료일이 시작일보다 앞섭니다.")
+        elif (end - start).days + 1 > st.MAX_PERIOD_DAYS:
+            problem = self.tr("기간은 {n}일 이내로 정해 주세요.").format(n=st.MAX_PERIOD_DAYS)
+        else:
+            problem = ""
+        if problem:
+            self.period_error.show_message(problem + self.tr(" 일별 결제는 앞서 적용한 기간 그대로입니다."))
+            self.end_edit.setFocus()
+            return
+        self.period_error.clear_message()
+        self._applied = (start, end)
+        self.load("daily")
 
     def load(self, key: str) -> None:
         actor, stats, year = self.ctx.actor, self.ctx.services.statistics, self.year_select.year()

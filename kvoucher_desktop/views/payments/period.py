@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...services.clock import kst_date
+from ..widgets.common import ErrorLabel
 
 DEFAULT_MONTHS = 3
 
@@ -30,14 +31,22 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 class PeriodBar(QWidget):
-    """기간 [start] ~ [end] [조회]; `searched(start, end)` when 조회 is pressed."""
+    """기간 [start] ~ [end] [조회]; `searched(start, end)` when 조회 is pressed with a valid period.
+
+    `period()` is the period last applied (조회), not what the fields show meanwhile: the lists,
+    counts and totals of a page always speak of one period. An end before the start is refused
+    here, beside the fields, and the page keeps the last period's results; the message goes with
+    the next valid 조회."""
 
     searched = Signal(object, object)
 
     def __init__(self, today: date, parent: QWidget | None = None):
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        row = QHBoxLayout()
+        outer.addLayout(row)
         label = QLabel(self.tr("기간"), self)
         self.start_edit, self.end_edit = _date_edit(self), _date_edit(self)
         self.start_edit.setAccessibleName(self.tr("조회 시작일"))
@@ -56,18 +65,34 @@ class PeriodBar(QWidget):
         row.addSpacing(8)
         row.addWidget(note)
         row.addStretch(1)
-        self.set_period(*default_period(today))
+        self.error = ErrorLabel(self)
+        outer.addWidget(self.error)
+        self._applied = default_period(today)
+        self.set_period(*self._applied)
 
     def set_period(self, start: date, end: date) -> None:
+        """Show and apply a period (no `searched`: the page loads it when it is ready)."""
         self.start_edit.setDate(QDate(start.year, start.month, start.day))
         self.end_edit.setDate(QDate(end.year, end.month, end.day))
+        self._applied = (start, end)
 
-    def period(self) -> tuple[date, date]:
+    def shown_period(self) -> tuple[date, date]:
         s, e = self.start_edit.date(), self.end_edit.date()
         return date(s.year(), s.month(), s.day()), date(e.year(), e.month(), e.day())
 
+    def period(self) -> tuple[date, date]:
+        return self._applied
+
     def _search(self) -> None:
-        self.searched.emit(*self.period())
+        start, end = self.shown_period()
+        if end < start:
+            self.error.show_message(self.tr("종료일이 시작일보다 앞섭니다. 기간을 고친 뒤 다시 조회해 주세요. "
+                                            "목록은 앞서 조회한 기간 그대로입니다."))
+            self.end_edit.setFocus()
+            return
+        self.error.clear_message()
+        self._applied = (start, end)
+        self.searched.emit(start, end)
 
 
 def today_of(ctx) -> date:
