@@ -149,3 +149,15 @@ def test_a_refused_period_is_said_beside_its_fields_and_the_chart_stays(qtbot, d
     settle(qtbot)
     assert not page.period_error.isVisible() and page.period() == (date(2026, 1, 1), date(2026, 3, 2))
     assert page.panels["daily"].note.text() == "이 기간에 결제가 없습니다."  # loaded for the new period
+
+
+def test_an_export_to_a_place_that_cannot_be_written_says_so_in_korean(qtbot, desk, sqlite_services, tmp_path):
+    window = desk(make_agency(sqlite_services))
+    page = window.open_page("statistics")
+    settle(qtbot)
+    page.choose_save_path = lambda *_: str(tmp_path / "없는 폴더" / "심사.xlsx")
+    page.panels["screening"].export_button.click()
+    settle(qtbot)
+    feedback = window.feedback
+    assert feedback.is_failure and feedback.text.startswith("파일을 저장하지 못했습니다:")
+    assert "예기치 않은" not in feedback.text

@@ -32,7 +32,7 @@ from ...services.exports import ColumnKind, Table, to_xlsx
 from ...services.rules.screening import STATUS_LABELS
 from ..widgets.busy import page_head
 from ..widgets.common import STATUS_COLOURS, ErrorLabel
-from ..widgets.files import save_file_name
+from ..widgets.files import save_file_name, write_file
 from ..widgets.year_select import year_and_reload
 from .charts import BarChart
 from .stat_tables import ExportTableModel
@@ -248,8 +248,7 @@ class StatisticsPage(QWidget):
             return
 
         def write() -> Path:
-            Path(path).write_bytes(to_xlsx(table))
-            return Path(path)
+            return write_file(path, to_xlsx(table))
 
         self.ctx.query(write, parent=self) \
             .busy(text=self.tr("XLSX 파일을 쓰는 중…")) \

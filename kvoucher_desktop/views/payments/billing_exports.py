@@ -12,9 +12,8 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtWidgets import QWidget
 
 from ...enums import BillingExport as ExportKind
-from ...services.errors import DomainError
 from ...services.payment_papers import MAX_BATCH_PAPERS
-from ..widgets.files import save_file_name
+from ..widgets.files import save_file_name, write_file
 
 
 def _tr(text: str) -> str:
@@ -80,12 +79,7 @@ def run_export(page, kind: ExportKind, period: tuple[date, date]):
         data = payments.export_billing(actor, kind, start, end, progress=progress, cancelled=cancelled)
         if data is None:  # cancelled
             return None
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise DomainError(_tr("파일을 저장하지 못했습니다: {error}").format(error=exc.strerror or exc),
-                              code="write_failed") from exc
-        return path, len(data)
+        return write_file(path, data), len(data)
 
     def done(result) -> None:
         if result is None:

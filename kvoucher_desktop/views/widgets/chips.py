@@ -17,7 +17,7 @@ PLAIN = (PRIMARY, "#e6eef8")
 def chip_style(tones: dict[str, tuple[str, str]]) -> str:
     """Style sheet for a row of chips: white, and when checked the (text, background) colours of the
     chip's `tone` property."""
-    rules = [f"QPushButton {{ border: 1px solid #bcccdc; border-radius: 14px; padding: 5px 14px; background: white; }}"]
+    rules = ["QPushButton { border: 1px solid #bcccdc; border-radius: 14px; padding: 5px 14px; background: white; }"]
     rules += [f'QPushButton[tone="{tone}"]:checked {{ color: {fg}; background: {bg}; border: 2px solid {fg}; '
               f"font-weight: bold; }}" for tone, (fg, bg) in tones.items()]
     rules.append(f"QPushButton:focus {{ border: 2px solid {FOCUS}; padding: 4px 13px; }}")

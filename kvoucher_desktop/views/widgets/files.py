@@ -1,4 +1,4 @@
-"""Choosing a file and reading its bytes.
+"""Choosing a file, reading its bytes, and writing one.
 
 Pages keep the chooser in an attribute, `(parent, title) -> (file name, bytes) | None`
 (the same shape as the signup wizard's `choose_file`), so tests can supply bytes without a
@@ -16,7 +16,21 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ...services.errors import DomainError
+
 FileChooser = Callable[[QWidget, str], "tuple[str, bytes] | None"]
+
+
+def write_file(path: str | Path, data: bytes) -> Path:
+    """Write `data` to `path`; a folder that cannot be written, a full disk or a file open in
+    another program (Windows) is a DomainError with the system's reason, in Korean around it."""
+    target = Path(path)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise DomainError(QCoreApplication.translate("files", "파일을 저장하지 못했습니다: {error}")
+                          .format(error=exc.strerror or exc), code="write_failed") from exc
+    return target
 
 
 def _label(text: str) -> str:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services.errors import DomainError
 from ...services.pdf import MAX_RENDER_PIXELS, PdfError, RenderedPage, render_page
 from ...services.rules.documents import (
     EXTENSIONS,
@@ -43,7 +44,7 @@ from ...services.rules.documents import (
     with_sniffed_extension,
 )
 from ..tasks import query
-from .files import save_file_name
+from .files import save_file_name, write_file
 from .viewer_bar import ZOOM_STEPS, ViewerBar
 
 log = logging.getLogger(__name__)
@@ -294,9 +295,9 @@ class DocumentViewer(QDialog):
                                 .format(path=path))
             return None
         try:
-            path.write_bytes(self.data)
-        except OSError as exc:
-            self.status.setText(self.tr("저장하지 못했습니다: {error}").format(error=exc.strerror or exc))
+            write_file(path, self.data)
+        except DomainError as exc:
+            self.status.setText(exc.message)
             return None
         self.saved_path = path
         self.status.setText(self.tr("저장했습니다: {path}").format(path=path))
