@@ -19,6 +19,7 @@ from kvoucher_desktop.services.errors import (Conflict, InvalidTransition, NotFo
                                              ValidationError)
 from kvoucher_desktop.services.gateways.issuer_store import CardRecord
 from kvoucher_desktop.services.rules import payments as rules
+from kvoucher_desktop.services.rules.limits import CANCEL_REASON_LIMIT
 
 from tests.factories import approved_buyer, make_agency, make_operator, make_service, make_supplier_account
 
@@ -504,6 +505,9 @@ def test_after_the_day_only_the_supplier_or_the_agency_cancels_with_a_reason(ser
     with pytest.raises(InvalidTransition) as err:
         services.payments.cancel(desk.supplier, p.id, key())
     assert err.value.field == "reason"
+    with pytest.raises(ValidationError) as err:  # longer than its 취소전표 prints whole
+        services.payments.cancel(desk.supplier, p.id, key(), "사" * (CANCEL_REASON_LIMIT + 1))
+    assert err.value.field == "reason" and f"{CANCEL_REASON_LIMIT}" in err.value.message
     view = services.payments.cancel(desk.supplier, p.id, key(), "서비스 제공이 어려워 취소합니다.").value
     assert view.status is P.CANCELLED and view.cancel_reason == "서비스 제공이 어려워 취소합니다."
     assert services.payments.cancel(make_agency(services), p2.id, key(), "전문기관 직권 취소").value.status is P.CANCELLED

@@ -192,3 +192,23 @@ def test_the_longest_texts_stay_above_the_footnote(kind):
     draw_paper(sheet, long)
     assert sheet.y > MARGIN + 12 * mm
     assert len(PdfReader(io.BytesIO(RENDER[kind](long))).pages) == 1
+
+
+def test_a_cancellation_reason_at_its_limit_is_printed_whole():
+    """The filed copy keeps the reason: CANCEL_REASON_LIMIT of the widest characters, wrapped, no …,
+    with the other texts at their limits and the layout still above the footnote."""
+    from kvoucher_desktop.services.documents.papers import draw_paper, new_canvas
+    from kvoucher_desktop.services.documents.sheet import MARGIN, Sheet
+    from kvoucher_desktop.services.rules.limits import CANCEL_REASON_LIMIT
+    from reportlab.lib.units import mm
+
+    reason = ("서비스 제공 일정이 맞지 않아 취소합니다" * 20)[:CANCEL_REASON_LIMIT - 1] + "끝"
+    long = paper(K.CANCELLATION, buyer=PaperParty("가" * 200, "123-45-67890", "김" * 100),
+                 supplier=PaperParty("W" * 200, "220-81-62517", "M" * 100), service_name="서" * 200,
+                 cancel_reason=reason, amount=999_999_999, supply_value=909_090_908, vat=90_909_091)
+    sheet = Sheet(new_canvas(io.BytesIO(), "", ""))
+    draw_paper(sheet, long)
+    assert sheet.y > MARGIN + 12 * mm
+    text = PdfReader(io.BytesIO(RENDER[K.CANCELLATION](long))).pages[0].extract_text()
+    flat = text.replace(" ", "").replace("\n", "")
+    assert reason.replace(" ", "") in flat  # to its last character: not cut with …

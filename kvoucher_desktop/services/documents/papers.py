@@ -117,7 +117,8 @@ def draw_cancellation(sheet: Sheet, data: PaperData) -> None:
         [label("원승인번호"), value(data.approval_no, bold=True), label("원거래일시"), value(kst(data.approved_at))],
         method_rows(data),
         [label("서비스"), value(data.service_name, 3, max_lines=6)],
-        [label("취소 사유"), value(data.cancel_reason or "결제 당일 취소", 3, max_lines=5)],
+        # the whole reason (CANCEL_REASON_LIMIT characters fit); only an older, longer one ends in …
+        [label("취소 사유"), value(data.cancel_reason or "결제 당일 취소", 3, max_lines=9)],
     ])
     parties(sheet, data)
     amounts(sheet, data, "취소 금액", "취소 합계금액")

@@ -24,6 +24,8 @@ ACTOR_NAME_COLUMNS = (
 #: limits of the Text columns (they have no length in the database)
 MEMO_LIMIT = 1_000
 REASON_LIMIT = 1_000
+#: a cancellation's reason is printed on its 취소전표 in full: what fits the slip's reason box
+CANCEL_REASON_LIMIT = 300
 INQUIRY_LIMIT = 2_000
 DESCRIPTION_LIMIT = 5_000
 ANNOUNCEMENT_BODY_LIMIT = 10_000
@@ -84,7 +86,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "screening.reason": _t("사유", REASON_LIMIT, multiline=True),
     "voucher.abandon_reason": _t("예산포기 사유", REASON_LIMIT, multiline=True),
     "voucher.decline_reason": _t("반려 사유", REASON_LIMIT, multiline=True),
-    "payment.cancel_reason": _t("취소 사유", REASON_LIMIT, multiline=True),
+    "payment.cancel_reason": _t("취소 사유", CANCEL_REASON_LIMIT, multiline=True),
     "evaluation.comment": _t("평가 의견", MEMO_LIMIT, multiline=True),
     # --- programme (agency) ----------------------------------------------------------------------
     "category.code": _t("카테고리 코드", 32, "categories.code"),
