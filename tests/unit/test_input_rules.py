@@ -63,7 +63,7 @@ def test_every_text_limit_equals_its_smallest_column(key):
     else:  # a Text column (or none): the limit is one of the documented choices
         assert spec.max_length in (limits.MEMO_LIMIT, limits.REASON_LIMIT, limits.INQUIRY_LIMIT,
                                    limits.DESCRIPTION_LIMIT, limits.ANNOUNCEMENT_BODY_LIMIT,
-                                   limits.PREVIOUS_CSV_LIMIT, limits.SEARCH_LIMIT), key
+                                   limits.PREVIOUS_CSV_LIMIT, limits.SEARCH_LIMIT, limits.CANCEL_REASON_LIMIT), key
     assert spec.label and spec.max_length > 0
 
 
