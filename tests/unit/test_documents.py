@@ -159,6 +159,26 @@ def test_the_batch_has_its_index_pages_then_one_page_per_document(n):
     assert render_batch(items, heading="2026-03-01 ~ 2026-03-31") == pdf
 
 
+@pytest.mark.parametrize("number", ["CX-20261231-C-88888888", "CX-20261231-Z-99999999", "ST-20260830-C-00000000"])
+def test_the_index_prints_every_document_number_whole(number):
+    """The number is what a filer looks a paper up by: the widest ones fit their index column."""
+    from kvoucher_desktop.services.documents.batch import INDEX_WIDTHS
+    from kvoucher_desktop.services.documents.fonts import REGULAR, register_fonts
+    from kvoucher_desktop.services.documents.sheet import MARGIN, PAD, PAGE_WIDTH, wrap
+
+    register_fonts()
+    width = INDEX_WIDTHS[2] * (PAGE_WIDTH - 2 * MARGIN) - 2 * PAD
+    assert wrap(number, REGULAR, 8, width, 1) == [number]
+    kind_width = INDEX_WIDTHS[1] * (PAGE_WIDTH - 2 * MARGIN) - 2 * PAD
+    assert all(wrap(title, REGULAR, 8, kind_width, 1) == [title] for title in ("전표", "취소전표"))  # what a batch holds
+    from kvoucher_desktop.services.documents.fonts import BOLD
+    for head, fraction in zip(("번호", "문서", "문서번호", "일시 (KST)", "서비스", "금액", "쪽"), INDEX_WIDTHS):
+        assert wrap(head, BOLD, 8.5, fraction * (PAGE_WIDTH - 2 * MARGIN) - 2 * PAD, 1) == [head]
+    pdf = render_batch([paper(K.CANCELLATION, document_no=number)])
+    assert number in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace(" ", "")
+    assert sum(INDEX_WIDTHS) == pytest.approx(1.0)
+
+
 def test_the_batch_reports_progress_and_stops_when_cancelled():
     items = batch_items(30)
     seen: list[tuple[float, str]] = []
