@@ -73,6 +73,14 @@ def test_the_buttons_follow_the_tab_and_the_selection(qtbot, desk, world):
     assert buttons[K.CANCELLATION].isEnabled()
 
 
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_the_paper_buttons_keep_their_size(qtbot, desk, world, size):
+    page = open_payments(qtbot, desk, world.buyer, "payment_manage", size=size)
+    show_tab(qtbot, page, T.CANCELLED)
+    button = page.papers.buttons[K.CANCELLATION]
+    assert button.isVisible() and button.width() <= button.sizeHint().width() + 40
+
+
 def test_tab_leaves_the_list_for_the_paper_buttons(qtbot, desk, world):
     """Keyboard alone: from the selected row Tab goes on to the buttons under the list (a table
     that took Tab for its cells would keep the focus among them)."""

@@ -42,6 +42,7 @@ class PaperButtons(QWidget):
             button.clicked.connect(lambda _checked=False, k=kind: self.open_paper(k))
             layout.addWidget(button)
             self.buttons[kind] = button
+        layout.addStretch(1)  # the row's spare width stays beside the buttons (결제취소 has one button)
         self.show_for(None, None)
 
     def show_for(self, tab: PaymentTab | None, row: PaymentView | None) -> None:
