@@ -249,3 +249,30 @@ def test_the_agency_sees_every_payment_and_cancels_with_a_reason(qtbot, desk, wo
     dialog.ok_button.click()
     settle(qtbot)
     assert sqlite_services.payments.get(world.buyer, world.ok2.id).status is P.CANCELLED
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_every_tab_fits_its_columns_without_scrolling_sideways(qtbot, desk, world, size):
+    """결제실패's reason and 결제취소's reason are the point of their tabs: no column that says the
+    same on every row takes their room, and nothing needs a sideways scroll at 1280 px."""
+    from tests.views.test_billing_view import open_billing
+
+    page = open_payments(qtbot, desk, world.buyer, "payment_manage", size=size)
+    tables = []
+    for tab in TABS:
+        show_tab(qtbot, page, tab)
+        tables.append(page.tabs.tables[tab])
+        shoot(page.window(), f"payments_{tab.value.lower()}_{size[0]}")
+    titles = {tab: [c.title for c in page.models[tab].columns] for tab in TABS}
+    assert "상태" not in titles[T.FAILED] and "승인번호" not in titles[T.FAILED] and "상태" not in titles[T.CANCELLED]
+    assert titles[T.FAILED][-1] == "실패 사유" and "승인번호" in titles[T.CANCELLED]
+    tables.append(open_billing(qtbot, desk, world.buyer, size=size).table)
+    for table in tables:
+        model, header = table.model(), table.horizontalHeader()
+        widths = [table.columnWidth(i) for i in range(model.columnCount())]
+        assert sum(widths) <= table.viewport().width(), [c.title for c in model.columns]
+        for i, column in enumerate(model.columns):
+            if header.sectionResizeMode(i) != header.ResizeMode.Stretch:
+                assert widths[i] >= column.width, column.title
+            else:
+                assert widths[i] >= 120, column.title

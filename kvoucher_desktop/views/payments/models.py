@@ -63,6 +63,8 @@ class PaymentTableModel(KeysetTableModel):
         self.tab, self.role = tab, role
         self.period: tuple[date | None, date | None] = (None, None)
         self._columns = self.make_columns()
+        titles = [c.title for c in self._columns]
+        self._status_column = titles.index(_tr("상태")) if _tr("상태") in titles else None
 
     def make_columns(self) -> list[Column]:
         tr = _tr
@@ -71,15 +73,19 @@ class PaymentTableModel(KeysetTableModel):
             Column(tr("결제일시"), lambda p: format_kst(paid_at(p)), ALIGN_CENTER, 128,
                    tooltip=lambda p: tr("{at} (한국시간)").format(at=format_kst(paid_at(p), seconds=True))),
             Column(tr("서비스"), lambda p: p.service_name, width=170, tooltip=lambda p: p.service_name),
-            Column(tr("공급기업") if self.role is Role.DEMAND else tr("수요기업"), other, width=120, tooltip=other),
+            Column(tr("공급기업") if self.role is Role.DEMAND else tr("수요기업"), other, width=150, tooltip=other),
             Column(tr("결제금액"), lambda p: format_krw(p.amount), ALIGN_RIGHT, 100),
             Column(tr("정부지원금"), lambda p: format_krw(p.government_share), ALIGN_RIGHT, 100),
             Column(tr("자부담"), lambda p: format_krw(p.self_share), ALIGN_RIGHT, 90),
-            Column(tr("결제수단"), method_text, width=215 if self.tab is PaymentTab.BILLED else 250, tooltip=method_text),
-            Column(tr("승인번호"), lambda p: p.approval_no or "-", ALIGN_CENTER, 90),
-            Column(tr("상태"), status_text, ALIGN_CENTER, 80,
-                   tooltip=lambda p: (p.cancel_refusal or "") if p.status is P.SUCCEEDED else ""),
+            Column(tr("결제수단"), method_text, width=200, tooltip=method_text),
         ]
+        # a column that would say the same on every row of the tab is left out (결제실패 has no
+        # approval number, and a one-state tab's name is its state): the reason gets the room
+        if self.tab is not PaymentTab.FAILED:
+            columns.append(Column(tr("승인번호"), lambda p: p.approval_no or "-", ALIGN_CENTER, 90))
+        if self.tab not in (PaymentTab.FAILED, PaymentTab.CANCELLED):
+            columns.append(Column(tr("상태"), status_text, ALIGN_CENTER, 80,
+                                  tooltip=lambda p: (p.cancel_refusal or "") if p.status is P.SUCCEEDED else ""))
         if self.tab is PaymentTab.FAILED:
             columns.append(Column(tr("실패 사유"), lambda p: one_line(p.failure_reason), width=220,
                                   tooltip=lambda p: p.failure_reason or ""))
@@ -96,8 +102,8 @@ class PaymentTableModel(KeysetTableModel):
         return columns
 
     @property
-    def status_column(self) -> int:
-        return 8
+    def status_column(self) -> int | None:
+        return self._status_column
 
     def row_data(self, row: PaymentView, column: int, role: int):
         if column == self.status_column:
