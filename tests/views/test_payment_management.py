@@ -124,6 +124,7 @@ def test_the_buyer_cancels_on_the_day_and_the_row_moves_to_cancelled(qtbot, desk
     dialog = page.pending_dialog
     assert isinstance(dialog, CancelPaymentDialog) and not dialog.edit.isVisible()  # yes or no, no reason
     assert dialog.ok_button.text() == "예, 취소합니다" and dialog.cancel_button.text() == "아니요"
+    assert dialog.cancel_button.isDefault() and not dialog.ok_button.isDefault()  # Enter alone keeps it
     dialog.ok_button.click()
     settle(qtbot)
     assert not dialog.isVisible()

@@ -82,6 +82,8 @@ def test_the_settings_page_opens_the_next_year_after_a_confirmation(qtbot, desk,
     settle(qtbot)
     box = page.ask_open_next_year()
     assert "2027년 사업을 엽니다" in box.text() and box.yes_button.text() == "2027년 열기"
+    from PySide6.QtWidgets import QMessageBox
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)  # Enter alone never opens it
     box.reject()
     settle(qtbot)
     assert sqlite_services.programme.settings().year == 2026

@@ -41,6 +41,10 @@ class CancelPaymentDialog(ReasonDialog):
             ok_text = self.tr("예, 취소합니다")
         super().__init__(self.tr("결제 취소"), prompt, ok_text, parent)
         self.cancel_button.setText(self.tr("아니요") if not self.needs_reason else self.tr("닫기"))
+        if not self.needs_reason:  # the buyer's yes/no: Enter alone keeps the payment
+            self.ok_button.setAutoDefault(False)
+            self.ok_button.setDefault(False)
+            self.cancel_button.setDefault(True)
         self.edit.setVisible(self.needs_reason)
         if self.needs_reason:
             self.edit.setPlaceholderText(self.tr("예: 서비스 제공 일정이 맞지 않아 취소합니다."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...enums import Role, ScreeningAction, ScreeningStatus
 from ...services.clock import format_kst
@@ -187,7 +187,6 @@ class CompanyDetailPanel(DetailPanel):
             self.tr("'{name}'을(를) 심사탈락 처리할까요?\n\n심사탈락은 최종 결정으로 되돌릴 수 없으며, "
                     "이 기업은 올해 다시 신청할 수 없습니다.\n\n사유: {reason}").format(name=view.info.name, reason=reason),
             self.tr("심사탈락 확정"), lambda: self._run_action(view.id, A.REJECT, reason, view.status), danger=True)
-        box.setDefaultButton(box.button(QMessageBox.StandardButton.Cancel))  # Enter alone never rejects
 
         def answered(_result: int) -> None:
             if box.clickedButton() is box.yes_button:

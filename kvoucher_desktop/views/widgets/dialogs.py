@@ -78,8 +78,10 @@ def ask_yes_no(parent: QWidget, title: str, text: str, yes_text: str, on_yes: Ca
     box.setWindowTitle(title)
     box.setText(text)
     yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel).setText(box.tr("취소"))
-    box.setDefaultButton(yes)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel.setText(box.tr("취소"))
+    # what cannot be undone is never done by Enter alone: the safe answer is the default
+    box.setDefaultButton(cancel if danger else yes)
 
     def finished() -> None:
         if box.clickedButton() is yes:
