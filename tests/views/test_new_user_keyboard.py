@@ -184,3 +184,42 @@ def test_buttons_built_after_the_page_press_on_enter_too(qtbot, desk, sqlite_ser
     buttons = page.detail.findChildren(QPushButton)
     assert buttons
     assert all(b.autoDefault() for b in buttons), [b.text() for b in buttons if not b.autoDefault()]
+
+
+# --- full-width digits in number and date fields (SPEC §8) ---------------------------------------------
+def test_full_width_digits_count_in_date_and_number_fields(qtbot):
+    """０–９ typed in a Korean input mode land as digits in a date field and a spin box, by key
+    presses and by an input method's commit; other text is left to the field."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+    from PySide6.QtWidgets import QApplication, QSpinBox
+
+    from kvoucher_desktop.views.widgets.wide_digits import accept_wide_digits, date_field, day_of, narrow
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    day = date_field(parent=host)
+    spin = accept_wide_digits(QSpinBox(host))
+    spin.setRange(0, 90)
+    host.show()
+
+    def type_wide(widget, text: str) -> None:  # what a full-width input mode sends (QTest takes ASCII only)
+        for ch in text:
+            QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, ch))
+
+    day.setFocus()
+    day.setSelectedSection(day.Section.YearSection)
+    type_wide(day, "２０２４")
+    assert day_of(day).year == 2024
+    spin.setFocus()
+    spin.selectAll()
+    type_wide(spin, "３")
+    assert spin.value() == 3
+    spin.selectAll()
+    QApplication.sendEvent(spin, QInputMethodEvent("", []))  # nothing to commit: nothing happens
+    commit = QInputMethodEvent()
+    commit.setCommitString("４５")
+    QApplication.sendEvent(spin, commit)
+    assert spin.value() == 45
+    assert narrow("２０２６－０３－０５") == "2026-03-05" and narrow("abc") == "abc"

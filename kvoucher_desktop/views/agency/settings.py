@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -32,6 +31,7 @@ from ..widgets.busy import page_head
 from ..widgets.common import ErrorLabel, mark_invalid, scrolling_body
 from .next_year import ask_open_next_year, beside, next_year_button
 from ..widgets.forms import FieldErrors, set_read_only
+from ..widgets.wide_digits import accept_wide_digits, date_field, day_of
 from ..widgets.notice import NoticeBox
 
 #: the largest voucher amount the form accepts (a QSpinBox holds 32-bit integers)
@@ -42,10 +42,6 @@ def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
-
-
 def _spin(minimum: int, maximum: int, suffix: str = "", step: int = 1) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(minimum, maximum)
@@ -53,15 +49,8 @@ def _spin(minimum: int, maximum: int, suffix: str = "", step: int = 1) -> QSpinB
     spin.setSuffix(suffix)
     spin.setAlignment(Qt.AlignmentFlag.AlignRight)
     spin.setFixedWidth(130)
-    return spin
+    return accept_wide_digits(spin)
 
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumWidth(140)
-    return edit
 
 
 class ProgrammeSettingsPage(QWidget):
@@ -103,8 +92,8 @@ class ProgrammeSettingsPage(QWidget):
         self.next_year_button = next_year_button(self)
         form.addRow(self.tr("사업연도"), beside(self.year, self.next_year_button))
 
-        self.application_start = _date_edit()
-        self.application_end = _date_edit()
+        self.application_start = date_field(min_width=140)
+        self.application_end = date_field(min_width=140)
         window = QHBoxLayout()
         window.addWidget(self.application_start)
         window.addWidget(QLabel("~"))
@@ -139,7 +128,7 @@ class ProgrammeSettingsPage(QWidget):
         self.settlement_days.setPrefix("D+")
         self.settlement_days.setToolTip(self.tr("결제일로부터 공급기업에 정산금을 지급하는 기한"))
         form.addRow(self.tr("정산 지급기한"), self.settlement_days)
-        self.settlement_fee = QDoubleSpinBox()
+        self.settlement_fee = accept_wide_digits(QDoubleSpinBox())
         self.settlement_fee.setRange(0.0, 100.0)
         self.settlement_fee.setDecimals(2)
         self.settlement_fee.setSingleStep(0.1)
@@ -245,8 +234,8 @@ class ProgrammeSettingsPage(QWidget):
         assert self.loaded is not None
         return ProgrammeView(
             year=self.loaded.year,
-            application_start=_pydate(self.application_start.date()),
-            application_end=_pydate(self.application_end.date()),
+            application_start=day_of(self.application_start),
+            application_end=day_of(self.application_end),
             voucher_amount=int(self.voucher_amount.value()),
             government_share_pct=int(self.government_share_pct.value()),
             use_period_months=int(self.use_period_months.value()),

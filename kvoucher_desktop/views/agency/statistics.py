@@ -11,9 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,6 +32,7 @@ from ...services.rules.screening import STATUS_LABELS
 from ..widgets.busy import page_head
 from ..widgets.common import STATUS_COLOURS, ErrorLabel
 from ..widgets.files import save_file_name, write_file
+from ..widgets.wide_digits import date_field, day_of
 from ..widgets.year_select import year_and_reload
 from .charts import BarChart
 from .stat_tables import ExportTableModel
@@ -117,7 +117,8 @@ class StatisticsPage(QWidget):
         period = QHBoxLayout()
         period.addWidget(QLabel(self.tr("일별 결제 기간")))
         today = kst_date(self.ctx.services.clock.now())
-        self.start_edit, self.end_edit = _date_edit(today - timedelta(days=29)), _date_edit(today)
+        self.start_edit = date_field(today - timedelta(days=29), min_width=0)
+        self.end_edit = date_field(today, min_width=0)
         period.addWidget(self.start_edit)
         period.addWidget(QLabel("~"))
         period.addWidget(self.end_edit)
@@ -161,7 +162,7 @@ class StatisticsPage(QWidget):
         return self._applied
 
     def apply_period(self) -> None:
-        start, end = _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+        start, end = day_of(self.start_edit), day_of(self.end_edit)
         if end < start:
             problem = self.tr("종료일이 시작일보다 앞섭니다.")
         elif (end - start).days + 1 > st.MAX_PERIOD_DAYS:
@@ -264,14 +265,3 @@ def file_name(title: str, day: date) -> str:
     """The save dialog's proposal: the title without characters file systems refuse, and the day."""
     clean = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in title).strip() or "통계"
     return f"{clean}_{day:%Y%m%d}.xlsx"
-
-
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())

@@ -9,20 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...services.clock import kst_date
 from ..widgets.common import ErrorLabel
+from ..widgets.wide_digits import date_field, day_of
 
 DEFAULT_MONTHS = 3
-
-
-def _date_edit(parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumWidth(130)
-    return edit
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -48,7 +41,7 @@ class PeriodBar(QWidget):
         row = QHBoxLayout()
         outer.addLayout(row)
         label = QLabel(self.tr("기간"), self)
-        self.start_edit, self.end_edit = _date_edit(self), _date_edit(self)
+        self.start_edit, self.end_edit = date_field(parent=self), date_field(parent=self)
         self.start_edit.setAccessibleName(self.tr("조회 시작일"))
         self.end_edit.setAccessibleName(self.tr("조회 종료일"))
         label.setBuddy(self.start_edit)
@@ -77,8 +70,7 @@ class PeriodBar(QWidget):
         self._applied = (start, end)
 
     def shown_period(self) -> tuple[date, date]:
-        s, e = self.start_edit.date(), self.end_edit.date()
-        return date(s.year(), s.month(), s.day()), date(e.year(), e.month(), e.day())
+        return day_of(self.start_edit), day_of(self.end_edit)
 
     def period(self) -> tuple[date, date]:
         return self._applied

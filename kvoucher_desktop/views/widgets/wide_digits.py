@@ -1,0 +1,74 @@
+"""Full-width digits in Qt's number and date fields (SPEC §8: digits typed in a Korean input
+mode count as digits), and the app's date field. QSpinBox, QDoubleSpinBox and QDateEdit take ASCII
+digits only and drop ０–９ without a word; `accept_wide_digits(widget)` gives them the digits NFKC
+would give."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QWidget
+
+#: ０–９, the full-width minus, full stop and colon as the fields would take them
+_WIDE = {chr(0xFF10 + i): str(i) for i in range(10)} | {"－": "-", "．": ".", "：": ":"}
+
+
+def narrow(text: str) -> str:
+    """`text` with full-width digits and separators as their ASCII forms (NFKC for these)."""
+    return "".join(_WIDE.get(ch, ch) for ch in text) if any(ch in _WIDE for ch in text) else text
+
+
+class _WideDigits(QObject):
+    """Re-sends a key press or an input-method commit that holds full-width digits as ASCII."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress:
+            text = event.text()
+            if text and len(text) == 1 and text in _WIDE:
+                watched.event(_key(_WIDE[text], event.modifiers()))
+                return True
+        elif kind == QEvent.Type.InputMethod:
+            commit = event.commitString()
+            if commit and narrow(commit) != commit:  # an input method's full-width mode
+                for ch in narrow(commit):
+                    watched.event(_key(ch, Qt.KeyboardModifier.NoModifier))
+                return True
+        return False
+
+
+def _key(ch: str, modifiers) -> QKeyEvent:
+    """The key press of an ASCII digit or separator."""
+    key = {"-": Qt.Key.Key_Minus, ".": Qt.Key.Key_Period, ":": Qt.Key.Key_Colon}.get(ch) or Qt.Key(ord(ch))
+    return QKeyEvent(QEvent.Type.KeyPress, key, modifiers, ch)
+
+
+_FILTER: _WideDigits | None = None
+
+
+def accept_wide_digits(widget: QAbstractSpinBox) -> QAbstractSpinBox:
+    """Install the full-width digit filter on a spin box or date field; returns the widget."""
+    global _FILTER
+    if _FILTER is None:
+        _FILTER = _WideDigits()
+    widget.installEventFilter(_FILTER)
+    return widget
+
+
+def date_field(day: date | None = None, parent: QWidget | None = None, min_width: int = 130) -> QDateEdit:
+    """The app's date field: yyyy-MM-dd with a calendar pop-up, full-width digits accepted."""
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumWidth(min_width)
+    if day is not None:
+        edit.setDate(QDate(day.year, day.month, day.day))
+    return accept_wide_digits(edit)
+
+
+def day_of(edit: QDateEdit) -> date:
+    """The field's day as a `date`."""
+    d = edit.date()
+    return date(d.year(), d.month(), d.day())
