@@ -4,7 +4,7 @@ rows; this module decides the columns and the totals rows, and reports the job's
 the rows stream into the file (a supplier's year is ~100,000 rows: never all in memory at once).
 
 The totals rows sum the very rows in the file (the period could gain a payment between two pages
-of a long export; the file is then still consistent with itself): 결제완료 합계 (SUCCEEDED) and
+of a long export; the file is then still consistent with itself): 결제성공 합계 (SUCCEEDED) and
 결제취소 합계 (CANCELLED), never netted (a cancelled payment gave its budget back).
 """
 
@@ -17,6 +17,7 @@ from ..enums import PaymentStatus
 from .clock import format_kst
 from .dto import PaymentView
 from .exports import Column, ColumnKind, Table
+from .rules.payments import cancel_reason_text
 
 P = PaymentStatus
 K = ColumnKind
@@ -26,7 +27,7 @@ COLUMNS = (
     Column("정부지원금", K.KRW, 14), Column("자부담", K.KRW, 12), Column("결제수단", K.TEXT, 30),
     Column("승인번호", K.TEXT, 12), Column("취소일시", K.TEXT, 17), Column("취소 사유", K.TEXT, 30),
 )
-TOTALS = (("결제완료 합계", P.SUCCEEDED), ("결제취소 합계", P.CANCELLED))
+TOTALS = (("결제성공 합계", P.SUCCEEDED), ("결제취소 합계", P.CANCELLED))
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -40,7 +41,7 @@ def row_of(p: PaymentView) -> tuple:
     method = f"{p.method_label} {p.card_masked}" if p.card_masked else p.method_label
     return (format_kst(p.approved_at or p.created_at), p.status_label, p.service_name, p.company_name,
             p.supplier_name, p.amount, p.government_share, p.self_share, method, p.approval_no or "",
-            format_kst(p.cancelled_at), " ".join((p.cancel_reason or "").split()))
+            format_kst(p.cancelled_at), cancel_reason_text(p.cancel_reason) if p.status is P.CANCELLED else "")
 
 
 def title_of(start: date | None, end: date | None) -> str:

@@ -67,7 +67,7 @@ def paper_of(row, kind: PaperKind) -> PaperData:
         method_label=rules.METHOD_LABELS[method], card_masked=mask_card_number(last4) if last4 else None,
         approval_no=approval_no, approved_at=approved_at,
         cancelled_at=cancelled_at if status is P.CANCELLED else None,
-        cancel_reason=(cancel_reason or "수요기업이 결제 당일 취소") if status is P.CANCELLED else None)
+        cancel_reason=rules.cancel_reason_text(cancel_reason) if status is P.CANCELLED else None)
 
 
 def batch_kind(status: PaymentStatus) -> PaperKind:

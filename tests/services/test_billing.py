@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from kvoucher_desktop.enums import BillingExport, PaymentStatus, PaymentTab
+from kvoucher_desktop.enums import BillingExport, PaperKind, PaymentStatus, PaymentTab
 from kvoucher_desktop.services.clock import KST
 from kvoucher_desktop.services.errors import PermissionDenied, ValidationError
 
@@ -68,7 +68,7 @@ def test_xlsx_export_holds_every_row_and_totals_equal_to_the_service(services, b
     assert body[0][header.index("상태")] == "결제취소" and body[0][header.index("취소일시")]
     service_totals = services.payments.totals(desk.buyer)
     done, cancelled = totals
-    assert done[0] == "결제완료 합계" and cancelled[0] == "결제취소 합계"
+    assert done[0] == "결제성공 합계" and cancelled[0] == "결제취소 합계"
     for line, expected in ((done, service_totals.succeeded), (cancelled, service_totals.cancelled)):
         assert line[1] == f"{expected.count:,}건"
         assert line[amount:amount + 3] == [expected.amount, expected.government_share, expected.self_share]
@@ -90,6 +90,10 @@ def test_csv_export_opens_in_excel_and_holds_the_same_rows(services, billed):
     assert int(rows[-2][amount]) == totals.succeeded.amount == 1_333_333
     assert int(rows[-1][amount]) == totals.cancelled.amount == 200_000
     assert data.count(b"\r\n") == len(rows)
+    reason = rows[0].index("취소 사유")
+    assert [r[reason] for r in rows[1:-2]] == ["수요기업이 결제 당일 취소", "", ""]  # as the list and the slip say
+    slip = services.payments.paper(desk.supplier, gone.id, PaperKind.CANCELLATION)
+    assert slip.cancel_reason == "수요기업이 결제 당일 취소"
 
 
 def test_export_reports_progress_and_stops_when_cancelled(services, billed):

@@ -108,7 +108,7 @@ def test_the_buyer_sees_four_tabs_with_counts_rows_and_the_masked_card(qtbot, qt
     assert texts(page, T.FAILED, "실패 사유") == [world.bad.failure_reason] and world.bad.failure_reason
     show_tab(qtbot, page, T.CANCELLED)
     assert texts(page, T.CANCELLED, "취소일시") == ["2026-03-05 10:00"]
-    assert texts(page, T.CANCELLED, "취소 사유") == ["결제 당일 취소"]
+    assert texts(page, T.CANCELLED, "취소 사유") == ["수요기업이 결제 당일 취소"]  # as the export and the slip say
     succeeded = show_tab(qtbot, page, T.SUCCEEDED)
     assert [r.id for r in succeeded.rows()] == [world.ok2.id, world.ok1.id]
     assert page.cancel_button.isVisible() and not page.cancel_button.isEnabled()  # nothing selected yet

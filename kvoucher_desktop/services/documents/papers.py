@@ -17,7 +17,7 @@ from ...enums import PaperKind, PaymentStatus
 from ..clock import format_kst
 from ..dto import PaperData
 from ..rules.money import format_krw
-from ..rules.payments import PAPER_TITLES
+from ..rules.payments import PAPER_TITLES, cancel_reason_text
 from .fonts import REGULAR, register_fonts
 from .sheet import (ACCENT, CONTENT_WIDTH, LABEL_FILL, MARGIN, MUTED, PAGE_HEIGHT, PAGE_WIDTH, Cell, Sheet, head,
                     label, money, value, wrap)
@@ -118,7 +118,7 @@ def draw_cancellation(sheet: Sheet, data: PaperData) -> None:
         method_rows(data),
         [label("서비스"), value(data.service_name, 3, max_lines=6)],
         # the whole reason (CANCEL_REASON_LIMIT characters fit); only an older, longer one ends in …
-        [label("취소 사유"), value(data.cancel_reason or "결제 당일 취소", 3, max_lines=9)],
+        [label("취소 사유"), value(cancel_reason_text(data.cancel_reason), 3, max_lines=9)],
     ])
     parties(sheet, data)
     amounts(sheet, data, "취소 금액", "취소 합계금액")

@@ -75,7 +75,7 @@ class Cancelling:
             if p.status is P.SUCCEEDED:
                 p.status, p.cancelled_at, p.updated_at = P.CANCELLED, answer.cancelled_at, now
                 d = uow.deals.get_for_update(p.deal_id)
-                memo = p.cancel_reason or "수요기업이 결제 당일 취소"
+                memo = rules.cancel_reason_text(p.cancel_reason)
                 uow.deals.move(d, A.CANCEL, D.CANCELLED, actor, deal_rules.StepInput(at=now, memo=memo))
                 uow.audit(actor, "payment.cancel", "payment", p.id, before={"status": P.SUCCEEDED.value},
                           after={"status": P.CANCELLED.value, "amount": p.amount})

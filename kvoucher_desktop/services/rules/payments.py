@@ -140,3 +140,14 @@ def paper_refusal(kind: PaperKind, status: PaymentStatus) -> str | None:
     if kind is PaperKind.CANCELLATION and status is not P.CANCELLED:
         return "취소전표는 취소된 결제만 출력할 수 있습니다."
     return None
+
+
+#: what a cancellation without a reason was: the buyer's own, on the KST day of the payment
+SAME_DAY_CANCEL_REASON = "수요기업이 결제 당일 취소"
+
+
+def cancel_reason_text(reason: str | None) -> str:
+    """A cancellation's reason as every place shows it (lists, exports, 취소전표, the deal's history):
+    the reason on one line, or what a cancellation without one was."""
+    text = " ".join((reason or "").split())
+    return text or SAME_DAY_CANCEL_REASON

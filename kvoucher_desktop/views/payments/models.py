@@ -18,6 +18,7 @@ from ...enums import PaymentStatus, PaymentTab, Role
 from ...services.clock import format_kst
 from ...services.dto import PaymentView, SettlementKind, SettlementRow
 from ...services.rules.money import format_krw
+from ...services.rules.payments import cancel_reason_text
 from ..widgets.tables import ALIGN_CENTER, ALIGN_RIGHT, Column, KeysetTableModel, RowTableModel
 
 P = PaymentStatus
@@ -95,9 +96,9 @@ class PaymentTableModel(KeysetTableModel):
         elif self.tab is PaymentTab.CANCELLED:
             columns += [
                 Column(tr("취소일시"), lambda p: format_kst(p.cancelled_at), ALIGN_CENTER, 128),
-                Column(tr("취소 사유"), lambda p: one_line(p.cancel_reason) or tr("결제 당일 취소"), width=200,
+                Column(tr("취소 사유"), lambda p: cancel_reason_text(p.cancel_reason), width=200,
                        tooltip=lambda p: tr("{reason} · 취소한 사람: {who}").format(
-                           reason=p.cancel_reason or tr("결제 당일 취소"), who=p.cancelled_by_name or "-")),
+                           reason=cancel_reason_text(p.cancel_reason), who=p.cancelled_by_name or "-")),
             ]
         return columns
 
