@@ -109,6 +109,7 @@ def test_the_buyer_evaluates_sees_the_average_and_cannot_evaluate_again(qtbot, q
     assert dialog.isVisible() and "전반적 만족도" in dialog.error.text()
     assert dialog.scores() == {"quality": 5, "timeliness": 4, "communication": 5, "price": 3, "overall": None}
     dialog.choose("overall", 4)
+    assert not dialog.error.isVisible()  # the message was about 전반적 만족도: answered, it goes
     type_text(dialog.comment, "good service")
     dialog.ok_button.click()
     settle(qtbot)
@@ -146,6 +147,7 @@ def test_the_buyer_evaluates_sees_the_average_and_cannot_evaluate_again(qtbot, q
     stale.ok_button.click()
     settle(qtbot)
     assert stale.isVisible() and "이미 평가를 마친" in stale.error.text()
+    assert not stale.ok_button.isEnabled()  # nothing left to save from this form
     stale.reject()
     assert world.services.evaluations.get(world.buyer, world.e1.id).quality == 5
 
@@ -185,3 +187,14 @@ def test_the_agency_sees_every_evaluation_and_cannot_evaluate(qtbot, desk, world
     shown.reject()
     show_tab(qtbot, page, E.DONE)
     assert texts(page, E.DONE, "수요기업") == [world.e1.company_name] and texts(page, E.DONE, "평균") == ["4.0점"]
+    show_tab(qtbot, page, E.PENDING)
+    assert "아직 점수가 없습니다" in page.note.text()  # no 항목별 점수 promised for pending rows
+
+
+def test_with_nothing_left_to_evaluate_the_page_says_so(qtbot, desk, world):
+    for ev in (world.e1, world.e2):
+        world.services.evaluations.submit(world.buyer, ev.id, {f: 5 for f in (
+            "quality", "timeliness", "communication", "price", "overall")})
+    page = open_page(qtbot, desk, world.buyer, "evaluations")
+    assert page.tab_title(E.PENDING) == "평가대기 (0)"
+    assert not page.evaluate_button.isEnabled() and "평가할 거래가 없습니다" in page.note.text()

@@ -43,6 +43,8 @@ class EvaluationDialog(QDialog):
         self.editable = evaluation.status is EvaluationStatus.PENDING and evaluation.submit_refusal is None
         self.groups: dict[str, QButtonGroup] = {}
         self.score_labels: dict[str, QLabel] = {}
+        self._error_field: str | None = None  # the criterion or field the shown message is about
+        self._settled = False  # the store says it is saved already: 평가 저장 stays off
         self.setWindowTitle(self.tr("평가하기") if self.editable else self.tr("평가 내용"))
         self.setMinimumWidth(620)
         self._build()
@@ -139,6 +141,9 @@ class EvaluationDialog(QDialog):
     def _chosen(self, field: str) -> None:
         for button in self.groups[field].buttons():
             mark_invalid(button, False)
+        if self._error_field == field:  # the message was about this criterion: it is answered now
+            self.error.clear_message()
+            self._error_field = None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """1–5 on a criterion's radio button chooses that score."""
@@ -166,7 +171,7 @@ class EvaluationDialog(QDialog):
 
     def _set_working(self, working: bool) -> None:
         if self.ok_button is not None:
-            self.ok_button.setEnabled(not working)
+            self.ok_button.setEnabled(not working and not self._settled)
         self.close_button.setEnabled(not working)
 
     def _saved(self, view: EvaluationView) -> None:
@@ -178,6 +183,9 @@ class EvaluationDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.error.show_message(error_text(exc))
         field = exc.field if isinstance(exc, DomainError) else None
+        self._error_field = field
+        if getattr(exc, "code", None) == "evaluated":  # saved meanwhile (another desk): nothing to save here
+            self._settled = True
         if field in self.groups:
             for button in self.groups[field].buttons():
                 mark_invalid(button, True)

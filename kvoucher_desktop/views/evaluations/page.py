@@ -81,8 +81,12 @@ class EvaluationPage(QWidget, ListTabsPage):
         """Called when shown and after changes: the counts, and the current tab in place."""
         if not self.tab_keys:
             return
-        load_counts(self.ctx, self, self.ctx.services.evaluations.counts, self.tabs.show_counts)
+        load_counts(self.ctx, self, self.ctx.services.evaluations.counts, self._counts_arrived)
         self.tabs.refresh_current()
+
+    def _counts_arrived(self, counts) -> None:
+        self.tabs.show_counts(counts)
+        self._update_actions()  # an empty 평가대기 says so
 
     # --- acting ------------------------------------------------------------------------------
     def _update_actions(self) -> None:
@@ -91,8 +95,16 @@ class EvaluationPage(QWidget, ListTabsPage):
         self.evaluate_button.setVisible(pending_tab and demand)
         row = self.selected()
         self.open_button.setEnabled(row is not None)
-        if not pending_tab or not demand:
+        if not demand:
+            self.note.setText(self.tr("평가대기 건은 아직 점수가 없습니다. 수요기업이 평가하면 평가완료로 옮겨집니다.")
+                              if pending_tab else self.tr("행을 두 번 누르거나 Enter를 누르면 항목별 점수를 볼 수 있습니다."))
+            return
+        if not pending_tab:
             self.note.setText(self.tr("행을 두 번 누르거나 Enter를 누르면 항목별 점수를 볼 수 있습니다."))
+            return
+        if row is None and self.tabs.counts.get(E.PENDING) == 0:  # nothing left to evaluate
+            self.evaluate_button.setEnabled(False)
+            self.note.setText(self.tr("평가할 거래가 없습니다. 결제를 마친 거래는 이곳 평가대기에 나타납니다."))
             return
         refusal = self.tr("평가할 거래를 목록에서 선택해 주세요.") if row is None else row.submit_refusal
         self.evaluate_button.setEnabled(refusal is None)
