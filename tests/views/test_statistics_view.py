@@ -32,7 +32,7 @@ def test_the_statistics_page_loads_and_exports_xlsx(qtbot, desk, sqlite_services
     assert totals[0] == "합계" and totals[-1] == 4
     assert page.panels["screening"].chart.labels == ["대구", "부산", "서울"]
     assert "승인 예산 4,000,000원" in page.panels["budget"].note.text()
-    assert page.panels["daily"].note.text() == "이 기간에 결제가 없습니다."
+    assert page.panels["daily"].note.text().startswith("2026년 사업 기업의 결제가 이 기간에 없습니다.")
     assert [r[0] for r in page.panels["category"].table.rows][:2] == ["화상회의", "재택근무"]
     assert page.panels["service_ratings"].note.text() == "아직 완료된 평가가 없습니다."
     assert page.panels["supplier_ratings"].model.rowCount() == 0
@@ -114,7 +114,7 @@ def test_the_daily_chart_has_a_bar_for_every_day_of_the_period(qtbot, desk, sqli
     chart = page.panels["daily"].chart
     assert chart.labels == ["2/18", "2/19", "2/20", "2/21", "2/22", "2/23", "2/24", "2/25", "2/26", "2/27",
                             "2/28", "3/1", "3/2"]
-    assert "2026-02-18 ~ 2026-03-02 결제 완료 3건 150,000원" in page.panels["daily"].note.text()
+    assert "2026년 사업 기업의 2026-02-18 ~ 2026-03-02 결제 완료 3건 150,000원" in page.panels["daily"].note.text()
 
 
 def test_the_spare_width_goes_to_a_name_not_to_a_number(qtbot, desk, sqlite_services):
@@ -150,7 +150,7 @@ def test_a_refused_period_is_said_beside_its_fields_and_the_chart_stays(qtbot, d
     page.period_button.click()
     settle(qtbot)
     assert not page.period_error.isVisible() and page.period() == (date(2026, 1, 1), date(2026, 3, 2))
-    assert page.panels["daily"].note.text() == "이 기간에 결제가 없습니다."  # loaded for the new period
+    assert "결제가 이 기간에 없습니다" in page.panels["daily"].note.text()  # loaded for the new period
 
 
 def test_an_export_to_a_place_that_cannot_be_written_says_so_in_korean(qtbot, desk, sqlite_services, tmp_path):
@@ -163,3 +163,15 @@ def test_an_export_to_a_place_that_cannot_be_written_says_so_in_korean(qtbot, de
     feedback = window.feedback
     assert feedback.is_failure and feedback.text.startswith("파일을 저장하지 못했습니다:")
     assert "예기치 않은" not in feedback.text
+
+
+def test_a_short_table_shows_all_its_rows_above_the_chart(qtbot, desk, sqlite_services):
+    window = desk(make_agency(sqlite_services), size=(1280, 800))
+    page = window.open_page("statistics")
+    settle(qtbot)
+    page.tabs.setCurrentIndex(1)  # 예산: eight rows
+    qtbot.wait(50)
+    panel = page.panels["budget"]
+    view = panel.view
+    assert view.verticalScrollBar().maximum() == 0  # every row in sight
+    assert panel.chart.height() >= 150  # and the chart keeps room

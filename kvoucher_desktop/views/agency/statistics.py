@@ -84,6 +84,8 @@ class StatPanel(QWidget):
             self.splitter.setStretchFactor(1, 1)
         layout.addWidget(self.splitter, 1)
         self.table: Table | None = None
+        self._sized_by_user = False
+        self.splitter.splitterMoved.connect(lambda *_a: setattr(self, "_sized_by_user", True))
 
     def show_table(self, table: Table, note: str = "") -> None:
         self.table = table
@@ -97,6 +99,23 @@ class StatPanel(QWidget):
                                         else QHeaderView.ResizeMode.Interactive)
         self.note.setText(note)
         self.export_button.setEnabled(True)
+        self.fit_table()
+
+    def fit_table(self) -> None:
+        """Give the table the height of its rows (up to 60 % of the panel) and the chart the rest,
+        until the user moves the divider."""
+        if self.chart is None or self._sized_by_user:
+            return
+        total = sum(self.splitter.sizes()) or self.splitter.height()
+        rows = self.model.rowCount()
+        row_height = self.view.verticalHeader().defaultSectionSize()
+        wanted = self.view.horizontalHeader().sizeHint().height() + rows * row_height + 6
+        table = max(120, min(wanted, int(total * 0.6)))
+        self.splitter.setSizes([table, max(0, total - table)])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.fit_table()
 
 
 class StatisticsPage(QWidget):
@@ -215,9 +234,11 @@ class StatisticsPage(QWidget):
     def _show_daily(self, rows, year, period: tuple[date, date] | None = None) -> None:
         start, end = period or self.period()
         self.panels["daily"].show_table(st.daily_table(rows, year), note=self.tr(
-            "{start} ~ {end} 결제 완료 {n}건 {amount}원 (결제 승인일, 한국 시간)").format(
-            start=start.isoformat(), end=end.isoformat(), n=f"{sum(r.count for r in rows):,}",
-            amount=f"{sum(r.amount for r in rows):,}") if rows else self.tr("이 기간에 결제가 없습니다."))
+            "{year}년 사업 기업의 {start} ~ {end} 결제 완료 {n}건 {amount}원 (결제 승인일, 한국 시간)").format(
+            year=year, start=start.isoformat(), end=end.isoformat(), n=f"{sum(r.count for r in rows):,}",
+            amount=f"{sum(r.amount for r in rows):,}") if rows else self.tr(
+            "{year}년 사업 기업의 결제가 이 기간에 없습니다. 다른 연도의 결제는 위의 연도를 바꿔 보세요.")
+            .format(year=year))
         days = st.every_day(rows, start, end) if rows else ()  # a day without payments is a zero bar
         self.panels["daily"].chart.set_bars([f"{r.day.month}/{r.day.day}" for r in days],
                                             [(self.tr("결제금액"), [r.amount for r in days], "#2563eb")])
@@ -230,12 +251,12 @@ class StatisticsPage(QWidget):
 
     def _show_supplier_ratings(self, rows, _year) -> None:
         self.panels["supplier_ratings"].show_table(st.supplier_ratings_table(rows), note=self.tr(
-            "평가받은 공급기업 {n}곳, 평가 평균 (1–5점, 평가 수로 가중)").format(n=len(rows))
+            "평가받은 공급기업 {n}곳, 평가 평균 (1–5점, 평가 수로 가중; 모든 연도의 평가)").format(n=len(rows))
             if rows else self.tr("아직 완료된 평가가 없습니다."))
 
     def _show_service_ratings(self, rows, _year) -> None:
         self.panels["service_ratings"].show_table(st.service_ratings_table(rows), note=self.tr(
-            "평가받은 서비스 {n}개, 평균 점수가 높은 순 (1–5점)").format(n=len(rows))
+            "평가받은 서비스 {n}개, 평균 점수가 높은 순 (1–5점; 모든 연도의 평가)").format(n=len(rows))
             if rows else self.tr("아직 완료된 평가가 없습니다."))
 
     # --- export ------------------------------------------------------------------------------
