@@ -83,6 +83,11 @@ class WindowChrome:
         connection = QAction(self.tr("데이터베이스 연결…"), self)
         connection.triggered.connect(self.open_connection_settings)
         view.addAction(connection)
+        if self.actor is not None and "programme_settings" in self.page_actions:
+            # 다음 연도 열기 lives on 사업 설정; 설정 is where someone looks for it first
+            programme = QAction(self.tr("사업 설정 · 다음 연도 열기…"), self)
+            programme.triggered.connect(lambda _=False: self.open_page("programme_settings"))
+            view.addAction(programme)
         if self.actor is not None:
             password = QAction(self.tr("비밀번호 변경…"), self)
             password.triggered.connect(self.open_password_dialog)

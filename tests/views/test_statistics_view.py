@@ -175,3 +175,13 @@ def test_a_short_table_shows_all_its_rows_above_the_chart(qtbot, desk, sqlite_se
     view = panel.view
     assert view.verticalScrollBar().maximum() == 0  # every row in sight
     assert panel.chart.height() >= 150  # and the chart keeps room
+
+
+def test_the_settings_menu_leads_the_agency_to_the_next_year(qtbot, desk, sqlite_services):
+    window = desk(make_agency(sqlite_services))
+    (settings,) = [a.menu() for a in window.menuBar().actions() if a.text() == "설정"]
+    (entry,) = [a for a in settings.actions() if "다음 연도 열기" in a.text()]
+    entry.trigger()
+    settle(qtbot)
+    from kvoucher_desktop.views.agency.settings import ProgrammeSettingsPage
+    assert isinstance(window.current_page(), ProgrammeSettingsPage)
