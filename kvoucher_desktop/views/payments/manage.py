@@ -77,7 +77,7 @@ class PaymentManagePage(QWidget, ListTabsPage):
         self.tabs = ListTabs(
             self, TABS if self.role in TITLES else (), label=tab_label, make_model=self._make_model,
             empty_text=lambda tab: self.tr("이 기간에 '{tab}' 내역이 없습니다.").format(tab=tab_label(tab)),
-            stretch=lambda tab: -1 if tab is PaymentTab.FAILED else (1, -1) if tab is PaymentTab.CANCELLED else (1, 2),
+            stretch=lambda tab: -1 if tab is PaymentTab.FAILED else (1, -1) if tab is PaymentTab.CANCELLED else 1,
             min_height=110, keep_selection=True, restart_stale=True, parent=top)
         self.tabs.selection_changed.connect(self._update_cancel)
         top_layout.addWidget(self.tabs, 1)

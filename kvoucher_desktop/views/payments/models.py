@@ -74,7 +74,7 @@ class PaymentTableModel(KeysetTableModel):
             Column(tr("결제일시"), lambda p: format_kst(paid_at(p)), ALIGN_CENTER, 128,
                    tooltip=lambda p: tr("{at} (한국시간)").format(at=format_kst(paid_at(p), seconds=True))),
             Column(tr("서비스"), lambda p: p.service_name, width=170, tooltip=lambda p: p.service_name),
-            Column(tr("공급기업") if self.role is Role.DEMAND else tr("수요기업"), other, width=150, tooltip=other),
+            Column(tr("공급기업") if self.role is Role.DEMAND else tr("수요기업"), other, width=160, tooltip=other),
             Column(tr("결제금액"), lambda p: format_krw(p.amount), ALIGN_RIGHT, 100),
             Column(tr("정부지원금"), lambda p: format_krw(p.government_share), ALIGN_RIGHT, 100),
             Column(tr("자부담"), lambda p: format_krw(p.self_share), ALIGN_RIGHT, 90),
