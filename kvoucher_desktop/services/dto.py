@@ -532,6 +532,14 @@ class SettlementRow:
 
 
 @dataclass(frozen=True)
+class EvaluationAverage:
+    """The completed evaluations on the actor's side: how many, and the mean of their means
+    (1–5, two places; None when there are none) — computed as a service's rating is."""
+    count: int
+    mean: float | None
+
+
+@dataclass(frozen=True)
 class EvaluationView:
     """One evaluation of a paid deal (서비스 정산 / 받은 평가, SPEC §5.5): the five scores are None
     while it is PENDING; `average` is their mean (a multiple of 0.2) once DONE."""

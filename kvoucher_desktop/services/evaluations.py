@@ -24,7 +24,7 @@ from ..enums import EvaluationStatus, Role
 from ..models import Company, Evaluation, Payment, Service, Supplier, User
 from .changes import Changes, Done, Entity
 from .clock import Clock
-from .dto import Actor, EvaluationView, Page, builder
+from .dto import Actor, EvaluationAverage, EvaluationView, Page, builder
 from .errors import InvalidTransition, NotFound, PermissionDenied
 from .repositories.rows import fast, prepared, read_tuples
 from .rules import evaluations as rules
@@ -75,6 +75,15 @@ def _list_stmt(owner: str | None, status: EvaluationStatus, paged: bool, limit: 
 @prepared
 def _counts_stmt(owner: str | None):
     return _owned(select(fast(Evaluation.status), func.count()), owner).group_by(Evaluation.status)
+
+
+@prepared
+def _average_stmt(owner: str | None):
+    """The DONE evaluations' count and the sum of their five scores (a mean ×100 is that sum × 20)."""
+    e = Evaluation
+    return _owned(select(func.count(), func.coalesce(func.sum(e.quality + e.timeliness + e.communication + e.price
+                                                                + e.overall), 0)), owner) \
+        .where(e.status == bindparam("status", type_=e.status.type))
 
 
 @prepared
@@ -153,6 +162,14 @@ class EvaluationService:
             rows = read_tuples(uow.connection, _counts_stmt(owner), params)
         by_status = dict(rows)
         return {status: by_status.get(status, 0) for status in self._tabs(actor)}
+
+    def average(self, actor: Actor) -> EvaluationAverage:
+        """The completed evaluations on the actor's side (the buyer's given, the supplier's
+        received, the agency's every one): their count and mean, as the catalog computes a rating."""
+        owner, params = self._scope(actor)
+        with self.uow() as uow:
+            count, total = read_tuples(uow.connection, _average_stmt(owner), dict(params, status=E.DONE))[0]
+        return EvaluationAverage(int(count), rules.rating(int(total) * 100 // len(rules.FIELDS), int(count)))
 
     def list_tab(self, actor: Actor, status: EvaluationStatus, cursor: tuple | None = None,
                  limit: int = PAGE_SIZE) -> Page:

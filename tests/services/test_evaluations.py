@@ -263,6 +263,31 @@ def test_the_rating_is_the_mean_of_the_completed_evaluations_with_their_count(se
     assert (listed.rating, listed.rating_count) == (row.rating, row.rating_count)
 
 
+def test_the_average_of_each_side_is_computed_as_the_rating_is(services, clock):
+    """evaluations.average: the buyer's given, the supplier's received, the agency's all — count and
+    the mean of the means; nothing of another party's; (0, None) with none."""
+    from kvoucher_desktop.services.dto import EvaluationAverage
+
+    desk = Desk(services, clock)
+    other = Desk(services, clock)
+    assert services.evaluations.average(desk.supplier) == EvaluationAverage(0, None)
+    service_id = None
+    for scores in ({f: 5 for f in rules.FIELDS}, {f: 2 for f in rules.FIELDS}, GOOD):
+        deal, _p, ev = paid_evaluation(desk) if service_id is None else _again(desk, service_id)
+        service_id = deal.service_id
+        services.evaluations.submit(desk.buyer, ev.id, scores)
+    _d, _p2, elsewhere = paid_evaluation(other)
+    services.evaluations.submit(other.buyer, elsewhere.id, {f: 1 for f in rules.FIELDS})
+    _d3, _p3, _pending = paid_evaluation(other)  # pending: not counted
+    rating = services.catalog.detail(None, service_id).service.rating
+    assert services.evaluations.average(desk.supplier) == EvaluationAverage(3, rating) == EvaluationAverage(3, 3.73)
+    assert services.evaluations.average(desk.buyer) == EvaluationAverage(3, 3.73)
+    assert services.evaluations.average(other.supplier) == EvaluationAverage(1, 1.0)
+    assert services.evaluations.average(make_agency(services)) == EvaluationAverage(4, round((5 + 2 + 4.2 + 1) / 4, 2))
+    with pytest.raises(PermissionDenied):
+        services.evaluations.average(make_operator(services))
+
+
 def _again(desk, service_id):
     """A new deal on the same service, paid (the earlier one is PAID: the slot is free)."""
     s = desk.services

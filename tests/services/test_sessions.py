@@ -226,6 +226,7 @@ ARGS = {
     ("statistics", "payments_by_category"): lambda w: ((), {}),
     ("statistics", "supplier_ratings"): lambda w: ((), {}),
     ("statistics", "service_ratings"): lambda w: ((), {}),
+    ("evaluations", "average"): lambda w: ((), {}),
     ("evaluations", "counts"): lambda w: ((), {}),
     ("evaluations", "get"): lambda w: ((uuid.uuid4(),), {}),
     ("evaluations", "list_tab"): lambda w: ((EvaluationStatus.DONE,), {}),

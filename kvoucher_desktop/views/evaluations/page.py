@@ -35,6 +35,7 @@ class EvaluationPage(QWidget, ListTabsPage):
         actor = ctx.actor
         self.role = actor.role if actor is not None else None
         self.dialog: EvaluationDialog | None = None
+        self.average = None  # EvaluationAverage of this side, once loaded
         self._build()
 
     def sizeHint(self) -> QSize:
@@ -82,7 +83,24 @@ class EvaluationPage(QWidget, ListTabsPage):
         if not self.tab_keys:
             return
         load_counts(self.ctx, self, self.ctx.services.evaluations.counts, self._counts_arrived)
+        actor, evaluations = self.ctx.actor, self.ctx.services.evaluations
+        self.ctx.query(lambda: evaluations.average(actor), parent=self, key="average") \
+            .quiet().success(self._average_arrived).run()
         self.tabs.refresh_current()
+
+    def _average_arrived(self, average) -> None:
+        self.average = average
+        self._update_actions()
+
+    def _average_text(self) -> str:
+        """The completed evaluations' count and mean on this side, for the 평가완료 note."""
+        average = self.average
+        if average is None or not average.count:
+            return ""
+        what = {Role.SUPPLIER: self.tr("받은 평가"), Role.DEMAND: self.tr("내가 한 평가")}.get(
+            self.role, self.tr("전체 평가"))
+        return self.tr("{what} {n}건 · 평균 {mean:.2f}점. ").format(
+            what=what, n=f"{average.count:,}", mean=average.mean)
 
     def _counts_arrived(self, counts) -> None:
         self.tabs.show_counts(counts)
@@ -95,12 +113,12 @@ class EvaluationPage(QWidget, ListTabsPage):
         self.evaluate_button.setVisible(pending_tab and demand)
         row = self.selected()
         self.open_button.setEnabled(row is not None)
-        if not demand:
-            self.note.setText(self.tr("평가대기 건은 아직 점수가 없습니다. 수요기업이 평가하면 평가완료로 옮겨집니다.")
-                              if pending_tab else self.tr("행을 두 번 누르거나 Enter를 누르면 항목별 점수를 볼 수 있습니다."))
-            return
+        opening = self.tr("행을 두 번 누르거나 Enter를 누르면 항목별 점수를 볼 수 있습니다.")
         if not pending_tab:
-            self.note.setText(self.tr("행을 두 번 누르거나 Enter를 누르면 항목별 점수를 볼 수 있습니다."))
+            self.note.setText(self._average_text() + opening)
+            return
+        if not demand:
+            self.note.setText(self.tr("평가대기 건은 아직 점수가 없습니다. 수요기업이 평가하면 평가완료로 옮겨집니다."))
             return
         if row is None and self.tabs.counts.get(E.PENDING) == 0:  # nothing left to evaluate
             self.evaluate_button.setEnabled(False)
