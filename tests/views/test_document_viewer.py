@@ -126,6 +126,13 @@ def test_zoom_with_keys_and_fit_to_width(qtbot, qapp, two_pages):
     assert abs(viewer.page_label.pixmap().width() - viewer.available_width()) <= 2
 
 
+def test_the_viewer_opens_with_the_document_in_focus(qtbot, qapp, two_pages):
+    viewer = open_viewer(qtbot, qapp, two_pages)
+    viewer.activateWindow()
+    qtbot.waitUntil(viewer.isActiveWindow, timeout=2000)
+    assert viewer.focusWidget() is viewer.scroll  # not 축소 −: the first key reads the document
+
+
 def test_escape_closes(qtbot, qapp, two_pages):
     viewer = open_viewer(qtbot, qapp, two_pages)
     qtbot.keyClick(viewer, Qt.Key.Key_Escape)

@@ -308,6 +308,7 @@ class DocumentViewer(QDialog):
         super().showEvent(event)
         if not self._shown_once and self.kind is not None:
             self._shown_once = True
+            self.scroll.setFocus(Qt.FocusReason.OtherFocusReason)  # the document: arrows and PgUp/PgDn read it
             self._request()  # the layout has its size by now; a later resize re-fits (timer)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
