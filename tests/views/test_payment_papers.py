@@ -101,6 +101,28 @@ def test_tab_leaves_the_list_for_the_paper_buttons(qtbot, desk, world):
     assert page.papers.buttons[K.SLIP] in reached
 
 
+def test_enter_on_a_row_opens_its_paper(qtbot, desk, world):
+    page = open_payments(qtbot, desk, world.buyer, "payment_manage")
+    show_tab(qtbot, page, T.CANCELLED)
+    select(qtbot, page, world.gone.id)
+    table = page.tabs.tables[T.CANCELLED]
+    page.window().activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    with qtbot.waitSignal(page.papers.opened, timeout=15_000) as opened:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    viewer = opened.args[0]
+    assert viewer.title.startswith("취소전표 ")
+    viewer.close()
+    settle(qtbot)
+    show_tab(qtbot, page, T.FAILED)  # no paper there: Enter opens nothing
+    more = []
+    page.papers.opened.connect(more.append)
+    page.tabs.activated.emit()
+    settle(qtbot)
+    assert more == []
+
+
 def test_a_slip_opens_from_succeeded_in_the_viewer(qtbot, desk, world, tmp_path, monkeypatch):
     page = open_payments(qtbot, desk, world.supplier, "payments_received")
     show_tab(qtbot, page, T.SUCCEEDED)

@@ -89,6 +89,7 @@ class PaymentManagePage(QWidget, ListTabsPage):
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.cancel_note, 1)
         self.papers = PaperButtons(self.ctx, self.busy, top)
+        self.tabs.activated.connect(self.papers.open_first)  # Enter on a row: its 전표 / 취소전표
         actions.addWidget(self.papers)
         top_layout.addLayout(actions)
         self.tabs.add_status_line(top_layout)

@@ -58,6 +58,13 @@ class PaperButtons(QWidget):
                               .format(title=self.tr(PAPER_TITLES[kind])) if ok
                               else self.tr("출력할 결제를 목록에서 선택해 주세요."))
 
+    def open_first(self) -> None:
+        """Enter or a double click on a row: the tab's first paper for it (전표, 취소전표), if it has one."""
+        for kind, button in self.buttons.items():
+            if button.isVisible() and button.isEnabled():
+                self.open_paper(kind)
+                return
+
     def open_paper(self, kind: PaperKind) -> None:
         row = self.row
         if row is None:
