@@ -254,3 +254,14 @@ def actor_of_supplier(services: Services, supplier_id: uuid.UUID) -> Actor:
         user = uow.session.scalars(select(User).where(User.supplier_id == supplier_id).order_by(User.created_at)).first()
         user_id = user.id
     return services.sessions.open_for(user_id)
+
+
+def audit_actions(services, entity_id) -> list[str]:
+    """The audit log's actions on one entity, in log order."""
+    from sqlalchemy import select
+
+    from kvoucher_desktop.models import AuditRecord
+
+    with services.companies.uow() as uow:
+        return list(uow.session.scalars(select(AuditRecord.action).where(AuditRecord.entity_id == str(entity_id))
+                                        .order_by(AuditRecord.seq)))

@@ -20,7 +20,7 @@ from kvoucher_desktop.services.errors import InvalidTransition, NotFound, Permis
 from kvoucher_desktop.services.rules import evaluations as rules
 from kvoucher_desktop.services.rules import payments as payment_rules
 
-from tests.factories import approved_buyer, make_agency, make_operator, make_supplier_account
+from tests.factories import approved_buyer, audit_actions, make_agency, make_operator, make_supplier_account
 from tests.services.test_payments import Desk, key
 
 E = EvaluationStatus
@@ -42,13 +42,6 @@ def paid_evaluation(desk, amount: int = 1_100_000):
 def raw(services, sql: str, **params):
     with services.engine.begin() as conn:
         return conn.execute(text(sql), params)
-
-
-def audit_actions(services, entity_id) -> list[str]:
-    from kvoucher_desktop.models import AuditRecord
-    with services.evaluations.uow() as uow:
-        return list(uow.session.scalars(select(AuditRecord.action).where(AuditRecord.entity_id == str(entity_id))
-                                        .order_by(AuditRecord.seq)))
 
 
 def db_id(services, value: uuid.UUID):

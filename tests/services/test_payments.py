@@ -19,9 +19,11 @@ from kvoucher_desktop.services.errors import (Conflict, InvalidTransition, NotFo
                                              ValidationError)
 from kvoucher_desktop.services.gateways.issuer_store import CardRecord
 from kvoucher_desktop.services.rules import payments as rules
+from kvoucher_desktop.services.sessions import ungated
 from kvoucher_desktop.services.rules.limits import CANCEL_REASON_LIMIT
 
-from tests.factories import approved_buyer, make_agency, make_operator, make_service, make_supplier_account
+from tests.factories import (approved_buyer, audit_actions, make_agency, make_operator, make_service,
+                             make_supplier_account)
 
 CARD, ZEROPAY = PaymentMethod.SHINHAN_CARD, PaymentMethod.ZEROPAY
 P = PaymentStatus
@@ -260,6 +262,68 @@ def test_a_zeropay_time_out_without_a_record_keeps_the_attempt_for_the_reconcile
     assert_ledger(services, desk)
 
 
+def test_no_issuer_call_after_the_reservation_and_the_reconciler_then_fails_it_uncharged(services, clock):
+    """A retry at the reservation's end would race the reconciler (the issuer could approve what the
+    platform fails): from then on the attempt takes no issuer call, the reconciler settles it, nothing
+    was charged, and paying the deal again charges once."""
+    desk = Desk(services, clock, ZEROPAY)
+    deal = desk.deal()
+    (p,) = desk.start(deal)
+    clock.advance(minutes=9)
+    services.zeropay.faults.timeout_before()
+    with pytest.raises(Unavailable):
+        services.payments.pay_zeropay(desk.buyer, p.id, ZEROPAY_PASSWORD)
+    clock.advance(seconds=90)  # past the reservation
+    with pytest.raises(InvalidTransition) as refused:
+        services.payments.pay_zeropay(desk.buyer, p.id, ZEROPAY_PASSWORD)
+    assert refused.value.code == "reservation_over"
+    assert services.zeropay.outcome(p.attempt_key).status.value == "UNKNOWN"  # no call went out
+    assert services.payments.reconcile().value == 1
+    assert services.payments.get(desk.buyer, p.id).status is P.FAILED
+    (again,) = desk.start(deal)
+    assert services.payments.pay_zeropay(desk.buyer, again.id, ZEROPAY_PASSWORD).value.status is P.SUCCEEDED
+    assert_ledger(services, desk)
+
+
+def test_the_reconciler_leaves_an_attempt_whose_call_is_on_its_way(services, clock, monkeypatch):
+    """The desk's call is out when the reservation ends and the reconciler runs: the reconciler sees
+    the attempt was taken up within the minute and leaves it; the issuer's approval then records it."""
+    desk = Desk(services, clock, ZEROPAY)
+    (p,) = desk.start(desk.deal())
+    clock.advance(minutes=9, seconds=50)
+    real_pay, seen = services.zeropay.pay, []
+
+    def slow_pay(*args, **kwargs):
+        clock.advance(seconds=20)  # the reservation ends while the request travels
+        seen.append(services.payments.reconcile().value)
+        return real_pay(*args, **kwargs)
+
+    monkeypatch.setattr(services.zeropay, "pay", slow_pay)
+    view = services.payments.pay_zeropay(desk.buyer, p.id, ZEROPAY_PASSWORD).value
+    assert seen == [0] and view.status is P.SUCCEEDED
+    assert services.zeropay.outcome(p.attempt_key).approval_no == view.approval_no
+    assert_ledger(services, desk)
+
+
+def test_a_late_approval_of_a_failed_attempt_is_voided_at_the_issuer(services, clock):
+    """Should the issuer approve an attempt the platform already failed, the platform does not keep
+    a charge it does not hold: it cancels it at the issuer (망취소) and audits it; the payment stays
+    FAILED and the budget untouched."""
+    from kvoucher_desktop.services.gateways.issuers import AttemptStatus
+
+    desk = Desk(services, clock, ZEROPAY)
+    (p,) = desk.start(desk.deal())
+    services.payments.abandon(desk.buyer, [p.id])  # FAILED: never sent
+    approval = services.zeropay.pay(p.attempt_key, str(desk.company_id), ZEROPAY_PASSWORD, p.amount,
+                                    str(p.supplier_id))  # the issuer's side only: a request arriving late
+    view = ungated(services.payments)._answer(None, p.id, approval).value
+    assert view.status is P.FAILED
+    assert services.zeropay.outcome(p.attempt_key).status is AttemptStatus.CANCELLED
+    assert "payment.void_late_approval" in audit_actions(services, p.id)
+    assert desk.budget().spent == 0
+    assert_ledger(services, desk)
+
+
 def test_closing_the_window_on_an_attempt_never_sent_fails_it_at_once(services, clock):
     """Without an unanswered call the issuer's silence means the buyer never paid: closing the
     window fails the attempt and gives its budget back at once."""
@@ -296,6 +360,28 @@ def test_a_deal_in_payment_does_not_lapse_at_its_deadline_meanwhile(services, cl
                                    .where(AuditRecord.action == "deal.hold_for_payment")).all()
     assert held == [str(deal.id)]
     assert services.deals.get(desk.buyer, far.id).deadline_at == far_deadline  # far from it: unchanged
+    assert_ledger(services, desk)
+
+
+def test_a_deal_is_held_once_and_then_takes_no_attempt_that_could_outlive_it(services, clock):
+    """Start, close, start again near the deadline: the hold does not move again (no deadline
+    kept open forever), a new attempt that could end after the held deadline is refused, and the
+    deal lapses at the held deadline."""
+    desk = Desk(services, clock)
+    deal = desk.deal()
+    deadline = services.deals.get(desk.buyer, deal.id).deadline_at
+    clock.set(deadline - timedelta(minutes=1))
+    (p,) = desk.start(deal)
+    held = services.deals.get(desk.buyer, deal.id).deadline_at
+    assert held == deadline - timedelta(minutes=1) + rules.RESERVATION_TTL
+    services.payments.abandon(desk.buyer, [p.id])
+    clock.advance(minutes=4)
+    with pytest.raises(InvalidTransition) as refused:
+        desk.start(deal)
+    assert refused.value.code == "not_payable" and "결제 기한이 곧 지나" in refused.value.message
+    assert services.deals.get(desk.buyer, deal.id).deadline_at == held
+    clock.set(held)
+    assert deal_state(services, desk, deal) is DealState.EXPIRED
     assert_ledger(services, desk)
 
 

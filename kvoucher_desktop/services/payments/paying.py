@@ -96,7 +96,7 @@ class Paying:
                 budget = uow.budget.ledger(c)
                 ids, new = [], []
                 for deal_id, key in items:
-                    d, service_name, _supplier = self._deal_of(uow, c, deal_id)
+                    d, service_name, _supplier = self._deal_of(uow, c, deal_id, lock=True)
                     digest = rules.request_hash(company=c.id, deal=d.id, amount=d.amount, method=c.payment_method)
                     existing = uow.payments.by_key(key)
                     if existing is not None:
@@ -105,7 +105,8 @@ class Paying:
                                            "시도해 주세요.", code="idempotency_conflict")
                         ids.append(existing.id)
                         continue
-                    refusal = self._company_refusal(c, budget, now) or self._deal_refusal(uow, d, service_name, now)
+                    refusal = (self._company_refusal(c, budget, now) or self._deal_refusal(uow, d, service_name, now)
+                               or self._deadline_refusal(uow, d, service_name, now))
                     if refusal:
                         raise InvalidTransition(refusal, code="not_payable")
                     new.append((d, key, digest))
@@ -137,13 +138,21 @@ class Paying:
         return Done(views, self._changes(views))
 
     @staticmethod
+    def _deadline_refusal(uow: UnitOfWork, d: Deal, service_name: str, now: datetime) -> str | None:
+        """A deal held once for a payment (`_hold_deadline`) whose deadline would end before a new
+        attempt's reservation: no new attempt (it could be approved after the deal lapsed)."""
+        if d.deadline_at is not None and d.deadline_at < now + rules.RESERVATION_TTL and uow.deals.was_held(d.id):
+            return rules.deadline_near(service_name)
+        return None
+
+    @staticmethod
     def _hold_deadline(uow: UnitOfWork, actor: Actor, d: Deal, now: datetime) -> None:
         """A deal whose payment has started does not lapse while the attempt may still be decided:
         a deadline sooner than the reservation's end moves to it (the buyer was at the checkout in
         time; an approval would otherwise pay a deal the inbox already shows as 기한 만료, and free its
-        service for a second deal meanwhile)."""
+        service for a second deal meanwhile). Once per deal: starting again does not move it again."""
         held = now + rules.RESERVATION_TTL
-        if d.deadline_at is not None and d.deadline_at < held:
+        if d.deadline_at is not None and d.deadline_at < held:  # once: a held deal refuses a new start
             before = d.deadline_at
             d.deadline_at = held
             uow.audit(actor, "deal.hold_for_payment", "deal", d.id,
@@ -171,11 +180,12 @@ class Paying:
             raise ValidationError(f"결제할 거래를 1건 이상 {rules.MAX_BATCH}건 이하로 선택해 주세요.", field="deal_ids")
         return ids
 
-    def _deal_of(self, uow: UnitOfWork, c: Company, deal_id: uuid.UUID) -> tuple[Deal, str, str]:
-        row = uow.session.execute(select(Deal, Service.name, Supplier.name)
-                                  .join(Service, Service.id == Deal.service_id)
-                                  .join(Supplier, Supplier.id == Deal.supplier_id)
-                                  .where(Deal.id == deal_id).with_for_update(of=Deal)).first()
+    def _deal_of(self, uow: UnitOfWork, c: Company, deal_id: uuid.UUID, *, lock: bool = False
+                 ) -> tuple[Deal, str, str]:
+        """The company's deal with its service's and supplier's names; `lock`: its row held (start)."""
+        stmt = (select(Deal, Service.name, Supplier.name).join(Service, Service.id == Deal.service_id)
+                .join(Supplier, Supplier.id == Deal.supplier_id).where(Deal.id == deal_id))
+        row = uow.session.execute(stmt.with_for_update(of=Deal) if lock else stmt).first()
         if row is None or row[0].company_id != c.id:
             raise NotFound("거래를 찾을 수 없습니다.")
         return row[0], row[1], row[2]
@@ -286,10 +296,31 @@ class Paying:
               call: Callable[[Payment], object]) -> Done[PaymentView]:
         """One step of the buyer's own attempt with its issuer (`call(attempt)`), its answer recorded;
         an attempt already settled answers as it stands (a double click, a retry)."""
-        p = self._own_attempt(actor, payment_id, method)
+        p = self._claim(actor, payment_id, method)
         if p.status is not P.IN_PROGRESS:
             return self._answer(actor, payment_id, None)
         return self._answer(actor, payment_id, self._ask(lambda: call(p), self._issuer(method), p.attempt_key, p.id))
+
+    def _claim(self, actor: Actor, payment_id: uuid.UUID, method: PaymentMethod) -> Payment:
+        """The buyer's attempt, its row locked and marked as being worked on (`updated_at`, committed)
+        before the issuer is called: the reconciler leaves an attempt touched within a minute alone
+        and checks again under the same lock, so it never fails an attempt whose call is on its way.
+        No issuer call after the reservation's end (the deal is held that long, and the reconciler
+        may settle the attempt from then on): `reservation_over`, the attempt left to the reconciler."""
+        with self.uow() as uow:
+            p = uow.payments.for_update(payment_id)
+            if p is None or p.company_id != actor.company_id:
+                raise NotFound("결제를 찾을 수 없습니다.")
+            if p.method is not method:
+                raise ValidationError(f"이 결제는 {rules.METHOD_LABELS[p.method]} 결제입니다.", field="method")
+            if p.status is P.IN_PROGRESS:
+                now = self.clock.now()
+                if now >= p.created_at + rules.RESERVATION_TTL:
+                    raise InvalidTransition(rules.RESERVATION_OVER_MESSAGE, code="reservation_over")
+                p.updated_at = now
+                uow.commit()
+            uow.session.expunge(p)
+            return p
 
     def _ask(self, call: Callable[[], object], issuer, key: str, payment_id: uuid.UUID):
         """The issuer's answer; after a time-out, what the issuer says happened to the attempt
@@ -339,13 +370,18 @@ class Paying:
             return CodeSent(key, "", state.expires_at, -1)
         return Failure(key, unknown, FAILURE_MESSAGES[unknown])
 
-    def _answer(self, actor: Actor | None, payment_id: uuid.UUID, answer) -> Done[PaymentView]:
-        """Record an issuer's answer on its attempt (once: a settled attempt keeps its outcome)."""
+    def _answer(self, actor: Actor | None, payment_id: uuid.UUID, answer,
+                touched_before: datetime | None = None) -> Done[PaymentView]:
+        """Record an issuer's answer on its attempt (once: a settled attempt keeps its outcome).
+        `touched_before` (the reconciler's failure of an attempt the issuer never heard of): only
+        while no desk has taken the attempt up since then, checked under the row lock."""
         now = self.clock.now()
         with self.uow() as uow:
             p = uow.payments.for_update(payment_id)
             step: dict = {}
             changed = False
+            if touched_before is not None and p.updated_at > touched_before:
+                answer = None  # a desk's call is on its way: its answer decides
             if p.status is P.IN_PROGRESS and isinstance(answer, Approval):
                 self._succeed(uow, actor, p, answer, now)
                 changed = True
@@ -360,10 +396,27 @@ class Paying:
                                     else None)}
             elif p.status is P.SUCCEEDED and isinstance(answer, Failure):
                 log.error("issuer refused an attempt the platform recorded as succeeded: %s", p.id)
+            elif p.status is P.FAILED and isinstance(answer, Approval):
+                late = answer  # charged at the issuer after the platform gave up on it: voided below
+                log.error("issuer approved an attempt the platform recorded as failed: %s; voiding it", p.id)
+                uow.audit(actor, "payment.void_late_approval", "payment", p.id, before={"status": P.FAILED.value},
+                          after={"approval_no": late.approval_no, "amount": late.amount})
+                changed = True
             if changed:
                 uow.commit()
+            method, key = p.method, p.attempt_key
             view = self._view(uow, p.id, actor, **step)
+        if view.status is P.FAILED and isinstance(answer, Approval):
+            self._void(method, key, answer.approval_no)
         return Done(view, self._changes((view,)) if changed else Changes())
+
+    def _void(self, method: PaymentMethod, attempt_key: str, approval_no: str) -> None:
+        """Cancel at the issuer a charge the platform does not hold (망취소), with a key of its own
+        derived from the attempt's: asked again, the issuer answers the first cancellation."""
+        try:
+            self._issuer(method).cancel(f"void-{attempt_key}", approval_no)
+        except IssuerTimeout:
+            log.error("voiding approval %s of attempt %s timed out; ask the issuer", approval_no, attempt_key)
 
     def _succeed(self, uow: UnitOfWork, actor: Actor | None, p: Payment, answer: Approval, now: datetime) -> None:
         p.status, p.approval_no, p.approved_at, p.updated_at = P.SUCCEEDED, answer.approval_no, answer.approved_at, now

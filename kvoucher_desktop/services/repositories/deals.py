@@ -7,11 +7,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ...enums import DealAction, DealState, ScreeningStatus
-from ...models import OPEN_STATES, Company, Deal, DealEvent
+from ...models import OPEN_STATES, AuditRecord, Company, Deal, DealEvent
 from ..clock import Clock, kst_date
 from ..dto import Actor
 from ..rules import deals as rules
@@ -98,6 +98,12 @@ class DealRepository(Repository):
         return [d.id for d in deals]
 
     # --- reads -----------------------------------------------------------------------------------
+    def was_held(self, deal_id: uuid.UUID) -> bool:
+        """Whether a payment's start already held this deal past its deadline (audited as
+        `deal.hold_for_payment`; the audit log is append-only, so the answer cannot be undone)."""
+        return bool(self.session.scalar(select(exists().where(
+            AuditRecord.entity_id == str(deal_id), AuditRecord.action == "deal.hold_for_payment"))))
+
     def get_for_update(self, deal_id: uuid.UUID) -> Deal:
         """The deal, its row locked until the transaction ends (PostgreSQL)."""
         return self.session.scalars(select(Deal).where(Deal.id == deal_id).with_for_update()).one()

@@ -27,6 +27,9 @@ METHOD_LABELS = {PaymentMethod.ZEROPAY: "제로페이", PaymentMethod.SHINHAN_CA
 #: an attempt the issuer has never heard of is failed this long after it was reserved (the
 #: payment window was left open, or the desk stopped before the first call)
 RESERVATION_TTL = timedelta(minutes=10)
+#: a step of an attempt after its reservation ended (services/payments/paying.py `_claim`)
+RESERVATION_OVER_MESSAGE = ("결제 시간(10분)이 지나 이 결제를 더 진행할 수 없습니다. 결제창을 닫고 다시 결제해 "
+                            "주세요. 앞선 결제의 결과는 잠시 뒤 서비스 결제관리에서 확인할 수 있습니다.")
 #: an issuer that did not answer and has no record of the attempt (services/payments/paying.py `_ask`)
 NO_ANSWER_MESSAGE = ("결제사로부터 응답이 없어 결제 결과를 알 수 없습니다. 결제는 아직 끝나지 않았습니다. "
                      "같은 버튼을 다시 누르면 이 결제를 이어서 진행하며, 두 번 결제되지 않습니다.")
@@ -151,3 +154,9 @@ def cancel_reason_text(reason: str | None) -> str:
     the reason on one line, or what a cancellation without one was."""
     text = " ".join((reason or "").split())
     return text or SAME_DAY_CANCEL_REASON
+
+
+def deadline_near(service_name: str) -> str:
+    """Why a deal already held once for a payment takes no new attempt near its deadline."""
+    return (f"'{service_name}' 거래는 결제 기한이 곧 지나 새 결제를 시작할 수 없습니다. "
+            "공급기업에 결제요청을 다시 받아 결제해 주세요.")
