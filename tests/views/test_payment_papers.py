@@ -200,6 +200,26 @@ def test_the_os_print_dialog_opens_with_the_page_range_and_decides(qtbot, qapp, 
     assert viewer.print_dialog is None
 
 
+def test_the_viewer_deleted_while_the_print_dialog_is_open_prints_nothing_and_raises_nothing(qtbot, qapp, world,
+                                                                                            monkeypatch):
+    """A logout or an ended session deletes the pages (and a viewer) while the dialog's loop runs."""
+    apply_style(qapp)
+    data = world.services.payments.paper(world.buyer, world.gone.id, K.CANCELLATION)
+    viewer = PrintableViewer("취소전표", render_cancellation_slip(data), save_stem=data.document_no)
+    viewer.show()
+    printed = []
+    monkeypatch.setattr(viewer, "_print_on", printed.append)
+
+    def gone():
+        viewer.close()
+        viewer.deleteLater()
+
+    QTimer.singleShot(200, gone)
+    viewer.print_button.click()  # returns when the dialog goes with the viewer
+    qtbot.wait(50)
+    assert printed == []
+
+
 def test_a_batch_prints_every_page_without_holding_the_gui_thread(qtbot, qapp, world, tmp_path, monkeypatch):
     apply_style(qapp)
     papers = world.services.payments.papers(world.buyer)

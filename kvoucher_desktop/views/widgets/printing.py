@@ -26,6 +26,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+from shiboken6 import isValid
 
 from ...services.pdf import PdfError, TextRun, page_count, page_text_runs, render_page_into
 from ..style import register_fonts
@@ -184,9 +185,11 @@ class PrintableViewer(DocumentViewer):
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
         finally:
+            # the nested loop may have seen the viewer closed and deleted (a logout, the session ending)
             self.print_dialog = None
-            dialog.deleteLater()
-        if accepted:
+            if isValid(dialog):
+                dialog.deleteLater()
+        if accepted and isValid(self) and self.isVisible():
             go()
 
     def _print_on(self, printer: QPrinter) -> None:
