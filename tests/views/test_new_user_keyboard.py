@@ -218,8 +218,9 @@ def test_full_width_digits_count_in_date_and_number_fields(qtbot):
     assert spin.value() == 3
     spin.selectAll()
     QApplication.sendEvent(spin, QInputMethodEvent("", []))  # nothing to commit: nothing happens
+    QApplication.sendEvent(spin, QInputMethodEvent("４", []))  # composing…
     commit = QInputMethodEvent()
     commit.setCommitString("４５")
     QApplication.sendEvent(spin, commit)
-    assert spin.value() == 45
+    assert spin.value() == 45 and spin.text() == "45"
     assert narrow("２０２６－０３－０５") == "2026-03-05" and narrow("abc") == "abc"

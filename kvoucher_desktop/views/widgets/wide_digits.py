@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QWidget
 
 #: ０–９, the full-width minus, full stop and colon as the fields would take them
@@ -33,8 +33,11 @@ class _WideDigits(QObject):
         elif kind == QEvent.Type.InputMethod:
             commit = event.commitString()
             if commit and narrow(commit) != commit:  # an input method's full-width mode
-                for ch in narrow(commit):
-                    watched.event(_key(ch, Qt.KeyboardModifier.NoModifier))
+                # the same event with the digits narrowed: the composition ends as the input method
+                # meant it (no stale pre-edit text left in the field)
+                fixed = QInputMethodEvent(event.preeditString(), event.attributes())
+                fixed.setCommitString(narrow(commit), event.replacementStart(), event.replacementLength())
+                QCoreApplication.sendEvent(watched, fixed)  # through this filter again: nothing to narrow
                 return True
         return False
 
