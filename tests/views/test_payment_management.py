@@ -172,6 +172,10 @@ def test_the_supplier_cancels_late_with_a_reason_and_one_key_across_retries(qtbo
     dialog.ok_button.click()  # no reason
     settle(qtbot)
     assert dialog.isVisible() and dialog.error.text() == "사유를 입력해야 처리할 수 있습니다." and keys == []
+    assert dialog.counter.isVisible() and dialog.counter.text() == "0 / 300자"  # the limit, before sending
+    type_text(dialog.edit, "가" * 302)
+    assert dialog.counter.text() == "302 / 300자 — 2자를 줄여 주세요"
+    dialog.edit.clear()
     type_text(dialog.edit, REASON)
     dialog.ok_button.click()
     settle(qtbot)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from ...enums import PaymentStatus, Role
 from ...services.clock import format_kst
 from ...services.dto import PaymentView
+from ...services.rules.limits import CANCEL_REASON_LIMIT
 from ...services.rules.money import format_krw
 from ..tasks import error_text
 from ..widgets.dialogs import ReasonDialog
@@ -39,7 +40,8 @@ class CancelPaymentDialog(ReasonDialog):
         else:
             prompt = self.tr("이 결제를 취소할까요? 예산이 돌아가고 거래는 결제취소가 됩니다.\n{what}").format(what=what)
             ok_text = self.tr("예, 취소합니다")
-        super().__init__(self.tr("결제 취소"), prompt, ok_text, parent)
+        super().__init__(self.tr("결제 취소"), prompt, ok_text, parent,
+                         max_length=CANCEL_REASON_LIMIT if self.needs_reason else None)
         self.cancel_button.setText(self.tr("아니요") if not self.needs_reason else self.tr("닫기"))
         if not self.needs_reason:  # the buyer's yes/no: Enter alone keeps the payment
             self.ok_button.setAutoDefault(False)

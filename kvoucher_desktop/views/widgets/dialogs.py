@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,8 +30,10 @@ from .common import ErrorLabel, mark_invalid
 class ReasonDialog(QDialog):
     """Asks for a reason; OK refuses an empty text with a message and keeps the dialog open."""
 
-    def __init__(self, title: str, prompt: str, ok_text: str, parent: QWidget | None = None):
+    def __init__(self, title: str, prompt: str, ok_text: str, parent: QWidget | None = None,
+                 max_length: int | None = None):
         super().__init__(parent)
+        self.max_length = max_length
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -48,8 +51,23 @@ class ReasonDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.prompt)
         layout.addWidget(self.edit)
+        self.counter = QLabel()  # n / limit, so the limit is known before the service says it
+        self.counter.setObjectName("hint")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.counter.setVisible(max_length is not None)
+        if max_length is not None:
+            self.edit.textChanged.connect(self._count)
+            self._count()
+        layout.addWidget(self.counter)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def _count(self) -> None:
+        n = len(self.edit.toPlainText().strip())
+        over = n > self.max_length
+        self.counter.setText(self.tr("{n:,} / {limit:,}자").format(n=n, limit=self.max_length)
+                             + (self.tr(" — {k:,}자를 줄여 주세요").format(k=n - self.max_length) if over else ""))
+        mark_invalid(self.edit, over)
 
     def reason(self) -> str:
         return self.edit.toPlainText().strip()
