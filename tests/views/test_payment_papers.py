@@ -81,16 +81,22 @@ def test_the_paper_buttons_keep_their_size(qtbot, desk, world, size):
     assert button.isVisible() and button.width() <= button.sizeHint().width() + 40
 
 
-def test_tab_leaves_the_list_for_the_paper_buttons(qtbot, desk, world):
-    """Keyboard alone: from the selected row Tab goes on to the buttons under the list (a table
-    that took Tab for its cells would keep the focus among them)."""
+def focused_row(qtbot, desk, world, tab, payment_id):
+    """The buyer's 서비스 결제관리 on `tab`, the payment selected and its list in focus."""
     page = open_payments(qtbot, desk, world.buyer, "payment_manage")
-    show_tab(qtbot, page, T.SUCCEEDED)
-    select(qtbot, page, world.ok1.id)
-    table = page.tabs.tables[T.SUCCEEDED]
+    show_tab(qtbot, page, tab)
+    select(qtbot, page, payment_id)
+    table = page.tabs.tables[tab]
     page.window().activateWindow()
     table.setFocus()
     qtbot.waitUntil(table.hasFocus, timeout=2000)
+    return page, table
+
+
+def test_tab_leaves_the_list_for_the_paper_buttons(qtbot, desk, world):
+    """Keyboard alone: from the selected row Tab goes on to the buttons under the list (a table
+    that took Tab for its cells would keep the focus among them)."""
+    page, table = focused_row(qtbot, desk, world, T.SUCCEEDED, world.ok1.id)
     reached = []
     for _ in range(12):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
@@ -102,13 +108,7 @@ def test_tab_leaves_the_list_for_the_paper_buttons(qtbot, desk, world):
 
 
 def test_enter_on_a_row_opens_its_paper(qtbot, desk, world):
-    page = open_payments(qtbot, desk, world.buyer, "payment_manage")
-    show_tab(qtbot, page, T.CANCELLED)
-    select(qtbot, page, world.gone.id)
-    table = page.tabs.tables[T.CANCELLED]
-    page.window().activateWindow()
-    table.setFocus()
-    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    page, table = focused_row(qtbot, desk, world, T.CANCELLED, world.gone.id)
     with qtbot.waitSignal(page.papers.opened, timeout=15_000) as opened:
         qtbot.keyClick(table, Qt.Key.Key_Return)
     viewer = opened.args[0]
