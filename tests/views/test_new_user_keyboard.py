@@ -223,4 +223,14 @@ def test_full_width_digits_count_in_date_and_number_fields(qtbot):
     commit.setCommitString("４５")
     QApplication.sendEvent(spin, commit)
     assert spin.value() == 45 and spin.text() == "45"
+    from PySide6.QtGui import QGuiApplication  # pasted full-width digits count too
+    QGuiApplication.clipboard().setText("１２")
+    spin.selectAll()
+    qtbot.keyClick(spin, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert spin.value() == 12
+    QGuiApplication.clipboard().setText("２０２５")
+    day.setFocus()
+    day.setSelectedSection(day.Section.YearSection)
+    qtbot.keyClick(day, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert day_of(day).year == 2025
     assert narrow("２０２６－０３－０５") == "2026-03-05" and narrow("abc") == "abc"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QWidget
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QLineEdit, QWidget
 
 #: ０–９, the full-width minus, full stop and colon as the fields would take them
 _WIDE = {chr(0xFF10 + i): str(i) for i in range(10)} | {"－": "-", "．": ".", "：": ":"}
@@ -25,6 +25,12 @@ class _WideDigits(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.matches(QKeySequence.StandardKey.Paste):
+            pasted = QGuiApplication.clipboard().text()
+            line = watched.findChild(QLineEdit)
+            if pasted and narrow(pasted) != pasted and line is not None:
+                line.insert(narrow(pasted))  # through the field's own validator, as typed text
+                return True
         if kind == QEvent.Type.KeyPress:
             text = event.text()
             if text and len(text) == 1 and text in _WIDE:
