@@ -159,7 +159,7 @@ def test_the_supplier_sees_only_the_evaluations_received(qtbot, desk, world):
     assert page.tab_keys == (E.DONE,) and page.tab_title(E.DONE) == "받은 평가 (1)"
     assert texts(page, E.DONE, "수요기업") == [world.e2.company_name]
     assert texts(page, E.DONE, "평균") == ["3.0점"]
-    assert page.note.text().startswith("받은 평가 1건 · 평균 3.00점.")  # the supplier's own mean
+    assert page.note.text().startswith("받은 평가 1건 · 평균 3.0점.")  # the supplier's own mean, as rows write it
     assert not page.evaluate_button.isVisible()
     shoot(page, "evaluations_received")
 

@@ -281,3 +281,16 @@ def test_every_tab_fits_its_columns_without_scrolling_sideways(qtbot, desk, worl
                 assert widths[i] >= column.width, column.title
             else:
                 assert widths[i] >= 120, column.title
+
+
+def test_a_narrow_view_scrolls_sideways_instead_of_squeezing_the_service_name(qtbot, desk, world):
+    """A docked 시뮬레이터 panel or a small window leaves the list less than its columns: the
+    service keeps its width and the table scrolls; widened again, the service takes the spare width."""
+    page = open_payments(qtbot, desk, world.buyer, "payment_manage", size=(1000, 800))
+    table = page.tabs.tables[T.ALL]
+    service = [c.title for c in page.models[T.ALL].columns].index("서비스")
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() > 0, timeout=2000)
+    assert table.columnWidth(service) >= page.models[T.ALL].columns[service].width
+    page.window().resize(1920, 1000)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=2000)
+    assert table.columnWidth(service) > 400

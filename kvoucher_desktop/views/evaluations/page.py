@@ -99,8 +99,9 @@ class EvaluationPage(QWidget, ListTabsPage):
             return ""
         what = {Role.SUPPLIER: self.tr("받은 평가"), Role.DEMAND: self.tr("내가 한 평가")}.get(
             self.role, self.tr("전체 평가"))
-        return self.tr("{what} {n}건 · 평균 {mean:.2f}점. ").format(
-            what=what, n=f"{average.count:,}", mean=average.mean)
+        # as the rows write a mean (one place: 4.2점), two places only where the mean has them (3.73점)
+        mean = f"{average.mean:.1f}" if round(average.mean, 1) == average.mean else f"{average.mean:.2f}"
+        return self.tr("{what} {n}건 · 평균 {mean}점. ").format(what=what, n=f"{average.count:,}", mean=mean)
 
     def _counts_arrived(self, counts) -> None:
         self.tabs.show_counts(counts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..tasks import overtake
@@ -300,10 +300,42 @@ def make_table(model: RowTableModel, parent: QWidget | None = None, *,
         header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
         view.setColumnWidth(i, column.width)
     if stretch is not None and model.columns:
-        for index in (stretch if isinstance(stretch, tuple) else (stretch,)):
-            header.setSectionResizeMode(index if index >= 0 else len(model.columns) + index,
-                                        QHeaderView.ResizeMode.Stretch)
+        stretched = tuple(i if i >= 0 else len(model.columns) + i
+                          for i in (stretch if isinstance(stretch, tuple) else (stretch,)))
+        for index in stretched:
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
+        _StretchOrScroll(view, stretched)
     return view
+
+
+class _StretchOrScroll(QObject):
+    """The stretched columns share the spare width while each keeps at least its own width (or
+    MIN_STRETCH); when the view is narrower than that (a docked panel, a small window) they keep
+    their widths and the table scrolls sideways instead of squeezing a name to a few pixels."""
+
+    MIN_STRETCH = 120
+
+    def __init__(self, view: QTableView, stretched: tuple[int, ...]):
+        super().__init__(view)
+        self.view, self.stretched = view, stretched
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Resize:
+            self.fit(event.size().width())
+        return False
+
+    def fit(self, width: int) -> None:
+        view, header, columns = self.view, self.view.horizontalHeader(), self.view.model().columns
+        fixed = sum(view.columnWidth(i) for i in range(len(columns)) if i not in self.stretched)
+        wanted = sum(min(columns[i].width, self.MIN_STRETCH) for i in self.stretched)
+        squeezed = width - fixed < wanted
+        mode = QHeaderView.ResizeMode.Interactive if squeezed else QHeaderView.ResizeMode.Stretch
+        for i in self.stretched:
+            if header.sectionResizeMode(i) != mode:
+                header.setSectionResizeMode(i, mode)
+                if squeezed:
+                    view.setColumnWidth(i, columns[i].width)
 
 
 def selected_row(view: QTableView):
