@@ -61,7 +61,7 @@ class BillingPage(QWidget):
         self.model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
         for signal in (self.model.loading_changed, self.model.page_loaded, self.model.synced):
             signal.connect(lambda *_a: self._update_status_line())
-        self.table = make_table(self.model, self, stretch=1)  # 서비스 gives way first; the dates keep their width
+        self.table = make_table(self.model, self, stretch=1, scroll_when_narrow=True)  # 서비스 gives way first; the dates keep their width
         self.table.setMinimumHeight(160)
         self.table.setAccessibleName(self.tr("청구내역 목록"))
         layout.addWidget(self.table, 1)

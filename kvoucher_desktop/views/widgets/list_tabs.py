@@ -83,7 +83,7 @@ class ListTabs(QTabWidget):
         page = self.widget(self.keys.index(key))
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 6, 0, 0)
-        table = make_table(model, page, stretch=self._stretch(key))
+        table = make_table(model, page, stretch=self._stretch(key), scroll_when_narrow=True)
         table.setMinimumHeight(self._min_height)
         table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
         table.activated.connect(lambda _index: self.activated.emit())

@@ -274,10 +274,13 @@ class KeysetTableModel(RowTableModel):
 
 
 def make_table(model: RowTableModel, parent: QWidget | None = None, *,
-               stretch: int | tuple[int, ...] | None = -1, multi: bool = False) -> QTableView:
+               stretch: int | tuple[int, ...] | None = -1, multi: bool = False,
+               scroll_when_narrow: bool = False) -> QTableView:
     """A read-only, row-selecting table with the model's starting column widths.
 
-    `stretch` names the column(s) sharing the spare width (-1: the last one, None: none).
+    `stretch` names the column(s) sharing the spare width (-1: the last one, None: none);
+    `scroll_when_narrow`: below the width the columns need, the stretched ones keep theirs and the
+    table scrolls sideways (pages that fit their columns themselves, like the inbox, leave it off).
     Widths are fixed numbers, never `resizeColumnsToContents` (that reads every row).
     """
     view = QTableView(parent)
@@ -304,7 +307,8 @@ def make_table(model: RowTableModel, parent: QWidget | None = None, *,
                           for i in (stretch if isinstance(stretch, tuple) else (stretch,)))
         for index in stretched:
             header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
-        _StretchOrScroll(view, stretched)
+        if scroll_when_narrow:
+            _StretchOrScroll(view, stretched)
     return view
 
 
