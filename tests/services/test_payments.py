@@ -305,6 +305,26 @@ def test_the_reconciler_leaves_an_attempt_whose_call_is_on_its_way(services, clo
     assert_ledger(services, desk)
 
 
+def test_the_reconciler_checks_again_under_the_lock_before_failing_an_attempt(services, clock, monkeypatch):
+    """Between the reconciler's list and its decision another desk (its clock behind) takes the
+    attempt up and commits that: the reconciler leaves it to that desk's call."""
+    desk = Desk(services, clock, ZEROPAY)
+    (p,) = desk.start(desk.deal())
+    clock.advance(seconds=rules.RESERVATION_TTL.total_seconds() + 90)  # reserved, untouched, never sent
+    real_outcome = services.zeropay.outcome
+
+    def outcome_while_a_desk_claims(key_):
+        with services.payments.uow() as uow:  # what `_claim` commits before its issuer call
+            uow.session.execute(update(Payment).where(Payment.id == p.id).values(updated_at=clock.now()))
+            uow.commit()
+        return real_outcome(key_)
+
+    monkeypatch.setattr(services.zeropay, "outcome", outcome_while_a_desk_claims)
+    assert services.payments.reconcile().value == 0
+    assert services.payments.get(desk.buyer, p.id).status is P.IN_PROGRESS
+    assert_ledger(services, desk)
+
+
 def test_a_late_approval_of_a_failed_attempt_is_voided_at_the_issuer(services, clock):
     """Should the issuer approve an attempt the platform already failed, the platform does not keep
     a charge it does not hold: it cancels it at the issuer (망취소) and audits it; the payment stays

@@ -111,7 +111,10 @@ class Cancelling:
                         continue
                     if state.status is AttemptStatus.UNKNOWN and now - created < rules.RESERVATION_TTL:
                         continue
-                    done = self._answer(None, pid, self._from_state(state, key, unknown=unknown))
+                    # under the row lock, only while no desk took it up since the list was read (a
+                    # desk on another machine, its clock behind, may claim it in between)
+                    done = self._answer(None, pid, self._from_state(state, key, unknown=unknown),
+                                        touched_before=now - rules.RECONCILE_AFTER)
                 else:
                     done = self._cancelled(None, pid, issuer.cancel(cancel_key, approval_no))
             except IssuerTimeout:
