@@ -40,6 +40,19 @@ from .queries import PAYABLE, A, D, P, clean_key
 log = logging.getLogger(__name__)
 
 
+def _due_within_reservation(d: Deal, now: datetime) -> bool:
+    """The deal's deadline comes before an attempt reserved now would end."""
+    return d.deadline_at is not None and d.deadline_at < now + rules.RESERVATION_TTL
+
+
+def _check_own(p: Payment | None, actor: Actor, method: PaymentMethod | None) -> None:
+    """The buyer's own attempt (of `method`, when given), or NotFound / ValidationError."""
+    if p is None or p.company_id != actor.company_id:
+        raise NotFound("결제를 찾을 수 없습니다.")
+    if method is not None and p.method is not method:
+        raise ValidationError(f"이 결제는 {rules.METHOD_LABELS[p.method]} 결제입니다.", field="method")
+
+
 def _six_digits(value: object, key: str, field: str, message: str) -> str:
     """A six-digit code or password as typed (full-width digits count), or the field's message."""
     digits = number_text(clean_number_text(value, key, field=field))
@@ -141,7 +154,7 @@ class Paying:
     def _deadline_refusal(uow: UnitOfWork, d: Deal, service_name: str, now: datetime) -> str | None:
         """A deal held once for a payment (`_hold_deadline`) whose deadline would end before a new
         attempt's reservation: no new attempt (it could be approved after the deal lapsed)."""
-        if d.deadline_at is not None and d.deadline_at < now + rules.RESERVATION_TTL and uow.deals.was_held(d.id):
+        if _due_within_reservation(d, now) and uow.deals.was_held(d.id):
             return rules.deadline_near(service_name)
         return None
 
@@ -151,9 +164,8 @@ class Paying:
         a deadline sooner than the reservation's end moves to it (the buyer was at the checkout in
         time; an approval would otherwise pay a deal the inbox already shows as 기한 만료, and free its
         service for a second deal meanwhile). Once per deal: starting again does not move it again."""
-        held = now + rules.RESERVATION_TTL
-        if d.deadline_at is not None and d.deadline_at < held:  # once: a held deal refuses a new start
-            before = d.deadline_at
+        if _due_within_reservation(d, now):  # once: a held deal refuses a new start (_deadline_refusal)
+            before, held = d.deadline_at, now + rules.RESERVATION_TTL
             d.deadline_at = held
             uow.audit(actor, "deal.hold_for_payment", "deal", d.id,
                       before={"deadline_at": before.isoformat()}, after={"deadline_at": held.isoformat()})
@@ -259,8 +271,9 @@ class Paying:
     def abandon(self, actor: Actor, payment_ids: Sequence[uuid.UUID]) -> Done[tuple[PaymentView, ...]]:
         """The payment window was closed: attempts the issuer never heard of become FAILED (결제를
         끝내지 않음) and give their budget back — except one whose last call went unanswered, which
-        waits for the reconciler (its request may still arrive); an approved one is recorded as such; one waiting for
-        its SMS code stays until the code lapses (the reconciler then records the issuer's answer)."""
+        waits for the reconciler (its request may still arrive); an approved one is recorded as such;
+        one waiting for its SMS code stays until the code lapses (the reconciler then records the
+        issuer's answer)."""
         require_role(actor, Role.DEMAND)
         ids = clean_uuids(payment_ids, "payment_ids")
         views = []
@@ -282,10 +295,7 @@ class Paying:
     def _own_attempt(self, actor: Actor, payment_id: uuid.UUID, method: PaymentMethod | None) -> Payment:
         with self.uow() as uow:
             p = uow.session.get(Payment, payment_id)
-            if p is None or p.company_id != actor.company_id:
-                raise NotFound("결제를 찾을 수 없습니다.")
-            if method is not None and p.method is not method:
-                raise ValidationError(f"이 결제는 {rules.METHOD_LABELS[p.method]} 결제입니다.", field="method")
+            _check_own(p, actor, method)
             uow.session.expunge(p)
             return p
 
@@ -309,10 +319,7 @@ class Paying:
         may settle the attempt from then on): `reservation_over`, the attempt left to the reconciler."""
         with self.uow() as uow:
             p = uow.payments.for_update(payment_id)
-            if p is None or p.company_id != actor.company_id:
-                raise NotFound("결제를 찾을 수 없습니다.")
-            if p.method is not method:
-                raise ValidationError(f"이 결제는 {rules.METHOD_LABELS[p.method]} 결제입니다.", field="method")
+            _check_own(p, actor, method)
             if p.status is P.IN_PROGRESS:
                 now = self.clock.now()
                 if now >= p.created_at + rules.RESERVATION_TTL:
