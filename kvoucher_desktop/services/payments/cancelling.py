@@ -101,7 +101,7 @@ class Cancelling:
             with self.uow() as uow:
                 p = uow.session.get(Payment, pid)
                 status, method, key, created = p.status, p.method, p.attempt_key, p.created_at
-                unknown = self.unknown_reason(p)
+                unknown = self._unknown_reason(p)
                 cancel_key, approval_no = p.cancel_key, p.approval_no
             issuer = self._issuer(method)
             try:

@@ -362,7 +362,7 @@ class Paying:
                 uow.commit()
 
     @staticmethod
-    def unknown_reason(p) -> PaymentFailure:
+    def _unknown_reason(p) -> PaymentFailure:
         """Why an attempt the issuer never heard of is failed: its last call went unanswered
         (TIMEOUT), or the buyer never finished (NOT_COMPLETED)."""
         return PaymentFailure.TIMEOUT if p.failure_code is PaymentFailure.TIMEOUT else PaymentFailure.NOT_COMPLETED

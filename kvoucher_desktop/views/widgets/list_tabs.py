@@ -27,7 +27,7 @@ class ListTabs(QTabWidget):
 
     def __init__(self, page: QWidget, keys: Sequence[Hashable], *, label: Callable[[Any], str],
                  make_model: Callable[[Any], KeysetTableModel], empty_text: Callable[[Any], str],
-                 stretch: Callable[[Any], int] = lambda _key: -1, min_height: int = 110,
+                 stretch: Callable[[Any], int | tuple[int, ...]] = lambda _key: -1, min_height: int = 110,
                  keep_selection: bool = False, restart_stale: bool = False, parent: QWidget | None = None):
         """`label(key)`: the tab's title without its count; `make_model(key)`: a new model of the tab
         (parented to the page); `empty_text(key)`: the status line of a tab with no rows;

@@ -11,13 +11,16 @@ from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QLineEdit, QWidget
 
-#: ０–９, the full-width minus, full stop and colon as the fields would take them
-_WIDE = {chr(0xFF10 + i): str(i) for i in range(10)} | {"－": "-", "．": ".", "：": ":"}
+from ...services.rules.numbers import number_text
+
+#: ０–９, the full-width minus, full stop and colon: what these fields would take as ASCII
+_WIDE = frozenset(chr(0xFF10 + i) for i in range(10)) | {"－", "．", "："}
 
 
 def narrow(text: str) -> str:
-    """`text` with full-width digits and separators as their ASCII forms (NFKC for these)."""
-    return "".join(_WIDE.get(ch, ch) for ch in text) if any(ch in _WIDE for ch in text) else text
+    """`text` as the services read a typed number (`rules.numbers.number_text`: NFKC) when it holds
+    full-width digits or separators; otherwise unchanged."""
+    return number_text(text) if any(ch in _WIDE for ch in text) else text
 
 
 class _WideDigits(QObject):
@@ -34,7 +37,7 @@ class _WideDigits(QObject):
         if kind == QEvent.Type.KeyPress:
             text = event.text()
             if text and len(text) == 1 and text in _WIDE:
-                watched.event(_key(_WIDE[text], event.modifiers()))
+                watched.event(_key(number_text(text), event.modifiers()))
                 return True
         elif kind == QEvent.Type.InputMethod:
             commit = event.commitString()
