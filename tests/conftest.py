@@ -221,10 +221,40 @@ def _build(url: str, clock: FixedClock, session_policy: SessionPolicy = LENIENT_
                           simulator_seed=SIMULATOR_SEED, session_policy=session_policy)
 
 
+def pytest_generate_tests(metafunc):
+    """A module marked `over_http` runs its `services` tests twice: in process and through a
+    live programme server (tests/live_server.py)."""
+    if metafunc.definition.get_closest_marker("over_http") and "services" in metafunc.fixturenames:
+        metafunc.parametrize("call_path", ["direct", "http"], indirect=True)
+
+
 @pytest.fixture
-def services(store_url, clock):
-    """Every service on the parametrised store (cheap Argon2, seeded simulators)."""
+def call_path(request) -> str:
+    """How the test's services are called: "direct" (in process) or "http" (the live server)."""
+    return getattr(request, "param", "direct")
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """One programme server (TLS) for the test session; a test points it at its own services."""
+    from tests.live_server import live_server as serve
+
+    with serve() as server:
+        yield server
+
+
+@pytest.fixture
+def services(store_url, clock, call_path, request):
+    """Every service on the parametrised store (cheap Argon2, seeded simulators); in a module
+    marked `over_http`, also called through the live server."""
     built = _build(store_url, clock)
+    if call_path == "http":
+        from tests.live_server import over_http
+
+        remote = over_http(built, request.getfixturevalue("live_server"))
+        yield remote
+        remote.dispose()
+        return
     yield built
     built.dispose()
 

@@ -28,7 +28,7 @@ class AuditService:
         self.uow = uow
         self.clock = clock
 
-    def records(self, actor: Actor, *, entity_id=None, action_prefix: str = "", limit: int = 500) -> list[AuditView]:
+    def records(self, actor: Actor, *, entity_id: uuid.UUID | str | None = None, action_prefix: str = "", limit: int = 500) -> list[AuditView]:
         require_role(actor, Role.AGENCY)
         # filters typed in a box: checked before the store is asked (rules/limits.py)
         action_prefix = clean_search(action_prefix, field="action_prefix", key="audit.action_prefix")
@@ -37,7 +37,7 @@ class AuditService:
         limit = clean_page_size(limit, 10_000)
         return self.records_unchecked(entity_id=entity_id, action_prefix=action_prefix, limit=limit)
 
-    def records_unchecked(self, *, entity_id=None, action_prefix: str = "", limit: int = 500) -> list[AuditView]:
+    def records_unchecked(self, *, entity_id: uuid.UUID | str | None = None, action_prefix: str = "", limit: int = 500) -> list[AuditView]:
         """For tests, scripts and the agency: newest first."""
         with self.uow() as uow:
             # seq is the order the rows were written in (`at` may be backdated); a row without

@@ -16,6 +16,7 @@ from .clock import Clock
 from .dto import (
     Actor,
     InquiryView,
+    NameCursor,
     Page,
     ServiceDetail,
     ServiceForm,
@@ -214,7 +215,7 @@ class CatalogService:
         return conds
 
     def search(self, actor: Actor | None, query: str = "", category: str | None = None,
-               cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+               cursor: NameCursor | None = None, limit: int = PAGE_SIZE) -> Page[ServiceRow, NameCursor]:
         """Visible services whose name, keywords or supplier name contain every word of `query`.
 
         Open to everybody, also before login. Sorted by name; keyset paging on (name, id).

@@ -18,7 +18,7 @@ from ..enums import DealAction, DealState, DealTab, Role
 from ..models import Company, Deal, DealEvent, Service, Supplier
 from .changes import NO_CHANGES, Changes, Done, Entity
 from .clock import Clock
-from .dto import Actor, DealEventView, DealView, Page, builder
+from .dto import Actor, DealEventView, DealView, Page, TimeCursor, builder
 from .errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_tuples
@@ -200,7 +200,8 @@ class DealService:
         tabs = DEMAND_TABS if actor.role is Role.DEMAND else SUPPLIER_TABS
         return {tab: sum(by_state.get(st, 0) for st in _tab_states(tab, actor.role)) for tab in tabs}
 
-    def list_tab(self, actor: Actor, tab: DealTab, cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+    def list_tab(self, actor: Actor, tab: DealTab, cursor: TimeCursor | None = None, limit: int = PAGE_SIZE
+                 ) -> Page[DealView, TimeCursor]:
         """One inbox tab, most recently changed first; keyset paging on (updated_at, id)."""
         owner = self._owner_id(actor)
         tab = clean_enum(tab, DealTab, "tab", "탭")

@@ -6,6 +6,7 @@ import dataclasses
 import enum
 import uuid
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 from datetime import date, datetime
 
 from ..enums import (
@@ -185,10 +186,23 @@ class CompanyRow:
     changed_after_confirm: bool
 
 
+#: a page's row type and its keyset cursor's type
+R = TypeVar("R")
+C = TypeVar("C")
+#: the keyset cursor of a list sorted by a time, then the id (deals, payments, evaluations, screening)
+TimeCursor = tuple[datetime, uuid.UUID]
+#: the keyset cursor of a list sorted by a name, then the id (the catalog)
+NameCursor = tuple[str, uuid.UUID]
+
+
 @dataclass(frozen=True)
-class Page:
-    rows: tuple
-    next_cursor: tuple | None  # keyset cursor for the next page, None at the end
+class Page(Generic[R, C]):
+    """One page of a list: its rows and the keyset cursor of the next page (None at the end).
+    Typed by row and cursor (`Page[PaymentView, TimeCursor]`), so that a page read over the wire
+    is rebuilt as the same objects."""
+
+    rows: tuple[R, ...]
+    next_cursor: C | None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ received, the agency all of them, an operator none.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, tuple_
@@ -24,7 +25,7 @@ from ..enums import EvaluationStatus, Role
 from ..models import Company, Evaluation, Payment, Service, Supplier, User
 from .changes import Changes, Done, Entity
 from .clock import Clock
-from .dto import Actor, EvaluationAverage, EvaluationView, Page, builder
+from .dto import Actor, EvaluationAverage, EvaluationView, Page, TimeCursor, builder
 from .errors import InvalidTransition, NotFound, PermissionDenied
 from .repositories.rows import fast, prepared, read_tuples
 from .rules import evaluations as rules
@@ -171,8 +172,8 @@ class EvaluationService:
             count, total = read_tuples(uow.connection, _average_stmt(owner), dict(params, status=E.DONE))[0]
         return EvaluationAverage(int(count), rules.rating(int(total) * 100 // len(rules.FIELDS), int(count)))
 
-    def list_tab(self, actor: Actor, status: EvaluationStatus, cursor: tuple | None = None,
-                 limit: int = PAGE_SIZE) -> Page:
+    def list_tab(self, actor: Actor, status: EvaluationStatus, cursor: TimeCursor | None = None,
+                 limit: int = PAGE_SIZE) -> Page[EvaluationView, TimeCursor]:
         """One tab, newest first (평가대기 by payment, 평가완료 by evaluation); keyset paging on
         (that time, id)."""
         owner, params = self._scope(actor)
@@ -210,8 +211,8 @@ class EvaluationService:
         return view
 
     # --- submitting --------------------------------------------------------------------------
-    def submit(self, actor: Actor, evaluation_id: uuid.UUID, scores, comment: str | None = None
-               ) -> Done[EvaluationView]:
+    def submit(self, actor: Actor, evaluation_id: uuid.UUID, scores: Mapping[str, int | str],
+               comment: str | None = None) -> Done[EvaluationView]:
         """평가하기: the five scores (1–5 each, by field name of `rules.evaluations.CRITERIA`; text
         digits are NFKC-normalised) and an optional comment, by the demand company of the deal,
         once. The service's rating takes the evaluation's mean in the same transaction.

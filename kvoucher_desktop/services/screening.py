@@ -15,7 +15,7 @@ from ..models import Company, CompanyNameGram, OperatingAgency, ScreeningEvent
 from ..models.companies import business_no_prefix
 from .changes import NO_CHANGES, Changes, Done, Entity
 from .clock import Clock, kst_date
-from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page
+from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page, TimeCursor
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
 from .guards import require_role
 from .repositories.rows import fast, prepared, read_into, read_tuples
@@ -332,10 +332,10 @@ class ScreeningService:
         status: ScreeningStatus | None = None,
         query: str = "",
         changed_only: bool = False,
-        cursor: tuple | None = None,
+        cursor: TimeCursor | None = None,
         limit: int = PAGE_SIZE,
         year: int | None = None,
-    ) -> Page:
+    ) -> Page[CompanyRow, TimeCursor]:
         """One page of the dashboard, newest submission first (keyset on submitted_at, id), of the
         companies of programme year `year` (default: the current one).
 

@@ -21,6 +21,7 @@ from tests.factories import (
 )
 
 S = ScreeningStatus
+pytestmark = pytest.mark.over_http
 
 
 def _other_roles(services, demand):

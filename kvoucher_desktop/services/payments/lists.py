@@ -19,8 +19,10 @@ from ..dto import (
     PaperData,
     PaymentSum,
     PaymentTotals,
+    PaymentView,
     SettlementKind,
     SettlementRow,
+    TimeCursor,
 )
 from ..errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from ..guards import require_role
@@ -68,7 +70,8 @@ class Lists:
         return {tab: sum(by_status.get(s, 0) for s in rules.TAB_STATUSES[tab]) for tab in PaymentTab}
 
     def list_tab(self, actor: Actor, tab: PaymentTab, start: date | None = None, end: date | None = None,
-                 cursor: tuple | None = None, limit: int = PAGE_SIZE) -> Page:
+                 cursor: TimeCursor | None = None, limit: int = PAGE_SIZE
+                 ) -> Page[PaymentView, TimeCursor]:
         """One tab of 서비스 결제관리, newest first; keyset paging on (created_at, id)."""
         owner, params = self._bounds(actor, start, end)
         tab = clean_enum(tab, PaymentTab, "tab", "탭")
