@@ -224,7 +224,8 @@ def _build(url: str, clock: FixedClock, session_policy: SessionPolicy = LENIENT_
 def pytest_generate_tests(metafunc):
     """A module marked `over_http` runs its `services` tests twice: in process and through a
     live programme server (tests/live_server.py)."""
-    if metafunc.definition.get_closest_marker("over_http") and "services" in metafunc.fixturenames:
+    if metafunc.definition.get_closest_marker("over_http") and {"services", "sqlite_services"} & set(
+            metafunc.fixturenames):
         metafunc.parametrize("call_path", ["direct", "http"], indirect=True)
 
 
@@ -247,14 +248,15 @@ def live_server():
 def services(store_url, clock, call_path, request):
     """Every service on the parametrised store (cheap Argon2, seeded simulators); in a module
     marked `over_http`, also called through the live server."""
-    built = _build(store_url, clock)
+    yield from _called(_build(store_url, clock), call_path, request)
+
+
+def _called(built, call_path: str, request):
+    """`built`, or (call_path "http") `built` reached through the live server; disposed after."""
     if call_path == "http":
         from tests.live_server import over_http
 
-        remote = over_http(built, request.getfixturevalue("live_server"))
-        yield remote
-        remote.dispose()
-        return
+        built = over_http(built, request.getfixturevalue("live_server"))
     yield built
     built.dispose()
 
@@ -268,8 +270,7 @@ def pg_services(pg_store_url, clock):
 
 
 @pytest.fixture
-def sqlite_services(sqlite_store_url, clock):
-    """Services on SQLite only, for view tests."""
-    built = _build(sqlite_store_url, clock)
-    yield built
-    built.dispose()
+def sqlite_services(sqlite_store_url, clock, call_path, request):
+    """Services on SQLite only, for view tests (in a module marked `over_http`, also through the
+    live server: the views cannot tell)."""
+    yield from _called(_build(sqlite_store_url, clock), call_path, request)

@@ -93,3 +93,9 @@ class OverHttp:
 def over_http(services, server: LiveServer) -> OverHttp:
     server.serve(services)
     return OverHttp(services, server.transport())
+
+
+def in_process(services):
+    """The test's own `Services` behind `services` (itself when called in process): what a test
+    patches must be what the server runs."""
+    return services._inner if isinstance(services, OverHttp) else services

@@ -450,7 +450,7 @@ class PaymentLine:
 class PaymentQuote:
     """What paying the ticked deals would charge, before anything is charged."""
 
-    lines: tuple
+    lines: tuple[PaymentLine, ...]
     method: PaymentMethod | None
     card_masked: str | None  # the company's voucher card, when issued
     total: int

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from kvoucher_desktop.enums import DealState, DealTab
 from kvoucher_desktop.models import Deal
 from kvoucher_desktop.services.clock import KST
@@ -17,6 +19,8 @@ from kvoucher_desktop.services.clock import KST
 from tests.factories import approved_buyer, make_service, make_supplier_account
 from tests.views.helpers import type_text
 from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
+
+pytestmark = pytest.mark.over_http
 
 T = DealTab
 

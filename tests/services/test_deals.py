@@ -25,6 +25,8 @@ from tests.factories import (
     make_supplier_account,
 )
 
+pytestmark = pytest.mark.over_http
+
 D, A = DealState, DealAction
 MEMO = "6월부터 20명이 쓸 화상회의 서비스를 상담하고 싶습니다."
 

@@ -25,6 +25,8 @@ from kvoucher_desktop.services.rules.limits import CANCEL_REASON_LIMIT
 from tests.factories import (approved_buyer, audit_actions, make_agency, make_operator, make_service,
                              make_supplier_account)
 
+pytestmark = pytest.mark.over_http
+
 CARD, ZEROPAY = PaymentMethod.SHINHAN_CARD, PaymentMethod.ZEROPAY
 P = PaymentStatus
 ZEROPAY_PASSWORD = "583920"  # tests.factories.approved_buyer

@@ -20,9 +20,12 @@ from kvoucher_desktop.views.deals.inbox import DealInboxPage
 from kvoucher_desktop.views.deals.models import LIST_PRICE_FOREGROUND, DealEventModel, DealTableModel, PayTableModel, format_deadline_kst
 from kvoucher_desktop.views.paying.dialog import PaymentDialog
 from kvoucher_desktop.views.widgets.dialogs import ReasonDialog
+from tests.live_server import in_process
 from tests.factories import company_in_state, make_supplier_account
 from tests.views.helpers import record_changes, type_text
 from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
+
+pytestmark = pytest.mark.over_http
 
 D, T = DealState, DealTab
 REJECT_MEMO = "요청하신 일정(3월 둘째 주)에는 구축 인력이 없어 진행이 어렵습니다."
@@ -241,7 +244,7 @@ def test_a_failed_deal_action_is_told_in_the_bar_and_the_typed_memo_stays(qtbot,
     def busy_elsewhere(*_args, **_kwargs):
         raise Conflict("다른 화면에서 이 거래가 먼저 처리되었습니다. 목록을 새로 고쳐 주세요.")
 
-    monkeypatch.setattr(ungated(store.services.deals), "act", busy_elsewhere)  # 반려 goes through act
+    monkeypatch.setattr(ungated(in_process(store.services).deals), "act", busy_elsewhere)  # 반려 goes through act
     page.detail.reject_button.click()
     type_text(page.detail.pending_dialog.edit, REJECT_MEMO)
     page.detail.pending_dialog.ok_button.click()

@@ -18,6 +18,8 @@ from tests.factories import approved_buyer, make_service, make_supplier_account
 from tests.views.helpers import type_text
 from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
 
+pytestmark = pytest.mark.over_http
+
 CARD, ZEROPAY = PaymentMethod.SHINHAN_CARD, PaymentMethod.ZEROPAY
 P = PaymentStatus
 

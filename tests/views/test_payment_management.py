@@ -23,6 +23,8 @@ from tests.services.test_payments import Desk
 from tests.views.helpers import type_text
 from tests.views.page_support import desk, settle, shoot  # noqa: F401  (desk is a fixture)
 
+pytestmark = pytest.mark.over_http
+
 P, T = PaymentStatus, PaymentTab
 REASON = "서비스 제공 일정이 맞지 않아 공급기업이 취소합니다."
 
