@@ -20,7 +20,7 @@ import inspect
 import re
 import typing
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -125,6 +125,10 @@ def enc_hook(obj: Any) -> Any:
         return {kind.value: sorted(_id_text(i) for i in ids) for kind, ids in obj.items()}
     if isinstance(obj, Path):
         return str(obj)
+    if isinstance(obj, Mapping):  # any mapping a caller hands (the services take any)
+        return dict(obj)
+    if isinstance(obj, Sequence) and not isinstance(obj, (str, bytes)):
+        return list(obj)
     raise NotImplementedError(f"{type(obj).__name__} does not cross the wire")
 
 
