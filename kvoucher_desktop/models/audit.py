@@ -66,6 +66,9 @@ class AuditRecord(Base):
     seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=next_audit_seq())
     recorded_at: Mapped[datetime | None] = mapped_column(nullable=True)  # clock time of the write; `at` may be backdated
     row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # where the call that wrote it came from, as the programme server saw it (None on a desk's
+    # own store); hashed with the content when present (models/audit_chain.canonical)
+    client_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditCheckpoint(Base):

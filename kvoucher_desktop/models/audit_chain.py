@@ -26,7 +26,7 @@ MISSING = "-" * 64
 
 #: the hashed columns, in the order `row_hash` takes them
 CONTENT_COLUMNS = ("id", "at", "recorded_at", "actor_id", "actor_role", "actor_name", "action",
-                   "entity_type", "entity_id", "before", "after")
+                   "entity_type", "entity_id", "before", "after", "client_address")
 
 _UTC = timezone.utc
 _HEX32 = re.compile("[0-9a-f]{32}").fullmatch
@@ -63,23 +63,27 @@ def _field(value: str | None) -> str:
 
 
 def canonical(id, at, recorded_at, actor_id, actor_role, actor_name, action, entity_type, entity_id,
-              before, after) -> bytes:
+              before, after, client_address=None) -> bytes:
     """The bytes a row's hash is taken of: the FORMAT tag, then every content column as
     `<length in characters>:<text>,` (NULL as `~,`, so it differs from an empty string; the
     length makes the join unambiguous whatever the text holds), UTF-8. UUIDs hyphenated lower
     case, times ISO 8601 UTC with microseconds. Values may be typed (as the app writes them) or
-    raw (as the driver returns them): both give the same bytes."""
+    raw (as the driver returns them): both give the same bytes. A record written through the
+    programme server has a twelfth field, the client address; a record without one has exactly
+    the bytes it had before the column existed, so no stored hash changes (the field count tells
+    the two forms apart)."""
     return (FORMAT + ";" + _field(uuid_text(id)) + _field(_time(at)) + _field(_time(recorded_at))
             + _field(uuid_text(actor_id)) + _field(actor_role) + _field(actor_name) + _field(action)
             + _field(entity_type) + _field(entity_id) + _field(before) + _field(after)
+            + ("" if client_address is None else _field(client_address))
             ).encode("utf-8", "surrogatepass")
 
 
 def row_hash(id, at, recorded_at, actor_id, actor_role, actor_name, action, entity_type, entity_id,
-             before, after) -> str:
+             before, after, client_address=None) -> str:
     """SHA-256 (hex) of `canonical(...)`; arguments in CONTENT_COLUMNS order."""
     return hashlib.sha256(canonical(id, at, recorded_at, actor_id, actor_role, actor_name, action,
-                                    entity_type, entity_id, before, after)).hexdigest()
+                                    entity_type, entity_id, before, after, client_address)).hexdigest()
 
 
 class RangeHash:

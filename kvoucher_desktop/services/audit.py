@@ -20,7 +20,7 @@ from .uow import UowFactory
 
 def audit_view(r: AuditRecord) -> AuditView:
     return AuditView(r.at, r.actor_name, r.actor_role, r.action, r.entity_type, r.entity_id, r.before, r.after,
-                     r.seq)
+                     r.seq, r.client_address)
 
 
 class AuditService:

@@ -227,6 +227,7 @@ class AuditView:
     before: str | None
     after: str | None
     seq: int | None = None  # place in the log (newest = largest); None only for a row that bypassed the app
+    client_address: str | None = None  # the address the programme server saw the call come from
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,26 @@ def test_a_lost_answer_of_a_change_that_is_not_safe_to_repeat_is_told_not_repeat
         transport.close()
     assert lost.value.code == "answer_lost" and "목록을 새로 고쳐" in lost.value.message
     assert [a.title for a in services.programme.announcements(limit=50)].count("공고 제목") == 1  # sent once
+
+
+# --- the audit log ------------------------------------------------------------------------------------
+def test_each_audit_record_of_a_call_through_the_server_has_the_client_address(services, live_server):
+    agency = make_agency(services)
+    made = remote(live_server, services, "programme").save_announcement(agency, title="서버로 쓴 공고", body="본문")
+    services.programme.save_announcement(agency, title="데스크에서 쓴 공고", body="본문")
+    records = {r.entity_id: r for r in services.audit.records(agency, action_prefix="announcement")}
+    over_wire = records[str(made.value.id)]
+    assert over_wire.client_address == "127.0.0.1"
+    assert [r.client_address for k, r in records.items() if k != str(made.value.id)] == [None]
+    verification = services.audit.verify(agency)
+    assert verification.intact  # the address is under the row's hash, and old-form rows still verify
+
+
+def test_the_client_address_is_under_the_row_hash():
+    from kvoucher_desktop.models.audit_chain import row_hash
+
+    content = (uuid.UUID(int=5), "2026-03-02 01:00:00.000000", "2026-03-02 01:00:00.000000", None, "AGENCY",
+               "전문기관", "announcement.save", "announcement", "x", None, None)
+    assert row_hash(*content) == row_hash(*content, None)
+    assert row_hash(*content, "127.0.0.1") != row_hash(*content) != row_hash(*content, "")
+    assert row_hash(*content, "127.0.0.1") != row_hash(*content, "127.0.0.2")

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...models import AuditRecord
 from ...models.audit_chain import row_hash
+from ..calls import client_address
 from ..dto import Actor
 from . import Repository
 
@@ -43,6 +44,7 @@ class AuditLog(Repository):
             entity_id=str(entity_id),
             before=dump(before),
             after=dump(after),
+            client_address=client_address(),
         )
         record = AuditRecord(**content, row_hash=row_hash(**content))  # seq: the INSERT computes it
         self.session.add(record)
