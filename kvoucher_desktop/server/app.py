@@ -27,7 +27,7 @@ from ..remote.openapi import openapi_document
 from ..services.calls import calling_from
 from ..services.errors import DomainError, SessionInvalid
 from ..services.registry import Services
-from ..services.sessions import TOKEN_RE
+from ..services.sessions import TOKEN_RE, Bearer
 
 log = logging.getLogger("kvoucher_desktop.server")
 
@@ -142,7 +142,7 @@ def _handler(state: ServerState, method: protocol.Method):
                         raise SessionInvalid()
                     result = call(None, **args)
                 else:
-                    result = call(state.services.sessions.resolve_token(token), **args)
+                    result = call(Bearer(token), **args)  # the gate resolves it: one lookup
         except DomainError as exc:
             return _error(exc)
         return _json(protocol.encode(result))

@@ -21,7 +21,7 @@ import inspect
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -104,6 +104,15 @@ _LOOKUP = (
 )
 
 
+@dataclass(frozen=True)
+class Bearer:
+    """A session named by its token alone: what a programme server hands the gate for a request's
+    bearer token (server/app.py). The token is the secret, so there is no identity to compare:
+    the gate takes everything from the session, as for an Actor, in one lookup."""
+
+    token: str = field(repr=False)
+
+
 def _well_formed(token: Any) -> bool:
     """Could be a token at all (checked before hashing: no odd types, sizes or surrogates)."""
     return isinstance(token, str) and TOKEN_RE.fullmatch(token) is not None
@@ -159,15 +168,16 @@ class SessionStore:
         connection when the gate lent one (`serving`)."""
         if actor is None and allow_none:
             return None
-        if not isinstance(actor, Actor):
+        if not isinstance(actor, (Actor, Bearer)):
             raise SessionInvalid()
         token = actor.token
         with self.uow() as uow:
             user, row = self._lookup(uow, token)
-            handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
-            stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
-            if handed != stored:
-                raise SessionInvalid()
+            if isinstance(actor, Actor):
+                handed = _identity(actor.user_id, actor.role, actor.company_id, actor.supplier_id, actor.operator_id)
+                stored = _identity(user.id, user.role, user.company_id, user.supplier_id, user.operator_id)
+                if handed != stored:
+                    raise SessionInvalid()
             fresh = actor_of(user, token)
             if allow_ended:
                 self._lapse(uow, row)  # an expired session is marked so, not ended again by the caller
@@ -184,7 +194,7 @@ class SessionStore:
         first statement, with a disconnect error: the pool is invalidated and the lookup is
         tried once more on a new connection (nothing has happened on the dead one)."""
         visitor = actor is None and allow_none  # no lookup, but the call's units still share one checkout
-        if self.engine is None or not (visitor or isinstance(actor, Actor) and _well_formed(actor.token)):
+        if self.engine is None or not (visitor or isinstance(actor, (Actor, Bearer)) and _well_formed(actor.token)):
             yield self.resolve(actor, allow_none=allow_none, allow_ended=allow_ended)
             return
         for attempt in (1, 2):

@@ -247,3 +247,12 @@ def test_the_client_address_is_under_the_row_hash():
     assert row_hash(*content) == row_hash(*content, None)
     assert row_hash(*content, "127.0.0.1") != row_hash(*content) != row_hash(*content, "")
     assert row_hash(*content, "127.0.0.1") != row_hash(*content, "127.0.0.2")
+
+
+def test_logging_out_twice_over_the_wire_is_no_error_and_the_token_stays_dead(services, live_server):
+    demand, _ = approved_buyer(services)
+    accounts = remote(live_server, services, "accounts")
+    accounts.logout(demand)
+    accounts.logout(demand)  # as in process: an ended session may be logged out again
+    with pytest.raises(SessionInvalid):
+        accounts.current(demand)
