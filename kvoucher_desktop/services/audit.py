@@ -3,19 +3,52 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..enums import Role
-from ..models import AuditRecord
+from ..models import AuditRecord, Company, Deal, Evaluation, Inquiry, Payment
 from . import audit_chain
 from .audit_chain import AuditVerification, CheckpointView
+from .changes import Changes, Entity
 from .clock import Clock
-from .dto import Actor, AuditView
+from .dto import Actor, AuditView, ChangeFeed, ChangeItem
 from .guards import require_role
-from .rules.inputs import clean_page_size, clean_search
+from .rules.inputs import clean_int, clean_page_size, clean_search
 from .uow import UowFactory
+
+#: how many records one poll of `changes_since` reads at most (a desk that was away catches up
+#: over several polls)
+FEED_LIMIT = 500
+#: records younger than this are sent again by the next poll: on PostgreSQL a transaction may
+#: commit after one that took a later seq, and its record must not fall behind the cursor
+FEED_MARGIN = timedelta(seconds=30)
+#: records of what everybody may see (the catalog, the programme, its announcements)
+_PUBLIC = {"announcement": Entity.ANNOUNCEMENT, "category": Entity.CATEGORY, "service": Entity.SERVICE,
+           "supplier": Entity.SUPPLIER, "operating_agency": Entity.OPERATOR}
+#: records of one party's rows: the model that says whose they are
+_OWNED = {"deal": Deal, "payment": Payment, "evaluation": Evaluation, "inquiry": Inquiry}
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def _owners(uow, model, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple]:
+    """(company, supplier, deal or service) of each row of `model` among `ids`."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    third = {Payment: Payment.deal_id, Evaluation: Evaluation.service_id}.get(model, model.id)
+    rows = uow.session.execute(select(model.id, model.company_id, model.supplier_id, third)
+                               .where(model.id.in_(ids))).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def audit_view(r: AuditRecord) -> AuditView:
@@ -48,6 +81,80 @@ class AuditService:
             if action_prefix:
                 stmt = stmt.where(AuditRecord.action.startswith(action_prefix))
             return [audit_view(r) for r in uow.session.scalars(stmt)]
+
+    # --- what other desks changed ------------------------------------------------------------
+    def changes_since(self, actor: Actor, after: int | None = None) -> ChangeFeed:
+        """What was changed after the cursor `after` (one this gave earlier; None: start now), by
+        anyone but the actor's own account, as far as the actor may know of it: the catalog, the
+        programme and its announcements for everybody; a company's own records, deals, payments,
+        evaluations and inquiries for the demand company and the supplier they concern; an
+        operator's companies; everything for the agency. A desk polls this and reloads the pages
+        the items touch (the inbox refreshes when the other side acts). Read from the audit log:
+        every change is in it, in order."""
+        if after is not None:
+            after = clean_int(after, "after", "목록 위치", maximum=2**62)
+        now = self.clock.now()
+        with self.uow() as uow:
+            if after is None:
+                top = uow.session.execute(select(func.max(AuditRecord.seq))
+                                          .where(AuditRecord.recorded_at <= now - FEED_MARGIN)).scalar()
+                return ChangeFeed(int(top or 0), ())
+            rows = uow.session.execute(
+                select(AuditRecord.seq, AuditRecord.entity_type, AuditRecord.entity_id, AuditRecord.action,
+                       AuditRecord.actor_id, AuditRecord.recorded_at)
+                .where(AuditRecord.seq > after).order_by(AuditRecord.seq).limit(FEED_LIMIT)).all()
+            owned = {kind: {_uuid(r.entity_id) for r in rows if r.entity_type == kind} - {None} for kind in _OWNED}
+            owners = {kind: _owners(uow, model, owned[kind]) for kind, model in _OWNED.items()}
+            companies = {_uuid(r.entity_id) for r in rows if r.entity_type == "company"} - {None}
+            operator_of = dict(uow.session.execute(select(Company.id, Company.operator_id)
+                                                   .where(Company.id.in_(companies))).all()) if companies else {}
+        cursor, settled = after, True
+        items = []
+        for r in rows:
+            settled = settled and r.recorded_at is not None and r.recorded_at <= now - FEED_MARGIN
+            if settled:
+                cursor = r.seq  # the cursor passes a record only when everything before it is old
+            if r.actor_id is not None and r.actor_id == actor.user_id:
+                continue  # the desk that made the change has told its own pages
+            changes = self._visible_change(actor, r, owners, operator_of)
+            if changes:
+                items.append(ChangeItem(r.seq, changes))
+        return ChangeFeed(cursor, tuple(items))
+
+    @staticmethod
+    def _visible_change(actor: Actor, r, owners: dict, operator_of: dict) -> Changes | None:
+        """The change record `r` stands for, or None when `actor` may not know of it."""
+        kind, agency = r.entity_type, actor.role is Role.AGENCY
+        if kind in _PUBLIC:
+            key = _uuid(r.entity_id) if kind != "category" else r.entity_id
+            return Changes.of(_PUBLIC[kind], key) if key is not None else None
+        if kind == "programme":
+            year = int(r.entity_id) if r.entity_id.isdigit() else None
+            entity = Entity.PARTICIPANT if r.action == "programme.previous_participants" else Entity.SETTINGS
+            return Changes.of(entity, year) if year is not None else Changes({entity: ()})
+        key = _uuid(r.entity_id)
+        if key is None:
+            return None
+        if kind == "user":
+            return Changes.of(Entity.ACCOUNT, key) if agency or key == actor.user_id else None
+        if kind == "company":
+            mine = (agency or actor.company_id == key
+                    or actor.role is Role.OPERATOR and operator_of.get(key) == actor.operator_id is not None)
+            return Changes({Entity.COMPANY: {key}, Entity.VOUCHER: {key}}) if mine else None
+        if kind in _OWNED:
+            found = owners[kind].get(key)
+            if found is None:
+                return None
+            company_id, supplier_id, third = found
+            if not (agency or actor.company_id == company_id is not None
+                    or actor.supplier_id == supplier_id is not None):
+                return None
+            if kind == "payment":
+                return Changes({Entity.PAYMENT: {key}, Entity.DEAL: {third}, Entity.VOUCHER: {company_id}})
+            if kind == "evaluation":
+                return Changes({Entity.EVALUATION: {key}, Entity.SERVICE: {third}})
+            return Changes.of(Entity.DEAL if kind == "deal" else Entity.INQUIRY, key)
+        return None
 
     # --- tamper evidence (services/audit_chain.py) -------------------------------------------
     def seal(self) -> tuple[CheckpointView, ...]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from datetime import date, datetime
 
+from .changes import Changes
+
 from ..enums import (
     AbandonmentStatus,
     CompanyType,
@@ -228,6 +230,23 @@ class AuditView:
     after: str | None
     seq: int | None = None  # place in the log (newest = largest); None only for a row that bypassed the app
     client_address: str | None = None  # the address the programme server saw the call come from
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One record of the audit log as a change a desk may reload for: its place and what it touched."""
+
+    seq: int
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class ChangeFeed:
+    """What other desks changed since a cursor (`audit.changes_since`): the items the caller may
+    know of, and the cursor to ask with next time."""
+
+    cursor: int
+    items: tuple[ChangeItem, ...]
 
 
 @dataclass(frozen=True)

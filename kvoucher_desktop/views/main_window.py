@@ -132,6 +132,10 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
         self._sweep.timeout.connect(self.sweep_deals)
         self._sweep.start(SWEEP_INTERVAL_MS)
         QTimer.singleShot(0, self.sweep_deals)
+        from .change_feed import ChangeFeed
+
+        self.change_feed = ChangeFeed(self.ctx, self)  # other desks' changes (started at login)
+        self.change_feed.restart(self.actor)
         self._build_menus()
         self._set_shell(False)
         self.open_page("home")

@@ -48,6 +48,9 @@ class WindowSession:
         self._reset_pages()
         self._build_menus()
         self.session_changed.emit(actor)
+        feed = getattr(self, "change_feed", None)
+        if feed is not None:
+            feed.restart(actor)  # other desks' changes, from now on, for this login
         self.open_page(ROLE_HOME[actor.role] if actor is not None else "home")
 
     def logout(self) -> None:

@@ -13,7 +13,12 @@ from litestar.testing import TestClient
 
 from kvoucher_desktop.enums import PaymentStatus, PaymentTab, Role, ScreeningStatus
 from kvoucher_desktop.remote import protocol
-from kvoucher_desktop.remote.client import ClientConfig, RemoteService, Transport, check_url
+from kvoucher_desktop.remote.client import (
+    ClientConfig,
+    RemoteService,
+    Transport,
+    check_url,
+)
 from kvoucher_desktop.server.app import ServerConfig, create_app
 from kvoucher_desktop.server.run import main as server_main
 from kvoucher_desktop.services.errors import (
@@ -23,7 +28,6 @@ from kvoucher_desktop.services.errors import (
     Unavailable,
     ValidationError,
 )
-
 from tests.factories import PASSWORD, approved_buyer, company_in_state, make_agency
 from tests.services.test_payments import Desk
 
