@@ -31,6 +31,8 @@ ENV_ABSOLUTE = "KVOUCHER_SERVER_ABSOLUTE_HOURS"
 ENV_TIMERS = "KVOUCHER_SERVER_TIMERS"
 #: seconds between the server's own jobs (sweep, reconcile, seal)
 TIMER_INTERVAL_S = 60.0
+#: seconds an idle keep-alive connection stays open on the server's side
+KEEP_ALIVE_S = 30
 
 
 def is_loopback(host: str) -> bool:
@@ -171,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     build_server_services(args.database_url).dispose()
     uvicorn.run("kvoucher_desktop.server.run:app_from_environment", factory=True, host=args.host,
                 port=args.port, workers=args.workers, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,
-                log_level="info", access_log=False, proxy_headers=False, timeout_graceful_shutdown=20)
+                log_level="info", access_log=False, proxy_headers=False, timeout_graceful_shutdown=20,
+                # longer than a client keeps an idle connection (httpx: 5 s), so that the client
+                # closes it first: a request never races the server's close of its connection
+                timeout_keep_alive=KEEP_ALIVE_S)
     return 0
 
 
