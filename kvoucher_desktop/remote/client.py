@@ -31,7 +31,11 @@ import msgspec
 from ..services.changes import Done
 from ..services.clock import ServerSyncedClock
 from ..services.dto import Actor
-from ..services.errors import DomainError, SessionInvalid, Unavailable
+from ..services.errors import DomainError, SessionInvalid, SettingsError, Unavailable
+from ..services.gateways.identity import VerifiedIdentity
+from ..services.gateways.sms import SmsMessage
+from ..services.rules.numbers import normalize_mobile
+from . import gateway_wire as wire
 from . import protocol
 
 log = logging.getLogger("kvoucher_desktop.remote")
@@ -42,6 +46,10 @@ UNREACHABLE_MESSAGE = ("서버에 연결할 수 없습니다. 네트워크 연�
 ANSWER_LOST_MESSAGE = ("서버의 응답을 받지 못했습니다. 처리되었는지 목록을 새로 고쳐 확인한 뒤 "
                        "필요하면 다시 시도해 주세요.")
 BAD_ANSWER_MESSAGE = "서버의 응답을 읽을 수 없습니다. 프로그램 버전이 서버와 맞는지 확인해 주세요."
+CA_FILE_MESSAGE = "CA 파일을 읽을 수 없습니다: {path}\nPEM 형식의 인증서 파일인지, 경로가 맞는지 확인해 주세요."
+NOT_A_SERVER_MESSAGE = "이 주소에서 K-비대면 바우처 서버가 응답하지 않습니다. 주소와 포트를 확인해 주세요."
+CERTIFICATE_MESSAGE = ("서버의 인증서를 확인할 수 없습니다. 사설 인증서를 쓰는 서버라면 그 인증서를 발급한 CA 파일을 "
+                       "지정해 주세요. (설정 → 서버 연결…, --server-ca 또는 KVOUCHER_SERVER_CA)")
 
 #: calls that may be sent again when their answer was lost: the server does each at most once
 #: (an idempotency key, a cancel key, or one attempt claimed under its row lock)
@@ -89,8 +97,12 @@ class Transport:
         self.config = config
         if http is None:
             verify: Any = True
-            if ca_file is not None:
-                verify = ssl.create_default_context(cafile=str(ca_file))
+            if ca_file:
+                try:
+                    verify = ssl.create_default_context(cafile=str(ca_file))
+                except (OSError, ssl.SSLError) as exc:
+                    raise SettingsError(CA_FILE_MESSAGE.format(path=ca_file), code="server_ca", field="ca_file") \
+                        from exc
             timeout = httpx.Timeout(config.read_timeout_s, connect=config.connect_timeout_s)
             http = httpx.Client(base_url=self.url, verify=verify, timeout=timeout,
                                 headers={"User-Agent": "kvoucher-desktop"})
@@ -104,21 +116,25 @@ class Transport:
         return response.content
 
     def call(self, method: protocol.Method, token: str | None, arguments: dict[str, Any]) -> Any:
-        body = protocol.encode(arguments)
+        resend = _reads(method) or (method.service, method.name) in RESENDABLE
+        return self.post(method.path, protocol.encode(arguments), token, method.returns, resend=resend,
+                         name=method.operation_id)
+
+    def post(self, path: str, body: bytes, token: str | None, returns: Any, *, resend: bool, name: str = "") -> Any:
+        """POST `body` (JSON) to `path`; the answer decoded as `returns`, or the error it names raised."""
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        resend = _reads(method) or (method.service, method.name) in RESENDABLE
-        response = self._send(lambda: self.http.post(method.path, content=body, headers=headers), resend=resend)
+        response = self._send(lambda: self.http.post(path, content=body, headers=headers), resend=resend)
         if response.status_code == 200:
             try:
-                return protocol.decode(response.content, method.returns)
+                return protocol.decode(response.content, returns)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                log.error("answer of %s not read: %s", method.operation_id, exc)
+                log.error("answer of %s not read: %s", name or path, exc)
                 raise Unavailable(BAD_ANSWER_MESSAGE, code="bad_answer") from exc
         error = protocol.error_from(response.content)
         if error is None:
-            log.error("answer %s of %s without an error body", response.status_code, method.operation_id)
+            log.error("answer %s of %s without an error body", response.status_code, name or path)
             raise Unavailable(BAD_ANSWER_MESSAGE, code="bad_answer")
         raise error
 
@@ -127,6 +143,8 @@ class Transport:
             try:
                 return send()
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                if _certificate_refused(exc):  # the same certificate again gives the same answer
+                    raise Unavailable(CERTIFICATE_MESSAGE, code="server_certificate") from exc
                 failure: DomainError = Unavailable(UNREACHABLE_MESSAGE, code="server_unreachable")
                 cause: Exception = exc  # nothing reached the server: always safe to send again
             except httpx.TransportError as exc:  # sent, answer lost (read time-out, dropped connection)
@@ -137,6 +155,16 @@ class Transport:
             if attempt < self.config.retries:
                 time.sleep(self.config.retry_pause_s * (attempt + 1))
         raise failure from cause
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """The TLS handshake failed on the server's certificate (unknown CA, wrong host name, expired)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class RemoteService:
@@ -199,8 +227,153 @@ def _remote_method(transport: Transport, method: protocol.Method) -> Callable:
     return call
 
 
+class RemoteSms:
+    """The simulated SMS outbox of the server, as much of it as is this desk's: what the 시뮬레이터
+    panel and the signup wizard's inbox read (`outbox`, `subscribe`, `last_to`, as `SimulatedSms`).
+
+    Nothing arrives by itself: `poll(actor)` asks the server's development endpoint once (a network
+    call: the 시뮬레이터 panel runs it off the GUI thread on a timer) for the messages to the phones of
+    the actor's account and company and the code of each verification this desk started
+    (`RemoteIdentity` names them, `watch`), and hands the new ones to the listeners, on the polling
+    thread. `available` is None until `probe()` asked: False on a server without development
+    endpoints (production), where nothing is ever shown."""
+
+    #: a verification request is asked for this long (its code is valid for 3 minutes)
+    WATCH_S = 4 * 60.0
+
+    def __init__(self, transport: Transport):
+        self._transport = transport
+        self._lock = threading.Lock()
+        self.outbox: list[SmsMessage] = []
+        self._listeners: list[Callable[[SmsMessage], None]] = []
+        self._seen: set[int] = set()
+        self._after = -1
+        self._requests: dict[str, float] = {}  # request id -> when to stop asking (monotonic)
+        self.available: bool | None = None
+
+    # --- what SimulatedSms offers --------------------------------------------------------------
+    def subscribe(self, listener: Callable[[SmsMessage], None]) -> None:
+        with self._lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[SmsMessage], None]) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def last_to(self, phone: str) -> SmsMessage | None:
+        phone = normalize_mobile(phone) or phone
+        with self._lock:
+            return next((m for m in reversed(self.outbox) if m.phone == phone), None)
+
+    # --- polling -------------------------------------------------------------------------------
+    def watch(self, request_id: str) -> None:
+        """Ask for the code of this verification request (started by this desk) from now on."""
+        with self._lock:
+            self._requests[request_id] = time.monotonic() + self.WATCH_S
+
+    def wants_poll(self, actor: Actor | None) -> bool:
+        """A poll could bring something: the endpoint exists, and a session or a request is out."""
+        if self.available is not True:
+            return False
+        if actor is not None:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            return any(until > now for until in self._requests.values())
+
+    def probe(self) -> bool:
+        """Ask once whether the server serves the simulated SMS (a development server)."""
+        try:
+            self._ask(None, [])
+            self.available = True
+        except DomainError as exc:
+            if exc.code != "not_found":
+                raise
+            self.available = False
+        return self.available
+
+    def poll(self, actor: Actor | None = None) -> int:
+        """One question to the server; the new messages go to the outbox and the listeners.
+        Returns how many came."""
+        now = time.monotonic()
+        with self._lock:
+            self._requests = {r: until for r, until in self._requests.items() if until > now}
+            requests = list(self._requests)[-wire.MAX_POLLED_REQUESTS:]
+        token = actor.token if actor is not None and isinstance(actor.token, str) and actor.token else None
+        page = self._ask(token, requests)
+        fresh: list[SmsMessage] = []
+        with self._lock:
+            self._after = max(self._after, page.last)
+            for m in sorted(page.messages, key=lambda m: m.seq):
+                if m.seq in self._seen:
+                    continue
+                self._seen.add(m.seq)
+                message = SmsMessage(phone=m.phone, text=m.text, sent_at=m.sent_at)
+                self.outbox.append(message)
+                fresh.append(message)
+            listeners = list(self._listeners)
+        for message in fresh:
+            for listener in listeners:
+                listener(message)
+        return len(fresh)
+
+    def _ask(self, token: str | None, requests: list[str]) -> wire.DevSmsPage:
+        try:
+            page = self._transport.post(wire.DEV_SMS, protocol.encode(wire.DevSmsBody(after=self._after,
+                                                                                      requests=requests)),
+                                        token, wire.DevSmsPage, resend=True, name="dev.sms")
+        except DomainError as exc:
+            if exc.code == "not_found":
+                self.available = False
+            raise
+        return page
+
+
+class RemoteIdentity:
+    """The server's identity provider (본인인증) with the methods the phone verification box uses
+    (`services.gateways.identity.IdentityVerifier`'s start, confirm and expires_at); the token it
+    returns is checked by the server's signup service. `check` and `redeem` are the server's own."""
+
+    def __init__(self, transport: Transport, sms: RemoteSms | None = None):
+        self._transport = transport
+        self._sms = sms
+        self._lock = threading.Lock()
+        self._expiry: dict[str, datetime | None] = {}
+
+    def start(self, name: str, phone: str) -> str:
+        """Send a code (never sent again by the client: a lost answer may have sent one)."""
+        started = self._transport.post(wire.IDENTITY_START, protocol.encode({"name": name, "phone": phone}), None,
+                                       wire.IdentityStarted, resend=False, name="identity.start")
+        with self._lock:
+            self._expiry[started.request_id] = started.expires_at
+        if self._sms is not None:
+            self._sms.watch(started.request_id)
+        return started.request_id
+
+    def confirm(self, request_id: str, code: str) -> VerifiedIdentity:
+        return self._transport.post(wire.IDENTITY_CONFIRM, protocol.encode({"request_id": request_id, "code": code}),
+                                    None, VerifiedIdentity, resend=False, name="identity.confirm")
+
+    def expires_at(self, request_id: str) -> datetime | None:
+        """When the code of `request_id` stops being accepted (told by `start`, else asked)."""
+        with self._lock:
+            if request_id in self._expiry:
+                return self._expiry[request_id]
+        return self._transport.post(wire.IDENTITY_EXPIRES_AT, protocol.encode({"request_id": request_id}), None,
+                                    wire.IdentityExpiry, resend=True, name="identity.expires_at").expires_at
+
+
 class RemoteServices:
-    """What `build_services` gives, for a desk whose shared store is a programme server."""
+    """What `build_services` gives, for a desk whose shared store is a programme server.
+
+    Besides the twelve services: the server's clock (`clock`, synced by GET /api/v1/time), its
+    identity provider (`identity`) and, on a development server, its simulated SMS (`sms`). The card
+    and ZeroPay simulators run inside the server; their fault setting is not offered to a desk
+    (`cards` and `zeropay` are None, docs/decisions.md)."""
+
+    cards = None
+    zeropay = None
 
     def __init__(self, transport: Transport):
         self.transport = transport
@@ -208,6 +381,8 @@ class RemoteServices:
         for name in protocol.SERVICE_NAMES:
             setattr(self, name, RemoteService(transport, name))
         self.clock = ServerSyncedClock(self.server_now)
+        self.sms = RemoteSms(transport)
+        self.identity = RemoteIdentity(transport, self.sms)
         self._lock = threading.Lock()
 
     def server_now(self) -> datetime:
@@ -221,9 +396,63 @@ class _Now(msgspec.Struct):
     now: datetime
 
 
+class _Health(msgspec.Struct):
+    ok: bool
+
+
 def connect(url: str, *, ca_file: str | Path | None = None, config: ClientConfig = ClientConfig(),
             http: httpx.Client | None = None) -> RemoteServices:
-    """A desk's services on the programme server at `url` (its clock synced to the server's)."""
+    """A desk's services on the programme server at `url` (its clock synced to the server's; whether
+    it serves the simulated SMS asked once)."""
     services = RemoteServices(Transport(url, ca_file=ca_file, config=config, http=http))
-    services.clock.sync()
+    try:
+        services.clock.sync()
+        services.sms.probe()
+    except BaseException:
+        services.dispose()
+        raise
     return services
+
+
+def check_server(url: str, *, ca_file: str | Path | None = None,
+                 config: ClientConfig = ClientConfig(connect_timeout_s=5.0, read_timeout_s=10.0, retries=0)) -> str:
+    """GET /api/v1/health of the server at `url` (with `ca_file`, a private CA): a short Korean
+    description, or a DomainError (ValueError for a malformed address) with the reason in Korean."""
+    transport = Transport(url, ca_file=ca_file, config=config)
+    try:
+        started = time.monotonic()
+        response = transport._send(lambda: transport.http.get(f"{protocol.API_PREFIX}/health"), resend=True)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        try:
+            healthy = response.status_code == 200 and protocol.decode(response.content, _Health).ok
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            healthy = False
+        if not healthy:
+            log.warning("health check of %s: answer %s", transport.url, response.status_code)
+            raise Unavailable(NOT_A_SERVER_MESSAGE, code="not_a_server")
+        return f"{host_port(transport.url)} (응답 {elapsed_ms:.0f}ms)"
+    finally:
+        transport.close()
+
+
+def host_port(url: str) -> str:
+    """`host:port` of a server address (the default port of its scheme when none is written)."""
+    parsed = httpx.URL(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
+    return f"{host}:{port}"
+
+
+def server_problem(exc: BaseException) -> str:
+    """A Korean explanation of why a desk could not start on its server (the detail is in the log)."""
+    if isinstance(exc, ValueError):  # check_url's own Korean words
+        return str(exc)
+    code = getattr(exc, "code", None)
+    if code == "server_unreachable":
+        return ("서버가 응답하지 않습니다. 주소와 포트가 맞는지, 서버가 실행 중인지, 네트워크(방화벽)를 "
+                "확인해 주세요.")
+    if code == "answer_lost":
+        return "서버가 제시간에 응답하지 않았습니다. 잠시 후 다시 시작해 주세요."
+    if isinstance(exc, DomainError):
+        return exc.message
+    return "알 수 없는 오류입니다. 자세한 내용은 로그 파일을 확인해 주세요."

@@ -28,6 +28,7 @@ from ..services.calls import calling_from
 from ..services.errors import DomainError, SessionInvalid
 from ..services.registry import Services
 from ..services.sessions import TOKEN_RE, Bearer
+from .gateways import gateway_routes
 
 log = logging.getLogger("kvoucher_desktop.server")
 
@@ -176,6 +177,7 @@ def _server_error(_request: Request, exc: Exception) -> Response[bytes]:
 def create_app(services: Services | None, config: ServerConfig = ServerConfig(), *, on_shutdown=()) -> Litestar:
     state = ServerState(services, config)
     handlers = [_handler(state, m) for m in protocol.methods().values()]
+    handlers += gateway_routes(state)  # 본인인증, and with dev_endpoints the simulated SMS (server/gateways.py)
     document = protocol.encode(openapi_document(dev_endpoints=config.dev_endpoints))
 
     @get("/openapi.json", sync_to_thread=False, include_in_schema=False)

@@ -57,6 +57,8 @@ class _Request:
     sent_at: datetime
     tries: int = 0
     done: bool = False
+    #: the simulated SMS that carried the code (None with a real sender)
+    message: object = None
 
 
 class SimulatedIdentityVerifier:
@@ -75,10 +77,18 @@ class SimulatedIdentityVerifier:
             raise ValidationError("휴대폰 번호는 010-XXXX-XXXX 형식으로 입력해 주세요.", field="phone")
         code = f"{self._rng.randrange(0, 1_000_000):06d}"
         request_id = secrets.token_hex(8)
+        request = _Request(name, normalized, code, self._clock.now())
         with self._lock:
-            self._requests[request_id] = _Request(name, normalized, code, self._clock.now())
-        self._sms.send(normalized, f"[K-비대면바우처] 본인확인 인증번호 [{code}]를 입력해 주세요.")
+            self._requests[request_id] = request
+        request.message = self._sms.send(normalized, f"[K-비대면바우처] 본인확인 인증번호 [{code}]를 입력해 주세요.")
         return request_id
+
+    def message_of(self, request_id: str):
+        """The simulated SMS sent for `request_id` (None: unknown request, or a real sender): what
+        a development server shows the desk that started the request (server/gateways.py)."""
+        with self._lock:
+            req = self._requests.get(request_id)
+        return req.message if req is not None else None
 
     def confirm(self, request_id: str, code: str) -> VerifiedIdentity:
         with self._lock:

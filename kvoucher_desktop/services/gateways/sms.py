@@ -31,13 +31,15 @@ class SimulatedSms:
         self.outbox: list[SmsMessage] = []
         self._listeners: list[Callable[[SmsMessage], None]] = []
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str) -> SmsMessage:
+        """Record the message (and tell the listeners); returns it (a real sender returns nothing)."""
         msg = SmsMessage(phone=phone, text=text, sent_at=self._clock.now())
         with self._lock:
             self.outbox.append(msg)
             listeners = list(self._listeners)
         for listener in listeners:
             listener(msg)
+        return msg
 
     def subscribe(self, listener: Callable[[SmsMessage], None]) -> None:
         with self._lock:
