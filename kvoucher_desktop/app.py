@@ -1,7 +1,9 @@
-"""Composition root and command line: `kvoucher-desktop [--demo] [--database-url URL] [--verify-audit]`.
+"""Composition root and command line: `kvoucher-desktop [--demo] [--database-url URL | --server URL]
+[--verify-audit]`.
 
 Reads settings, builds the engine, clock, gateways and services (no Qt needed for that:
-see `build_services`), then hands them to the main window.
+see `build_services`) — or, for a desk on a programme server, connects its client
+(`remote.client.connect`) — then hands them to the main window.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="remember --database-url in the OS keyring for this user and exit")
     parser.add_argument("--forget-database-url", action="store_true",
                         help="remove the remembered database URL from the keyring and exit")
+    parser.add_argument("--server", metavar="URL",
+                        help="a programme server, e.g. https://voucher.example.kr:8443 "
+                             f"(default: ${settings.ENV_SERVER_URL}, then the keyring)")
+    parser.add_argument("--server-ca", metavar="FILE",
+                        help="PEM file of the CA of a server's private certificate "
+                             f"(default: ${settings.ENV_SERVER_CA}, then the system's trust store)")
+    parser.add_argument("--save-server-url", action="store_true",
+                        help="remember --server (and --server-ca) in the OS keyring for this user and exit")
+    parser.add_argument("--forget-server-url", action="store_true",
+                        help="remove the remembered server address from the keyring and exit")
     parser.add_argument("--print-data-dir", action="store_true", help="print where data and logs live and exit")
     parser.add_argument("--verify-audit", action="store_true",
                         help="seal and verify the audit log of the store (no window); exit 0 when intact, "
@@ -59,6 +71,16 @@ def setup_logging() -> logging.Handler:
 
 
 def describe_store(url: str) -> str:
+    if settings.is_server_url(url):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url.strip())
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:  # a port that is no number: the address as typed
+            return f"서버: {parts.netloc}"
+        host = parts.hostname or ""
+        return f"서버: {f'[{host}]' if ':' in host else host}:{port}"
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
@@ -67,8 +89,14 @@ def describe_store(url: str) -> str:
     return f"PostgreSQL: {u.host or 'localhost'}/{u.database}"
 
 
-def prepare_services(url: str, demo: bool, progress=None) -> "Services":
-    """Create (and for --demo, fill) the store; runs off the GUI thread."""
+def prepare_services(url: str, demo: bool, progress=None, *, server_ca: str | None = None) -> "Services":
+    """Create (and for --demo, fill) the store; runs off the GUI thread. A programme server's
+    address gives its client instead (`remote.client.RemoteServices`: the same services, its clock
+    synced to the server's; no engine on this desk)."""
+    if not demo and settings.is_server_url(url):
+        from .remote.client import connect
+
+        return connect(url, ca_file=server_ca)
     from .services.clock import ServerSyncedClock, SystemClock
     from .services.passwords import PRODUCTION
     from .services.registry import build_services
@@ -104,6 +132,11 @@ def verify_audit(url: str) -> int:
     kept in the data folder as an anchor that the next run compares (docs/decisions.md)."""
     from .services.audit_chain import default_anchor_path, report_lines
 
+    if settings.is_server_url(url):
+        print("서버에 연결하는 데스크는 감사 로그를 검증하지 않습니다. 서버의 데이터베이스에서 "
+              "kvoucher-desktop --verify-audit --database-url …을 실행하거나, 전문기관 계정으로 "
+              "사업관리 → 감사 로그 검증을 이용해 주세요.", file=sys.stderr)
+        return 2
     try:
         services = prepare_services(url, demo=False)
     except Exception as exc:  # noqa: BLE001 - the reason goes to the terminal
@@ -123,7 +156,19 @@ def build_main_window(services: "Services", url: str):
     """The main window for ready services (used by main() and the start-up benchmark)."""
     from .views.main_window import MainWindow
 
-    return MainWindow(services, describe_store(url))
+    return MainWindow(services, describe_store(url), server_check=check_server)
+
+
+def check_server(url: str, ca_file: str | None = None) -> str:
+    """설정 → 서버 연결…'s 연결 확인 (run off the GUI thread by the dialog): GET /api/v1/health of the
+    server through the client; a short description, or the reason in Korean (DomainError, ValueError)."""
+    from .remote.client import check_server as check
+    from .services.errors import SettingsError
+
+    try:
+        return check(url.strip(), ca_file=(ca_file or "").strip() or None)
+    except ValueError as exc:  # a malformed address: check_url's Korean words, at the address field
+        raise SettingsError(str(exc), field="url") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,8 +184,19 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print("저장했습니다." if args.save_database_url else "삭제했습니다.")
         return 0
+    if args.save_server_url or args.forget_server_url:
+        return save_server_url(args)
+    if args.database_url and args.server:
+        print("--database-url과 --server는 함께 쓸 수 없습니다. 데이터베이스와 서버 중 하나만 지정해 주세요.",
+              file=sys.stderr)
+        return 2
     if args.verify_audit:
-        return verify_audit(settings.resolve_database_url(args.database_url, args.demo)[0])  # never re-seeds
+        try:
+            choice = settings.resolve_store(args.database_url, args.server, args.server_ca, args.demo)
+        except settings.StoreChoiceError as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
+        return verify_audit(choice.url)  # never re-seeds
     # before the first window: Qt, the style and the main window's module only (its own imports
     # are few: the context, the background helper and the page widgets come after the first paint)
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -178,10 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     state["shown_ms"] = (time.perf_counter() - started) * 1000
 
     def open_store():  # on a worker: the keyring, SQLAlchemy, the migration check, the seed check
-        url, source = settings.resolve_database_url(args.database_url, args.demo)
+        choice = settings.resolve_store(args.database_url, args.server, args.server_ca, args.demo)
+        url = choice.url
         state["url"] = url
-        log.info("starting with %s database (%s)", source, describe_store(url))
-        return url, prepare_services(url, args.demo)
+        log.info("starting with %s %s (%s)", choice.source, "server" if choice.is_server else "database",
+                 describe_store(url))
+        return url, prepare_services(url, args.demo, server_ca=choice.ca_file)
 
     def ready(result) -> None:
         url, services = result
@@ -239,7 +297,7 @@ def build_shell(demo: bool = False, frame_only: bool = False):
     from .views.main_window import MainWindow
     from .views.start import DEMO_MESSAGE
 
-    window = MainWindow(None, frame_only=frame_only)
+    window = MainWindow(None, frame_only=frame_only, server_check=check_server)
     if demo:
         window.start_page.set_message(DEMO_MESSAGE)
     return window
@@ -260,9 +318,19 @@ def import_native_libraries() -> None:
 
 def start_failure_message(url: str | None, exc: BaseException) -> str:
     """What the shell says when the store could not be opened (Korean; the detail is in the log)."""
+    log_file = settings.log_dir() / "kvoucher.log"
+    if isinstance(exc, settings.StoreChoiceError):
+        return f"{exc.message}\n\n로그: {log_file}"
+    if settings.is_server_url(url):  # as for a database below: what, where, why
+        try:
+            from .remote.client import server_problem
+
+            reason = server_problem(exc)
+        except Exception:  # noqa: BLE001 - even the client could not be loaded
+            reason = "알 수 없는 오류입니다. 자세한 내용은 로그 파일을 확인해 주세요."
+        return f"서버에 연결하지 못했습니다.\n{describe_store(url)}\n\n{reason}\n\n로그: {log_file}"
     from .services.errors import DomainError
 
-    log_file = settings.log_dir() / "kvoucher.log"
     if isinstance(exc, DomainError):  # e.g. another desk's migration outlasted the wait
         return f"{exc.message}\n\n로그: {log_file}"
     try:
@@ -272,6 +340,29 @@ def start_failure_message(url: str | None, exc: BaseException) -> str:
     except Exception:  # noqa: BLE001 - even the services layer could not be loaded
         store, reason = "", "알 수 없는 오류입니다. 자세한 내용은 로그 파일을 확인해 주세요."
     return f"데이터베이스에 연결하지 못했습니다.\n{store}\n\n{reason}\n\n로그: {log_file}"
+
+
+def save_server_url(args: argparse.Namespace) -> int:
+    """`--save-server-url` / `--forget-server-url`: the keyring's remembered programme server."""
+    url = None
+    if args.save_server_url:
+        if not args.server:
+            print("저장할 서버 주소를 --server로 지정해 주세요.", file=sys.stderr)
+            return 2
+        from .remote.client import check_url
+
+        try:
+            url = check_url(args.server.strip())
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    try:
+        settings.save_server_url(url, os.path.abspath(args.server_ca) if url and args.server_ca else None)
+    except settings.KeyringUnavailable as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print("저장했습니다." if url else "삭제했습니다.")
+    return 0
 
 
 if __name__ == "__main__":

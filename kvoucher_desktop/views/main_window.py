@@ -17,6 +17,8 @@ from .window_session import WindowSession
 from .window_size import fit_to_screen, scrolling_page_area
 
 if TYPE_CHECKING:  # pragma: no cover - the shell is shown before the services layer is imported
+    from collections.abc import Callable
+
     from PySide6.QtGui import QCloseEvent
 
     from ..services.changes import Changes
@@ -41,13 +43,16 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
     session_changed = Signal(object)
 
     def __init__(self, services: Services | None, store_label: str = "", parent: QWidget | None = None,
-                 *, frame_only: bool = False):
+                 *, frame_only: bool = False, server_check: Callable[[str, str | None], str] | None = None):
         """With `services`, the whole window; with None, the shell shown while the store opens
         (header, menus and a start page; `attach_services` completes it, docs/decisions.md).
         `frame_only` (the shell of `app.main`): only what the first frame shows, from Qt and this
-        module's few imports; `complete_shell` adds the rest after the first paint."""
+        module's few imports; `complete_shell` adds the rest after the first paint.
+        `server_check(url, ca_file)`: the programme server's health check the composition root
+        gives (app.check_server); with it, 설정 offers 서버 연결…."""
         super().__init__(parent)
         self.services = services
+        self.server_check = server_check
         self.actor: Actor | None = None
         self.ctx: ViewContext | None = None
         self.feedback: FeedbackBar | None = None
@@ -121,7 +126,10 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
 
         from .simulator import SimulatorDock  # not needed for the shell (nor is the services' clock)
 
-        self.simulator = SimulatorDock(services.sms, self, issuers=(services.cards, services.zeropay))
+        # a programme server's desk: the issuers run inside the server, their faults are not offered
+        issuers = tuple(i for i in (getattr(services, "cards", None), getattr(services, "zeropay", None))
+                        if i is not None)
+        self.simulator = SimulatorDock(services.sms, self, issuers=issuers, actor=lambda: self.actor)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.simulator)
         self.simulator.hide()
         self._tick = QTimer(self)
@@ -258,15 +266,20 @@ class MainWindow(WindowChrome, WindowSession, QMainWindow):
     def sweep_deals(self) -> None:
         """Persist deal expiries off the GUI thread (reads are right without it; this keeps the store tidy),
         after re-reading the server's clock on a shared desk; reconcile payments in progress with their
-        issuers (at start and every few minutes, SPEC §5.4); then seal the audit log."""
+        issuers (at start and every few minutes, SPEC §5.4); then seal the audit log. A desk on a
+        programme server only re-reads the server's clock: the server sweeps, reconciles and seals."""
 
         services = self.services
+        # a programme server runs these itself (its own timers): its desks have none of them
+        sweep = getattr(services.deals, "sweep", None)
 
         def work():
             sync = getattr(services.clock, "sync", None)  # shared desks: follow the server's clock
             if sync is not None:
                 sync()
-            swept = services.deals.sweep()
+            if sweep is None:
+                return None
+            swept = sweep()
             try:  # payments whose issuer answer was lost (a time-out, a desk that stopped): ask the issuer
                 settled = services.payments.reconcile()
                 swept = type(swept)(swept.value + settled.value, swept.changes | settled.changes)

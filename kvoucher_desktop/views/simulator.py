@@ -1,14 +1,28 @@
 """The clearly labelled simulator panel: what the simulated SMS gateway 'sent', and how the
 simulated card issuer and ZeroPay answer the next payment (SPEC §7: they can be told to decline
-or to time out, before or after approving)."""
+or to time out, before or after approving).
+
+On a desk of a programme server the simulators run inside the server: the SMS come from its
+development endpoint, which `sms.poll(actor)` asks (a network call, so a timer here runs it through
+the background helper, never on the GUI thread, one at a time); the messages reach the panel as
+in process, through `subscribe`. A server without that endpoint (production) is said to have no
+simulator here, and the issuers' answers are not offered at all (docs/decisions.md).
+"""
 
 from __future__ import annotations
+
+import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFormLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
                                QWidget)
 
 from ..services.clock import format_kst
+
+log = logging.getLogger(__name__)
+
+#: how often a desk of a programme server asks it for new simulated SMS
+POLL_INTERVAL_MS = 1500
 
 
 #: (label, what the issuers' faults are told) of the 결제사 응답 setting; None: answer normally
@@ -23,7 +37,8 @@ ISSUER_MODES = (
 class SimulatorDock(QDockWidget):
     message_arrived = Signal(object)
 
-    def __init__(self, sms, parent: QWidget | None = None, issuers: tuple = ()):
+    def __init__(self, sms, parent: QWidget | None = None, issuers: tuple = (), actor=None):
+        """`actor()`: who is logged in (None: nobody), whose phones a server's SMS are asked for."""
         super().__init__(parent)
         self.setObjectName("simulatorDock")
         self.setWindowTitle(self.tr("시뮬레이터 — 문자 수신함"))
@@ -33,6 +48,12 @@ class SimulatorDock(QDockWidget):
         badge.setObjectName("simBadge")
         badge.setWordWrap(True)
         layout.addWidget(badge)
+        self.unavailable = QLabel(self.tr("이 서버에서는 시뮬레이터를 쓸 수 없습니다. 문자는 실제 휴대폰으로만 "
+                                          "갑니다. (서버의 개발용 기능이 꺼져 있습니다)"))
+        self.unavailable.setObjectName("hint")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.hide()
+        layout.addWidget(self.unavailable)
         self.list = QListWidget()
         self.list.setWordWrap(True)
         layout.addWidget(self.list)
@@ -57,6 +78,41 @@ class SimulatorDock(QDockWidget):
             self._add(msg)
         self.message_arrived.connect(self._reveal)
         sms.subscribe(self.message_arrived.emit)  # called from worker threads: queued to the GUI
+        self._actor = actor or (lambda: None)
+        self._polling = False
+        self._poll_timer: QTimer | None = None
+        if callable(getattr(sms, "poll", None)):  # a programme server's outbox
+            if getattr(sms, "available", None) is False:
+                self.unavailable.show()
+                self.list.hide()
+            else:
+                self._poll_timer = QTimer(self)
+                self._poll_timer.setInterval(POLL_INTERVAL_MS)
+                self._poll_timer.timeout.connect(self.poll)
+                self._poll_timer.start()
+
+    def poll(self) -> None:
+        """Ask the server for new simulated SMS, off the GUI thread; not while a question is out."""
+        actor = self._actor()
+        if self._polling or not self._sms.wants_poll(actor):
+            return
+        from .tasks import query
+
+        self._polling = True
+        sms = self._sms
+        query(lambda: sms.poll(actor), parent=self).quiet().failure(self._poll_failed) \
+            .after(self._polled).run()
+
+    def _polled(self) -> None:
+        self._polling = False
+        if getattr(self._sms, "available", None) is False and self._poll_timer is not None:
+            self._poll_timer.stop()  # the server turned its development endpoints off
+            self.unavailable.show()
+            self.list.hide()
+
+    def _poll_failed(self, exc: BaseException) -> None:
+        # a lost connection or an ended session: the next tick asks again; the pages say what is wrong
+        log.debug("simulated SMS not read: %s", exc)
 
     def _arm_issuers(self, index: int) -> None:
         """The next deciding call of each issuer answers as chosen (once); then normally again."""
@@ -89,4 +145,6 @@ class SimulatorDock(QDockWidget):
         self.raise_()
 
     def detach(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
         self._sms.unsubscribe(self.message_arrived.emit)

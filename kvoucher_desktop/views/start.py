@@ -14,7 +14,7 @@ OPENING_MESSAGE = "데이터베이스를 여는 중입니다…"
 DEMO_MESSAGE = "데모 데이터를 준비하고 있습니다…"
 FAILED_TITLE = "시작할 수 없습니다"
 CENTRED = "qproperty-alignment: AlignCenter;"
-FAILED_HINT = "설정 → 데이터베이스 연결…에서 주소를 확인하거나 바꾼 뒤 프로그램을 다시 시작해 주세요."
+FAILED_HINT = "설정 → 데이터베이스 연결… 또는 서버 연결…에서 주소를 확인하거나 바꾼 뒤 프로그램을 다시 시작해 주세요."
 
 
 class StartPage(QWidget):

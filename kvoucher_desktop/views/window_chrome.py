@@ -47,7 +47,7 @@ class WindowChrome:
         return header
 
     def _set_shell(self, shell: bool) -> None:
-        """While the store opens, only 설정 → 데이터베이스 연결… works."""
+        """While the store opens, only 설정 → 데이터베이스 연결… and 서버 연결… work."""
         for widget in (self.search, self.login_button, self.signup_button, self.brand_button):
             widget.setEnabled(not shell)
         for action in self.page_actions.values():
@@ -83,6 +83,10 @@ class WindowChrome:
         connection = QAction(self.tr("데이터베이스 연결…"), self)
         connection.triggered.connect(self.open_connection_settings)
         view.addAction(connection)
+        if self.server_check is not None:  # given by the composition root (app.check_server)
+            server = QAction(self.tr("서버 연결…"), self)
+            server.triggered.connect(self.open_server_settings)
+            view.addAction(server)
         if self.actor is not None and "programme_settings" in self.page_actions:
             # 다음 연도 열기 lives on 사업 설정; 설정 is where someone looks for it first
             programme = QAction(self.tr("사업 설정 · 다음 연도 열기…"), self)

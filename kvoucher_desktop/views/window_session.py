@@ -86,3 +86,11 @@ class WindowSession:
         dialog = ConnectionDialog(self.ctx, self.store_label.text(), self)
         dialog.open()
         self.connection_dialog = dialog
+
+    def open_server_settings(self) -> None:
+        from .connection import ServerConnectionDialog
+
+        self.complete_shell()  # as open_connection_settings: it works in the shell too
+        dialog = ServerConnectionDialog(self.ctx, self.store_label.text(), self.server_check, self)
+        dialog.open()
+        self.server_dialog = dialog

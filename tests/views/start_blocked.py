@@ -27,10 +27,10 @@ def main(url: str) -> int:
     entered, release = threading.Event(), threading.Event()
     original = app_module.prepare_services
 
-    def blocked(store_url, demo, progress=None):
+    def blocked(store_url, demo, progress=None, **options):
         entered.set()
         release.wait(60)
-        return original(store_url, demo, progress)
+        return original(store_url, demo, progress, **options)
 
     app_module.prepare_services = blocked
     app = QApplication.instance() or QApplication(sys.argv[:1])

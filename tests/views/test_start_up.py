@@ -138,6 +138,26 @@ def test_the_real_application_explains_an_unreachable_store_and_exits_1(tmp_path
     assert "서버가 연결을 거부했습니다" in run.stdout and run.stdout.rstrip().endswith("True"), output
 
 
+SERVER_UNREACHABLE = UNREACHABLE.replace('app_module.main(["--database-url", sys.argv[1]])', "app_module.main(sys.argv[1:])") \
+    .replace('seen["visible"] = window.isVisible()', 'seen["visible"] = window.isVisible(); '
+             'seen["menu"] = [a.text() for a in window.menuBar().actions()[-1].menu().actions() if a.isEnabled()]')
+
+
+def test_the_real_application_explains_an_unreachable_server_and_lets_the_address_be_fixed(tmp_path):
+    """`--server` at a closed port: the same kind of start-up error as an unreachable PostgreSQL,
+    with 설정 → 서버 연결… open to fix the address."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KVOUCHER_DATA_DIR=str(tmp_path / "data"))
+    env.pop("KVOUCHER_SERVER_URL", None)
+    run = subprocess.run([sys.executable, "-c", SERVER_UNREACHABLE.replace(
+        'print("EXIT"', 'print("MENU", seen.get("menu")); print("EXIT"'), "--server", "https://127.0.0.1:1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0 and "EXIT 1 " in run.stdout, output
+    assert "서버에 연결하지 못했습니다." in run.stdout and "서버: 127.0.0.1:1" in run.stdout, output
+    assert "서버가 응답하지 않습니다" in run.stdout and "서버 연결…" in run.stdout, output
+    assert "MENU ['데이터베이스 연결…', '서버 연결…']" in run.stdout, output
+
+
 FIRST_EXPOSE = r"""
 import json, sys
 from PySide6.QtCore import QEvent, QObject, QTimer

@@ -178,7 +178,8 @@ class SignupWizard(QWizard):
     # --- the simulator's SMS, shown inside the wizard ------------------------------------------
     def _listen_to_sms(self, sms) -> None:
         inboxes = (self.identity_page.inbox, self.managers_page.payment_inbox)
-        if not hasattr(sms, "subscribe"):  # a real SMS gateway: nothing to show here
+        # a real SMS gateway, or a programme server that serves no simulated SMS: nothing to show here
+        if not hasattr(sms, "subscribe") or getattr(sms, "available", None) is False:
             for inbox in inboxes:
                 inbox.set_available(False)
             return
