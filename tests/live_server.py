@@ -3,9 +3,9 @@ make (trustme), and services that call it the way a desk does.
 
 `LiveServer.serve(services)` points the one server of the test session at a test's own services
 (the server looks its services up per request), so a test costs no server start. `over_http`
-wraps a test's `Services`: the twelve services go through `remote.client` over HTTPS, everything
-else (the engine, the clock, the session store, the simulators) stays the test's own, for the
-factories that set up a scenario.
+wraps a test's `Services`: the twelve services and 본인인증 go through `remote.client` over HTTPS,
+everything else (the engine, the clock, the session store, the SMS outbox, the issuers) stays the
+test's own, for the factories that set up a scenario.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import httpx
 import trustme
 
 from kvoucher_desktop.remote import protocol
-from kvoucher_desktop.remote.client import ClientConfig, RemoteService, Transport
+from kvoucher_desktop.remote.client import ClientConfig, RemoteIdentity, RemoteService, Transport
 from kvoucher_desktop.server.app import ServerConfig, create_app
 from kvoucher_desktop.server.run import serve_in_thread
 
@@ -74,13 +74,15 @@ class _Served(RemoteService):
 
 
 class OverHttp:
-    """A test's services with the twelve service objects replaced by clients of the live server."""
+    """A test's services with the twelve service objects and the identity provider (본인인증)
+    replaced by clients of the live server."""
 
     def __init__(self, services, transport: Transport):
         self._inner = services
         self.transport = transport
         for name in protocol.SERVICE_NAMES:
             setattr(self, name, _Served(transport, name, getattr(services, name)))
+        self.identity = RemoteIdentity(transport)
 
     def __getattr__(self, name):
         return getattr(self._inner, name)

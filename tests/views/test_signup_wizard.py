@@ -40,6 +40,8 @@ from tests.factories import (
 )
 from tests.views.helpers import shoot, type_text
 
+#: the wizard also runs against the live server: signup, its step checks and 본인인증 over HTTPS
+pytestmark = pytest.mark.over_http
 
 
 class _Window(QObject):
