@@ -11,6 +11,7 @@ test's own, for the factories that set up a scenario.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ssl
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from kvoucher_desktop.server.run import serve_in_thread
 
 #: the tests log in hundreds of times from one address: the flood limits get their own tests
 TEST_SERVER = ServerConfig(login_per_address=1_000_000, login_per_account=1_000_000)
+#: the same with the development endpoints (the simulated SMS), which the session's server has not
+DEV_TEST_SERVER = dataclasses.replace(TEST_SERVER, dev_endpoints=True)
 
 
 @dataclass
@@ -49,6 +52,12 @@ class LiveServer:
 
     def transport(self, config: ClientConfig = ClientConfig(retries=0)) -> Transport:
         return Transport(self.url, config=config, http=self.http())
+
+    def ca_file(self, folder) -> str:
+        """The CA as a PEM file in `folder`, as a desk is given it (`--server-ca`)."""
+        path = folder / "test-ca.pem"
+        self.ca.cert_pem.write_to_path(str(path))
+        return str(path)
 
 
 @contextlib.contextmanager

@@ -30,7 +30,6 @@ MAX_POLLED_REQUESTS = 10
 MAX_POLLED_MESSAGES = 50
 
 IDENTITY_RATE_LIMITED_MESSAGE = "인증번호 요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."
-DEV_OFF_MESSAGE = "이 서버에서는 시뮬레이터 문자 수신함을 쓸 수 없습니다. (개발용 기능이 꺼져 있습니다)"
 
 
 class IdentityStartBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -158,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.certfile) != bool(args.keyfile):
         print("--certfile과 --keyfile은 함께 지정해야 합니다.", file=sys.stderr)
         return 2
+    if args.dev_endpoints and args.workers > 1:
+        print("--dev-endpoints는 작업 프로세스 하나(--workers 1)로만 쓸 수 있습니다. 시뮬레이터의 문자와 "
+              "본인인증 요청은 각 프로세스의 메모리에 있습니다.", file=sys.stderr)
+        return 2
     if not args.certfile and not is_loopback(args.host):
         print("인증서 없이(http) 서버를 열 수 있는 곳은 이 컴퓨터(127.0.0.1)뿐입니다. "
               "--certfile과 --keyfile을 지정해 주세요.", file=sys.stderr)

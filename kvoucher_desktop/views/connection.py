@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLayout, QLineEdit,
+from PySide6.QtWidgets import (QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from .. import settings
@@ -15,9 +15,10 @@ from ..services.errors import DomainError
 from ..services.store import check_connection
 from .tasks import error_text
 from .widgets.common import ErrorLabel, mark_invalid, title_label
+from .widgets.dialogs import FitsItsText
 
 
-class StoreDialog(QDialog):
+class StoreDialog(FitsItsText, QDialog):
     """What both dialogs are: a heading, the store in use, an explanation, the address fields, the
     result and error lines, and 연결 확인 / 키링에 저장 / 저장된 주소 삭제 / 닫기. What differs is given
     by the subclass: its fields (`build_fields`), the check (`checker`), saving and forgetting."""
@@ -31,8 +32,7 @@ class StoreDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle(self.tr(self.window_title))
         self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with an error message
+        layout = QVBoxLayout(self)  # the dialog grows with an error message (FitsItsText)
         layout.addWidget(title_label(self.tr(self.heading), 2))
         now = QLabel(self.tr("현재 사용 중: {store}").format(store=current))
         now.setObjectName("hint")
@@ -178,11 +178,12 @@ class ServerConnectionDialog(StoreDialog):
 
     window_title = "서버 연결"
     heading = "프로그램 서버 연결"
-    explanation = ("수요기업·공급기업 창구는 데이터베이스 대신 프로그램 서버에 연결합니다. 서버 주소를 입력하세요. "
-                   "예: https://voucher.example.kr:8443\n"
+    explanation = ("수요기업·공급기업 창구는 데이터베이스 대신 프로그램 서버에 연결합니다.\n"
+                   "서버 주소 예: https://voucher.example.kr:8443\n"
                    "사설 인증서를 쓰는 서버라면 그 인증서를 발급한 CA 파일(PEM)을 지정하세요. 비워 두면 운영체제의 "
-                   "인증서 저장소를 씁니다. 저장한 주소는 운영체제 보안 저장소(키링)에 보관되며(저장된 데이터베이스 "
-                   "주소 대신), 다음 실행부터 사용됩니다.")
+                   "인증서 저장소를 씁니다.\n"
+                   "저장한 주소는 운영체제 보안 저장소(키링)에 보관되어 다음 실행부터 사용되며, 키링에 저장된 "
+                   "데이터베이스 주소는 지워집니다.")
 
     def __init__(self, ctx, current: str, check: Callable[[str, str | None], str], parent=None):
         self._check = check
@@ -247,4 +248,4 @@ class ServerConnectionDialog(StoreDialog):
         settings.save_server_url(None)
 
     def saved_text(self, description: str) -> str:
-        return self.tr("저장했습니다. 프로그램을 다시 시작하면 서버 {d}에 연결합니다.").format(d=description)
+        return self.tr("저장했습니다. 프로그램을 다시 시작하면 이 서버에 연결합니다. ({d})").format(d=description)

@@ -6,7 +6,7 @@ never squeezing the fields."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 
 from .. import settings
 from .widgets.common import ErrorLabel, title_label
+from .widgets.dialogs import FitsItsText
 
 
-class LoginDialog(QDialog):
+class LoginDialog(FitsItsText, QDialog):
     logged_in = Signal(object)
 
     def __init__(self, ctx, parent=None):
@@ -64,25 +65,6 @@ class LoginDialog(QDialog):
         self.resize(self.minimumWidth(), self.sizeHint().height())
         ctx.query(settings.remembered_login, parent=self).success(self._prefill).failure(lambda exc: None).run()
 
-    # --- size ---------------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.LayoutRequest:  # e.g. a message shown, changed or cleared
-            self.fit_to_contents()
-        return handled
-
-    def fit_to_contents(self) -> None:
-        """Keep the width (never below the minimum) and take the height the wrapped text needs."""
-        layout = self.layout()
-        width = max(self.width(), self.minimumWidth())
-        if layout.hasHeightForWidth():
-            height = layout.totalHeightForWidth(width)
-        else:
-            height = layout.totalSizeHint().height()
-        height = max(height, layout.totalMinimumSize().height())
-        if self.size() != QSize(width, height):
-            self.resize(width, height)
-
     def _prefill(self, login_id: str | None) -> None:
         if login_id and not self.login_id.text():
             self.login_id.setText(login_id)
@@ -120,9 +102,11 @@ class LoginDialog(QDialog):
         QTimer.singleShot(1, self, self.accept)
 
     def _failed(self, exc: BaseException) -> None:
+        from ..services.errors import Unavailable
         from .tasks import error_text
 
         self.ok.setEnabled(True)
-        self.password.clear()
+        if not isinstance(exc, Unavailable):  # the server not reached (or its answer lost): nothing was refused
+            self.password.clear()
         self.password.setFocus()
         self.error.show_message(error_text(exc))

@@ -48,8 +48,9 @@ class SimulatorDock(QDockWidget):
         badge.setObjectName("simBadge")
         badge.setWordWrap(True)
         layout.addWidget(badge)
-        self.unavailable = QLabel(self.tr("이 서버에서는 시뮬레이터를 쓸 수 없습니다. 문자는 실제 휴대폰으로만 "
-                                          "갑니다. (서버의 개발용 기능이 꺼져 있습니다)"))
+        self.badge = badge
+        self.unavailable = QLabel(self.tr("이 서버에서는 시뮬레이터 문자 수신함을 쓸 수 없습니다. "
+                                          "(서버의 개발용 기능이 꺼져 있습니다)"))
         self.unavailable.setObjectName("hint")
         self.unavailable.setWordWrap(True)
         self.unavailable.hide()
@@ -83,8 +84,7 @@ class SimulatorDock(QDockWidget):
         self._poll_timer: QTimer | None = None
         if callable(getattr(sms, "poll", None)):  # a programme server's outbox
             if getattr(sms, "available", None) is False:
-                self.unavailable.show()
-                self.list.hide()
+                self._show_unavailable()
             else:
                 self._poll_timer = QTimer(self)
                 self._poll_timer.setInterval(POLL_INTERVAL_MS)
@@ -107,8 +107,14 @@ class SimulatorDock(QDockWidget):
         self._polling = False
         if getattr(self._sms, "available", None) is False and self._poll_timer is not None:
             self._poll_timer.stop()  # the server turned its development endpoints off
-            self.unavailable.show()
-            self.list.hide()
+            self._show_unavailable()
+
+    def _show_unavailable(self) -> None:
+        """A server without the simulated SMS: the panel says so, and shows nothing else."""
+        self.badge.hide()
+        self.list.hide()
+        self.unavailable.show()
+        self.widget().layout().addStretch(1)
 
     def _poll_failed(self, exc: BaseException) -> None:
         # a lost connection or an ended session: the next tick asks again; the pages say what is wrong

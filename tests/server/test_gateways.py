@@ -6,7 +6,6 @@ simulated SMS are served only by a development server, and only those to the cal
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -30,26 +29,20 @@ from kvoucher_desktop.services.errors import (
     VerificationError,
 )
 from tests.factories import PASSWORD, mobile, signup_company, signup_form, sms_code
-from tests.live_server import TEST_SERVER, live_server
-
-DEV_SERVER = replace(TEST_SERVER, dev_endpoints=True)
+from tests.live_server import DEV_TEST_SERVER, live_server
 
 
 @pytest.fixture(scope="module")
 def dev_server():
     """A programme server with the development endpoints (the session's `live_server` has none)."""
-    with live_server(DEV_SERVER) as server:
+    with live_server(DEV_TEST_SERVER) as server:
         yield server
 
 
 @pytest.fixture
 def ca_file(tmp_path):
     """`ca_file(server)`: the CA of a test server as a PEM file, as a desk is given it (`--server-ca`)."""
-    def write(server) -> str:
-        path = tmp_path / f"ca-{id(server)}.pem"
-        server.ca.cert_pem.write_to_path(str(path))
-        return str(path)
-    return write
+    return lambda server: server.ca_file(tmp_path)
 
 
 @pytest.fixture
@@ -215,3 +208,12 @@ def test_a_server_that_is_no_programme_server_is_said_to_be_none(monkeypatch):
     monkeypatch.setattr(client, "Transport", lambda url, **kw: Transport(url, http=mock))
     with pytest.raises(Unavailable, match="K-비대면 바우처 서버가 응답하지 않습니다"):
         check_server("https://127.0.0.1:9")
+
+
+def test_a_development_server_runs_one_worker(capsys):
+    """The simulated SMS and verification requests live in a worker's memory: a second worker would
+    not know the code the first one sent."""
+    from kvoucher_desktop.server.run import main as server_main
+
+    assert server_main(["--database-url", "sqlite://", "--dev-endpoints", "--workers", "2"]) == 2
+    assert "--workers 1" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,31 @@ from PySide6.QtWidgets import (
 )
 
 from .common import ErrorLabel, mark_invalid
+
+
+class FitsItsText:
+    """A dialog (mixin, before QDialog) that keeps its minimum width and takes the height its wrapped
+    texts need whenever they change (an error shown, changed or cleared), and gives it back: nothing
+    is squeezed. Its layout keeps Qt's default size constraint (SetMinimumSize would replace the
+    minimum width with the layout's own)."""
+
+    def event(self, event: QEvent) -> bool:  # noqa: D401 - Qt API
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # e.g. a message shown, changed or cleared
+            self.fit_to_contents()
+        return handled
+
+    def fit_to_contents(self) -> None:
+        """Keep the width (never below the minimum) and take the height the wrapped text needs."""
+        layout = self.layout()
+        width = max(self.width(), self.minimumWidth())
+        if layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(width)
+        else:
+            height = layout.totalSizeHint().height()
+        height = max(height, layout.totalMinimumSize().height())
+        if self.size() != QSize(width, height):
+            self.resize(width, height)
 
 
 class ReasonDialog(QDialog):
