@@ -150,7 +150,8 @@ class ConnectionDialog(StoreDialog):
     window_title = "데이터베이스 연결"
     heading = "공용 데이터베이스(PostgreSQL) 연결"
     explanation = ("여러 창구가 함께 쓰는 서버의 주소를 입력하세요. 예: postgresql://사용자:비밀번호@서버:5432/kvoucher\n"
-                   "저장한 주소(비밀번호 포함)는 운영체제 보안 저장소(키링)에만 보관되며, 다음 실행부터 사용됩니다.")
+                   "저장한 주소(비밀번호 포함)는 운영체제 보안 저장소(키링)에만 보관되며, 다음 실행부터 사용됩니다. "
+                   "키링에 저장된 서버 주소는 지워집니다.")
 
     def build_fields(self, layout: QVBoxLayout) -> None:
         self.url = QLineEdit()
