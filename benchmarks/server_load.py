@@ -59,6 +59,8 @@ from kvoucher_desktop.services.registry import build_services  # noqa: E402
 from kvoucher_desktop.services.rules.deals import deadline  # noqa: E402
 
 API = "/api/v1"
+#: how long a desk keeps an idle connection (below the server's 30 s, as the desk's client)
+KEEP_ALIVE_S = 25.0
 PIN = "583920"  # tests.factories.approved_buyer's ZeroPay password
 QUERIES = ("화상", "재택", "보안", "교육", "컨설팅", "회의", "클라우드", "솔루션")
 
@@ -283,7 +285,9 @@ class Load:
             self.paid.add(payment_id)
 
     async def run(self, seconds: float, fault=None) -> float:
-        limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+        # a desk keeps its connection between calls (as the desk's client does: remote/client.py)
+        limits = httpx.Limits(max_connections=len(self.desks), max_keepalive_connections=len(self.desks),
+                              keepalive_expiry=KEEP_ALIVE_S)
         async with httpx.AsyncClient(base_url=self.base, verify=self.context, limits=limits,
                                      timeout=httpx.Timeout(30, connect=10)) as client:
             self.stop_at = time.monotonic() + seconds

@@ -261,3 +261,17 @@ def test_logging_out_twice_over_the_wire_is_no_error_and_the_token_stays_dead(se
     accounts.logout(demand)  # as in process: an ended session may be logged out again
     with pytest.raises(SessionInvalid):
         accounts.current(demand)
+
+
+def test_the_client_closes_an_idle_connection_before_the_server_does():
+    """Else a call after a pause may meet a connection the server is closing ("Server
+    disconnected"), which a change cannot simply be sent again after."""
+    from kvoucher_desktop.remote import client
+    from kvoucher_desktop.server import run
+
+    assert 5 < client.KEEP_ALIVE_S < run.KEEP_ALIVE_S
+    transport = Transport("https://127.0.0.1:9")
+    try:
+        assert transport.http._transport._pool._keepalive_expiry == client.KEEP_ALIVE_S
+    finally:
+        transport.close()
