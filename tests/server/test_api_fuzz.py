@@ -57,7 +57,7 @@ from tests.factories import (
     make_supplier_account,
 )
 
-EXAMPLES = int(os.environ.get("KVOUCHER_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("KVOUCHER_FUZZ_EXAMPLES", "8"))
 HANGUL = re.compile(r"[가-힣]")
 
 #: the document as the server serves it (through JSON: a default tuple is a list there)
