@@ -39,11 +39,15 @@ def _error_responses(method: protocol.Method, error_ref: dict) -> dict:
            "404": {"description": "없음", **body},
            "409": {"description": "상태가 맞지 않음 / 먼저 바뀜", **body},
            "413": {"description": "본문이 너무 큼", **body}}
-    if method.actor is not None:
-        out["401"] = {"description": "세션이 없거나 끝남", **body}
+    # a malformed Authorization header is refused with 401 whatever the method takes
     if (method.service, method.name) == ("accounts", "login"):
+        out["401"] = {"description": "아이디 또는 비밀번호가 틀림", **body}
         out["423"] = {"description": "계정 잠김", **body}
         out["429"] = {"description": "로그인 시도가 너무 많음", **body}
+    elif method.actor is not None:
+        out["401"] = {"description": "세션이 없거나 끝남", **body}
+    else:
+        out["401"] = {"description": "Authorization 헤더가 Bearer 토큰이 아님", **body}
     out["503"] = {"description": "외부 기관이 응답하지 않음 (같은 요청을 다시 보내도 안전)", **body}
     return out
 

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import inspect
 import re
+import types
 import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -57,6 +59,10 @@ LOCAL_PARAMETERS = frozenset({"progress", "cancelled", "anchor_file"})
 WIRE_TYPES: dict[tuple[str, str, str], Any] = {
     ("audit", "records", "entity_id"): str | None,
 }
+
+#: a time in a request (a page cursor's) carries its offset: the services refuse a naive one, and
+#: so the document says `date-time` (RFC 3339, offset required) instead of any string
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 #: how many bytes a request body may have: a document of 10 MB (SPEC §9) in base64, with room
 MAX_BODY_BYTES = 14 * 1024 * 1024
@@ -218,6 +224,19 @@ def _service_classes() -> dict[str, type]:
             "payments": PaymentService, "statistics": StatisticsService, "evaluations": EvaluationService}
 
 
+def _aware(kind: Any) -> Any:
+    """`kind` with each `datetime` in it (a tuple's, an optional's) an `AwareDatetime`."""
+    if kind is datetime:
+        return AwareDatetime
+    args, origin = typing.get_args(kind), typing.get_origin(kind)
+    if not args or origin is None or origin is Annotated:
+        return kind
+    aware = tuple(_aware(a) for a in args)
+    if aware == args:
+        return kind
+    return typing.Union[aware] if origin in (typing.Union, types.UnionType) else origin[aware]
+
+
 def _method(service: str, name: str, fn: Callable) -> Method:
     hints = typing.get_type_hints(fn)
     params = list(inspect.signature(fn).parameters.values())[1:]  # without self
@@ -233,7 +252,7 @@ def _method(service: str, name: str, fn: Callable) -> Method:
             continue
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             raise TypeError(f"{service}.{name}: *args and **kwargs do not cross the wire")
-        kind = WIRE_TYPES.get((service, name, p.name), hints.get(p.name, Any))
+        kind = WIRE_TYPES.get((service, name, p.name), _aware(hints.get(p.name, Any)))
         required = p.default is p.empty
         wire.append(Parameter(p.name, kind, required, None if required else p.default))
         fields.append((p.name, kind) if required else (p.name, kind, p.default))

@@ -17,14 +17,25 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import uuid
 from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kvoucher_desktop.enums import CompanyType, IssuerType, Role, ScreeningStatus
+from kvoucher_desktop.enums import (
+    BillingExport,
+    CompanyType,
+    DealTab,
+    EvaluationStatus,
+    IssuerType,
+    PaymentTab,
+    Role,
+    ScreeningStatus,
+)
 from kvoucher_desktop.models import Supplier, User
 from kvoucher_desktop.services.dto import CompanyInfo, Page, ServiceForm
 from kvoucher_desktop.services.errors import DomainError, SignupRefused, ValidationError
@@ -919,6 +930,41 @@ def test_amounts_beyond_the_columns_are_validation_errors(services):
         with pytest.raises(ValidationError) as refused:
             services.programme.update_settings(agency, replace(services.programme.settings(), voucher_amount=amount))
         assert refused.value.field == "voucher_amount"
+
+
+def test_dates_and_cursor_times_at_the_edges_of_the_calendar_are_validation_errors(services):
+    """A period ending on 9999-12-31 has no day after it, 0001-01-01 no 00:00 KST in UTC, and a
+    cursor time of 0001-01-01T00:00+05:00 no UTC at all: each was an OverflowError (a 500 from the
+    server); now the date is refused for its range, the cursor as one no page hands out."""
+    agency = make_agency(services)
+    buyer, _ = approved_buyer(services)
+    first, last = date(1, 1, 1), date(9999, 12, 31)
+    calls = {
+        "start": [lambda: services.payments.counts(agency, start=first),
+                  lambda: services.payments.list_tab(agency, PaymentTab.ALL, start=first),
+                  lambda: services.payments.papers(agency, start=first, end=date(2026, 3, 2)),
+                  lambda: services.statistics.payments_by_day(agency, start=first, end=date(2026, 3, 2))],
+        "end": [lambda: services.payments.totals(agency, end=last),
+                lambda: services.payments.export_billing(agency, BillingExport.CSV, end=last),
+                lambda: services.statistics.payments_by_category(agency, start=last, end=last),
+                lambda: services.statistics.payments_by_day(agency, end=date(1, 1, 5))],  # 30 days before it
+        "application_end": [lambda: services.programme.update_settings(
+            agency, replace(services.programme.settings(), application_end=last))],
+    }
+    for field, refused_calls in calls.items():
+        for call in refused_calls:
+            with pytest.raises(ValidationError) as refused:
+                call()
+            assert refused.value.field == field and refused.value.code == "out_of_range"
+    assert services.payments.counts(agency, start=limits.DATE_MIN, end=limits.DATE_MAX) is not None
+    before_year_one = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    for call in (lambda c: services.deals.list_tab(buyer, DealTab.CONSULT, cursor=c),
+                 lambda c: services.payments.list_tab(agency, PaymentTab.ALL, cursor=c),
+                 lambda c: services.evaluations.list_tab(buyer, EvaluationStatus.PENDING, cursor=c),
+                 lambda c: services.screening.list_companies(agency, cursor=c)):
+        with pytest.raises(ValidationError) as refused:
+            call((before_year_one, uuid.uuid4()))
+        assert refused.value.field == "cursor"
 
 
 def test_wrong_python_types_at_service_boundaries_are_validation_errors(services):

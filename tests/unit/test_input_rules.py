@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -284,7 +284,8 @@ def test_cursors_must_be_the_pairs_a_page_hands_out():
     now = datetime(2026, 3, 2, tzinfo=timezone.utc)
     ident = uuid.uuid4()
     assert clean_cursor([now, ident], datetime, uuid.UUID) == (now, ident)
-    for bad in ((now,), ("x", ident), (now.replace(tzinfo=None), ident), "cursor", 5):
+    before_year_one = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))  # no such time in UTC
+    for bad in ((now,), ("x", ident), (now.replace(tzinfo=None), ident), (before_year_one, ident), "cursor", 5):
         with pytest.raises(ValidationError):
             clean_cursor(bad, datetime, uuid.UUID)
 
@@ -340,3 +341,9 @@ def test_dates_are_dates():
     for bad in (datetime(2026, 1, 1), "2026-01-01", None):
         with pytest.raises(ValidationError):
             clean_date(bad, "d", "날짜")
+    assert clean_date(limits.DATE_MIN, "d", "날짜") == limits.DATE_MIN
+    assert clean_date(limits.DATE_MAX, "d", "날짜") == limits.DATE_MAX
+    for far in (date.min, date.max, limits.DATE_MIN - timedelta(days=1), limits.DATE_MAX + timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            clean_date(far, "d", "날짜")
+        assert refused.value.code == "out_of_range" and "2000-01-01" in refused.value.message

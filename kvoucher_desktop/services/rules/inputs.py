@@ -20,13 +20,24 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, TypeVar
 
 from ..errors import ValidationError
 from .korean import josa
-from .limits import INT32_MAX, MAX_AMOUNT, NUMBER_LIMITS, PASSWORD_LIMIT, TEXT_LIMITS, TextLimit
+from .limits import (
+    DATE_MAX,
+    DATE_MIN,
+    INT32_MAX,
+    MAX_AMOUNT,
+    NUMBER_LIMITS,
+    PASSWORD_LIMIT,
+    TEXT_LIMITS,
+    YEAR_MAX,
+    YEAR_MIN,
+    TextLimit,
+)
 
 E = TypeVar("E", bound=Enum)
 
@@ -145,7 +156,7 @@ def clean_int(value: Any, field: str, label: str, *, minimum: int = 0, maximum: 
 
 def clean_year(value: Any, field: str = "year") -> int | None:
     """An optional programme year (None: the current one)."""
-    return None if value is None else clean_int(value, field, "사업연도", minimum=2000, maximum=2100)
+    return None if value is None else clean_int(value, field, "사업연도", minimum=YEAR_MIN, maximum=YEAR_MAX)
 
 
 def clean_amount(value: Any, field: str, label: str, *, maximum: int = MAX_AMOUNT) -> int:
@@ -193,9 +204,22 @@ def clean_enum(value: Any, enum_type: type[E], field: str, label: str = "선택"
 
 
 def clean_date(value: Any, field: str, label: str) -> date:
+    """A date of the programme years (DATE_MIN … DATE_MAX)."""
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ValidationError(f"{josa(label, '은')} 날짜로 입력해 주세요.", field=field, code="wrong_type")
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError(f"{josa(label, '은')} {DATE_MIN:%Y-%m-%d}부터 {DATE_MAX:%Y-%m-%d} 사이의 날짜로 "
+                              "입력해 주세요.", field=field, code="out_of_range")
     return value
+
+
+def _has_utc_time(moment: datetime) -> bool:
+    """An aware time that exists in UTC (0001-01-01 00:00+05:00 does not: it is before year 1)."""
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        return False
+    return True
 
 
 def clean_page_size(value: Any, maximum: int, field: str = "limit") -> int:
@@ -209,7 +233,7 @@ def clean_cursor(cursor: Any, *types: type, field: str = "cursor") -> tuple | No
     if not isinstance(cursor, (tuple, list)) or len(cursor) != len(types) or not all(
             isinstance(v, t) and not isinstance(v, bool) for v, t in zip(cursor, types)):
         raise ValidationError("목록 위치가 올바르지 않습니다. 목록을 새로 고쳐 주세요.", field=field, code="wrong_type")
-    if any(isinstance(v, datetime) and v.tzinfo is None for v in cursor):
+    if any(isinstance(v, datetime) and (v.tzinfo is None or not _has_utc_time(v)) for v in cursor):
         raise ValidationError("목록 위치가 올바르지 않습니다. 목록을 새로 고쳐 주세요.", field=field, code="wrong_type")
     return tuple(cursor)
 

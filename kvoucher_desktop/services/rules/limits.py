@@ -13,6 +13,7 @@ Views may read the table (to set `maxLength` on their line edits); the service s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 #: where the name of an actor (a login's display name) is copied with every action it takes
 ACTOR_NAME_COLUMNS = (
@@ -151,6 +152,14 @@ INT32_MAX = 2_147_483_647
 #: prices, payment amounts and the voucher amount (KRW); well inside INTEGER
 MAX_AMOUNT = 1_000_000_000
 MAX_EMPLOYEES = 100_000
+
+# --- years and dates ------------------------------------------------------------------------------
+#: the programme years a service takes
+YEAR_MIN, YEAR_MAX = 2000, 2100
+#: the dates a service takes (a list's or a statistic's period, the application period): those of
+#: the programme years. Python's dates end at 9999-12-31 and begin at 0001-01-01, so the day after
+#: the last date or 00:00 KST of the first one in UTC would not exist at the edges.
+DATE_MIN, DATE_MAX = date(YEAR_MIN, 1, 1), date(YEAR_MAX, 12, 31)
 
 
 def limit(key: str) -> int:
