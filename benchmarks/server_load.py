@@ -180,6 +180,8 @@ class Load:
         self.context = ssl.create_default_context(cafile=str(cafile))
         self.rng = random.Random(seed)
         self.times: dict[str, list[float]] = defaultdict(list)
+        self.server_times: dict[str, list[float]] = defaultdict(list)  # in the service (Server-Timing)
+        self.loop_lag: list[float] = []
         self.errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
         self.calls = 0
@@ -206,6 +208,9 @@ class Load:
                 await asyncio.sleep(0.5)
                 continue
             self.times[kind].append((time.perf_counter() - t) * 1000)
+            timing = answer.headers.get("server-timing", "")
+            if timing.startswith("app;dur="):
+                self.server_times[kind].append(float(timing[8:]))
             self.calls += 1
             if answer.status_code >= 500 or answer.status_code == 401:
                 self.errors[kind] += 1
@@ -272,6 +277,14 @@ class Load:
                 await self.call(client, "statistics.budget", f"{API}/statistics/budget", token, {})
             await asyncio.sleep(rng.expovariate(1 / self.think))
 
+    async def heartbeat(self) -> None:
+        """How late this process's own event loop wakes up (a late loop is the client's delay, not
+        the server's)."""
+        while time.monotonic() < self.stop_at:
+            t = time.perf_counter()
+            await asyncio.sleep(0.05)
+            self.loop_lag.append((time.perf_counter() - t - 0.05) * 1000)
+
     async def pay(self, client, token: str, deal_id: str) -> None:
         started = await self.call(client, "payments.start", f"{API}/payments/start", token,
                                   {"attempts": [[deal_id, uuid.uuid4().hex]], "batch_key": uuid.uuid4().hex},
@@ -293,6 +306,7 @@ class Load:
             self.stop_at = time.monotonic() + seconds
             started = time.perf_counter()
             tasks = [asyncio.create_task(self.desk(client, d)) for d in self.desks]
+            tasks.append(asyncio.create_task(self.heartbeat()))
             if fault is not None:
                 tasks.append(asyncio.create_task(fault(seconds)))
             await asyncio.gather(*tasks)
@@ -403,20 +417,27 @@ def main(argv=None) -> int:
 
     rows = []
     for kind, values in sorted(load.times.items()):
-        rows.append((kind, len(values), statistics.median(values), p(values, 0.95), max(values), load.errors.get(kind, 0)))
+        inside = load.server_times.get(kind) or [float("nan")]
+        rows.append((kind, len(values), statistics.median(values), p(values, 0.95), max(values),
+                     statistics.median(inside), p(inside, 0.95), load.errors.get(kind, 0)))
     all_times = [v for values in load.times.values() for v in values]
     rps = load.calls / elapsed
     print(f"\nload: {len(desks)} desks, think {args.think}s, {args.workers} workers, {args.duration:.0f}s"
           f"{' with faults' if args.fault else ''}; load average {os.getloadavg()[0]:.2f}")
-    print("| call | n | p50 ms | p95 ms | max ms | errors |\n|---|---:|---:|---:|---:|---:|")
-    for kind, n, med, tail, top, errs in rows:
-        print(f"| {kind} | {n} | {med:.1f} | {tail:.1f} | {top:.0f} | {errs} |")
+    print("| call | n | p50 ms | p95 ms | max ms | in the service p50 / p95 ms | errors |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
+    for kind, n, med, tail, top, in_med, in_tail, errs in rows:
+        print(f"| {kind} | {n} | {med:.1f} | {tail:.1f} | {top:.0f} | {in_med:.1f} / {in_tail:.1f} | {errs} |")
+    inside = [v for values in load.server_times.values() for v in values] or [float("nan")]
     print(f"| **all** | {len(all_times)} | {statistics.median(all_times):.1f} | {p(all_times, 0.95):.1f} | "
-          f"{max(all_times):.0f} | {sum(load.errors.values())} |")
+          f"{max(all_times):.0f} | {statistics.median(inside):.1f} / {p(inside, 0.95):.1f} | {sum(load.errors.values())} |")
     print(f"\nback to back, 64 clients: bare endpoint {anchor_rps:.0f} requests/s; deals.counts {capacity_rps:.0f} "
           f"calls/s = {capacity_rps / anchor_rps:.2f} of the bare endpoint")
     print(f"under the desks' load: {rps:.0f} calls/s = {rps / anchor_rps:.3f} of the bare endpoint "
           f"(the desks think between calls: this is the load offered, not the server's ceiling)")
+    lag = load.loop_lag or [float("nan")]
+    print(f"the desks' own event loop woke late by p50 {statistics.median(lag):.1f} / p95 {p(lag, 0.95):.1f} / "
+          f"max {max(lag):.0f} ms (the load generator's share of the latencies)")
     print(f"payments seen approved: {len(load.paid)}; after the run: {check}")
     if faults:
         print("faults: " + "; ".join(faults))
