@@ -229,6 +229,19 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("call_path", ["direct", "http"], indirect=True)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Through the live server, the service tests run on PostgreSQL, the server's store (in
+    process they run on both): a service test on SQLite over HTTP would test nothing the two
+    others do not, at twice the cost."""
+    kept, dropped = [], []
+    for item in items:
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        (dropped if params.get("call_path") == "http" and params.get("store_url") == "sqlite" else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture
 def call_path(request) -> str:
     """How the test's services are called: "direct" (in process) or "http" (the live server)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typing
 import uuid
+from datetime import datetime, timezone
 
 import msgspec
 import pytest
@@ -18,6 +19,9 @@ from kvoucher_desktop.services.dto import Page
 
 #: a mean rating, a share: finite numbers (JSON has no NaN or infinity, and no DTO holds one)
 st.register_type_strategy(float, st.floats(allow_nan=False, allow_infinity=False))
+#: the services' times are aware UTC (a cursor's time must say its offset on the wire)
+st.register_type_strategy(datetime, st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                                                 timezones=st.just(timezone.utc)))
 _ids = st.one_of(st.uuids(), st.text(max_size=12), st.integers(min_value=-10**12, max_value=10**12))
 st.register_type_strategy(Changes, st.dictionaries(st.sampled_from(list(Entity)), st.frozensets(_ids, max_size=3),
                                                    max_size=4).map(Changes))

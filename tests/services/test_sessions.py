@@ -145,6 +145,7 @@ ARGS = {
     ("accounts", "unlock"): lambda w: ((w.operator.user_id,), {}),
     ("audit", "records"): lambda w: ((), {}),
     ("audit", "verify"): lambda w: ((), {}),
+    ("audit", "changes_since"): lambda w: ((), {"after": 0}),
     ("catalog", "answer"): lambda w: ((w.inquiry_id, "위조된 답변"), {}),
     ("catalog", "ask"): lambda w: ((w.service_id, "위조된 문의"), {}),
     ("catalog", "count"): lambda w: ((), {}),
