@@ -126,10 +126,10 @@ def prepare(url: str, desks: int, payers: int, deals_per_payer: int):
 
 # --- the server ---------------------------------------------------------------------------------------
 class Server:
-    def __init__(self, url: str, workers: int, port: int, directory: Path):
+    def __init__(self, url: str, workers: int, port: int, directory: Path, switch_ms: float | None = None):
         import trustme
 
-        self.url, self.workers, self.port = url, workers, port
+        self.url, self.workers, self.port, self.switch_ms = url, workers, port, switch_ms
         ca = trustme.CA()
         cert = ca.issue_cert("127.0.0.1")
         self.certfile, self.keyfile, self.cafile = (directory / "server.pem", directory / "server.key",
@@ -143,6 +143,8 @@ class Server:
 
     def start(self) -> None:
         env = dict(os.environ, KVOUCHER_SERVER_TIMERS="1")
+        if self.switch_ms:
+            env["KVOUCHER_SERVER_SWITCH_INTERVAL_MS"] = str(self.switch_ms)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kvoucher_desktop.server.run", "--database-url", self.url, "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(self.workers), "--certfile", str(self.certfile),
@@ -393,13 +395,14 @@ def main(argv=None) -> int:
     ap.add_argument("--port", type=int, default=18443)
     ap.add_argument("--fault", action="store_true", help="kill a worker, then restart the server, during the load")
     ap.add_argument("--json", help="write the figures as JSON")
+    ap.add_argument("--switch-interval-ms", type=float, help="the workers' GIL switch interval (Python's: 5)")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
     desks, services = prepare(args.database_url, args.desks, args.payers, args.deals_per_payer)
     print(f"prepared {len(desks)} desks in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     directory = Path(tempfile.mkdtemp(prefix="kvoucher-load-"))
-    server = Server(args.database_url, args.workers, args.port, directory)
+    server = Server(args.database_url, args.workers, args.port, directory, args.switch_interval_ms)
     server.start()
     base = f"https://127.0.0.1:{args.port}"
     load = Load(base, server.cafile, desks, services, args.think, seed=1)

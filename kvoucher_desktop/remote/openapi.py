@@ -52,11 +52,32 @@ def _error_responses(method: protocol.Method, error_ref: dict) -> dict:
     return out
 
 
+def _gateway_operations(dev_endpoints: bool) -> list[tuple]:
+    """(operation id, path, body type, result type, security, extra statuses) of the routes the
+    server serves for the outside parties it stands in for (server/gateways.py)."""
+    from ..services.gateways.identity import VerifiedIdentity
+    from . import gateway_wire as wire
+
+    anyone = [{}, {"session": []}]
+    out = [
+        ("identity.start", wire.IDENTITY_START, wire.IdentityStartBody, wire.IdentityStarted, anyone,
+         {"429": "인증번호 요청이 너무 많음"}),
+        ("identity.confirm", wire.IDENTITY_CONFIRM, wire.IdentityConfirmBody, VerifiedIdentity, anyone, {}),
+        ("identity.expires_at", wire.IDENTITY_EXPIRES_AT, wire.IdentityRequestBody, wire.IdentityExpiry, anyone, {}),
+    ]
+    if dev_endpoints:
+        out.append(("dev.sms", wire.DEV_SMS, wire.DevSmsBody, wire.DevSmsPage, anyone, {}))
+    return out
+
+
 def openapi_document(*, dev_endpoints: bool = False) -> dict:
     methods = list(protocol.methods().values())
+    gateways = _gateway_operations(dev_endpoints)
     types = [protocol.ErrorEnvelope]
     for m in methods:
         types += [m.body, m.returns]
+    for _op, _path, body, result, _security, _extra in gateways:
+        types += [body, result]
     schemas, components = msgspec.json.schema_components(types, schema_hook=protocol.schema_hook,
                                                          ref_template=REF)
     schemas, components = _rename(list(schemas), components)
@@ -78,6 +99,16 @@ def openapi_document(*, dev_endpoints: bool = False) -> dict:
         else:
             operation["security"] = []
         paths[m.path] = {"post": operation}
+    error_body = {"content": {"application/json": {"schema": error_ref}}}
+    for j, (op, path, _body, _result, security, extra) in enumerate(gateways):
+        body, result = schemas[1 + 2 * len(methods) + 2 * j], schemas[2 + 2 * len(methods) + 2 * j]
+        responses = {"200": {"description": "결과", "content": {"application/json": {"schema": result}}},
+                     **{code: {"description": text, **error_body} for code, text in (
+                         ("422", "입력이 올바르지 않음"), ("401", "Authorization 헤더가 Bearer 토큰이 아님"),
+                         ("413", "본문이 너무 큼"), *extra.items())}}
+        paths[path] = {"post": {"operationId": op, "tags": [op.split(".")[0]], "security": security,
+                                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                                "responses": responses}}
     paths[f"{protocol.API_PREFIX}/health"] = {"get": {"operationId": "health", "security": [], "responses": {
         "200": {"description": "서버가 응답함", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}}}}}}}

@@ -29,6 +29,7 @@ ENV_DEV = "KVOUCHER_SERVER_DEV_ENDPOINTS"
 ENV_IDLE = "KVOUCHER_SERVER_IDLE_MINUTES"
 ENV_ABSOLUTE = "KVOUCHER_SERVER_ABSOLUTE_HOURS"
 ENV_TIMERS = "KVOUCHER_SERVER_TIMERS"
+ENV_SWITCH_MS = "KVOUCHER_SERVER_SWITCH_INTERVAL_MS"
 #: seconds between the server's own jobs (sweep, reconcile, seal)
 TIMER_INTERVAL_S = 60.0
 #: seconds an idle keep-alive connection stays open on the server's side
@@ -91,6 +92,9 @@ def app_from_environment():
     come from the environment the command line set."""
     from .app import ServerConfig, create_app
 
+    switch_ms = os.environ.get(ENV_SWITCH_MS)
+    if switch_ms:  # how long a thread may hold the GIL while another waits (Python's default: 5 ms)
+        sys.setswitchinterval(float(switch_ms) / 1000)
     services = build_server_services(os.environ[ENV_URL])
     timers = Timers(services).start() if os.environ.get(ENV_TIMERS, "1") == "1" else None
 
