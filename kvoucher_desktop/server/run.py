@@ -163,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         print("--certfile과 --keyfile은 함께 지정해야 합니다.", file=sys.stderr)
         return 2
     if args.dev_endpoints and args.workers > 1:
-        print("--dev-endpoints는 작업 프로세스 하나(--workers 1)로만 쓸 수 있습니다. 시뮬레이터의 문자와 "
-              "본인인증 요청은 각 프로세스의 메모리에 있습니다.", file=sys.stderr)
+        # the outbox, and the SMS of each 본인인증 request, are in each worker's memory; the
+        # requests and tokens themselves are in the store, shared by every worker
+        print("--dev-endpoints는 작업 프로세스 하나(--workers 1)로만 쓸 수 있습니다. 시뮬레이터가 보낸 "
+              "문자(본인인증 인증번호 포함)는 각 프로세스의 메모리에 있습니다.", file=sys.stderr)
         return 2
     if not args.certfile and not is_loopback(args.host):
         print("인증서 없이(http) 서버를 열 수 있는 곳은 이 컴퓨터(127.0.0.1)뿐입니다. "

@@ -16,7 +16,7 @@ from .companies import CompanyService
 from .deals import DealService
 from .evaluations import EvaluationService
 from .gateways.card import SimulatedCardIssuer
-from .gateways.identity import SimulatedIdentityVerifier
+from .gateways.identity_simulator import SimulatedIdentityVerifier
 from .gateways.issuer_store import IssuerStore, open_issuer_store
 from .gateways.sms import SimulatedSms
 from .gateways.zeropay import SimulatedZeroPay
@@ -53,7 +53,8 @@ class Services:
     payments: PaymentService
     statistics: StatisticsService
     evaluations: EvaluationService
-    #: the simulated issuers (SPEC §7) and their own store, apart from the platform's tables
+    #: the simulated issuers (SPEC §7) and their own store (the identity provider's records too),
+    #: apart from the platform's tables
     cards: SimulatedCardIssuer
     zeropay: SimulatedZeroPay
     issuer_store: IssuerStore
@@ -97,9 +98,11 @@ def build_services(
     uow = partial(UnitOfWork, factory, clock)
     passwords = Passwords(hash_params)
     sms = SimulatedSms(clock)
-    identity = SimulatedIdentityVerifier(clock, sms, seed=simulator_seed)
     sessions = SessionStore(uow, clock, session_policy, engine=engine)  # one connection per gated call
     issuers = open_issuer_store(issuer_store_url(database_url))
+    # 본인인증 keeps its requests and tokens beside the issuers' records: every desk of a shared
+    # store and every worker of the programme server knows each verification
+    identity = SimulatedIdentityVerifier(issuers, clock, sms, seed=simulator_seed)
     cards = SimulatedCardIssuer(issuers, clock, sms, seed=simulator_seed)
     zeropay = SimulatedZeroPay(issuers, clock, passwords, seed=simulator_seed)
     services = Services(

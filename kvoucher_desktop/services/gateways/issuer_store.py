@@ -1,10 +1,16 @@
-"""The issuers' own records: the simulated card issuer's and ZeroPay's tables.
+"""The outside parties' own records: the simulated card issuer's, ZeroPay's and the identity
+provider's (본인인증) tables.
 
-They are the issuers' business, not the platform's: a separate `MetaData` and declarative base
-(never `kvoucher_desktop.models.Base`), created with `create_all` in their own database (by
+They are the outside parties' business, not the platform's: a separate `MetaData` and declarative
+base (never `kvoucher_desktop.models.Base`), created with `create_all` in their own database (by
 default a SQLite file beside the platform's store), so the platform's migrations never see them.
-A one-row `issuer_schema` table holds the layout's version; a store of another version is
-refused rather than misread.
+A one-row `issuer_schema` table holds the layout's version. A store of an older version that
+`create_all` brings up to date (it only lacks tables) is upgraded on opening; a store of any other
+version is refused rather than misread.
+
+Versions: 1 — the card issuer's and ZeroPay's tables; 2 — the identity provider's requests and
+tokens (`identity_requests`, `identity_tokens`), so that every desk and every server worker on one
+store knows each verification.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    inspect,
     select,
     text,
 )
@@ -29,7 +37,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from ...models.base import NAMING, UTCDateTime  # the platform's conventions; the tables are the issuers'
 from ..store import create_store_engine
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: older versions `create_all` upgrades by adding the tables they lack (1: no identity tables)
+UPGRADABLE_VERSIONS = frozenset({1})
 #: the file name the composition root gives the issuers' SQLite store in the data folder
 DEFAULT_FILE_NAME = "issuers.sqlite3"
 
@@ -142,6 +152,42 @@ class ZeroPayCancel(CancelColumns, IssuerRecord):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("zeropay_attempts.id"), unique=True)
 
 
+class IdentityRequest(IssuerRecord):
+    """A 본인인증 code sent (the identity provider's record): to whom, when, the wrong tries."""
+
+    __tablename__ = "identity_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 hex of the request id handed to the desk; the id itself is never stored
+    request_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(13))  # normalised 010-XXXX-XXXX
+    #: SHA-256 of salt + code, hex; the code itself is never stored (as the card issuer's codes)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    code_salt: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime] = mapped_column(index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    #: confirmed, lapsed or out of tries: no confirm is accepted any more
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IdentityToken(IssuerRecord):
+    """The proof a confirmed request gives (what the signup service checks and redeems)."""
+
+    __tablename__ = "identity_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 hex of the token (as the platform keeps login sessions); the token is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the request confirmed: one token per request, whatever two confirms at once try
+    request_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(13))
+    verified_at: Mapped[datetime] = mapped_column(index=True)
+    #: set by the signup the token served; a redeemed token proves nothing any more
+    redeemed_at: Mapped[datetime | None]
+
+
 class IssuerStore:
     """The issuers' database: one engine and one lock. Every call of a simulator runs in
     `transaction()`: the lock serialises the calls of this process (two threads confirming the
@@ -162,18 +208,30 @@ class IssuerStore:
         self.engine.dispose()
 
 
+def _refused(version: int) -> IssuerStoreError:
+    return IssuerStoreError(f"issuer store schema version {version}, this version needs {SCHEMA_VERSION}")
+
+
 def open_issuer_store(url: str) -> IssuerStore:
-    """The issuers' store at `url` (created on first use), refused if its schema version differs."""
+    """The issuers' store at `url`: created on first use, upgraded from an older version whose
+    missing tables `create_all` adds, refused if its schema version is any other."""
     engine = create_store_engine(url)
     try:
+        if inspect(engine).has_table(IssuerSchema.__tablename__):
+            # a store of an unknown version is left as it is (no tables of this version added)
+            with Session(engine) as session:
+                found = session.scalars(select(IssuerSchema.version)).first()
+            if found is not None and found != SCHEMA_VERSION and found not in UPGRADABLE_VERSIONS:
+                raise _refused(found)
         IssuerRecord.metadata.create_all(engine)
         with Session(engine) as session, session.begin():
             row = session.scalars(select(IssuerSchema)).first()
             if row is None:
                 session.add(IssuerSchema(id=1, version=SCHEMA_VERSION))
+            elif row.version in UPGRADABLE_VERSIONS:
+                row.version = SCHEMA_VERSION  # create_all above added what it lacked
             elif row.version != SCHEMA_VERSION:
-                raise IssuerStoreError(
-                    f"issuer store schema version {row.version}, this version needs {SCHEMA_VERSION}")
+                raise _refused(row.version)
     except BaseException:
         engine.dispose()
         raise
