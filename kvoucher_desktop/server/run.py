@@ -30,6 +30,8 @@ ENV_IDLE = "KVOUCHER_SERVER_IDLE_MINUTES"
 ENV_ABSOLUTE = "KVOUCHER_SERVER_ABSOLUTE_HOURS"
 ENV_TIMERS = "KVOUCHER_SERVER_TIMERS"
 ENV_SWITCH_MS = "KVOUCHER_SERVER_SWITCH_INTERVAL_MS"
+#: the workers' GIL switch interval, ms
+SWITCH_INTERVAL_MS = 0.5
 #: seconds between the server's own jobs (sweep, reconcile, seal)
 TIMER_INTERVAL_S = 60.0
 #: seconds an idle keep-alive connection stays open on the server's side
@@ -92,9 +94,10 @@ def app_from_environment():
     come from the environment the command line set."""
     from .app import ServerConfig, create_app
 
-    switch_ms = os.environ.get(ENV_SWITCH_MS)
-    if switch_ms:  # how long a thread may hold the GIL while another waits (Python's default: 5 ms)
-        sys.setswitchinterval(float(switch_ms) / 1000)
+    # how long a thread may hold the GIL while another waits (Python's default: 5 ms): a request
+    # passes between the event loop's thread and the pool's several times, and with 5 ms each
+    # hand-over could wait that long (benchmarks/README.md, "Programme server"; as on the desk)
+    sys.setswitchinterval(float(os.environ.get(ENV_SWITCH_MS) or SWITCH_INTERVAL_MS) / 1000)
     services = build_server_services(os.environ[ENV_URL])
     timers = Timers(services).start() if os.environ.get(ENV_TIMERS, "1") == "1" else None
 
