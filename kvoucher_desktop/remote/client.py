@@ -33,8 +33,7 @@ from ..services.clock import ServerSyncedClock
 from ..services.dto import Actor
 from ..services.errors import DomainError, SessionInvalid, SettingsError, Unavailable
 from ..services.gateways.identity import VerifiedIdentity
-from ..services.gateways.sms import SmsMessage
-from ..services.rules.numbers import normalize_mobile
+from ..services.gateways.sms import SmsMessage, SmsOutbox
 from . import gateway_wire as wire
 from . import protocol
 
@@ -234,7 +233,7 @@ def _remote_method(transport: Transport, method: protocol.Method) -> Callable:
     return call
 
 
-class RemoteSms:
+class RemoteSms(SmsOutbox):
     """The simulated SMS outbox of the server, as much of it as is this desk's: what the 시뮬레이터
     panel and the signup wizard's inbox read (`outbox`, `subscribe`, `last_to`, as `SimulatedSms`).
 
@@ -249,29 +248,12 @@ class RemoteSms:
     WATCH_S = 4 * 60.0
 
     def __init__(self, transport: Transport):
+        super().__init__()
         self._transport = transport
-        self._lock = threading.Lock()
-        self.outbox: list[SmsMessage] = []
-        self._listeners: list[Callable[[SmsMessage], None]] = []
         self._seen: set[int] = set()
         self._after = -1
         self._requests: dict[str, float] = {}  # request id -> when to stop asking (monotonic)
         self.available: bool | None = None
-
-    # --- what SimulatedSms offers --------------------------------------------------------------
-    def subscribe(self, listener: Callable[[SmsMessage], None]) -> None:
-        with self._lock:
-            self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Callable[[SmsMessage], None]) -> None:
-        with self._lock:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-    def last_to(self, phone: str) -> SmsMessage | None:
-        phone = normalize_mobile(phone) or phone
-        with self._lock:
-            return next((m for m in reversed(self.outbox) if m.phone == phone), None)
 
     # --- polling -------------------------------------------------------------------------------
     def watch(self, request_id: str) -> None:
@@ -316,13 +298,9 @@ class RemoteSms:
                 if m.seq in self._seen:
                     continue
                 self._seen.add(m.seq)
-                message = SmsMessage(phone=m.phone, text=m.text, sent_at=m.sent_at)
-                self.outbox.append(message)
-                fresh.append(message)
-            listeners = list(self._listeners)
-        for message in fresh:
-            for listener in listeners:
-                listener(message)
+                fresh.append(SmsMessage(phone=m.phone, text=m.text, sent_at=m.sent_at))
+            self._record(fresh)
+        self._tell(fresh)
         return len(fresh)
 
     def _ask(self, token: str | None, requests: list[str]) -> wire.DevSmsPage:

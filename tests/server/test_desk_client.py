@@ -4,29 +4,17 @@ Korean start-up reasons — without Qt."""
 
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from kvoucher_desktop import app, settings
 from kvoucher_desktop.remote.client import ClientConfig, RemoteServices, Transport
 from kvoucher_desktop.services.errors import SettingsError, Unavailable
-from tests.unit.test_settings import MemoryKeyring
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+from tests.unit.test_settings import MemoryKeyring, memory_keyring  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
 def ca_pem(live_server, tmp_path) -> str:
-    path = tmp_path / "ca.pem"
-    live_server.ca.cert_pem.write_to_path(str(path))
-    return str(path)
+    return live_server.ca_file(tmp_path)
 
 
 def test_the_store_label_names_the_server_by_host_and_port():

@@ -6,7 +6,6 @@ connection is said in Korean and keeps what was typed."""
 
 from __future__ import annotations
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
@@ -18,7 +17,7 @@ from kvoucher_desktop.views.main_window import MainWindow
 from kvoucher_desktop.views.style import apply_style
 from tests.factories import PASSWORD, company_in_state, sms_code
 from tests.live_server import DEV_TEST_SERVER, live_server
-from tests.unit.test_settings import MemoryKeyring
+from tests.unit.test_settings import MemoryKeyring, memory_keyring  # noqa: F401  (a fixture)
 from tests.views.helpers import shoot, type_text
 from tests.views.page_support import settle
 from tests.views.test_signup_wizard import (
@@ -35,15 +34,6 @@ def dev_server():
     """A programme server with the development endpoints (the session's `live_server` has none)."""
     with live_server(DEV_TEST_SERVER) as server:
         yield server
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -22,24 +22,25 @@ class SmsSender(Protocol):
     def send(self, phone: str, text: str) -> None: ...
 
 
-class SimulatedSms:
-    """Records messages instead of sending them; listeners see each one (simulator panel)."""
+class SmsOutbox:
+    """Messages kept in order, and listeners told of each new one (the simulator panel, the signup
+    wizard's inbox): the simulator's own outbox and a desk's view of a server's."""
 
-    def __init__(self, clock: Clock):
-        self._clock = clock
+    def __init__(self):
         self._lock = threading.Lock()
         self.outbox: list[SmsMessage] = []
         self._listeners: list[Callable[[SmsMessage], None]] = []
 
-    def send(self, phone: str, text: str) -> SmsMessage:
-        """Record the message (and tell the listeners); returns it (a real sender returns nothing)."""
-        msg = SmsMessage(phone=phone, text=text, sent_at=self._clock.now())
+    def _record(self, messages: list[SmsMessage]) -> None:
+        """Append `messages` (the caller holds the lock); `_tell` them once it is released."""
+        self.outbox.extend(messages)
+
+    def _tell(self, messages: list[SmsMessage]) -> None:
         with self._lock:
-            self.outbox.append(msg)
             listeners = list(self._listeners)
-        for listener in listeners:
-            listener(msg)
-        return msg
+        for msg in messages:
+            for listener in listeners:
+                listener(msg)
 
     def subscribe(self, listener: Callable[[SmsMessage], None]) -> None:
         with self._lock:
@@ -58,3 +59,19 @@ class SimulatedSms:
                 if msg.phone == phone:
                     return msg
         return None
+
+
+class SimulatedSms(SmsOutbox):
+    """Records messages instead of sending them; listeners see each one (simulator panel)."""
+
+    def __init__(self, clock: Clock):
+        super().__init__()
+        self._clock = clock
+
+    def send(self, phone: str, text: str) -> SmsMessage:
+        """Record the message (and tell the listeners); returns it (a real sender returns nothing)."""
+        msg = SmsMessage(phone=phone, text=text, sent_at=self._clock.now())
+        with self._lock:
+            self._record([msg])
+        self._tell([msg])
+        return msg
