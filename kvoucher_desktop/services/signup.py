@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -305,9 +307,28 @@ class SignupService:
                 "operator_id": str(company.operator_id), "documents": sorted(d.value for d in form.documents),
                 "submitted_at": format_kst(now),
             })
-            uow.commit()
-            # one verification, one signup: the tokens cannot sign up a second company
-            self.identity.redeem(form.identity_token)
-            if not form.payment_same_as_representative:
-                self.identity.redeem(form.payment_manager_token)
+            with self._tokens_used(form):
+                uow.commit()
             return Done(actor, Changes({Entity.COMPANY: {company.id}, Entity.ACCOUNT: {user.id}}))
+
+    @contextmanager
+    def _tokens_used(self, form: SignupForm) -> Iterator[None]:
+        """One verification, one signup: the form's tokens are redeemed before the signup commits
+        (two desks submitting one token at the same moment both pass the checks; only one redeems
+        it), and are usable again when the commit fails. A crash between the two leaves a token
+        used and no company: the person verifies again."""
+        tokens = [form.identity_token]
+        if not form.payment_same_as_representative:
+            tokens.append(form.payment_manager_token)
+        used: list[str] = []
+        try:
+            for token in tokens:
+                if not self.identity.redeem(token):
+                    field = "identity" if token == form.identity_token else "payment_manager_phone"
+                    raise ValidationError("이 본인인증은 이미 다른 가입에 사용되었습니다. 다시 인증해 주세요.", field=field)
+                used.append(token)
+            yield
+        except BaseException:
+            for token in used:
+                self.identity.release(token)
+            raise

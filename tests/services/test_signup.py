@@ -19,6 +19,7 @@ from kvoucher_desktop.services.errors import (
 )
 from kvoucher_desktop.services.sample_files import sample_jpeg, sample_pdf, sample_png
 from kvoucher_desktop.services.signup import SignupService
+from kvoucher_desktop.services.uow import UnitOfWork
 
 from tests.factories import (
     PASSWORD,
@@ -406,6 +407,22 @@ def test_simultaneous_signups_get_a_clear_refusal_not_a_database_error(services,
     """Both desks pass every check before either inserts; the loser gets the Korean refusal."""
     first = signup_form(services)
     second = signup_form(services, **{clash: getattr(first, clash)})
+    outcomes = _submit_both_after_their_checks(services, monkeypatch, first, second)
+    assert len(outcomes) == 2
+    winner, loser = outcomes
+    assert not isinstance(winner, Exception), outcomes
+    expected = SignupRefused if clash == "business_no" else ValidationError
+    assert isinstance(loser, expected), repr(loser)
+    assert loser.field == clash
+    assert services.screening.counts(make_agency(services))[ScreeningStatus.REVIEWING] == 1
+    # the loser's verification was not used up: corrected, the same form goes through
+    lost = second if winner.name == first.name else first
+    services.signup.submit(replace(lost, business_no=valid_business_no(777_101), login_id="corrected-login"))
+
+
+def _submit_both_after_their_checks(services, monkeypatch, first, second) -> list:
+    """Submit the two forms on two threads that both pass every check before either goes on;
+    each result is the actor or the exception, the winner first."""
     both_checked = threading.Barrier(2, timeout=20)
     check_account = SignupService._check_account
 
@@ -419,7 +436,7 @@ def test_simultaneous_signups_get_a_clear_refusal_not_a_database_error(services,
     def submit(form):
         try:
             results[form.name] = services.signup.submit(form).value
-        except Exception as exc:  # noqa: BLE001 - the assertion below names what came out
+        except Exception as exc:  # noqa: BLE001 - the assertions name what came out
             results[form.name] = exc
 
     desks = [threading.Thread(target=submit, args=(form,)) for form in (first, second)]
@@ -427,14 +444,37 @@ def test_simultaneous_signups_get_a_clear_refusal_not_a_database_error(services,
         desk.start()
     for desk in desks:
         desk.join(30)
-    outcomes = sorted(results.values(), key=lambda r: isinstance(r, Exception))
+    monkeypatch.setattr(SignupService, "_check_account", check_account)
+    return sorted(results.values(), key=lambda r: isinstance(r, Exception))
+
+
+def test_one_token_submitted_on_two_desks_at_once_signs_up_one_company(services, monkeypatch):
+    """Both submits pass the token check before either has redeemed it; only one redeems it."""
+    first = signup_form(services)
+    other = signup_form(services, verify=False)
+    second = replace(first, name=other.name, business_no=other.business_no, login_id=other.login_id)
+    outcomes = _submit_both_after_their_checks(services, monkeypatch, first, second)
     assert len(outcomes) == 2
     winner, loser = outcomes
     assert not isinstance(winner, Exception), outcomes
-    expected = SignupRefused if clash == "business_no" else ValidationError
-    assert isinstance(loser, expected), repr(loser)
-    assert loser.field == clash
+    assert isinstance(loser, ValidationError), repr(loser)
+    assert loser.field == "identity" and "이미" in loser.message
     assert services.screening.counts(make_agency(services))[ScreeningStatus.REVIEWING] == 1
+
+
+def test_a_signup_that_fails_after_redeeming_leaves_the_token_usable(services, monkeypatch):
+    form = signup_form(services)
+
+    def the_store_fails(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(UnitOfWork, "commit", the_store_fails)
+        with pytest.raises(OSError):
+            services.signup.submit(form)
+    assert services.identity.check(form.identity_token, form.identity_name, form.identity_phone)
+    services.signup.submit(form)  # the person does not have to verify again
+    assert not services.identity.check(form.identity_token, form.identity_name, form.identity_phone)
 
 
 def test_a_different_payment_manager_verifies_their_own_phone(services):

@@ -37,5 +37,9 @@ class IdentityVerifier(Protocol):
     def check(self, token: str, name: str, phone: str) -> bool:
         """True if the token proves that `name` verified `phone` recently."""
 
-    def redeem(self, token: str) -> None:
-        """The token has served its purpose (a completed signup): it cannot be used again."""
+    def redeem(self, token: str) -> bool:
+        """Use the token for a signup: True when this call used it, False when it was already
+        used (or is unknown). Atomic, so of two signups with one token only one gets True."""
+
+    def release(self, token: str) -> None:
+        """A token redeemed for a signup that did not commit can be used again."""

@@ -162,10 +162,18 @@ class SimulatedIdentityVerifier:
             return False
         return isinstance(name, str) and identity.name == name.strip() and identity.phone == normalize_mobile(phone)
 
-    def redeem(self, token: str) -> None:
+    def redeem(self, token: str) -> bool:
+        if not isinstance(token, str) or not token:
+            return False
+        with self._store.transaction() as session:
+            used = session.execute(update(IdentityToken).where(
+                IdentityToken.token_hash == _digest(token), IdentityToken.redeemed_at.is_(None))
+                .values(redeemed_at=self._clock.now()).execution_options(synchronize_session=False))
+            return used.rowcount == 1
+
+    def release(self, token: str) -> None:
         if not isinstance(token, str) or not token:
             return
         with self._store.transaction() as session:
-            session.execute(update(IdentityToken).where(
-                IdentityToken.token_hash == _digest(token), IdentityToken.redeemed_at.is_(None))
-                .values(redeemed_at=self._clock.now()).execution_options(synchronize_session=False))
+            session.execute(update(IdentityToken).where(IdentityToken.token_hash == _digest(token))
+                            .values(redeemed_at=None).execution_options(synchronize_session=False))
