@@ -4,6 +4,8 @@ and F5 reloads the page; read-only fields are not Tab stops."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -234,3 +236,21 @@ def test_full_width_digits_count_in_date_and_number_fields(qtbot):
     qtbot.keyClick(day, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert day_of(day).year == 2025
     assert narrow("２０２６－０３－０５") == "2026-03-05" and narrow("abc") == "abc"
+
+
+def test_a_date_field_holds_only_the_dates_a_service_takes(qtbot):
+    """The services take 2000-01-01…2100-12-31; the field does not let a user pick 1752 or 9999
+    and then be refused."""
+    from kvoucher_desktop.services.rules.limits import DATE_MAX, DATE_MIN
+    from kvoucher_desktop.views.widgets.wide_digits import date_field, day_of
+
+    day = date_field(date(2026, 3, 5))
+    qtbot.addWidget(day)
+    day.setDate(day.date().addYears(-500))
+    assert day_of(day) == DATE_MIN
+    day.setDate(day.date().addYears(5000))
+    assert day_of(day) == DATE_MAX
+    day.setFocus()
+    day.setSelectedSection(day.Section.YearSection)
+    qtbot.keyClicks(day, "1999")
+    assert DATE_MIN <= day_of(day) <= DATE_MAX

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QLineEdit, QWidget
 
+from ...services.rules.limits import DATE_MAX, DATE_MIN
 from ...services.rules.numbers import number_text
 
 #: ０–９, the full-width minus, full stop and colon: what these fields would take as ASCII
@@ -70,8 +71,11 @@ def accept_wide_digits(widget: QAbstractSpinBox) -> QAbstractSpinBox:
 
 
 def date_field(day: date | None = None, parent: QWidget | None = None, min_width: int = 130) -> QDateEdit:
-    """The app's date field: yyyy-MM-dd with a calendar pop-up, full-width digits accepted."""
+    """The app's date field: yyyy-MM-dd with a calendar pop-up, full-width digits accepted, and
+    only the dates a service takes (those of the programme years, `rules/limits.py`)."""
     edit = QDateEdit(parent)
+    edit.setDateRange(QDate(DATE_MIN.year, DATE_MIN.month, DATE_MIN.day),
+                      QDate(DATE_MAX.year, DATE_MAX.month, DATE_MAX.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setMinimumWidth(min_width)
