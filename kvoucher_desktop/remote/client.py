@@ -253,6 +253,7 @@ class RemoteSms(SmsOutbox):
         self._seen: set[int] = set()
         self._after = -1
         self._requests: dict[str, float] = {}  # request id -> when to stop asking (monotonic)
+        self._ended: set[str] = set()  # session tokens the server refused: not sent again
         self.available: bool | None = None
 
     # --- polling -------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ class RemoteSms(SmsOutbox):
         """A poll could bring something: the endpoint exists, and a session or a request is out."""
         if self.available is not True:
             return False
-        if actor is not None:
+        if self._token(actor) is not None:
             return True
         now = time.monotonic()
         with self._lock:
@@ -289,8 +290,16 @@ class RemoteSms(SmsOutbox):
         with self._lock:
             self._requests = {r: until for r, until in self._requests.items() if until > now}
             requests = list(self._requests)[-wire.MAX_POLLED_REQUESTS:]
-        token = actor.token if actor is not None and isinstance(actor.token, str) and actor.token else None
-        page = self._ask(token, requests)
+        token = self._token(actor)
+        try:
+            page = self._ask(token, requests)
+        except SessionInvalid:
+            # the session ended (expiry, logout or a lock on another desk): the messages of its
+            # phones are not asked for again; a verification's code still is, without the token
+            if token is not None:
+                with self._lock:
+                    self._ended.add(token)
+            raise
         fresh: list[SmsMessage] = []
         with self._lock:
             self._after = max(self._after, page.last)
@@ -302,6 +311,14 @@ class RemoteSms(SmsOutbox):
             self._record(fresh)
         self._tell(fresh)
         return len(fresh)
+
+    def _token(self, actor: Actor | None) -> str | None:
+        """The actor's session token, unless it is missing or the server has refused it."""
+        token = getattr(actor, "token", None)
+        if not isinstance(token, str) or not token:
+            return None
+        with self._lock:
+            return None if token in self._ended else token
 
     def _ask(self, token: str | None, requests: list[str]) -> wire.DevSmsPage:
         try:

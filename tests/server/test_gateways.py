@@ -23,6 +23,7 @@ from kvoucher_desktop.remote.client import (
 )
 from kvoucher_desktop.server.app import ServerConfig, create_app
 from kvoucher_desktop.services.errors import (
+    SessionInvalid,
     SettingsError,
     Unavailable,
     ValidationError,
@@ -156,6 +157,28 @@ def test_before_login_a_desk_reads_the_code_of_its_own_verification_only(on_dev,
     (message,) = remote.sms.outbox
     assert message.phone == phone and "본인확인 인증번호" in message.text
     assert remote.identity.confirm(request_id, sms_code(remote, phone)).phone == phone
+
+
+def test_after_its_session_ends_a_desk_stops_asking_for_its_phones(on_dev, services):
+    """A session that ended (here a logout on the server's side, as expiry or a lock would end it)
+    is refused once; the panel's timer then does not ask with it again, and still reads the code
+    of a verification the desk starts."""
+    remote = on_dev
+    representative = mobile(33_000_002)
+    company = signup_company(services, representative_phone=representative)
+    actor = login(remote, company.login_id)
+    assert remote.sms.wants_poll(actor)
+    services.accounts.logout(actor)
+    with pytest.raises(SessionInvalid):
+        remote.sms.poll(actor)
+    assert not remote.sms.wants_poll(actor)
+    phone = mobile(33_000_001)
+    remote.identity.start("홍길동", phone)
+    assert remote.sms.wants_poll(actor)  # for the verification, without the ended session
+    assert remote.sms.poll(actor) == 1 and "본인확인" in remote.sms.outbox[-1].text
+    again = login(remote, company.login_id)  # a new login is asked for again
+    services.sms.send(representative, "[테스트] 다시 로그인한 뒤")
+    assert remote.sms.poll(again) == 1 and remote.sms.outbox[-1].text == "[테스트] 다시 로그인한 뒤"
 
 
 def test_the_body_cannot_name_phones_or_sessions(dev_server, services):
