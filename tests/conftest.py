@@ -5,7 +5,9 @@ Stores
 `store_url` is parametrised with ids "sqlite" and "postgres" (the latter marked `postgres`):
 every test that uses it (or `services`) runs once per store.
 
-- SQLite: a fresh database file per test, copied from a template migrated once per session.
+- SQLite: a database file copied from a template migrated once per session, at one path per
+  worker for the service tests (`store_url`: one engine, see `_one_engine_per_store`) and in the
+  test's own folder for the others (`sqlite_store_url`).
 - PostgreSQL: one throw-away database per test run (`kvtest_<pid>_<random>`), migrated once and
   dropped at the end; every table is emptied before each test. Server URL:
   `postgresql+psycopg://postgres@127.0.0.1:5432/test`, override with KVOUCHER_TEST_PG_URL.
@@ -21,6 +23,7 @@ import secrets
 import shutil
 import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 # Before anything imports Qt or reads settings: headless Qt, a private data folder, no real
 # keyring or shared database of the developer's machine.
@@ -38,7 +41,8 @@ from sqlalchemy.exc import OperationalError  # noqa: E402
 from kvoucher_desktop.models import Base  # noqa: E402
 from kvoucher_desktop.services.clock import FixedClock  # noqa: E402
 from kvoucher_desktop.services.passwords import FAST_FOR_TESTS  # noqa: E402
-from kvoucher_desktop.services.registry import build_services  # noqa: E402
+from kvoucher_desktop.services.gateways.issuer_store import open_issuer_store  # noqa: E402
+from kvoucher_desktop.services.registry import build_services, issuer_store_url  # noqa: E402
 from kvoucher_desktop.services.sessions import SessionPolicy  # noqa: E402
 from kvoucher_desktop.services.store import create_store_engine, migrate  # noqa: E402
 from kvoucher_desktop.settings import sqlite_url  # noqa: E402
@@ -116,22 +120,90 @@ def clock() -> FixedClock:
     return FixedClock(START)
 
 
+# --- engines -------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _one_engine_per_store():
+    """The thousands of `Services` a worker builds on its PostgreSQL test database (and on its
+    SQLite store file, see `store_url`) share one engine per URL for the platform's store and one
+    for the issuers' (`build_services` and `open_issuer_store` ask for them), as a desk's
+    services share theirs all day: the dialect's set-up and the compiled statements are made
+    once, not once per test (about a third of a store test's time). Each test still empties the
+    store and `dispose()` empties the pool, so no connection and no row outlives a test."""
+    from kvoucher_desktop.services import registry
+    from kvoucher_desktop.services.gateways import issuer_store
+
+    def cached(made: dict):
+        def engine_for(url: str, echo: bool = False):
+            engine = made.get(url)
+            if engine is None:
+                engine = made[url] = create_store_engine(url, echo)
+            return engine
+        return engine_for
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(registry, "create_store_engine", cached(_PLATFORM_ENGINES))
+        patch.setattr(issuer_store, "create_store_engine", cached(_ISSUER_ENGINES))
+        yield
+    for engine in (*_PLATFORM_ENGINES.values(), *_ISSUER_ENGINES.values()):
+        engine.dispose()
+
+
+_PLATFORM_ENGINES: dict = {}
+_ISSUER_ENGINES: dict = {}
+
+
+def _release(url: str) -> None:
+    """Close every pooled connection to the store at `url` and its issuers' store."""
+    for made, key in ((_PLATFORM_ENGINES, url), (_ISSUER_ENGINES, issuer_store_url(url))):
+        if key in made:
+            made[key].dispose()
+
+
 # --- stores --------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory) -> str:
-    """A migrated, empty SQLite file; each test gets a copy (migrating takes ~15x longer)."""
+    """A migrated, empty SQLite file and its empty issuers' store beside it; each test gets a
+    copy (migrating takes ~15x longer)."""
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
     engine = create_store_engine(sqlite_url(path))
     try:
         migrate(engine)
     finally:
         engine.dispose()  # checkpoints the WAL: the main file is complete
+    open_issuer_store(issuer_store_url(sqlite_url(path))).dispose()
     return str(path)
+
+
+def _beside(path) -> Path:
+    """The issuers' store beside the SQLite store at `path` (services/registry.py)."""
+    path = Path(path)
+    return path.with_name(path.stem + ".issuers" + path.suffix)
+
+
+@pytest.fixture(scope="session")
+def _worker_sqlite_file(tmp_path_factory) -> Path:
+    """Where this worker's service tests keep their SQLite store, one test after the other: one
+    URL, so one engine (`_one_engine_per_store`)."""
+    return tmp_path_factory.mktemp("sqlite-store") / "store.sqlite3"
+
+
+def _refill_sqlite(template: str, path: Path) -> str:
+    """`path` (and its issuers' store) as copies of the empty templates, after every pooled
+    connection to the previous test's files is closed and the files are gone."""
+    url = sqlite_url(path)
+    _release(url)
+    for store in (path, _beside(path)):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{store}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, path)
+    shutil.copyfile(_beside(template), _beside(path))
+    return url
 
 
 def _fresh_sqlite(template: str, directory) -> str:
     path = directory / "store.sqlite3"
     shutil.copyfile(template, path)
+    shutil.copyfile(_beside(template), _beside(path))
     return sqlite_url(path)
 
 
@@ -186,10 +258,11 @@ def _postgres_database():
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ])
-def store_url(request, tmp_path) -> str:
+def store_url(request) -> str:
     """URL of a migrated, empty store (no programme defaults yet: build_services seeds them)."""
     if request.param == "sqlite":
-        return _fresh_sqlite(request.getfixturevalue("_sqlite_template"), tmp_path)
+        return _refill_sqlite(request.getfixturevalue("_sqlite_template"),
+                              request.getfixturevalue("_worker_sqlite_file"))
     database = request.getfixturevalue("_postgres_database")
     database.reset()
     return database.url

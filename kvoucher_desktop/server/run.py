@@ -116,7 +116,9 @@ def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, ssl_context:
     one the system chose when `port` is 0). Stops gracefully on leaving."""
     import uvicorn
 
-    options = {"host": host, "port": port, "log_level": "warning", "access_log": False, "lifespan": "on"}
+    # leaving does not wait more than a few seconds for a desk's open connections to go quiet
+    options = {"host": host, "port": port, "log_level": "warning", "access_log": False, "lifespan": "on",
+               "timeout_graceful_shutdown": 3}
     if ssl_context is not None:
         options["ssl_context_factory"] = lambda _config, _default: ssl_context
     options.update(uvicorn_options)
