@@ -43,9 +43,8 @@ class LiveServer:
         self.state.services = services
 
     def client_context(self) -> ssl.SSLContext:
-        ctx = ssl.create_default_context()
-        self.ca.configure_trust(ctx)
-        return ctx
+        """Trusts the test CA only (not the system's store too, whose loading costs ~25 ms)."""
+        return ssl.create_default_context(cadata=self.ca.cert_pem.bytes().decode("ascii"))
 
     def http(self, **options) -> httpx.Client:
         return httpx.Client(base_url=self.url, verify=self.client_context(), timeout=30, **options)
