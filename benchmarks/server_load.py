@@ -126,10 +126,12 @@ def prepare(url: str, desks: int, payers: int, deals_per_payer: int):
 
 # --- the server ---------------------------------------------------------------------------------------
 class Server:
-    def __init__(self, url: str, workers: int, port: int, directory: Path, switch_ms: float | None = None):
+    def __init__(self, url: str, workers: int, port: int, directory: Path, switch_ms: float | None = None,
+                 calls_on_loop: bool = False):
         import trustme
 
         self.url, self.workers, self.port, self.switch_ms = url, workers, port, switch_ms
+        self.calls_on_loop = calls_on_loop
         ca = trustme.CA()
         cert = ca.issue_cert("127.0.0.1")
         self.certfile, self.keyfile, self.cafile = (directory / "server.pem", directory / "server.key",
@@ -145,6 +147,7 @@ class Server:
         env = dict(os.environ, KVOUCHER_SERVER_TIMERS="1")
         if self.switch_ms:
             env["KVOUCHER_SERVER_SWITCH_INTERVAL_MS"] = str(self.switch_ms)
+        env["KVOUCHER_SERVER_CALLS_ON_LOOP"] = "1" if self.calls_on_loop else "0"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kvoucher_desktop.server.run", "--database-url", self.url, "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(self.workers), "--certfile", str(self.certfile),
@@ -396,13 +399,16 @@ def main(argv=None) -> int:
     ap.add_argument("--fault", action="store_true", help="kill a worker, then restart the server, during the load")
     ap.add_argument("--json", help="write the figures as JSON")
     ap.add_argument("--switch-interval-ms", type=float, help="the workers' GIL switch interval (the server's default: 0.5; Python's: 5)")
+    ap.add_argument("--calls-on-loop", action="store_true",
+                    help="the workers run each call on their event loop, not on a pool thread")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
     desks, services = prepare(args.database_url, args.desks, args.payers, args.deals_per_payer)
     print(f"prepared {len(desks)} desks in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     directory = Path(tempfile.mkdtemp(prefix="kvoucher-load-"))
-    server = Server(args.database_url, args.workers, args.port, directory, args.switch_interval_ms)
+    server = Server(args.database_url, args.workers, args.port, directory, args.switch_interval_ms,
+                    args.calls_on_loop)
     server.start()
     base = f"https://127.0.0.1:{args.port}"
     load = Load(base, server.cafile, desks, services, args.think, seed=1)
@@ -436,7 +442,8 @@ def main(argv=None) -> int:
     all_times = [v for values in load.times.values() for v in values]
     rps = load.calls / elapsed
     print(f"\nload: {len(desks)} desks, think {args.think}s, {args.workers} workers, {args.duration:.0f}s"
-          f"{' with faults' if args.fault else ''}; load average {os.getloadavg()[0]:.2f}")
+          f"{' with faults' if args.fault else ''}{', calls on the loop' if args.calls_on_loop else ''}; "
+          f"load average {os.getloadavg()[0]:.2f}")
     print("| call | n | p50 ms | p95 ms | max ms | in the service p50 / p95 ms | errors |\n"
           "|---|---:|---:|---:|---:|---:|---:|")
     for kind, n, med, tail, top, in_med, in_tail, errs in rows:

@@ -48,6 +48,10 @@ class ServerConfig:
     login_per_account: int = 10
     login_window_s: float = 60.0
     max_body_bytes: int = protocol.MAX_BODY_BYTES
+    #: a service call runs on a thread of the worker's pool (True), or on the worker's event loop
+    #: itself, one call at a time per worker (False: no hand-over between threads per request,
+    #: but a slow call holds up the worker's other connections)
+    calls_in_threads: bool = True
 
 
 class RateLimiter:
@@ -157,7 +161,7 @@ def _handler(state: ServerState, method: protocol.Method):
         return _json(protocol.encode(result))
 
     handle.__name__ = f"{method.service}_{method.name}"
-    return post(method.path, sync_to_thread=True, name=method.operation_id,
+    return post(method.path, sync_to_thread=state.config.calls_in_threads, name=method.operation_id,
                 request_max_body_size=state.config.max_body_bytes)(handle)
 
 

@@ -30,6 +30,7 @@ ENV_IDLE = "KVOUCHER_SERVER_IDLE_MINUTES"
 ENV_ABSOLUTE = "KVOUCHER_SERVER_ABSOLUTE_HOURS"
 ENV_TIMERS = "KVOUCHER_SERVER_TIMERS"
 ENV_SWITCH_MS = "KVOUCHER_SERVER_SWITCH_INTERVAL_MS"
+ENV_CALLS_ON_LOOP = "KVOUCHER_SERVER_CALLS_ON_LOOP"
 #: the workers' GIL switch interval, ms
 SWITCH_INTERVAL_MS = 0.5
 #: seconds between the server's own jobs (sweep, reconcile, seal)
@@ -106,7 +107,9 @@ def app_from_environment():
             timers.stop()
         services.dispose()
 
-    return create_app(services, ServerConfig(dev_endpoints=os.environ.get(ENV_DEV) == "1"), on_shutdown=[shutdown])
+    config = ServerConfig(dev_endpoints=os.environ.get(ENV_DEV) == "1",
+                          calls_in_threads=os.environ.get(ENV_CALLS_ON_LOOP, "0") != "1")
+    return create_app(services, config, on_shutdown=[shutdown])
 
 
 @contextlib.contextmanager

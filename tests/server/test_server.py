@@ -275,3 +275,48 @@ def test_the_client_closes_an_idle_connection_before_the_server_does():
         assert transport.http._transport._pool._keepalive_expiry == client.KEEP_ALIVE_S
     finally:
         transport.close()
+
+
+def test_calls_on_the_workers_loop_answer_as_calls_on_its_threads(services, monkeypatch):
+    """`calls_in_threads=False` (KVOUCHER_SERVER_CALLS_ON_LOOP=1) runs each call on the event
+    loop's own thread: the same answers, refusals included, and never a call on another thread."""
+    import threading
+
+    demand, _ = approved_buyer(services)
+    ran_on: set[str] = set()
+    counts = services.deals.counts
+
+    def counting(*args, **kwargs):
+        ran_on.add(threading.current_thread().name)
+        return counts(*args, **kwargs)
+
+    monkeypatch.setattr(services.deals, "counts", counting)
+    answers = {}
+    for in_threads in (True, False):
+        with TestClient(create_app(services, ServerConfig(calls_in_threads=in_threads))) as client:
+            token = client.post(f"{protocol.API_PREFIX}/accounts/login",
+                                json={"login_id": demand.login_id, "password": PASSWORD}).json()["token"]
+            ran_on.clear()
+            ok = client.post(f"{protocol.API_PREFIX}/deals/counts", json={},
+                             headers={"Authorization": f"Bearer {token}"})
+            refused = client.post(f"{protocol.API_PREFIX}/deals/counts", json={})
+            answers[in_threads] = (ok.status_code, ok.json(), refused.status_code, refused.json(), set(ran_on))
+    assert answers[True][:4] == answers[False][:4] and answers[True][0] == 200
+    in_pool, on_loop = answers[True][4], answers[False][4]
+    assert len(in_pool) == 1 and len(on_loop) == 1 and in_pool != on_loop  # a pool's thread, then the loop's
+
+
+def test_the_server_command_runs_calls_on_the_loop_when_told(monkeypatch, tmp_path):
+    from kvoucher_desktop.server import run
+
+    made = {}
+    monkeypatch.setattr(run, "build_server_services", lambda url: made.setdefault("services", object()))
+    monkeypatch.setattr("kvoucher_desktop.server.app.create_app",
+                        lambda services, config, on_shutdown=(): made.setdefault("config", config))
+    monkeypatch.setenv(run.ENV_URL, "sqlite://")
+    monkeypatch.setenv(run.ENV_TIMERS, "0")
+    monkeypatch.setenv(run.ENV_CALLS_ON_LOOP, "1")
+    assert run.app_from_environment().calls_in_threads is False
+    made.clear()
+    monkeypatch.delenv(run.ENV_CALLS_ON_LOOP)
+    assert run.app_from_environment().calls_in_threads is True
