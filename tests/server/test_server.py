@@ -32,9 +32,22 @@ from tests.factories import PASSWORD, approved_buyer, company_in_state, make_age
 from tests.services.test_payments import Desk
 
 
+_TRANSPORTS: list[Transport] = []
+
+
+@pytest.fixture(autouse=True)
+def _transports_closed():
+    """Every transport `remote` made is closed after its test (no connection left to the GC)."""
+    yield
+    while _TRANSPORTS:
+        _TRANSPORTS.pop().close()
+
+
 def remote(server, services, name: str, **config) -> RemoteService:
     server.serve(services)
-    return RemoteService(server.transport(ClientConfig(retries=0, **config)), name)
+    transport = server.transport(ClientConfig(retries=0, **config))
+    _TRANSPORTS.append(transport)
+    return RemoteService(transport, name)
 
 
 def post(server, path: str, body: bytes = b"{}", token: str | None = None) -> httpx.Response:
@@ -187,6 +200,7 @@ class _LosesFirstAnswer(httpx.BaseTransport):
         if request.url.path.endswith(self.path) and not self.lost:
             self.lost += 1
             response.read()
+            response.close()  # the connection goes back to the pool, as after a reset it would be closed
             raise httpx.ReadError("connection reset", request=request)
         return response
 
