@@ -189,6 +189,8 @@ class Load:
         self.loop_lag: list[float] = []
         self.errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
+        self.error_at: list[tuple[float, str]] = []  # (seconds into the run, what failed)
+        self.started_at = time.monotonic()
         self.calls = 0
         self.paid: set[str] = set()
         self.stop_at = 0.0
@@ -206,6 +208,7 @@ class Load:
                     answer = await client.post(path, content=json.dumps(body), headers=headers)
             except httpx.HTTPError as exc:
                 self.errors[kind] += 1
+                self.error_at.append((time.monotonic() - self.started_at, type(exc).__name__))
                 if len(self.error_samples) < 10:
                     self.error_samples.append(f"{kind}: {type(exc).__name__} {exc}")
                 if not resend or time.monotonic() > self.stop_at + 60:
@@ -219,6 +222,7 @@ class Load:
             self.calls += 1
             if answer.status_code >= 500 or answer.status_code == 401:
                 self.errors[kind] += 1
+                self.error_at.append((time.monotonic() - self.started_at, f"HTTP {answer.status_code}"))
                 if len(self.error_samples) < 10:
                     self.error_samples.append(f"{kind}: {answer.status_code} {answer.text[:200]}")
                 if resend and answer.status_code >= 500:
@@ -319,6 +323,7 @@ class Load:
 
             await asyncio.gather(*(connect(i) for i in range(len(self.desks))))
             self.stop_at = time.monotonic() + seconds
+            self.started_at = time.monotonic()
             started = time.perf_counter()
             tasks = [asyncio.create_task(self.desk(client, d)) for d in self.desks]
             tasks.append(asyncio.create_task(self.heartbeat()))
@@ -415,16 +420,20 @@ def main(argv=None) -> int:
     faults: list[str] = []
 
     async def fault(seconds: float):
+        def now() -> float:
+            return time.monotonic() - load.started_at
+
         await asyncio.sleep(seconds / 3)
         pids = server.workers_pids()
         if pids:
             os.kill(pids[0], signal.SIGKILL)
-            faults.append(f"t={seconds / 3:.0f}s: killed worker {pids[0]}")
+            faults.append(f"t={now():.1f}s: killed worker {pids[0]}")
         await asyncio.sleep(seconds / 3)
+        faults.append(f"t={now():.1f}s: server stopping")
         await asyncio.to_thread(server.stop)
-        faults.append(f"t={2 * seconds / 3:.0f}s: server stopped")
+        faults.append(f"t={now():.1f}s: server stopped")
         await asyncio.to_thread(server.start)
-        faults.append("server started again")
+        faults.append(f"t={now():.1f}s: server answering again")
 
     try:
         anchor_rps = asyncio.run(load.back_to_back(args.anchor_seconds, service_call=False))
@@ -461,6 +470,12 @@ def main(argv=None) -> int:
     print(f"payments seen approved: {len(load.paid)}; after the run: {check}")
     if faults:
         print("faults: " + "; ".join(faults))
+    if load.error_at:
+        spans = defaultdict(list)
+        for at, what in load.error_at:
+            spans[what].append(at)
+        print("errors by kind: " + "; ".join(f"{what} ×{len(ats)} at t={min(ats):.1f}–{max(ats):.1f}s"
+                                             for what, ats in sorted(spans.items())))
     for sample in load.error_samples:
         print("  error:", sample)
     if args.json:
