@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
@@ -51,6 +50,7 @@ class World:
             user = uow.session.get(User, buyer.user_id)
             self.password_hash = user.password_hash
         self.n = 0
+        self.sequences = self.charged = 0  # sequences checked at their end; those that charged anything
 
     def company(self, method: PaymentMethod, deals: int):
         """A fresh approved company paying by `method`, with `deals` deals awaiting payment."""
@@ -129,11 +129,16 @@ class Money(RuleBasedStateMachine):
     def _code(self) -> str:
         return re.search(r"\b(\d{6})\b", self.s.sms.last_to(self.phone).text).group(1)
 
+    # The order of the rules matters: Hypothesis sorts them by their number of arguments, then by
+    # name, and falls back to the first valid one of those its swarm of enabled rules allows, so the
+    # first ones run most. Paying and starting take one argument and come first; with paying last
+    # (three arguments) it ran about one step in eight and one sequence in seven charged anything.
     @precondition(lambda self: self.open)
-    @rule(data=st.data(), fault=st.sampled_from(["none", "none", "decline", "timeout_before", "timeout_after"]),
-          typo=st.booleans())
-    def pay_one(self, data, fault, typo):
+    @rule(data=st.data())
+    def pay_one(self, data):
         pid = data.draw(st.sampled_from(self.open))
+        fault = data.draw(st.sampled_from(["none", "none", "decline", "timeout_before", "timeout_after"]))
+        typo = data.draw(st.booleans())
         issuer = self.s.cards if self.method is PaymentMethod.SHINHAN_CARD else self.s.zeropay
         if fault != "none":
             getattr(issuer.faults, fault)()
@@ -177,13 +182,15 @@ class Money(RuleBasedStateMachine):
             pass
 
     @precondition(lambda self: self.open)
-    @rule(data=st.data())
-    def close_window(self, data):
+    @rule(data=st.data(), twice=st.booleans())
+    def close_window(self, data, twice):
+        """The desk closes the payment window (twice: a second close changes nothing)."""
         pid = data.draw(st.sampled_from(self.open))
-        try:
-            self.s.payments.abandon(self.actor, [pid])
-        except DomainError:
-            pass
+        for _ in range(2 if twice else 1):
+            try:
+                self.s.payments.abandon(self.actor, [pid])
+            except DomainError:
+                pass
 
     @rule(data=st.data(), timeout=st.booleans())
     def cancel_one(self, data, timeout):
@@ -246,6 +253,8 @@ class Money(RuleBasedStateMachine):
         assert all(ours[k] in (P.SUCCEEDED, P.CANCELLED) for k in approved), (approved, ours)
         assert P.IN_PROGRESS not in ours.values() or self.method is PaymentMethod.SHINHAN_CARD
         self.the_ledger_holds()
+        self.world.sequences += 1
+        self.world.charged += bool({P.SUCCEEDED, P.CANCELLED} & set(ours.values()))
 
 
 @pytest.mark.parametrize("store_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
@@ -255,3 +264,8 @@ def test_money_stays_right_under_any_sequence(services, clock, store_url):
     examples = SEQUENCES[services.engine.dialect.name]
     run_state_machine_as_test(Money, settings=settings(max_examples=examples, stateful_step_count=8, deadline=None,
                                                        database=None, suppress_health_check=list(HealthCheck)))
+    # the sequences ran, and enough of them moved money for the invariants to mean something: with
+    # the rule order above about a quarter charge at least one payment (502 of 2,073 on SQLite);
+    # with paying as the last rule, 9 % did (180 of 2,046)
+    assert Money.world.sequences >= examples
+    assert Money.world.charged >= Money.world.sequences // 5, (Money.world.charged, Money.world.sequences)
