@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     ran = Money.world.n
     print(f"{args.sequences:,} sequences ({ran:,} fresh companies set up, those Hypothesis discarded included) "
           f"in {time.perf_counter() - began:.0f} s on "
-          f"{'PostgreSQL' if url.startswith('postgres') else 'SQLite'}; violations: {violations}")
+          f"{'PostgreSQL' if url.startswith('postgres') else 'SQLite'}; violations: {violations}; "
+          f"{Money.world.sequences:,} checked at their end, {Money.world.charged:,} of them charged a payment")
     return 1 if violations else 0
 
 
