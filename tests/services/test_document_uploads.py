@@ -20,6 +20,7 @@ from kvoucher_desktop.services.sample_files import blank_png, sample_jpeg, sampl
 from kvoucher_desktop.services.signup import SignupService
 
 from tests.conftest import _build
+from tests.concurrency import at_once
 from tests.factories import company_in_state, make_supplier_account, signup_company, signup_form
 
 KOREAN_300 = "가나다라마바사아자차" * 30  # 300 characters, 900 bytes in UTF-8
@@ -186,24 +187,6 @@ def second_desk(store_url, clock):
     built.dispose()
 
 
-def _at_once(*calls):
-    """Run the calls in two threads; returns their results (or exceptions) in order."""
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the assertions name what came out
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def test_two_signups_with_the_same_new_file_both_succeed(services, second_desk, monkeypatch):
     """Both desks pass every check before either inserts (as in the business-number race)."""
     shared = sample_pdf("one certificate, two companies")
@@ -217,7 +200,7 @@ def test_two_signups_with_the_same_new_file_both_succeed(services, second_desk, 
         both_checked.wait()
 
     monkeypatch.setattr(SignupService, "_check_account", check_then_wait)
-    results = _at_once(lambda: services.signup.submit(first).value, lambda: second_desk.signup.submit(second).value)
+    results = at_once(lambda: services.signup.submit(first).value, lambda: second_desk.signup.submit(second).value)
     assert not any(isinstance(r, Exception) for r in results), results
     for desk, actor in zip((services, second_desk), results):
         docs = {d.doc_type: d for d in desk.companies.get(actor).documents}
@@ -237,7 +220,7 @@ def test_two_desks_replacing_with_the_same_new_file_both_succeed(services, secon
 
     monkeypatch.setattr(DocumentRepository, "store", wait_then_store)
     upload = DocumentUpload(D.NATIONAL_TAX, "국세.pdf", shared)
-    results = _at_once(lambda: services.companies.replace_document(first, upload),
+    results = at_once(lambda: services.companies.replace_document(first, upload),
                        lambda: second_desk.companies.replace_document(second, upload))
     assert not any(isinstance(r, Exception) for r in results), results
     for desk, actor in zip((services, second_desk), (first, second)):
@@ -256,7 +239,7 @@ def test_two_suppliers_saving_the_same_new_image_both_succeed(services, second_d
         return search_text(*args)
 
     monkeypatch.setattr(catalog_module, "search_text", wait_then_index)
-    results = _at_once(
+    results = at_once(
         lambda: services.catalog.save_service(alpha, ServiceForm("알파 서비스", "CARE", "", 50_000, image=picture)).value,
         lambda: second_desk.catalog.save_service(beta, ServiceForm("베타 서비스", "CARE", "", 60_000, image=picture)).value)
     assert not any(isinstance(r, Exception) for r in results), results

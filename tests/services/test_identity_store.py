@@ -5,7 +5,6 @@ verification started on one desk (or worker) is confirmed, counted and redeemed 
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import replace
 
 import pytest
@@ -27,6 +26,7 @@ from kvoucher_desktop.services.store import create_store_engine
 from kvoucher_desktop.settings import sqlite_url
 
 from tests.conftest import _build
+from tests.concurrency import at_once
 from tests.factories import mobile, signup_form, sms_code, valid_business_no
 
 NAME = "홍길동"
@@ -42,26 +42,6 @@ def second_desk(store_url, clock):
 
 def _wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
-
-
-def _at_once(*calls):
-    """Run the calls in threads that start together; their results (or exceptions) in order."""
-    results: list = [None] * len(calls)
-    ready = threading.Barrier(len(calls), timeout=30)
-
-    def run(i, call):
-        ready.wait()
-        try:
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the assertions name what came out
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _verify_across(started_on, confirmed_on, name: str, phone: str) -> str:
@@ -151,7 +131,7 @@ def test_two_desks_confirming_one_request_at_once_get_one_token(services, second
         phone = mobile(90_000 + round_no)
         request = services.identity.start(NAME, phone)
         code = sms_code(services, phone)
-        results = _at_once(lambda: services.identity.confirm(request, code),
+        results = at_once(lambda: services.identity.confirm(request, code),
                            lambda: second_desk.identity.confirm(request, code))
         won = [r for r in results if isinstance(r, VerifiedIdentity)]
         lost = [r for r in results if not isinstance(r, VerifiedIdentity)]
@@ -170,7 +150,7 @@ def test_wrong_codes_at_once_on_two_desks_are_each_counted(services, second_desk
         request = services.identity.start(NAME, phone)
         code = sms_code(services, phone)
         desks = [services, second_desk] * 3
-        results = _at_once(*(lambda desk=desk: desk.identity.confirm(request, _wrong(code)) for desk in desks))
+        results = at_once(*(lambda desk=desk: desk.identity.confirm(request, _wrong(code)) for desk in desks))
         messages = sorted(r.message for r in results if isinstance(r, VerificationError))
         assert len(messages) == 6, results
         assert messages == sorted(

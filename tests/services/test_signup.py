@@ -21,6 +21,7 @@ from kvoucher_desktop.services.sample_files import sample_jpeg, sample_pdf, samp
 from kvoucher_desktop.services.signup import SignupService
 from kvoucher_desktop.services.uow import UnitOfWork
 
+from tests.concurrency import at_once
 from tests.factories import (
     PASSWORD,
     company_in_state,
@@ -431,21 +432,10 @@ def _submit_both_after_their_checks(services, monkeypatch, first, second) -> lis
         both_checked.wait()
 
     monkeypatch.setattr(SignupService, "_check_account", check_then_wait)
-    results = {}
-
-    def submit(form):
-        try:
-            results[form.name] = services.signup.submit(form).value
-        except Exception as exc:  # noqa: BLE001 - the assertions name what came out
-            results[form.name] = exc
-
-    desks = [threading.Thread(target=submit, args=(form,)) for form in (first, second)]
-    for desk in desks:
-        desk.start()
-    for desk in desks:
-        desk.join(30)
+    results = at_once(*(lambda form=form: services.signup.submit(form).value for form in (first, second)))
     monkeypatch.setattr(SignupService, "_check_account", check_account)
-    return sorted(results.values(), key=lambda r: isinstance(r, Exception))
+    assert None not in results, results  # both desks came back
+    return sorted(results, key=lambda r: isinstance(r, Exception))
 
 
 def test_one_token_submitted_on_two_desks_at_once_signs_up_one_company(services, monkeypatch):
