@@ -324,7 +324,7 @@ class SignupService:
         try:
             for token in tokens:
                 if not self.identity.redeem(token):
-                    field = "identity" if token == form.identity_token else "payment_manager_phone"
+                    field = "identity" if token == form.identity_token else "payment_manager_verify"
                     raise ValidationError("이 본인인증은 이미 다른 가입에 사용되었습니다. 다시 인증해 주세요.", field=field)
                 used.append(token)
             yield

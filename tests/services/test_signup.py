@@ -481,3 +481,24 @@ def test_a_different_payment_manager_verifies_their_own_phone(services):
     actor = services.signup.submit(form).value
     info = services.companies.get(actor).info
     assert (info.payment_manager_name, info.payment_manager_phone) == ("결제담당", phone)
+
+
+def test_a_payment_managers_token_used_meanwhile_is_refused_at_its_field_and_frees_the_other(services, monkeypatch):
+    """Another desk's signup redeemed the payment manager's token between this one's check and its
+    commit: the refusal names the payment manager's verification (the wizard asks for it again),
+    and the representative's token, redeemed first, is usable again."""
+    phone = mobile(66_667)
+    form = signup_form(services, payment_same_as_representative=False, payment_manager_name="결제담당",
+                       payment_manager_phone=phone)
+    form.payment_manager_token = verify_phone(services, "결제담당", phone)
+    redeem = services.identity.redeem
+
+    def used_meanwhile(token):
+        return False if token == form.payment_manager_token else redeem(token)
+
+    monkeypatch.setattr(services.identity, "redeem", used_meanwhile)
+    with pytest.raises(ValidationError) as refused:
+        services.signup.submit(form)
+    assert refused.value.field == "payment_manager_verify" and "이미" in refused.value.message
+    _no_company(services, form.business_no)
+    assert services.identity.check(form.identity_token, form.identity_name, form.identity_phone)
