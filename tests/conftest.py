@@ -44,7 +44,7 @@ from kvoucher_desktop.services.passwords import FAST_FOR_TESTS  # noqa: E402
 from kvoucher_desktop.services.gateways.issuer_store import open_issuer_store  # noqa: E402
 from kvoucher_desktop.services.registry import build_services, issuer_store_url  # noqa: E402
 from kvoucher_desktop.services.sessions import SessionPolicy  # noqa: E402
-from kvoucher_desktop.services.store import create_store_engine, migrate  # noqa: E402
+from kvoucher_desktop.services.store import create_store_engine, migrate, sqlite_file  # noqa: E402
 from kvoucher_desktop.settings import sqlite_url  # noqa: E402
 
 from tests.factories import START  # noqa: E402
@@ -175,9 +175,8 @@ def _sqlite_template(tmp_path_factory) -> str:
 
 
 def _beside(path) -> Path:
-    """The issuers' store beside the SQLite store at `path` (services/registry.py)."""
-    path = Path(path)
-    return path.with_name(path.stem + ".issuers" + path.suffix)
+    """The issuers' store beside the SQLite store at `path` (`registry.issuer_store_url`)."""
+    return sqlite_file(issuer_store_url(sqlite_url(Path(path))))
 
 
 @pytest.fixture(scope="session")

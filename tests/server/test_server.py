@@ -320,17 +320,14 @@ def test_calls_on_the_workers_loop_answer_as_calls_on_its_threads(services, monk
     assert len(in_pool) == 1 and len(on_loop) == 1 and in_pool != on_loop  # a pool's thread, then the loop's
 
 
-def test_the_server_command_runs_calls_on_the_loop_when_told(monkeypatch, tmp_path):
+def test_the_server_command_runs_calls_on_the_loop_when_told(monkeypatch):
     from kvoucher_desktop.server import run
 
-    made = {}
-    monkeypatch.setattr(run, "build_server_services", lambda url: made.setdefault("services", object()))
-    monkeypatch.setattr("kvoucher_desktop.server.app.create_app",
-                        lambda services, config, on_shutdown=(): made.setdefault("config", config))
+    monkeypatch.setattr(run, "build_server_services", lambda url: object())
+    monkeypatch.setattr("kvoucher_desktop.server.app.create_app", lambda services, config, on_shutdown=(): config)
     monkeypatch.setenv(run.ENV_URL, "sqlite://")
     monkeypatch.setenv(run.ENV_TIMERS, "0")
     monkeypatch.setenv(run.ENV_CALLS_ON_LOOP, "1")
     assert run.app_from_environment().calls_in_threads is False
-    made.clear()
     monkeypatch.delenv(run.ENV_CALLS_ON_LOOP)
     assert run.app_from_environment().calls_in_threads is True
