@@ -132,7 +132,7 @@ class Money(RuleBasedStateMachine):
     # The order of the rules matters: Hypothesis sorts them by their number of arguments, then by
     # name, and falls back to the first valid one of those its swarm of enabled rules allows, so the
     # first ones run most. Paying and starting take one argument and come first; with paying last
-    # (three arguments) it ran about one step in eight and one sequence in seven charged anything.
+    # (three arguments) it ran about one step in eight and 9 % of the sequences charged anything.
     @precondition(lambda self: self.open)
     @rule(data=st.data())
     def pay_one(self, data):
