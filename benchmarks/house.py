@@ -97,6 +97,10 @@ class RawAnchor:
 
     def __init__(self, engine):
         self.raw = engine.raw_connection()
+        #: the transaction ends as the services' reads end it: the dialect's rollback, which on
+        #: PostgreSQL commits a transaction of SELECTs (store._end_reads_by_commit), so the anchor's
+        #: statements stay prepared as the services' do
+        self.end = engine.dialect.do_rollback
 
     def run(self, statements) -> int:
         cur = self.raw.cursor()
@@ -105,7 +109,7 @@ class RawAnchor:
             cur.execute(statement, parameters)
             rows += len(cur.fetchall())
         cur.close()
-        self.raw.rollback()
+        self.end(self.raw)
         return rows
 
     def close(self):

@@ -73,6 +73,7 @@ def create_store_engine(url: str, echo: bool = False) -> Engine:
                            pool_recycle=PG_RECYCLE_SECONDS)
     _utc_sessions(engine)
     _ping_after_idle(engine)
+    _end_reads_by_commit(engine)
     return engine
 
 
@@ -114,6 +115,64 @@ def _utc_sessions(engine: Engine) -> None:
         cur.execute("SET TIME ZONE 'UTC'")
         cur.close()
         dbapi_conn.commit()  # kept for the connection's life (a rolled-back SET would be undone)
+
+
+#: `Connection.info` key: a statement other than a SELECT ran in the connection's open transaction
+WROTE_KEY = "kv_wrote"
+
+
+def _end_reads_by_commit(engine: Engine) -> None:
+    """A PostgreSQL transaction that sent only SELECTs ends with COMMIT instead of ROLLBACK.
+
+    psycopg prepares a statement on the server after it ran `prepare_threshold` (5) times on a
+    connection, and forgets every prepared statement of the connection at each ROLLBACK (one
+    prepared in the rolled-back transaction would be gone). Every read unit of work ended in a
+    rollback, so no statement ever stayed prepared and each read was parsed and planned again on
+    every call. For a transaction that wrote nothing, COMMIT and ROLLBACK end it alike (its locks
+    and snapshot are released either way), so such a transaction is committed, and repeated reads
+    run as prepared statements. Anything else — a statement that is not a SELECT (ORM flushes,
+    Core writes, DDL, SAVEPOINT, data-modifying WITH), or a transaction in error — still ends with
+    a rollback. Statements sent past SQLAlchemy's cursor events (`rows.read_into`) are SELECTs
+    only (docs/decisions.md, "Reads end with COMMIT on PostgreSQL")."""
+    from psycopg.pq import TransactionStatus
+
+    dialect = engine.dialect
+    rollback, commit = dialect.do_rollback, dialect.do_commit
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn, _cursor, statement, _parameters, _context, _executemany):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            conn.info[WROTE_KEY] = True
+
+    def info_of(proxied) -> dict | None:
+        """The pool record's info of a proxied connection; None for a bare DBAPI connection (or
+        the engine's first connect), of which nothing is known."""
+        try:
+            info = proxied.info
+        except (AttributeError, NotImplementedError):
+            return None
+        return info if isinstance(info, dict) else None
+
+    def do_rollback(proxied) -> None:
+        info = info_of(proxied)
+        if info is None:
+            rollback(proxied)
+            return
+        wrote = info.pop(WROTE_KEY, False)
+        driver = getattr(proxied, "driver_connection", None)
+        if not wrote and driver is not None and driver.info.transaction_status == TransactionStatus.INTRANS:
+            commit(proxied)
+        else:
+            rollback(proxied)
+
+    def do_commit(proxied) -> None:
+        info = info_of(proxied)
+        if info is not None:
+            info.pop(WROTE_KEY, None)
+        commit(proxied)
+
+    dialect.do_rollback = do_rollback
+    dialect.do_commit = do_commit
 
 
 #: a PostgreSQL connection older than this is replaced at checkout (server or firewall idle limits)

@@ -144,7 +144,7 @@ def test_store_connections_run_in_utc_and_times_stay_instants(pg_services, pg_st
     """The database's zone is Asia/Seoul; the store's connections set UTC for their lifetime (a
     rollback keeps it), the list columns arrive as UTC datetimes, and a value in another zone
     is still converted (the same instant)."""
-    services, store_url = pg_services, pg_store_url
+    services = pg_services
     from datetime import timedelta, timezone
 
     from kvoucher_desktop.models.base import UTCDateTime
@@ -260,3 +260,67 @@ def test_a_driver_error_of_a_direct_read_is_raised_as_sqlalchemy_raises_it(servi
     make_operator(services)
     with services.engine.connect() as conn, pytest.raises(MultipleResultsFound):
         rows.read_one(conn, select(OperatingAgency.id))
+
+
+# --- reads end with COMMIT on PostgreSQL, so their statements stay prepared ------------------------
+def _prepared_on(conn) -> set[str]:
+    """The statements the server holds prepared for this connection."""
+    return {row[0] for row in conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").all()}
+
+
+@pytest.mark.postgres
+def test_a_read_stays_prepared_across_its_transactions(pg_services):
+    """A read that runs a few times on one connection is prepared once and stays so: the
+    transactions that only read end with COMMIT (psycopg forgets every prepared statement at a
+    ROLLBACK, so before, each read was parsed and planned again)."""
+    from sqlalchemy import bindparam, select
+
+    from kvoucher_desktop.models import OperatingAgency
+
+    read = select(OperatingAgency.id, OperatingAgency.region).where(OperatingAgency.active == bindparam("active"))
+    with pg_services.engine.connect() as conn:
+        counts = set()
+        for _ in range(8):  # psycopg prepares from the 5th run on
+            counts.add(len(conn.execute(read, {"active": True}).all()))
+            conn.rollback()  # what a read unit of work does at its end
+        assert len(counts) == 1 and counts.pop() > 0
+        assert any("operating_agencies" in sql for sql in _prepared_on(conn))
+        conn.rollback()
+
+
+@pytest.mark.postgres
+def test_a_transaction_that_wrote_is_still_rolled_back(pg_services):
+    """Only a transaction of SELECTs is committed at its end: a Core write, a write in a WITH
+    handed to `read_into`, an ORM flush, and a transaction in error are rolled back as before."""
+    from sqlalchemy import insert, select
+    from sqlalchemy.exc import DBAPIError
+
+    from kvoucher_desktop.models import Category
+    from kvoucher_desktop.services.repositories import rows
+
+    probe = {"code": "PROBE", "name": "시험 분류", "sort_order": 99}
+
+    def left(conn) -> int:
+        n = len(conn.execute(select(Category.code).where(Category.code == "PROBE")).all())
+        conn.rollback()
+        return n
+
+    with pg_services.engine.connect() as conn:
+        conn.execute(insert(Category).values(**probe))  # a Core write, then a unit of work's end
+        conn.rollback()
+        assert left(conn) == 0
+        # a write handed to read_into (an INSERT … RETURNING in a WITH) goes through SQLAlchemy
+        written = insert(Category).values(**probe).returning(Category.code).cte("written")
+        assert [r[0] for r in rows.read_tuples(conn, select(written.c.code))] == ["PROBE"]
+        conn.rollback()
+        assert left(conn) == 0
+        conn.execute(insert(Category).values(**probe))
+        with pytest.raises(DBAPIError):
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+        conn.rollback()  # a transaction in error ends with ROLLBACK, and no second error
+        assert left(conn) == 0
+    with pg_services.programme.uow() as uow:  # an ORM flush in a unit of work left uncommitted
+        uow.session.add(Category(**probe))
+        uow.session.flush()
+    with pg_services.engine.connect() as conn:
+        assert left(conn) == 0

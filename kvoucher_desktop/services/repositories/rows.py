@@ -300,7 +300,11 @@ def _direct(statement, dialect, params: dict) -> _Direct | None:
     dummy = {bind.key: None for bind in compiled.bind_names if bind.value is None and not bind.expanding}
     expanded = compiled.construct_expanded_state(dict(dummy, **params))
     direct = None
-    if not (any(name in params for name in expanded.parameter_expansion) or compiled.literal_execute_params):
+    # only reads go past the engine's cursor events: a statement that writes (also in a WITH) goes
+    # through SQLAlchemy, where store._end_reads_by_commit sees it
+    reads = getattr(statement, "is_select", False) and not any(
+        getattr(cte.element, "is_dml", False) for cte in getattr(compiled, "ctes", None) or ())
+    if reads and not (any(name in params for name in expanded.parameter_expansion) or compiled.literal_execute_params):
         direct = _Direct(statement, compiled, expanded)
     if len(_DIRECT) >= 1024:
         _DIRECT.clear()
