@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, literal_column, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..enums import Role, ScreeningAction, ScreeningStatus
@@ -18,7 +18,7 @@ from .clock import Clock, kst_date
 from .dto import Actor, BulkResult, CompanyRow, CompanyView, Page, TimeCursor
 from .errors import Conflict, DomainError, InvalidTransition, PermissionDenied, ValidationError
 from .guards import require_role
-from .repositories.rows import fast, prepared, read_into, read_tuples
+from .repositories.rows import fast, no_index_on_sqlite, prepared, read_into, read_tuples
 from .repositories.settings import current_year
 from .rules.documents import DOC_LABELS, required_documents
 from .rules.money import split_budget
@@ -64,10 +64,11 @@ _ROW_COLUMNS = (
 
 
 def _of_year():
-    """The year filter of a dashboard page: `+ 0` keeps it a filter on the rows the page's index walks
-    (newest first; the current year's companies are the newest), so that neither planner drives the
-    page by the year's counting index (0009) and sorts the whole year."""
-    return Company.programme_year + literal_column("0") == bindparam("year")
+    """The year filter of a dashboard page: on SQLite `+ 0` keeps it a filter on the rows the page's
+    index walks (newest first; the current year's companies are the newest), so that its planner
+    does not drive the page by the year's counting index (0009) and sort the whole year; PostgreSQL
+    plans it by its statistics (`rows.no_index_on_sqlite`)."""
+    return no_index_on_sqlite(Company.programme_year) == bindparam("year")
 
 
 def _rows_stmt():

@@ -156,6 +156,40 @@ def fast(column):
     return column
 
 
+class _NoIndexOnSqlite(ColumnElement):
+    """See `no_index_on_sqlite`."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column):
+        self.column, self.type = column, column.type
+
+    @property
+    def _from_objects(self):
+        return self.column._from_objects
+
+
+@compiles(_NoIndexOnSqlite)
+def _no_index_default(element, compiler, **kw):
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_NoIndexOnSqlite, "sqlite")
+def _no_index_sqlite(element, compiler, **kw):
+    return f"({compiler.process(element.column, **kw)} + 0)"
+
+
+def no_index_on_sqlite(column):
+    """`column + 0` on SQLite, the column itself on PostgreSQL: a filter that SQLite must not use an
+    index for. SQLite plans without statistics (the app never runs ANALYZE) and takes an equality on
+    an index's first column as selective, so it would drive a page by that index and sort the rest.
+    PostgreSQL has statistics; for it `+ 0` only hides them: it then guesses 0.5 % of the rows for
+    the expression and joins and sorts every match (85 ms instead of 2.5 ms for a dashboard page
+    of 80,000 approved companies, docs/decisions.md)."""
+    return _NoIndexOnSqlite(column)
+
+
 def prepared(build):
     """Memoise a list statement's builder by the statement's shape (its hashable arguments); the
     values go in as bound parameters at execution. A statement object that is used again costs
