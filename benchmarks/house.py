@@ -50,6 +50,7 @@ from kvoucher_desktop.services.clock import FixedClock, SystemClock
 from kvoucher_desktop.services.deals import DEMAND_TABS, SUPPLIER_TABS
 from kvoucher_desktop.services.registry import build_services
 from kvoucher_desktop.services.rules.payments import TAB_LABELS as PAYMENT_TAB_LABELS
+from kvoucher_desktop.services.repositories import rows as _rows
 from kvoucher_desktop.services.repositories.rows import STATEMENT_OBSERVERS
 
 DEFAULT_URL = f"sqlite:///{(HERE / 'out' / 'programme.sqlite3').as_posix()}"
@@ -92,6 +93,11 @@ class Recorder:
         return out, list(self.statements)
 
 
+def _unprepared() -> set[str]:
+    """SQL texts the services send with psycopg's `prepare=False` (rows.report)."""
+    return {d.sql for _statement, d in list(_rows._DIRECT.values()) if d is not None and d.execute_options}
+
+
 class RawAnchor:
     """Replays recorded statements on a plain DBAPI connection: the least the same rows cost."""
 
@@ -105,8 +111,12 @@ class RawAnchor:
     def run(self, statements) -> int:
         cur = self.raw.cursor()
         rows = 0
+        unprepared = _unprepared()
         for statement, parameters in statements:
-            cur.execute(statement, parameters)
+            if statement in unprepared:  # a report: planned with its values, as the service runs it
+                cur.execute(statement, parameters, prepare=False)
+            else:
+                cur.execute(statement, parameters)
             rows += len(cur.fetchall())
         cur.close()
         self.end(self.raw)

@@ -25,7 +25,7 @@ from .dto import Actor
 from .errors import PermissionDenied, ValidationError
 from .exports import Column, ColumnKind, Table
 from .guards import require_role
-from .repositories.rows import fast, prepared, read_into
+from .repositories.rows import fast, read_into, report
 from .repositories.settings import current_year
 from .rules.inputs import clean_date, clean_year
 from .rules.screening import STATUS_LABELS
@@ -148,7 +148,7 @@ def _year():
     return Company.programme_year == bindparam("year")
 
 
-@prepared
+@report
 def screening_stmt(operator: bool):
     """Companies of `year` per operating agency and state (`operator_id`: one jurisdiction); every
     active agency appears, an inactive one only with companies. The year's companies are counted
@@ -167,7 +167,7 @@ def screening_stmt(operator: bool):
     return stmt.where(OA.id == bindparam("operator_id")) if operator else stmt
 
 
-@prepared
+@report
 def budget_stmt():
     """The year's budget in one statement: the approved companies' budgets, their payments and their
     confirmed abandonments, each aggregated once and joined (one row each)."""
@@ -213,7 +213,7 @@ def _in_period(stmt, start: bool, end: bool):
     return stmt
 
 
-@prepared
+@report
 def daily_stmt(start: bool, end: bool):
     """Succeeded payments of `year`'s companies per KST day of approval (`first`/`after`: UTC bounds):
     the period's payments from the payments index of 0009 alone, each joined to its company's year
@@ -225,7 +225,7 @@ def daily_stmt(start: bool, end: bool):
     return _succeeded_in(stmt, start, end).group_by(day).order_by(day)
 
 
-@prepared
+@report
 def category_stmt(start: bool, end: bool):
     """Succeeded payments of `year`'s companies per category of the paid service; every category.
     Each payment from the payments index of 0009 with its company's year and its deal's service from
@@ -241,7 +241,7 @@ def category_stmt(start: bool, end: bool):
             .order_by(Category.sort_order, Category.code))
 
 
-@prepared
+@report
 def supplier_ratings_stmt():
     """Suppliers with rated services: services, evaluations and points, best mean first."""
     n, points = func.sum(Service.rating_count), func.sum(Service.rating_points)
@@ -252,7 +252,7 @@ def supplier_ratings_stmt():
             .order_by((points * literal_column("1.0") / n).desc(), n.desc(), Supplier.name))
 
 
-@prepared
+@report
 def service_ratings_stmt():
     """Rated services, best mean first (ties: more evaluations first)."""
     mean = Service.rating_points * literal_column("1.0") / Service.rating_count

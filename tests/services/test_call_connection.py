@@ -324,3 +324,34 @@ def test_a_transaction_that_wrote_is_still_rolled_back(pg_services):
         uow.session.flush()
     with pg_services.engine.connect() as conn:
         assert left(conn) == 0
+
+
+@pytest.mark.postgres
+def test_a_report_is_planned_with_its_values_at_every_run(pg_services):
+    """A report's statement (`rows.report`: the statistics) is never prepared on PostgreSQL, whose
+    plan for a prepared statement stops looking at the values after a few runs; a list read made
+    the same way is prepared."""
+    from sqlalchemy import bindparam, func, select
+
+    from kvoucher_desktop.models import Category, OperatingAgency
+    from kvoucher_desktop.services import statistics
+    from kvoucher_desktop.services.repositories import rows
+
+    @rows.report
+    def per_region():
+        return select(OperatingAgency.region, func.count()).where(OperatingAgency.active == bindparam("active")) \
+            .group_by(OperatingAgency.region)
+
+    @rows.prepared
+    def categories():
+        return select(Category.code).where(Category.sort_order >= bindparam("least"))
+
+    with pg_services.engine.connect() as conn:
+        for _ in range(8):
+            rows.read_tuples(conn, per_region(), {"active": True})
+            rows.read_tuples(conn, categories(), {"least": 0})
+        prepared = _prepared_on(conn)
+        conn.rollback()
+    assert any("FROM categories" in sql for sql in prepared)
+    assert not any("GROUP BY operating_agencies.region" in sql for sql in prepared)
+    assert statistics.daily_stmt(True, True).get_execution_options().get(rows.PLAN_EACH_RUN)
