@@ -266,6 +266,8 @@ def test_money_stays_right_under_any_sequence(services, clock, store_url):
                                                        database=None, suppress_health_check=list(HealthCheck)))
     # the sequences ran, and enough of them moved money for the invariants to mean something: with
     # the rule order above about a quarter charge at least one payment (502 of 2,073 on SQLite);
-    # with paying as the last rule, 9 % did (180 of 2,046)
+    # with paying as the last rule, 9 % did (180 of 2,046). The bound, one in eight, lies five standard
+    # deviations below the share seen on PostgreSQL (145 of 730, 20 %) and three above 9 %: a fifth,
+    # the bound before, failed once at 145 of 730
     assert Money.world.sequences >= examples
-    assert Money.world.charged >= Money.world.sequences // 5, (Money.world.charged, Money.world.sequences)
+    assert Money.world.charged >= Money.world.sequences // 8, (Money.world.charged, Money.world.sequences)
