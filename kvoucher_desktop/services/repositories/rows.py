@@ -98,11 +98,8 @@ def _utc_of_datetime(value):
     return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
 
 
-class _AsUtc(ColumnElement):
-    """A UTCDateTime column as selected: on PostgreSQL `col AT TIME ZONE 'UTC'` (the naive UTC
-    timestamp as a timestamptz), which psycopg's C loader hands over as an aware UTC datetime on
-    the store's UTC connections (services/store.py) — cheaper than `.replace(tzinfo=…)` per value
-    in Python; elsewhere the column itself."""
+class _Written(ColumnElement):
+    """A column written differently per dialect (each subclass has its `@compiles`); of its type."""
 
     inherit_cache = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
@@ -113,6 +110,15 @@ class _AsUtc(ColumnElement):
     @property
     def _from_objects(self):
         return self.column._from_objects
+
+
+class _AsUtc(_Written):
+    """A UTCDateTime column as selected: on PostgreSQL `col AT TIME ZONE 'UTC'` (the naive UTC
+    timestamp as a timestamptz), which psycopg's C loader hands over as an aware UTC datetime on
+    the store's UTC connections (services/store.py) — cheaper than `.replace(tzinfo=…)` per value
+    in Python; elsewhere the column itself."""
+
+    inherit_cache = True
 
 
 @compiles(_AsUtc)
@@ -156,18 +162,10 @@ def fast(column):
     return column
 
 
-class _NoIndexOnSqlite(ColumnElement):
+class _NoIndexOnSqlite(_Written):
     """See `no_index_on_sqlite`."""
 
     inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column):
-        self.column, self.type = column, column.type
-
-    @property
-    def _from_objects(self):
-        return self.column._from_objects
 
 
 @compiles(_NoIndexOnSqlite)
