@@ -128,6 +128,23 @@ def test_deal_inbox_builds_its_detail_panel_in_a_step_after_the_frame(qtbot, des
     assert page.splitter.sizes()[0] > page.splitter.sizes()[1]  # the lists first
 
 
+def test_the_screening_dashboard_builds_its_detail_panel_in_a_step_after_the_frame(qtbot, desk, sqlite_services):
+    """The operator's home and the agency's 심사관리: the list first, in the event that builds the
+    page; the company detail a step later, and at once when something asks for it before that."""
+    from kvoucher_desktop.views.screening.dashboard import ScreeningDashboardPage
+
+    window = desk(make_agency(sqlite_services))
+    page = window.open_page("screening_dashboard")
+    assert isinstance(page, ScreeningDashboardPage)
+    assert page._detail is None and page.splitter.count() == 1
+    settle(qtbot)
+    assert page._detail is not None and page.splitter.widget(1) is page.detail
+    assert page.splitter.sizes()[0] > page.splitter.sizes()[1]  # the list first
+    early = ScreeningDashboardPage(window.ctx)
+    qtbot.addWidget(early)
+    assert early._detail is None and early.detail is early._detail and early.splitter.widget(1) is early.detail
+
+
 def test_the_demand_home_builds_its_history_table_in_a_step_after_the_frame(qtbot, desk, sqlite_services):
     store = Store(sqlite_services)
     window = desk(store.demand)

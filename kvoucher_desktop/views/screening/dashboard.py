@@ -8,7 +8,7 @@ updated in place and the counts are reloaded.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -56,7 +56,6 @@ class ScreeningDashboardPage(QWidget):
         self.model.page_loaded.connect(lambda _n: self._update_status_line())
         self.model.modelReset.connect(self._update_status_line)
         self.model.failed.connect(lambda exc: self.ctx.show_failure(exc, self))
-        self.detail.company_changed.connect(self._company_changed)
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -119,15 +118,30 @@ class ScreeningDashboardPage(QWidget):
         left_layout.addWidget(self.table, 1)
         self.status_line = status_label()
         left_layout.addWidget(self.status_line)
-        self.detail = CompanyDetailPanel(self.ctx, splitter)
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([840, 440])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout.addWidget(splitter, 1)
+        # the detail panel in an event of its own after the page's (or when first needed), as the
+        # inbox's: the operator's home is this page, built in the same event as the whole shell
+        self._detail: CompanyDetailPanel | None = None
+        QTimer.singleShot(1, self, self._build_detail)
+
+    @property
+    def detail(self) -> CompanyDetailPanel:
+        if self._detail is None:
+            self._build_detail()
+        return self._detail
+
+    def _build_detail(self) -> None:
+        if self._detail is not None:
+            return
+        self._detail = detail = CompanyDetailPanel(self.ctx, self.splitter)
+        detail.company_changed.connect(self._company_changed)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([840, 440])
 
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -143,7 +157,8 @@ class ScreeningDashboardPage(QWidget):
         self._started = True
         self.apply_filters()
         self.load_counts()
-        self.detail.reload()
+        if self._detail is not None:
+            self._detail.reload()
 
     def _load_scope(self) -> None:
         actor = self.ctx.actor
@@ -190,7 +205,8 @@ class ScreeningDashboardPage(QWidget):
 
     def apply_filters(self) -> None:
         self.search_timer.stop()
-        self.detail.clear()
+        if self._detail is not None:
+            self._detail.clear()
         self.model.set_filters(status=self.current_status(), query=self.search.text(),
                                changed_only=self.changed_only.isChecked(), year=self.year_select.year())
         self._update_status_line()
@@ -236,5 +252,6 @@ class ScreeningDashboardPage(QWidget):
         for company_id in loaded:  # only the affected rows change (dataChanged)
             self.ctx.query(lambda cid=company_id: companies.get(actor, cid), parent=self).quiet() \
                 .success(lambda view: self.model.update_row(row_from_view(view))).failure(lambda _e: None).run()
-        if self.detail.view is not None and touched(changes, Entity.COMPANY, self.detail.view.id):
-            self.detail.reload()
+        detail = self._detail
+        if detail is not None and detail.view is not None and touched(changes, Entity.COMPANY, detail.view.id):
+            detail.reload()
