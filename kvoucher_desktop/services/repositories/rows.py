@@ -365,9 +365,12 @@ def _direct(statement, dialect, params: dict) -> _Direct | None:
     return direct
 
 
-def _execute(conn, direct: _Direct, params: dict):
-    """Run `direct` on the DBAPI connection under `conn`; a driver error is raised as SQLAlchemy
-    raises it (a DBAPIError, `connection_invalidated` on a disconnect, the connection invalidated)."""
+def _execute(conn, direct: _Direct, params: dict, describe: bool = True):
+    """Run `direct` on the DBAPI connection under `conn`: (the cursor's description if `describe`,
+    else None; the rows). A driver error is raised as SQLAlchemy raises it (a DBAPIError,
+    `connection_invalidated` on a disconnect, the connection invalidated). psycopg builds the
+    description's column objects anew at each reading (≈20 µs for a dozen columns), so it is read
+    only while the statement's reader is still to be made."""
     dialect = conn.dialect
     values = direct.values(params)
     for observe in STATEMENT_OBSERVERS:
@@ -375,7 +378,7 @@ def _execute(conn, direct: _Direct, params: dict):
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         cursor.execute(direct.sql, values, **direct.execute_options)
-        return cursor.description, cursor.fetchall()
+        return (cursor.description if describe else None), cursor.fetchall()
     except dialect.loaded_dbapi.Error as exc:
         disconnect = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
         if disconnect:
@@ -407,6 +410,9 @@ def read_into(cls: type, conn, statement, params: dict | None = None) -> tuple:
         finally:
             result.close()
         return _reader(cls, processors)(raw)
+    read = direct.readers.get(cls)
+    if read is not None:
+        return read(_execute(conn, direct, params, describe=False)[1])
     description, raw = _execute(conn, direct, params)
     return direct.reader(cls, conn.dialect, description)(raw)
 
