@@ -85,12 +85,15 @@ class Recorder:
         self.statements.append((statement, parameters))
 
     def record(self, fn):
+        """`fn()` and the statements it sent, each as (sql, parameters, planned at every run): the
+        last is what `RawAnchor.run` needs to send it as the service did, looked up here once."""
         self.statements, self.on = [], True
         try:
             out = fn()
         finally:
             self.on = False
-        return out, list(self.statements)
+        unprepared = _unprepared()
+        return out, [(sql, parameters, sql in unprepared) for sql, parameters in self.statements]
 
 
 def _unprepared() -> set[str]:
@@ -111,9 +114,8 @@ class RawAnchor:
     def run(self, statements) -> int:
         cur = self.raw.cursor()
         rows = 0
-        unprepared = _unprepared()
-        for statement, parameters in statements:
-            if statement in unprepared:  # a report: planned with its values, as the service runs it
+        for statement, parameters, unprepared in statements:
+            if unprepared:  # a report: planned with its values, as the service runs it
                 cur.execute(statement, parameters, prepare=False)
             else:
                 cur.execute(statement, parameters)
