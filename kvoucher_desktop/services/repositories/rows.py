@@ -99,7 +99,8 @@ def _utc_of_datetime(value):
 
 
 class _Written(ColumnElement):
-    """A column written differently per dialect (each subclass has its `@compiles`); of its type."""
+    """A column written differently per dialect: the column itself, unless a subclass has its own
+    `@compiles` for the dialect; of the column's type."""
 
     inherit_cache = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
@@ -121,8 +122,8 @@ class _AsUtc(_Written):
     inherit_cache = True
 
 
-@compiles(_AsUtc)
-def _as_utc_default(element, compiler, **kw):
+@compiles(_Written)
+def _written_default(element, compiler, **kw):
     return compiler.process(element.column, **kw)
 
 
@@ -166,11 +167,6 @@ class _NoIndexOnSqlite(_Written):
     """See `no_index_on_sqlite`."""
 
     inherit_cache = True
-
-
-@compiles(_NoIndexOnSqlite)
-def _no_index_default(element, compiler, **kw):
-    return compiler.process(element.column, **kw)
 
 
 @compiles(_NoIndexOnSqlite, "sqlite")
